@@ -1,0 +1,1 @@
+"""Analysis: classifiers, raid detection, and the scenario simulator."""

@@ -1,0 +1,54 @@
+"""The Python API: every capability of the command line, as plain functions.
+
+Example::
+
+    case = init_case("my-case", targets=["@alice"])
+    ingest(case, ["mentions.jsonl"])
+    report = verify(case)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+from .case import Case, find_case_path
+from .evidence.verify import VerifyReport, verify_case
+from .ingest import IngestReport
+from .ingest import ingest as _ingest
+from .models import Message
+
+
+def init_case(path: str | Path, targets: list[str], name: str | None = None) -> Case:
+    """Create a case directory for ``targets`` and open it."""
+    return Case.create(Path(path), targets, name=name)
+
+
+def open_case(path: str | Path | None = None) -> Case:
+    """Open a case: ``path``, else ``$REMPART_CASE``, else ``./rempart-case``."""
+    return Case.open(find_case_path(path))
+
+
+def ingest(case: Case, paths: Iterable[str | Path], format: str | None = None,
+           **kwargs: Any) -> IngestReport:
+    """Capture files or folders into the case (see :func:`rempart.ingest.ingest`)."""
+    return _ingest(case, [Path(p) for p in paths], format=format, **kwargs)
+
+
+def verify(case: Case, replay: bool = True, head: str | None = None) -> VerifyReport:
+    """Recompute every hash, link and derived message; see :mod:`rempart.evidence.verify`."""
+    return verify_case(case.store, replay=replay, head=head)
+
+
+def messages(case: Case, platform: str | None = None, since: str | None = None,
+             until: str | None = None, include_referenced: bool = False) -> Iterator[Message]:
+    """The case's normalised messages, oldest first (context posts only on request)."""
+    for stored in case.store.messages(platform, since, until, include_referenced):
+        yield stored.message
+
+
+def stats(case: Case) -> dict[str, Any]:
+    """Counts per day, platform and format, plus totals."""
+    rows = [{"day": d or "unknown", "platform": p, "format": f, "messages": n}
+            for d, p, f, n in case.store.stats_rows()]
+    return {"per_day": rows, "totals": case.store.counts()}

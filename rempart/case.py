@@ -1,0 +1,144 @@
+"""A case: one directory holding a target's configuration, database and (later) keys and exports.
+
+Layout::
+
+    my-case/
+      rempart.toml    targets and settings
+      case.db         SQLite (WAL): evidence log, raw records, messages, accounts, rejects
+      exports/        what rempart writes for people (dossiers, bundles)
+
+Example::
+
+    case = Case.create(Path("my-case"), targets=["@alice"])
+    case = Case.open(find_case_path(None))
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tomllib
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from .clock import Clock, SystemClock
+from .errors import CaseError
+from .settings import resolve
+from .storage import SQLiteStore, Store
+
+CONFIG_NAME = "rempart.toml"
+DB_NAME = "case.db"
+DEFAULT_CASE_DIR = "rempart-case"
+
+
+def find_case_path(explicit: str | Path | None) -> Path:
+    """``--case PATH``, else ``$REMPART_CASE``, else ``./rempart-case``."""
+    if explicit:
+        return Path(explicit)
+    env = os.environ.get("REMPART_CASE")
+    if env:
+        return Path(env)
+    return Path.cwd() / DEFAULT_CASE_DIR
+
+
+def normalise_target(handle: str) -> str:
+    """Targets are kept as given, trimmed; a bare handle gets its ``@``."""
+    h = handle.strip()
+    if not h:
+        raise CaseError("a target handle cannot be empty")
+    if not h.startswith("@") and ":" not in h and "+" not in h[:1]:
+        h = "@" + h
+    return h
+
+
+@dataclass
+class Case:
+    """An open case: its directory, configuration, store and clock."""
+
+    path: Path
+    config: dict[str, Any]
+    store: Store
+    clock: Clock = field(default_factory=SystemClock)
+
+    @property
+    def targets(self) -> list[str]:
+        return list(self.config.get("case", {}).get("targets", []))
+
+    @property
+    def settings(self) -> dict[str, Any]:
+        return resolve(self.config.get("settings", {}), os.environ)
+
+    @classmethod
+    def create(
+        cls, path: Path, targets: list[str], name: str | None = None, clock: Clock | None = None
+    ) -> "Case":
+        """Create a new case directory; refuses to overwrite an existing case."""
+        if not targets:
+            raise CaseError("a case needs at least one target: pass --target HANDLE")
+        path = Path(path)
+        if (path / CONFIG_NAME).exists():
+            raise CaseError(f"{path}: a case already exists here; use another PATH")
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+            (path / "exports").mkdir(exist_ok=True)
+        except OSError as exc:
+            raise CaseError(f"{path}: cannot create the case directory ({exc.strerror})") from exc
+        config = {
+            "case": {
+                "name": name or path.resolve().name,
+                "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                "targets": [normalise_target(t) for t in targets],
+            },
+            "settings": {},
+        }
+        (path / CONFIG_NAME).write_text(dump_toml(config), encoding="utf-8")
+        return cls.open(path, clock=clock)
+
+    @classmethod
+    def open(cls, path: Path, clock: Clock | None = None) -> "Case":
+        """Open an existing case, applying pending schema migrations."""
+        path = Path(path)
+        config_path = path / CONFIG_NAME
+        if not config_path.exists():
+            raise CaseError(
+                f"{path}: no case here; create one with `rempart init {path} --target HANDLE` "
+                "or point to it with --case PATH or $REMPART_CASE"
+            )
+        try:
+            config = tomllib.loads(config_path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise CaseError(f"{config_path}: invalid configuration ({exc})") from exc
+        store = SQLiteStore(path / DB_NAME)
+        return cls(path, config, store, clock or SystemClock())
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> "Case":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def dump_toml(data: dict[str, Any]) -> str:
+    """Write the small subset of TOML a case config uses (tables of scalars and lists)."""
+    lines: list[str] = []
+    for table, values in data.items():
+        lines.append(f"[{table}]")
+        for key, value in values.items():
+            lines.append(f"{key} = {_toml_value(value)}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    return json.dumps(str(value), ensure_ascii=False)

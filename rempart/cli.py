@@ -1,0 +1,246 @@
+"""The ``rempart`` command: one short function per command over the library.
+
+Every command finds its case from ``--case PATH``, else ``$REMPART_CASE``, else
+``./rempart-case``. Library errors become a one-line message and a non-zero exit.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+from typing import Any, Callable, TypeVar
+
+import click
+import orjson
+
+from . import __version__, api
+from .case import Case
+from .errors import RempartError
+from .models import message_to_dict
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+case_option = click.option(
+    "--case", "case_path", type=click.Path(path_type=Path), default=None,
+    help="Case directory (default: $REMPART_CASE, else ./rempart-case).",
+)
+
+
+def friendly(fn: F) -> F:
+    """Turn library errors into a one-line message and exit status 1."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except RempartError as exc:
+            raise click.ClickException(str(exc)) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _stderr_console() -> Any:
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="rempart")
+def main() -> None:
+    """rempart: defend people targeted by online harassment raids."""
+
+
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--target", "targets", multiple=True, required=True,
+              help="A targeted account (repeatable), e.g. @alice or @alice@mastodon.social.")
+@click.option("--name", default=None, help="A name for the case (default: the folder name).")
+@friendly
+def init(path: Path, targets: tuple[str, ...], name: str | None) -> None:
+    """Create a case directory for one or more targets."""
+    case = api.init_case(path, list(targets), name=name)
+    click.echo(f"Created case {case.config['case']['name']!r} in {path} "
+               f"for {', '.join(case.targets)}.")
+    click.echo(f"Next: rempart ingest --case {path} FILE_OR_DIR")
+    case.close()
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", default=None,
+              help="Force a format instead of auto-detection (see `rempart formats`).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@case_option
+@friendly
+def ingest(paths: tuple[Path, ...], fmt: str | None, quiet: bool, case_path: Path | None) -> None:
+    """Import files or folders: every record sealed in the evidence log."""
+    with api.open_case(case_path) as case:
+        report = _ingest_with_progress(case, list(paths), fmt, quiet)
+    _print_ingest(report)
+
+
+def _ingest_with_progress(case: Case, paths: list[Path], fmt: str | None, quiet: bool) -> Any:
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
+    command = "rempart ingest " + " ".join(sys.argv[2:]) if len(sys.argv) > 1 else None
+    if quiet or not sys.stderr.isatty():
+        return api.ingest(case, paths, format=fmt, command=command)
+    columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
+               TimeRemainingColumn())
+    with Progress(*columns, console=_stderr_console(), transient=True) as bar:
+        task = bar.add_task("ingesting", total=None)
+
+        def on_file(path: Path, size: int) -> None:
+            bar.update(task, description=path.name[:30], total=size, completed=0)
+
+        return api.ingest(case, paths, format=fmt, command=command,
+                          progress=lambda n: bar.advance(task, n), on_file=on_file)
+
+
+def _print_ingest(report: Any) -> None:
+    for f in report.files:
+        if f.skipped:
+            click.echo(f"  skipped {f.path}: {f.skipped}")
+            continue
+        known = f.records - f.new_records - f.new_rejects
+        click.echo(f"  {f.path} [{f.format}]: {f.new_records} new records, {known} already "
+                   f"captured, {f.new_rejects} rejected, {f.items} items")
+    if report.rejects:
+        click.echo(f"{len(report.rejects)} record(s) could not be read and were kept as rejects "
+                   "(see `rempart rejects`):")
+        for note in report.rejects[:10]:
+            where = f"{note.path}:{note.line}" if note.line else note.path
+            click.echo(f"  {where}: {note.reason}")
+        if len(report.rejects) > 10:
+            click.echo(f"  … and {len(report.rejects) - 10} more")
+    click.echo(f"Capture {report.capture_id} sealed: log head {report.head_seq} "
+               f"{report.head_hash}")
+
+
+@main.command()
+@click.option("--quick", is_flag=True, help="Skip re-deriving messages from the raw records.")
+@click.option("--head", default=None, help="A head hash noted earlier that must still be there.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@case_option
+@friendly
+def verify(quick: bool, head: str | None, as_json: bool, case_path: Path | None) -> None:
+    """Recompute every hash, link and message; exit 1 naming the first problem."""
+    with api.open_case(case_path) as case:
+        report = api.verify(case, replay=not quick, head=head)
+    if as_json:
+        click.echo(orjson.dumps({
+            "ok": report.ok, "entries": report.entries, "records": report.records,
+            "rejects": report.rejects, "messages": report.messages,
+            "head_seq": report.head_seq, "head_hash": report.head_hash,
+            "problems": [vars(p) for p in report.problems],
+        }, option=orjson.OPT_INDENT_2).decode())
+    elif report.ok:
+        click.echo(f"OK: {report.entries} log entries, {report.records} records, "
+                   f"{report.rejects} rejects, {report.messages} messages verified; "
+                   f"head {report.head_seq} {report.head_hash}")
+    else:
+        click.echo(f"FAILED: {report.first}", err=True)
+        for p in report.problems[1:20]:
+            click.echo(f"  also: {p}", err=True)
+        if len(report.problems) > 20:
+            click.echo(f"  … {len(report.problems) - 20} more problems", err=True)
+    if not report.ok:
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@case_option
+@friendly
+def stats(as_json: bool, case_path: Path | None) -> None:
+    """Messages per day, platform and format, and totals."""
+    with api.open_case(case_path) as case:
+        data = api.stats(case)
+    if as_json:
+        click.echo(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode())
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="Messages per day, platform and format")
+    for col in ("day", "platform", "format", "messages"):
+        table.add_column(col, justify="right" if col == "messages" else "left")
+    for row in data["per_day"]:
+        table.add_row(row["day"], row["platform"], row["format"], str(row["messages"]))
+    console = Console()
+    console.print(table)
+    console.print(", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in data["totals"].items()),
+                  markup=False, highlight=False)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="A JSON array of normalised messages.")
+@click.option("--platform", default=None, help="Only this platform (x, mastodon, bluesky, sms…).")
+@click.option("--since", default=None, help="Only messages created at or after this ISO time.")
+@click.option("--until", default=None, help="Only messages created before this ISO time.")
+@click.option("--all", "include_referenced", is_flag=True,
+              help="Also list context posts (replied-to or quoted posts carried in captures).")
+@case_option
+@friendly
+def messages(as_json: bool, platform: str | None, since: str | None, until: str | None,
+             include_referenced: bool, case_path: Path | None) -> None:
+    """List the case's normalised messages, oldest first."""
+    with api.open_case(case_path) as case:
+        items = api.messages(case, platform, since, until, include_referenced)
+        out = click.get_text_stream("stdout")
+        if as_json:
+            out.write("[")
+            for i, m in enumerate(items):
+                out.write(("," if i else "") + "\n" + orjson.dumps(message_to_dict(m)).decode())
+            out.write("\n]\n")
+            return
+        for m in items:
+            when = m.created_at.isoformat() if m.created_at else "?"
+            text = m.text.replace("\n", " ")
+            # repr-escape control characters so hostile text cannot drive the terminal
+            safe = text.encode("unicode_escape").decode("ascii") if not text.isprintable() else text
+            out.write(f"{when}  {m.platform}  @{m.author_handle or m.author_id}  {safe[:200]}\n")
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON lines.")
+@case_option
+@friendly
+def rejects(as_json: bool, case_path: Path | None) -> None:
+    """Records that could not be read: file, line and reason (their bytes are kept)."""
+    with api.open_case(case_path) as case:
+        sources = case.store.sources()
+        for rec in case.store.records(rejects_only=True):
+            name = sources[rec.source_id].name if rec.source_id in sources else "?"
+            if as_json:
+                click.echo(orjson.dumps({"seq": rec.seq, "file": name, "line": rec.line,
+                                         "reason": rec.reject_reason, "sha256": rec.sha256,
+                                         "size": len(rec.raw)}).decode())
+            else:
+                click.echo(f"{name}:{rec.line}: {rec.reject_reason} ({len(rec.raw)} bytes kept)")
+
+
+@main.command()
+def formats() -> None:
+    """List the input formats rempart can read."""
+    from .sources import sources
+
+    for name, src in sorted(sources().items()):
+        click.echo(f"{name:18} {src.description}")
+
+
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path), default=Path("rempart-demo"))
+@click.option("--seed", default=7, show_default=True, help="Seed of the synthetic raid.")
+@friendly
+def demo(path: Path, seed: int) -> None:
+    """Build a demo case from a synthetic raid: ingest, verify and summarise."""
+    from .demo import run_demo
+
+    run_demo(path, seed=seed, echo=click.echo)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

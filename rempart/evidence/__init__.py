@@ -1,0 +1,1 @@
+"""Evidence: the hash-chained log of everything captured, and its verification."""

@@ -1,0 +1,333 @@
+"""Recompute everything in a case's evidence and say exactly what, if anything, was tampered with.
+
+Three passes:
+
+1. **The log**: every entry's hash is recomputed from its predecessor and its body; sequence
+   numbers (inside the hashed bodies) must run 1, 2, 3, …; every link must point at the entry
+   before. A break is classified as *altered*, *missing*, *inserted* or *reordered*, with the
+   sequence number where it happens. The last recorded head must still be in the log
+   (truncation).
+2. **The raw records**: each payload's SHA-256 is recomputed and must match the log entry that
+   seals it, together with its source file's hash, line, format, context, capture time and clock.
+3. **The derived data**: every record is parsed again from its stored bytes and merged afresh in
+   memory; the messages and accounts must equal the stored ones.
+
+Example::
+
+    report = verify_case(case.store)
+    if not report.ok: print(report.problems[0])
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator
+
+import orjson
+
+from ..errors import ParseError, SourceError
+from ..storage.base import GENESIS, LogEntry, RawRecord, Store
+from ..storage.memory import MemoryStore
+from ..storage.sqlite import dump
+from .log import chain_hash, sha256_hex
+
+Progress = Callable[[str, int], None]
+_RECORD_KINDS = ("record", "reject")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One verification failure: what (log entry, record, message), where, and how."""
+
+    what: str
+    where: str
+    kind: str
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.what} {self.where}: {self.kind}: {self.detail}"
+
+
+@dataclass
+class VerifyReport:
+    """The outcome of :func:`verify_case`."""
+
+    entries: int = 0
+    records: int = 0
+    rejects: int = 0
+    messages: int = 0
+    head_seq: int = 0
+    head_hash: str = GENESIS
+    replayed: bool = False
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def first(self) -> Problem | None:
+        return self.problems[0] if self.problems else None
+
+
+def verify_case(
+    store: Store, replay: bool = True, progress: Progress | None = None, head: str | None = None
+) -> VerifyReport:
+    """Verify a case's log, raw records and (with ``replay``) derived data.
+
+    ``head`` is an entry hash the user noted earlier (printed after each import): it must still
+    be in the log.
+    """
+    report = VerifyReport()
+    bodies = _check_log(store, report, progress)
+    _check_heads(store, report, bodies, head)
+    _check_records(store, report, bodies, progress)
+    if replay and not any(p.what == "record" for p in report.problems):
+        _replay(store, report, progress)
+        report.replayed = True
+    return report
+
+
+# --------------------------------------------------------------------------- pass 1: the log
+
+
+def _check_log(store: Store, report: VerifyReport, progress: Progress | None) -> dict[int, Any]:
+    """Walk the chain; return ``seq -> summary`` of record entries for pass 2."""
+    rows: list[tuple[int, int | None, str, str, bool]] = []  # row seq, body seq, prev, hash, ok
+    summaries: dict[int, Any] = {}
+    by_hash: dict[str, int] = {}
+    open_captures: set[int] = set()
+    for entry in store.entries():
+        body_seq, body = _body(entry)
+        ok = chain_hash(entry.prev_hash, entry.body) == entry.entry_hash if _hex(entry) else False
+        rows.append((entry.seq, body_seq, entry.prev_hash, entry.entry_hash, ok))
+        by_hash.setdefault(entry.entry_hash, len(rows) - 1)
+        if body is not None:
+            kind = body.get("kind")
+            if kind == "capture-start":
+                open_captures.add(body.get("capture"))
+            elif kind in _RECORD_KINDS:
+                summaries[entry.seq] = body
+                if body.get("capture") not in open_captures:
+                    _add(report, "log entry", entry.seq, "inserted",
+                         "seals a record outside any capture run")
+            if kind != entry.kind:
+                _add(report, "log entry", entry.seq, "altered",
+                     f"kind column says {entry.kind!r} but the sealed body says {kind!r}")
+        if progress and len(rows) % 10000 == 0:
+            progress("log", 10000)
+    report.entries = len(rows)
+    _classify_links(rows, by_hash, report)
+    if rows:
+        report.head_seq, report.head_hash = rows[-1][0], rows[-1][3]
+    return summaries
+
+
+def _hex(entry: LogEntry) -> bool:
+    try:
+        bytes.fromhex(entry.prev_hash)
+        return True
+    except ValueError:
+        return False
+
+
+def _body(entry: LogEntry) -> tuple[int | None, dict[str, Any] | None]:
+    try:
+        body = orjson.loads(entry.body)
+        return (body.get("seq") if isinstance(body.get("seq"), int) else None), body
+    except (orjson.JSONDecodeError, AttributeError):
+        return None, None
+
+
+def _classify_links(
+    rows: list[tuple[int, int | None, str, str, bool]], by_hash: dict[str, int], report: VerifyReport
+) -> None:
+    expected_seq, prev_hash = 1, GENESIS
+    for i, (seq, body_seq, prev, own, ok) in enumerate(rows):
+        if seq > expected_seq:
+            span = str(expected_seq) if seq == expected_seq + 1 else f"{expected_seq}-{seq - 1}"
+            _add(report, "log entry", span, "missing", f"the log jumps from {expected_seq - 1} "
+                 f"to {seq}: entries were deleted")
+        if not ok:
+            _add(report, "log entry", seq, "altered",
+                 "its content no longer matches its hash")
+        if body_seq is not None and body_seq != seq:
+            kind = "reordered"
+            detail = f"position {seq} holds the entry sealed as number {body_seq}"
+            if body_seq == seq - 1 and _shifted(rows, i, -1):
+                kind, detail = "inserted", f"an entry was inserted before {seq} and the rest renumbered"
+            elif body_seq == seq + 1 and _shifted(rows, i, +1):
+                kind, detail = "missing", f"entry {seq} was deleted and the rest renumbered"
+            _add(report, "log entry", seq, kind, detail)
+        elif body_seq is None:
+            _add(report, "log entry", seq, "altered", "its body is not a valid sealed entry")
+        if prev != prev_hash and ok:
+            j = by_hash.get(prev)
+            if j is None:
+                detail = "it chains to an entry that is not in the log (one was removed)"
+                _add(report, "log entry", seq, "missing", detail)
+            elif j > i:
+                _add(report, "log entry", seq, "reordered",
+                     f"it chains to entry {rows[j][0]}, which comes after it")
+            elif j < i - 1:
+                _add(report, "log entry", rows[j + 1][0], "inserted",
+                     f"entry {seq} chains to {rows[j][0]}: what lies between was inserted")
+        expected_seq, prev_hash = seq + 1, own
+
+
+def _shifted(rows: list[tuple[int, int | None, str, str, bool]], i: int, delta: int) -> bool:
+    """Whether every later row is off by ``delta`` too (a renumbering, not a swap)."""
+    return all(r[1] is not None and r[1] - r[0] == delta for r in rows[i : i + 3])
+
+
+def _check_heads(
+    store: Store, report: VerifyReport, bodies: dict[int, Any], head: str | None
+) -> None:
+    known = {h["entry_hash"]: h["seq"] for h in store.heads()}
+    heads = store.heads()
+    if heads and heads[-1]["seq"] > report.head_seq:
+        _add(report, "log entry", f"{report.head_seq + 1}-{heads[-1]['seq']}", "missing",
+             f"a head was recorded at entry {heads[-1]['seq']} but the log ends at "
+             f"{report.head_seq} (truncated)")
+    if head is not None:
+        found = any(e.entry_hash == head for e in store.entries())
+        if not found:
+            where = known.get(head, "?")
+            _add(report, "log head", where, "missing",
+                 f"the head {head[:16]}… you noted is no longer in the log")
+
+
+# --------------------------------------------------------------------------- pass 2: records
+
+
+def _check_records(
+    store: Store, report: VerifyReport, bodies: dict[int, Any], progress: Progress | None
+) -> None:
+    sources = {s.id: s for s in store.sources().values()}
+    seen: set[int] = set()
+    for rec in store.records():
+        seen.add(rec.seq)
+        if rec.reject_reason is None:
+            report.records += 1
+        else:
+            report.rejects += 1
+        actual = hashlib.sha256(rec.raw).hexdigest()
+        if actual != rec.sha256:
+            _add(report, "record", rec.seq, "altered",
+                 f"payload SHA-256 is {actual[:16]}… but {rec.sha256[:16]}… was recorded"
+                 f"{_where(rec, sources)}")
+            continue
+        body = bodies.get(rec.seq)
+        if body is None:
+            _add(report, "record", rec.seq, "inserted",
+                 f"no log entry seals this record{_where(rec, sources)}")
+            continue
+        mismatch = _compare(rec, body, sources)
+        if mismatch:
+            _add(report, "record", rec.seq, "altered", mismatch + _where(rec, sources))
+        if progress and (report.records + report.rejects) % 1000 == 0:
+            progress("records", 1000)
+    for seq in sorted(set(bodies) - seen):
+        src = bodies[seq].get("source", {})
+        _add(report, "record", seq, "missing",
+             f"the log seals a record from {src.get('name')} line {bodies[seq].get('line')} "
+             "but its bytes are gone")
+
+
+def _where(rec: RawRecord, sources: dict[int, Any]) -> str:
+    src = sources.get(rec.source_id)
+    name = src.name if src else f"source #{rec.source_id}"
+    return f" ({name}, line {rec.line})"
+
+
+def _compare(rec: RawRecord, body: dict[str, Any], sources: dict[int, Any]) -> str | None:
+    if body.get("record_sha256") != rec.sha256:
+        return "the stored payload is not the one the log sealed"
+    src = sources.get(rec.source_id)
+    if src is None or body.get("source", {}).get("sha256") != src.sha256:
+        return "its source file's hash differs from the one sealed in the log"
+    checks = {
+        "format": rec.format,
+        "line": rec.line,
+        "captured_at": rec.captured_at,
+        "clock": rec.clock,
+        "reason": rec.reject_reason,
+    }
+    for key, value in checks.items():
+        if body.get(key) != value:
+            return f"field {key!r} is {value!r} but the log sealed {body.get(key)!r}"
+    ctx_sha = sha256_hex(rec.context.encode()) if rec.context else None
+    if body.get("context_sha256") != ctx_sha:
+        return "its parsing context differs from the one sealed in the log"
+    return None
+
+
+# --------------------------------------------------------------------------- pass 3: replay
+
+
+def _replay(store: Store, report: VerifyReport, progress: Progress | None) -> None:
+    from ..ingest import apply_items, reparse
+    from ..sources.detect import get_source
+
+    memory = MemoryStore()
+    sources = store.sources()
+    batch: list[tuple[int, str, list[Any]]] = []
+    for rec in store.records():
+        if rec.reject_reason is not None:
+            continue
+        try:
+            items = reparse(get_source(rec.format), rec, sources[rec.source_id].name)
+        except (ParseError, SourceError, KeyError) as exc:
+            _add(report, "record", rec.seq, "altered", f"no longer parses: {exc}")
+            continue
+        batch.append((rec.seq, rec.format, items))
+        if len(batch) >= 2000:
+            apply_items(memory, batch)
+            batch = []
+            if progress:
+                progress("replay", 2000)
+    if batch:
+        apply_items(memory, batch)
+    _compare_derived(store, memory, report)
+
+
+def _compare_derived(store: Store, memory: MemoryStore, report: VerifyReport) -> None:
+    expected = {s.message.key: s for s in memory.messages()}
+    for stored in store.messages():
+        report.messages += 1
+        key = stored.message.key
+        want = expected.pop(key, None)
+        if want is None:
+            _add(report, "message", f"{key[0]}:{key[1]}", "inserted",
+                 "no stored record yields this message")
+        elif dump(want.message) != dump(stored.message):
+            _add(report, "message", f"{key[0]}:{key[1]}", "altered",
+                 f"differs from its records ({_diff(want.message, stored.message)})")
+    for key in expected:
+        _add(report, "message", f"{key[0]}:{key[1]}", "missing",
+             "its records are stored but the message is gone")
+    want_accounts = {a.key: a for a in memory.accounts()}
+    for acc in store.accounts():
+        want_acc = want_accounts.pop(acc.key, None)
+        if want_acc is None or dump(want_acc) != dump(acc):
+            _add(report, "account", f"{acc.platform}:{acc.id}",
+                 "inserted" if want_acc is None else "altered", "differs from its records")
+    for key in want_accounts:
+        _add(report, "account", f"{key[0]}:{key[1]}", "missing", "gone from the case")
+
+
+def _diff(a: Any, b: Any) -> str:
+    da, db = orjson.loads(dump(a)), orjson.loads(dump(b))
+    fields = [k for k in da if da.get(k) != db.get(k)]
+    return "fields: " + ", ".join(fields[:5])
+
+
+def _add(report: VerifyReport, what: str, where: Any, kind: str, detail: str) -> None:
+    report.problems.append(Problem(what, str(where), kind, detail))
+
+
+def iter_problems(report: VerifyReport) -> Iterator[str]:
+    """Problems as lines, first one first."""
+    for p in report.problems:
+        yield str(p)

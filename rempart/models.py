@@ -1,0 +1,236 @@
+"""The normalised records every part of rempart speaks: Message, Account, StatusChange.
+
+Sources turn platform payloads into these; the store persists them; analysis reads them.
+All ids are strings (X and Mastodon ids exceed 2**53). All datetimes are timezone-aware UTC.
+
+Example::
+
+    >>> from rempart.models import Message
+    >>> m = Message(platform="x", id="1", text="hello")
+    >>> m.audience
+    'public'
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Literal, Union
+
+#: Who could see a message: everyone, the author's followers, only the recipient, or an SMS.
+Audience = Literal["public", "followers", "direct", "sms"]
+AUDIENCES: tuple[str, ...] = ("public", "followers", "direct", "sms")
+
+#: What the platform says about a message or account when it was last observed.
+Status = Literal["available", "deleted", "suspended", "protected", "withheld", "unavailable"]
+STATUSES: tuple[str, ...] = (
+    "available",
+    "deleted",
+    "suspended",
+    "protected",
+    "withheld",
+    "unavailable",
+)
+
+#: How a message entered the case: as an item of the capture itself ("primary"), or as context
+#: that the capture carried along (a replied-to or quoted post in an ``includes`` block).
+CapturedAs = Literal["primary", "referenced"]
+
+UTC = timezone.utc
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A user mentioned in a message: platform id and/or handle (``@user@domain`` on Mastodon)."""
+
+    handle: str | None = None
+    id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Media:
+    """A media attachment: ``kind`` is photo, video, animated_gif, audio or unknown."""
+
+    kind: str
+    url: str | None = None
+    id: str | None = None
+    alt_text: str | None = None
+    preview_url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Version:
+    """One version of an edited message (oldest first in ``Message.versions``)."""
+
+    id: str
+    text: str
+    created_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """A normalised message aimed at (or around) a target.
+
+    ``id`` is the platform's stable id for the message: for X the first id of the edit history,
+    for Mastodon the ActivityPub ``uri``, for Bluesky the ``at://`` URI, for SMS the gateway's
+    message id (or ``msisdn:concat-ref`` for a reassembled Vonage message). ``text`` is the full
+    text of the latest version, HTML entities decoded. ``versions`` holds every known version when
+    the message was edited. ``observed_at`` is when the platform was seen to serve this state
+    (retrieval time, else capture time); merges keep the latest observation.
+    """
+
+    platform: str
+    id: str
+    text: str = ""
+    created_at: datetime | None = None
+    author_id: str | None = None
+    author_handle: str | None = None
+    author_display_name: str | None = None
+    author_created_at: datetime | None = None
+    author_followers: int | None = None
+    lang: str | None = None
+    reply_to_id: str | None = None
+    reply_to_author_id: str | None = None
+    quoted_id: str | None = None
+    repost_of_id: str | None = None
+    thread_id: str | None = None
+    mentions: tuple[Mention, ...] = ()
+    hashtags: tuple[str, ...] = ()
+    urls: tuple[str, ...] = ()
+    media: tuple[Media, ...] = ()
+    audience: str = "public"
+    url: str | None = None
+    versions: tuple[Version, ...] = ()
+    status: str = "available"
+    status_detail: str | None = None
+    observed_at: datetime | None = None
+    captured_as: str = "primary"
+    recipient_id: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """The identity of a message in a case: ``(platform, id)``."""
+        return (self.platform, self.id)
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """A platform account as observed at ``observed_at`` (handles change; ``handles`` keeps all)."""
+
+    platform: str
+    id: str
+    handle: str | None = None
+    display_name: str | None = None
+    created_at: datetime | None = None
+    followers: int | None = None
+    following: int | None = None
+    posts: int | None = None
+    bio: str | None = None
+    url: str | None = None
+    status: str = "available"
+    observed_at: datetime | None = None
+    handles: tuple[str, ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.platform, self.id)
+
+
+@dataclass(frozen=True, slots=True)
+class StatusChange:
+    """An observation that a message or account became unavailable (or available again).
+
+    ``subject`` is ``"message"`` or ``"account"``; ``status`` one of :data:`STATUSES`.
+    The original content is never erased: the change is recorded beside it.
+    """
+
+    platform: str
+    subject: str
+    id: str
+    status: str
+    observed_at: datetime | None = None
+    detail: str | None = None
+
+
+#: What a source's parser yields for one raw record.
+Item = Union[Message, Account, StatusChange]
+
+
+def message_to_dict(m: Message) -> dict[str, Any]:
+    """A JSON-ready dict of a message (datetimes as ISO-8601 UTC strings)."""
+    return _jsonable(dataclasses.asdict(m))
+
+
+def account_to_dict(a: Account) -> dict[str, Any]:
+    """A JSON-ready dict of an account."""
+    return _jsonable(dataclasses.asdict(a))
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return iso(value)
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def iso(dt: datetime | None) -> str | None:
+    """ISO-8601 UTC with a ``Z`` suffix, keeping microseconds only when present."""
+    if dt is None:
+        return None
+    dt = dt.astimezone(UTC)
+    text = dt.isoformat()
+    return text.replace("+00:00", "Z")
+
+
+def sortable(dt: datetime | None) -> str | None:
+    """Fixed-width ISO-8601 UTC (microseconds always shown): sorts correctly as text."""
+    if dt is None:
+        return None
+    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_iso(value: Any) -> datetime | None:
+    """Parse an ISO-8601 string written by :func:`iso` (None passes through)."""
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def message_from_dict(d: dict[str, Any]) -> Message:
+    """Inverse of :func:`message_to_dict`."""
+    return Message(
+        **{
+            **d,
+            "created_at": parse_iso(d.get("created_at")),
+            "author_created_at": parse_iso(d.get("author_created_at")),
+            "observed_at": parse_iso(d.get("observed_at")),
+            "mentions": tuple(Mention(**x) for x in d.get("mentions") or ()),
+            "hashtags": tuple(d.get("hashtags") or ()),
+            "urls": tuple(d.get("urls") or ()),
+            "media": tuple(Media(**x) for x in d.get("media") or ()),
+            "versions": tuple(
+                Version(x["id"], x["text"], parse_iso(x.get("created_at")))
+                for x in d.get("versions") or ()
+            ),
+            "extra": dict(d.get("extra") or {}),
+        }
+    )
+
+
+def account_from_dict(d: dict[str, Any]) -> Account:
+    """Inverse of :func:`account_to_dict`."""
+    return Account(
+        **{
+            **d,
+            "created_at": parse_iso(d.get("created_at")),
+            "observed_at": parse_iso(d.get("observed_at")),
+            "handles": tuple(d.get("handles") or ()),
+            "extra": dict(d.get("extra") or {}),
+        }
+    )

@@ -1,0 +1,64 @@
+"""Settings as data with help text, merged: defaults < case config < environment < flags.
+
+Example::
+
+    s = resolve(case_config={"batch_size": 500}, env=os.environ, flags={"operator": "alice"})
+    s["batch_size"]   # 500
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting: its name, default, type and what it is for."""
+
+    name: str
+    default: Any
+    help: str
+    type: Callable[[str], Any] = str
+
+
+def _default_operator() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no passwd entry in some containers
+        return os.environ.get("USER", "unknown")
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("operator", None, "Who runs captures (recorded in the chain of custody); "
+            "defaults to the login name."),
+    Setting("batch_size", 2000, "Records written per transaction during ingest.", int),
+    Setting("batch_bytes", 8_000_000, "Raw bytes per ingest transaction (whichever comes first).",
+            int),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def resolve(
+    case_config: Mapping[str, Any] | None = None,
+    env: Mapping[str, str] | None = None,
+    flags: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Merge settings from every layer; environment variables are ``REMPART_<NAME>``."""
+    out = {s.name: s.default for s in SETTINGS}
+    for key, value in (case_config or {}).items():
+        if key in _BY_NAME:
+            out[key] = value
+    for s in SETTINGS:
+        raw = (env or {}).get("REMPART_" + s.name.upper())
+        if raw is not None:
+            out[s.name] = s.type(raw)
+    for key, value in (flags or {}).items():
+        if key in _BY_NAME and value is not None:
+            out[key] = value
+    if not out["operator"]:
+        out["operator"] = _default_operator()
+    return out

@@ -1,0 +1,161 @@
+"""The Store interface: what every backend (SQLite now, PostgreSQL later) must provide.
+
+A store keeps four kinds of data:
+
+- the **evidence log**: append-only entries (:class:`LogEntry`) chained by hash;
+- **raw records**: the exact bytes of every captured record (:class:`RawRecord`), keyed by the
+  log sequence number of their entry, and the **sources** (input files) they came from;
+- **captures**: one row per capture run (who, when, with what tool and clock);
+- **derived data**: normalised messages, accounts and status changes, rebuilt deterministically
+  from the raw records (see :mod:`rempart.merge`).
+
+Stores are dumb: hashing and merging live in :mod:`rempart.evidence` and :mod:`rempart.ingest`.
+"""
+
+from __future__ import annotations
+
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import Any, Iterable, Iterator, Protocol
+
+from ..models import Account, Message, StatusChange
+
+#: The hash that the first log entry chains to.
+GENESIS = "0" * 64
+
+
+@dataclass(frozen=True, slots=True)
+class LogEntry:
+    """One evidence-log entry: ``entry_hash = SHA-256(prev_hash || body)``; body is canonical JSON."""
+
+    seq: int
+    kind: str
+    body: bytes
+    prev_hash: str
+    entry_hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class RawRecord:
+    """The exact bytes of one captured record and where they came from.
+
+    ``seq`` is the sequence number of the log entry that seals it. ``reject_reason`` is set when
+    the record could not be parsed (it is kept all the same).
+    """
+
+    seq: int
+    sha256: str
+    raw: bytes
+    format: str
+    source_id: int
+    capture_id: int
+    line: int | None
+    offset: int | None
+    member: str | None
+    context: str | None
+    captured_at: str
+    clock: str
+    reject_reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """An input file as first seen: its name, size and SHA-256."""
+
+    id: int
+    name: str
+    sha256: str
+    size: int
+    first_seen: str
+
+
+@dataclass(frozen=True, slots=True)
+class StoredMessage:
+    """A message with the bookkeeping the store keeps beside it."""
+
+    message: Message
+    format: str
+    first_seq: int
+    last_seq: int
+
+
+class Store(Protocol):
+    """Persistence for one case. Implementations: SQLiteStore, MemoryStore."""
+
+    def transaction(self) -> AbstractContextManager[None]:
+        """A write transaction; everything inside commits or rolls back together."""
+        ...
+
+    def close(self) -> None: ...
+
+    # evidence log -----------------------------------------------------------------------
+    def log_head(self) -> tuple[int, str]:
+        """``(seq, entry_hash)`` of the last entry, or ``(0, GENESIS)`` when empty."""
+        ...
+
+    def append_entries(self, entries: Iterable[LogEntry]) -> None: ...
+
+    def entries(self, start: int = 1) -> Iterator[LogEntry]: ...
+
+    def record_head(self, seq: int, entry_hash: str, at: str, reason: str) -> None:
+        """Remember a head the user was shown (detects truncation later)."""
+        ...
+
+    def heads(self) -> list[dict[str, Any]]: ...
+
+    # raw records and sources ------------------------------------------------------------
+    def source_for(self, name: str, sha256: str, size: int, seen: str) -> int:
+        """The id of the source file with that hash, registering it if new."""
+        ...
+
+    def sources(self) -> dict[int, SourceFile]: ...
+
+    def known_records(self, shas: Iterable[str]) -> set[str]:
+        """Those of ``shas`` already stored."""
+        ...
+
+    def add_records(self, records: Iterable[RawRecord]) -> None: ...
+
+    def records(self, rejects_only: bool = False) -> Iterator[RawRecord]: ...
+
+    def new_capture(self, info: dict[str, Any]) -> int: ...
+
+    def finish_capture(self, capture_id: int, info: dict[str, Any]) -> None: ...
+
+    def captures(self) -> list[dict[str, Any]]: ...
+
+    # derived data -------------------------------------------------------------------------
+    def get_messages(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], StoredMessage]:
+        ...
+
+    def put_messages(self, messages: Iterable[StoredMessage], new: bool) -> None:
+        """Insert (``new=True``) or replace stored messages."""
+        ...
+
+    def link_records(self, links: Iterable[tuple[str, str, int]]) -> None:
+        """Remember which record seqs a message ``(platform, id)`` was seen in."""
+        ...
+
+    def get_accounts(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Account]: ...
+
+    def put_accounts(self, accounts: Iterable[Account]) -> None: ...
+
+    def add_status_changes(self, changes: Iterable[tuple[StatusChange, int]]) -> None: ...
+
+    def messages(
+        self,
+        platform: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        include_referenced: bool = True,
+    ) -> Iterator[StoredMessage]: ...
+
+    def accounts(self) -> Iterator[Account]: ...
+
+    def status_changes(self) -> Iterator[tuple[StatusChange, int]]: ...
+
+    def counts(self) -> dict[str, int]: ...
+
+    def stats_rows(self) -> list[tuple[str | None, str, str, int]]:
+        """``(day, platform, format, messages)`` for primary messages, sorted."""
+        ...

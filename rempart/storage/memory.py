@@ -1,0 +1,161 @@
+"""An in-memory Store: the test twin of SQLiteStore, also used to replay evidence on verify."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Any, Iterable, Iterator
+
+from ..models import Account, StatusChange, sortable
+from .base import GENESIS, LogEntry, RawRecord, SourceFile, StoredMessage
+
+
+class MemoryStore:
+    """Everything in dicts and lists; transactions are no-ops (nothing to roll back to)."""
+
+    def __init__(self) -> None:
+        self._entries: list[LogEntry] = []
+        self._heads: list[dict[str, Any]] = []
+        self._sources: dict[int, SourceFile] = {}
+        self._records: dict[int, RawRecord] = {}
+        self._shas: set[str] = set()
+        self._captures: list[dict[str, Any]] = []
+        self._messages: dict[tuple[str, str], StoredMessage] = {}
+        self._links: set[tuple[str, str, int]] = set()
+        self._accounts: dict[tuple[str, str], Account] = {}
+        self._status: list[tuple[StatusChange, int]] = []
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        yield
+
+    def close(self) -> None:
+        pass
+
+    def log_head(self) -> tuple[int, str]:
+        if not self._entries:
+            return (0, GENESIS)
+        last = self._entries[-1]
+        return (last.seq, last.entry_hash)
+
+    def append_entries(self, entries: Iterable[LogEntry]) -> None:
+        self._entries.extend(entries)
+
+    def entries(self, start: int = 1) -> Iterator[LogEntry]:
+        return (e for e in self._entries if e.seq >= start)
+
+    def record_head(self, seq: int, entry_hash: str, at: str, reason: str) -> None:
+        self._heads.append({"seq": seq, "entry_hash": entry_hash, "at": at, "reason": reason})
+
+    def heads(self) -> list[dict[str, Any]]:
+        return list(self._heads)
+
+    def source_for(self, name: str, sha256: str, size: int, seen: str) -> int:
+        for s in self._sources.values():
+            if s.sha256 == sha256:
+                return s.id
+        sid = len(self._sources) + 1
+        self._sources[sid] = SourceFile(sid, name, sha256, size, seen)
+        return sid
+
+    def sources(self) -> dict[int, SourceFile]:
+        return dict(self._sources)
+
+    def known_records(self, shas: Iterable[str]) -> set[str]:
+        return {s for s in shas if s in self._shas}
+
+    def add_records(self, records: Iterable[RawRecord]) -> None:
+        for r in records:
+            self._records[r.seq] = r
+            self._shas.add(r.sha256)
+
+    def records(self, rejects_only: bool = False) -> Iterator[RawRecord]:
+        for seq in sorted(self._records):
+            r = self._records[seq]
+            if not rejects_only or r.reject_reason is not None:
+                yield r
+
+    def new_capture(self, info: dict[str, Any]) -> int:
+        self._captures.append({"id": len(self._captures) + 1, **info, "result": None})
+        return len(self._captures)
+
+    def finish_capture(self, capture_id: int, info: dict[str, Any]) -> None:
+        self._captures[capture_id - 1]["result"] = info
+
+    def captures(self) -> list[dict[str, Any]]:
+        return list(self._captures)
+
+    def get_messages(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], StoredMessage]:
+        return {k: self._messages[k] for k in keys if k in self._messages}
+
+    def put_messages(self, messages: Iterable[StoredMessage], new: bool) -> None:
+        for s in messages:
+            self._messages[s.message.key] = s
+
+    def link_records(self, links: Iterable[tuple[str, str, int]]) -> None:
+        self._links.update(links)
+
+    def get_accounts(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Account]:
+        return {k: self._accounts[k] for k in keys if k in self._accounts}
+
+    def put_accounts(self, accounts: Iterable[Account]) -> None:
+        for a in accounts:
+            self._accounts[a.key] = a
+
+    def add_status_changes(self, changes: Iterable[tuple[StatusChange, int]]) -> None:
+        self._status.extend(changes)
+
+    def messages(
+        self,
+        platform: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        include_referenced: bool = True,
+    ) -> Iterator[StoredMessage]:
+        def order(s: StoredMessage) -> tuple[bool, str, str, str]:
+            c = sortable(s.message.created_at)
+            return (c is None, c or "", s.message.platform, s.message.id)
+
+        for s in sorted(self._messages.values(), key=order):
+            m = s.message
+            created = sortable(m.created_at)
+            if platform and m.platform != platform:
+                continue
+            if since and (created is None or created < since):
+                continue
+            if until and (created is None or created >= until):
+                continue
+            if not include_referenced and m.captured_as != "primary":
+                continue
+            yield s
+
+    def accounts(self) -> Iterator[Account]:
+        for k in sorted(self._accounts):
+            yield self._accounts[k]
+
+    def status_changes(self) -> Iterator[tuple[StatusChange, int]]:
+        return iter(list(self._status))
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "log_entries": len(self._entries),
+            "records": sum(1 for r in self._records.values() if r.reject_reason is None),
+            "rejects": sum(1 for r in self._records.values() if r.reject_reason is not None),
+            "sources": len(self._sources),
+            "messages": len(self._messages),
+            "messages_primary": sum(
+                1 for s in self._messages.values() if s.message.captured_as == "primary"
+            ),
+            "accounts": len(self._accounts),
+            "status_changes": len(self._status),
+        }
+
+    def stats_rows(self) -> list[tuple[str | None, str, str, int]]:
+        per: dict[tuple[str | None, str, str], int] = {}
+        for s in self._messages.values():
+            if s.message.captured_as != "primary":
+                continue
+            created = sortable(s.message.created_at)
+            key = (created[:10] if created else None, s.message.platform, s.format)
+            per[key] = per.get(key, 0) + 1
+        return sorted(((d, p, f, n) for (d, p, f), n in per.items()),
+                      key=lambda r: (r[0] or "", r[1], r[2]))

@@ -1,0 +1,155 @@
+"""Schema migrations: decorated, transactional functions recorded in ``_migrations``.
+
+Each migration runs once, in order, inside a transaction. Add new ones at the end; never edit
+one that has shipped.
+
+Example::
+
+    @migration("0002_add_findings")
+    def _(db): db.execute("create table findings (...)")
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, timezone
+from typing import Callable
+
+from ..errors import MigrationError
+
+Migration = Callable[[sqlite3.Connection], None]
+MIGRATIONS: list[tuple[str, Migration]] = []
+
+
+def migration(name: str) -> Callable[[Migration], Migration]:
+    """Register a migration under a unique, ordered name."""
+
+    def register(fn: Migration) -> Migration:
+        if any(n == name for n, _ in MIGRATIONS):
+            raise ValueError(f"duplicate migration {name}")
+        MIGRATIONS.append((name, fn))
+        return fn
+
+    return register
+
+
+def apply(db: sqlite3.Connection) -> list[str]:
+    """Apply pending migrations; return the names applied."""
+    db.execute(
+        "create table if not exists _migrations (name text primary key, applied_at text not null)"
+    )
+    done = {row[0] for row in db.execute("select name from _migrations")}
+    applied = []
+    for name, fn in MIGRATIONS:
+        if name in done:
+            continue
+        try:
+            db.execute("begin immediate")
+            fn(db)
+            db.execute(
+                "insert into _migrations (name, applied_at) values (?, ?)",
+                (name, datetime.now(timezone.utc).isoformat()),
+            )
+            db.execute("commit")
+        except sqlite3.Error as exc:
+            db.execute("rollback")
+            raise MigrationError(f"migration {name} failed: {exc}") from exc
+        applied.append(name)
+    return applied
+
+
+def _script(db: sqlite3.Connection, sql: str) -> None:
+    """Run several statements inside the current transaction (executescript would commit)."""
+    for statement in sql.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+@migration("0001_initial")
+def _initial(db: sqlite3.Connection) -> None:
+    _script(
+        db,
+        """
+        create table evidence_log (
+            seq integer primary key,
+            kind text not null,
+            body blob not null,
+            prev_hash text not null,
+            entry_hash text not null
+        );
+        create table heads (
+            seq integer not null,
+            entry_hash text not null,
+            at text not null,
+            reason text not null
+        );
+        create table sources (
+            id integer primary key,
+            name text not null,
+            sha256 text not null unique,
+            size integer not null,
+            first_seen text not null
+        );
+        create table captures (
+            id integer primary key,
+            info text not null,
+            result text
+        );
+        create table records (
+            seq integer primary key,
+            sha256 text not null unique,
+            raw blob not null,
+            format text not null,
+            source_id integer not null references sources(id),
+            capture_id integer not null references captures(id),
+            line integer,
+            "offset" integer,
+            member text,
+            context text,
+            captured_at text not null,
+            clock text not null,
+            reject_reason text
+        );
+        create index records_rejects on records(seq) where reject_reason is not null;
+        create table messages (
+            platform text not null,
+            id text not null,
+            author_id text,
+            created_at text,
+            status text not null,
+            captured_as text not null,
+            format text not null,
+            first_seq integer not null,
+            last_seq integer not null,
+            data blob not null,
+            primary key (platform, id)
+        ) without rowid;
+        create index messages_created on messages(created_at);
+        create index messages_author on messages(platform, author_id);
+        create table message_records (
+            platform text not null,
+            id text not null,
+            seq integer not null,
+            primary key (platform, id, seq)
+        ) without rowid;
+        create table accounts (
+            platform text not null,
+            id text not null,
+            handle text,
+            status text not null,
+            data blob not null,
+            primary key (platform, id)
+        ) without rowid;
+        create index accounts_handle on accounts(handle);
+        create table status_changes (
+            platform text not null,
+            subject text not null,
+            id text not null,
+            status text not null,
+            observed_at text,
+            detail text,
+            seq integer not null
+        );
+        create index status_changes_id on status_changes(platform, id);
+        """
+    )

@@ -1,0 +1,304 @@
+"""The embedded default store: one SQLite file in WAL mode.
+
+Example::
+
+    store = SQLiteStore(Path("case/case.db"))
+    with store.transaction():
+        store.append_entries([...])
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+import orjson
+
+from ..errors import StoreError
+from ..models import (
+    Account,
+    Message,
+    StatusChange,
+    account_from_dict,
+    iso,
+    sortable,
+    message_from_dict,
+    parse_iso,
+)
+from . import migrations
+from .base import GENESIS, LogEntry, RawRecord, SourceFile, StoredMessage
+_CHUNK = 500  # keys per "in (...)" query, under SQLite's variable limit
+
+_DUMP = orjson.OPT_UTC_Z | orjson.OPT_NON_STR_KEYS
+
+
+def dump(obj: Any) -> bytes:
+    """Serialise a record (dataclass or dict) to compact JSON."""
+    return orjson.dumps(obj, option=_DUMP)
+
+
+class SQLiteStore:
+    """A case's data in one SQLite database (see :class:`rempart.storage.base.Store`)."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = str(path)
+        try:
+            self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self.db.execute("pragma journal_mode=wal")
+            self.db.execute("pragma synchronous=normal")
+            self.db.execute("pragma busy_timeout=30000")
+            migrations.apply(self.db)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: cannot open the case database ({exc})") from exc
+        self._depth = 0
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        self.db.execute("begin immediate")
+        self._depth = 1
+        try:
+            yield
+        except BaseException:
+            self.db.execute("rollback")
+            raise
+        else:
+            self.db.execute("commit")
+        finally:
+            self._depth = 0
+
+    # evidence log -------------------------------------------------------------------------
+    def log_head(self) -> tuple[int, str]:
+        row = self.db.execute(
+            "select seq, entry_hash from evidence_log order by seq desc limit 1"
+        ).fetchone()
+        return (row[0], row[1]) if row else (0, GENESIS)
+
+    def append_entries(self, entries: Iterable[LogEntry]) -> None:
+        self.db.executemany(
+            "insert into evidence_log (seq, kind, body, prev_hash, entry_hash) values (?,?,?,?,?)",
+            ((e.seq, e.kind, e.body, e.prev_hash, e.entry_hash) for e in entries),
+        )
+
+    def entries(self, start: int = 1) -> Iterator[LogEntry]:
+        cur = self.db.execute(
+            "select seq, kind, body, prev_hash, entry_hash from evidence_log where seq >= ? "
+            "order by seq",
+            (start,),
+        )
+        for row in cur:
+            yield LogEntry(row[0], row[1], bytes(row[2]), row[3], row[4])
+
+    def record_head(self, seq: int, entry_hash: str, at: str, reason: str) -> None:
+        self.db.execute(
+            "insert into heads (seq, entry_hash, at, reason) values (?,?,?,?)",
+            (seq, entry_hash, at, reason),
+        )
+
+    def heads(self) -> list[dict[str, Any]]:
+        cur = self.db.execute("select seq, entry_hash, at, reason from heads order by rowid")
+        return [dict(zip(("seq", "entry_hash", "at", "reason"), row)) for row in cur]
+
+    # sources, records, captures -----------------------------------------------------------
+    def source_for(self, name: str, sha256: str, size: int, seen: str) -> int:
+        row = self.db.execute("select id from sources where sha256 = ?", (sha256,)).fetchone()
+        if row:
+            return int(row[0])
+        cur = self.db.execute(
+            "insert into sources (name, sha256, size, first_seen) values (?,?,?,?)",
+            (name, sha256, size, seen),
+        )
+        return int(cur.lastrowid or 0)
+
+    def sources(self) -> dict[int, SourceFile]:
+        cur = self.db.execute("select id, name, sha256, size, first_seen from sources")
+        return {row[0]: SourceFile(*row) for row in cur}
+
+    def known_records(self, shas: Iterable[str]) -> set[str]:
+        found: set[str] = set()
+        shas = list(shas)
+        for i in range(0, len(shas), _CHUNK):
+            chunk = shas[i : i + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            found.update(
+                r[0]
+                for r in self.db.execute(f"select sha256 from records where sha256 in ({marks})", chunk)
+            )
+        return found
+
+    def add_records(self, records: Iterable[RawRecord]) -> None:
+        self.db.executemany(
+            'insert into records (seq, sha256, raw, format, source_id, capture_id, line, "offset", '
+            "member, context, captured_at, clock, reject_reason) values (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                (r.seq, r.sha256, r.raw, r.format, r.source_id, r.capture_id, r.line, r.offset,
+                 r.member, r.context, r.captured_at, r.clock, r.reject_reason)
+                for r in records
+            ),
+        )
+
+    def records(self, rejects_only: bool = False) -> Iterator[RawRecord]:
+        where = "where reject_reason is not null " if rejects_only else ""
+        cur = self.db.execute(
+            'select seq, sha256, raw, format, source_id, capture_id, line, "offset", member, '
+            f"context, captured_at, clock, reject_reason from records {where}order by seq"
+        )
+        for row in cur:
+            yield RawRecord(row[0], row[1], bytes(row[2]), *row[3:])
+
+    def new_capture(self, info: dict[str, Any]) -> int:
+        cur = self.db.execute("insert into captures (info) values (?)", (dump(info),))
+        return int(cur.lastrowid or 0)
+
+    def finish_capture(self, capture_id: int, info: dict[str, Any]) -> None:
+        self.db.execute("update captures set result = ? where id = ?", (dump(info), capture_id))
+
+    def captures(self) -> list[dict[str, Any]]:
+        out = []
+        for cid, info, result in self.db.execute("select id, info, result from captures order by id"):
+            out.append({"id": cid, **orjson.loads(info),
+                        "result": orjson.loads(result) if result else None})
+        return out
+
+    # derived data -------------------------------------------------------------------------
+    def get_messages(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], StoredMessage]:
+        out: dict[tuple[str, str], StoredMessage] = {}
+        for platform, ids in _by_platform(keys).items():
+            for i in range(0, len(ids), _CHUNK):
+                chunk = ids[i : i + _CHUNK]
+                marks = ",".join("?" * len(chunk))
+                cur = self.db.execute(
+                    "select data, format, first_seq, last_seq from messages "
+                    f"where platform = ? and id in ({marks})",
+                    (platform, *chunk),
+                )
+                for data, fmt, first, last in cur:
+                    m = message_from_dict(orjson.loads(data))
+                    out[m.key] = StoredMessage(m, fmt, first, last)
+        return out
+
+    def put_messages(self, messages: Iterable[StoredMessage], new: bool) -> None:
+        verb = "insert" if new else "insert or replace"
+        self.db.executemany(
+            f"{verb} into messages (platform, id, author_id, created_at, status, captured_as, "
+            "format, first_seq, last_seq, data) values (?,?,?,?,?,?,?,?,?,?)",
+            (
+                (s.message.platform, s.message.id, s.message.author_id, sortable(s.message.created_at),
+                 s.message.status, s.message.captured_as, s.format, s.first_seq, s.last_seq,
+                 dump(s.message))
+                for s in messages
+            ),
+        )
+
+    def link_records(self, links: Iterable[tuple[str, str, int]]) -> None:
+        self.db.executemany(
+            "insert or ignore into message_records (platform, id, seq) values (?,?,?)", links
+        )
+
+    def get_accounts(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Account]:
+        out: dict[tuple[str, str], Account] = {}
+        for platform, ids in _by_platform(keys).items():
+            for i in range(0, len(ids), _CHUNK):
+                chunk = ids[i : i + _CHUNK]
+                marks = ",".join("?" * len(chunk))
+                cur = self.db.execute(
+                    f"select data from accounts where platform = ? and id in ({marks})",
+                    (platform, *chunk),
+                )
+                for (data,) in cur:
+                    a = account_from_dict(orjson.loads(data))
+                    out[a.key] = a
+        return out
+
+    def put_accounts(self, accounts: Iterable[Account]) -> None:
+        self.db.executemany(
+            "insert or replace into accounts (platform, id, handle, status, data) values (?,?,?,?,?)",
+            ((a.platform, a.id, a.handle, a.status, dump(a)) for a in accounts),
+        )
+
+    def add_status_changes(self, changes: Iterable[tuple[StatusChange, int]]) -> None:
+        self.db.executemany(
+            "insert into status_changes (platform, subject, id, status, observed_at, detail, seq) "
+            "values (?,?,?,?,?,?,?)",
+            ((c.platform, c.subject, c.id, c.status, iso(c.observed_at), c.detail, seq)
+             for c, seq in changes),
+        )
+
+    def messages(
+        self,
+        platform: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        include_referenced: bool = True,
+    ) -> Iterator[StoredMessage]:
+        where, args = [], []
+        if platform:
+            where.append("platform = ?")
+            args.append(platform)
+        if since:
+            where.append("created_at >= ?")
+            args.append(since)
+        if until:
+            where.append("created_at < ?")
+            args.append(until)
+        if not include_referenced:
+            where.append("captured_as = 'primary'")
+        clause = ("where " + " and ".join(where)) if where else ""
+        cur = self.db.execute(
+            "select data, format, first_seq, last_seq from messages "
+            f"{clause} order by created_at is null, created_at, platform, id",
+            args,
+        )
+        for data, fmt, first, last in cur:
+            yield StoredMessage(message_from_dict(orjson.loads(data)), fmt, first, last)
+
+    def accounts(self) -> Iterator[Account]:
+        for (data,) in self.db.execute("select data from accounts order by platform, id"):
+            yield account_from_dict(orjson.loads(data))
+
+    def status_changes(self) -> Iterator[tuple[StatusChange, int]]:
+        cur = self.db.execute(
+            "select platform, subject, id, status, observed_at, detail, seq from status_changes "
+            "order by seq, rowid"
+        )
+        for p, subj, i, st, obs, det, seq in cur:
+            yield StatusChange(p, subj, i, st, parse_iso(obs), det), seq
+
+    def counts(self) -> dict[str, int]:
+        q = {
+            "log_entries": "select count(*) from evidence_log",
+            "records": "select count(*) from records where reject_reason is null",
+            "rejects": "select count(*) from records where reject_reason is not null",
+            "sources": "select count(*) from sources",
+            "messages": "select count(*) from messages",
+            "messages_primary": "select count(*) from messages where captured_as = 'primary'",
+            "accounts": "select count(*) from accounts",
+            "status_changes": "select count(*) from status_changes",
+        }
+        return {k: int(self.db.execute(v).fetchone()[0]) for k, v in q.items()}
+
+    def stats_rows(self) -> list[tuple[str | None, str, str, int]]:
+        """``(day, platform, format, messages)`` for primary messages."""
+        cur = self.db.execute(
+            "select substr(created_at, 1, 10) as day, platform, format, count(*) from messages "
+            "where captured_as = 'primary' group by day, platform, format order by day, platform, format"
+        )
+        return [tuple(r) for r in cur]  # type: ignore[misc]
+
+
+def _by_platform(keys: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for platform, key_id in keys:
+        out.setdefault(platform, []).append(key_id)
+    return out
