@@ -14,8 +14,8 @@ from typing import Any, Iterable, Iterator
 
 from .case import Case, find_case_path
 from .evidence.verify import VerifyReport, verify_case
-from .ingest import IngestReport
-from .ingest import ingest as _ingest
+from .pipeline import IngestReport
+from .pipeline import ingest as _ingest
 from .models import Message
 
 

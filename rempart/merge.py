@@ -82,21 +82,27 @@ _FILLABLE = tuple(
 )
 
 
+def _versions_of(m: Message) -> tuple[Version, ...]:
+    """A message's versions; one never seen edited is its own single version."""
+    if m.versions:
+        return m.versions
+    return (Version(m.id, m.text, m.created_at),) if m.text else ()
+
+
 def _merge_versions(old: Message, new: Message) -> tuple[Version, ...]:
     versions: dict[str, Version] = {}
     for m in (old, new):
-        vs = m.versions
-        if not vs and m.text:
-            vs = (Version(_observed_id(m), m.text, m.observed_at or m.created_at),)
-        for v in vs:
-            versions.setdefault(v.id, v)
-    if len({v.text for v in versions.values()}) <= 1 and not (old.versions or new.versions):
+        for v in _versions_of(m):
+            seen = versions.get(v.id)
+            if seen is None:
+                versions[v.id] = v
+            elif seen.text != v.text:
+                # same version id, different text, no edit metadata: keep both, dated
+                vid = f"{v.id}@{iso(m.observed_at or v.created_at)}"
+                versions.setdefault(vid, Version(vid, v.text, m.observed_at or v.created_at))
+    if len(versions) <= 1:
         return ()
     return tuple(sorted(versions.values(), key=lambda v: (_when(v.created_at), v.id)))
-
-
-def _observed_id(m: Message) -> str:
-    return f"observed:{iso(m.observed_at or m.created_at) or m.id}"
 
 
 def _merge_extra(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
@@ -114,7 +120,11 @@ def _merge_extra(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
 
 
 def finish_message(m: Message) -> Message:
-    """Derived fields: reassemble multi-part SMS from their parts."""
+    """Derived fields: drop a lone version that is the message itself; reassemble SMS parts."""
+    if len(m.versions) == 1:
+        (v,) = m.versions
+        if v.id == m.id and v.text == m.text and v.created_at == m.created_at:
+            m = dataclasses.replace(m, versions=())
     parts = m.extra.get("concat_parts") if m.extra else None
     if not parts:
         return m

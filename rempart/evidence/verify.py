@@ -108,7 +108,8 @@ def _check_log(store: Store, report: VerifyReport, progress: Progress | None) ->
             if kind == "capture-start":
                 open_captures.add(body.get("capture"))
             elif kind in _RECORD_KINDS:
-                summaries[entry.seq] = body
+                # keyed by the sealed number, so a swap is reported once, on the log
+                summaries[body_seq if body_seq is not None else entry.seq] = body
                 if body.get("capture") not in open_captures:
                     _add(report, "log entry", entry.seq, "inserted",
                          "seals a record outside any capture run")
@@ -150,30 +151,50 @@ def _classify_links(
             _add(report, "log entry", span, "missing", f"the log jumps from {expected_seq - 1} "
                  f"to {seq}: entries were deleted")
         if not ok:
-            _add(report, "log entry", seq, "altered",
-                 "its content no longer matches its hash")
-        if body_seq is not None and body_seq != seq:
-            kind = "reordered"
-            detail = f"position {seq} holds the entry sealed as number {body_seq}"
-            if body_seq == seq - 1 and _shifted(rows, i, -1):
-                kind, detail = "inserted", f"an entry was inserted before {seq} and the rest renumbered"
-            elif body_seq == seq + 1 and _shifted(rows, i, +1):
-                kind, detail = "missing", f"entry {seq} was deleted and the rest renumbered"
-            _add(report, "log entry", seq, kind, detail)
-        elif body_seq is None:
+            _add(report, "log entry", seq, "altered", "its content no longer matches its hash")
+        if body_seq is None:
             _add(report, "log entry", seq, "altered", "its body is not a valid sealed entry")
-        if prev != prev_hash and ok:
-            j = by_hash.get(prev)
-            if j is None:
-                detail = "it chains to an entry that is not in the log (one was removed)"
-                _add(report, "log entry", seq, "missing", detail)
-            elif j > i:
-                _add(report, "log entry", seq, "reordered",
-                     f"it chains to entry {rows[j][0]}, which comes after it")
-            elif j < i - 1:
-                _add(report, "log entry", rows[j + 1][0], "inserted",
-                     f"entry {seq} chains to {rows[j][0]}: what lies between was inserted")
+        elif body_seq != seq:
+            delta = body_seq - seq
+            previous_delta = (rows[i - 1][1] or 0) - rows[i - 1][0] if i else 0
+            if not (abs(delta) == 1 and delta == previous_delta):  # one report per renumbering
+                where, kind, detail = _misplaced(rows, i)
+                _add(report, "log entry", where, kind, detail)
+        elif prev != prev_hash and ok:
+            _broken_link(rows, i, by_hash, report)
         expected_seq, prev_hash = seq + 1, own
+
+
+def _misplaced(
+    rows: list[tuple[int, int | None, str, str, bool]], i: int
+) -> tuple[int, str, str]:
+    """Where, kind and detail for an entry whose sealed number is not its position."""
+    seq, body_seq = rows[i][0], rows[i][1]
+    if body_seq == seq - 1 and _shifted(rows, i, -1):
+        return seq - 1, "inserted", f"entry {seq - 1} was inserted and the rest renumbered"
+    if body_seq == seq + 1 and _shifted(rows, i, +1):
+        return seq, "missing", f"entry {seq} was deleted and the rest renumbered"
+    return seq, "reordered", f"position {seq} holds the entry sealed as number {body_seq}"
+
+
+def _broken_link(
+    rows: list[tuple[int, int | None, str, str, bool]], i: int, by_hash: dict[str, int],
+    report: VerifyReport,
+) -> None:
+    """Entry ``i`` is intact and in place but does not chain to the one before it."""
+    seq = rows[i][0]
+    j = by_hash.get(rows[i][2])
+    if j is not None and rows[j][1] != rows[j][0]:
+        return  # it chains into a reordered stretch, already reported there
+    if j is None:
+        _add(report, "log entry", seq, "missing",
+             "it chains to an entry that is not in the log (one was removed)")
+    elif j > i:
+        _add(report, "log entry", seq, "reordered",
+             f"it chains to entry {rows[j][0]}, which comes after it")
+    elif j < i - 1:
+        _add(report, "log entry", rows[j + 1][0], "inserted",
+             f"entry {seq} chains to {rows[j][0]}: what lies between was inserted")
 
 
 def _shifted(rows: list[tuple[int, int | None, str, str, bool]], i: int, delta: int) -> bool:
@@ -220,8 +241,12 @@ def _check_records(
             continue
         body = bodies.get(rec.seq)
         if body is None:
-            _add(report, "record", rec.seq, "inserted",
-                 f"no log entry seals this record{_where(rec, sources)}")
+            if rec.seq <= report.head_seq:
+                _add(report, "record", rec.seq, "missing",
+                     f"the log entry that sealed this record is gone{_where(rec, sources)}")
+            else:
+                _add(report, "record", rec.seq, "inserted",
+                     f"no log entry seals this record{_where(rec, sources)}")
             continue
         mismatch = _compare(rec, body, sources)
         if mismatch:
@@ -267,7 +292,7 @@ def _compare(rec: RawRecord, body: dict[str, Any], sources: dict[int, Any]) -> s
 
 
 def _replay(store: Store, report: VerifyReport, progress: Progress | None) -> None:
-    from ..ingest import apply_items, reparse
+    from ..pipeline import apply_items, reparse
     from ..sources.detect import get_source
 
     memory = MemoryStore()

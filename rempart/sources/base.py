@@ -182,8 +182,11 @@ def iter_json_file(path: Path, prefix_until: bytes | None = None) -> Iterator[Un
         start = pos
     stripped = data[start:].lstrip(_WS)
     if stripped.startswith(b"["):
+        line, counted = 1, 0
         for off, chunk in split_json_document(data, start):
-            yield Unit(chunk, line_of(data, off), off)
+            line += data.count(b"\n", counted, off)  # running count: linear in the file size
+            counted = off
+            yield Unit(chunk, line, off)
     elif stripped:
         off = len(data) - len(stripped)
         yield Unit(data[off:].rstrip(_WS), line_of(data, off), off)

@@ -94,6 +94,12 @@ class MemoryStore:
     def link_records(self, links: Iterable[tuple[str, str, int]]) -> None:
         self._links.update(links)
 
+    def record_seqs(self, key: tuple[str, str]) -> list[int]:
+        if key not in self._messages:
+            return []
+        more = {seq for p, i, seq in self._links if (p, i) == key}
+        return sorted({self._messages[key].first_seq, *more})
+
     def get_accounts(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Account]:
         return {k: self._accounts[k] for k in keys if k in self._accounts}
 

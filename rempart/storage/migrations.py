@@ -121,11 +121,10 @@ def _initial(db: sqlite3.Connection) -> None:
             format text not null,
             first_seq integer not null,
             last_seq integer not null,
-            data blob not null,
-            primary key (platform, id)
-        ) without rowid;
+            data blob not null
+        );
+        create unique index messages_key on messages(platform, id);
         create index messages_created on messages(created_at);
-        create index messages_author on messages(platform, author_id);
         create table message_records (
             platform text not null,
             id text not null,
@@ -137,9 +136,9 @@ def _initial(db: sqlite3.Connection) -> None:
             id text not null,
             handle text,
             status text not null,
-            data blob not null,
-            primary key (platform, id)
-        ) without rowid;
+            data blob not null
+        );
+        create unique index accounts_key on accounts(platform, id);
         create index accounts_handle on accounts(handle);
         create table status_changes (
             platform text not null,

@@ -24,6 +24,7 @@ from ..models import (
     account_from_dict,
     iso,
     sortable,
+    message_compact,
     message_from_dict,
     parse_iso,
 )
@@ -49,6 +50,10 @@ class SQLiteStore:
             self.db.execute("pragma journal_mode=wal")
             self.db.execute("pragma synchronous=normal")
             self.db.execute("pragma busy_timeout=30000")
+            self.db.execute("pragma cache_size=-65536")
+            self.db.execute("pragma temp_store=memory")
+            # fewer, larger checkpoints: ingest writes raw payloads in bulk
+            self.db.execute("pragma wal_autocheckpoint=16384")
             migrations.apply(self.db)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: cannot open the case database ({exc})") from exc
@@ -196,7 +201,7 @@ class SQLiteStore:
             (
                 (s.message.platform, s.message.id, s.message.author_id, sortable(s.message.created_at),
                  s.message.status, s.message.captured_as, s.format, s.first_seq, s.last_seq,
-                 dump(s.message))
+                 dump(message_compact(s.message)))
                 for s in messages
             ),
         )
@@ -205,6 +210,15 @@ class SQLiteStore:
         self.db.executemany(
             "insert or ignore into message_records (platform, id, seq) values (?,?,?)", links
         )
+
+    def record_seqs(self, key: tuple[str, str]) -> list[int]:
+        row = self.db.execute("select first_seq from messages where platform = ? and id = ?",
+                              key).fetchone()
+        if row is None:
+            return []
+        more = self.db.execute("select seq from message_records where platform = ? and id = ?",
+                               key)
+        return sorted({row[0], *(r[0] for r in more)})
 
     def get_accounts(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Account]:
         out: dict[tuple[str, str], Account] = {}

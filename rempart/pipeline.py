@@ -337,12 +337,14 @@ def apply_items(store: Store, parsed: list[tuple[int, str, list[Item]]]) -> None
                 key = item.key
                 cur = pending.get(key) or existing.get(key)
                 if cur is None:
+                    # first sighting: first_seq is the link, no message_records row needed
                     pending[key] = StoredMessage(finish_message(item), fmt, seq, seq)
                 else:
                     pending[key] = StoredMessage(
                         merge_messages(cur.message, item), cur.format, cur.first_seq, seq
                     )
-                links.append((item.platform, item.id, seq))
+                    if seq != cur.first_seq:
+                        links.append((item.platform, item.id, seq))
             elif isinstance(item, Account):
                 key = item.key
                 prev = accounts.get(key) or accounts_before.get(key)
@@ -359,7 +361,8 @@ def apply_items(store: Store, parsed: list[tuple[int, str, list[Item]]]) -> None
                     pending[key] = StoredMessage(
                         msg, cur.format if cur else fmt, cur.first_seq if cur else seq, seq
                     )
-                    links.append((item.platform, item.id, seq))
+                    if cur is not None and seq != cur.first_seq:
+                        links.append((item.platform, item.id, seq))
     fresh = [s for k, s in pending.items() if k not in existing]
     changed = [s for k, s in pending.items() if k in existing and s != existing[k]]
     if fresh:
