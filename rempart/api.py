@@ -14,9 +14,9 @@ from typing import Any, Iterable, Iterator
 
 from .case import Case, find_case_path
 from .evidence.verify import VerifyReport, verify_case
+from .models import Message
 from .pipeline import IngestReport
 from .pipeline import ingest as _ingest
-from .models import Message
 
 
 def init_case(path: str | Path, targets: list[str], name: str | None = None) -> Case:

@@ -19,7 +19,7 @@ import json
 import os
 import tomllib
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -73,7 +73,7 @@ class Case:
     @classmethod
     def create(
         cls, path: Path, targets: list[str], name: str | None = None, clock: Clock | None = None
-    ) -> "Case":
+    ) -> Case:
         """Create a new case directory; refuses to overwrite an existing case."""
         if not targets:
             raise CaseError("a case needs at least one target: pass --target HANDLE")
@@ -88,7 +88,7 @@ class Case:
         config = {
             "case": {
                 "name": name or path.resolve().name,
-                "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
                 "targets": [normalise_target(t) for t in targets],
             },
             "settings": {},
@@ -97,7 +97,7 @@ class Case:
         return cls.open(path, clock=clock)
 
     @classmethod
-    def open(cls, path: Path, clock: Clock | None = None) -> "Case":
+    def open(cls, path: Path, clock: Clock | None = None) -> Case:
         """Open an existing case, applying pending schema migrations."""
         path = Path(path)
         config_path = path / CONFIG_NAME
@@ -116,7 +116,7 @@ class Case:
     def close(self) -> None:
         self.store.close()
 
-    def __enter__(self) -> "Case":
+    def __enter__(self) -> Case:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import os
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
-UTC = timezone.utc
+UTC = UTC
 
 
 class Clock(Protocol):

@@ -16,12 +16,12 @@ Rules, in short:
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from .models import Account, Message, StatusChange, Version, iso
 
-_MIN = datetime.min.replace(tzinfo=timezone.utc)
+_MIN = datetime.min.replace(tzinfo=UTC)
 
 
 def _when(dt: datetime | None) -> datetime:

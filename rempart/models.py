@@ -16,8 +16,8 @@ from __future__ import annotations
 import dataclasses
 import operator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Any, Literal, Union
+from datetime import UTC, datetime
+from typing import Any, Literal
 
 #: Who could see a message: everyone, the author's followers, only the recipient, or an SMS.
 Audience = Literal["public", "followers", "direct", "sms"]
@@ -38,7 +38,7 @@ STATUSES: tuple[str, ...] = (
 #: that the capture carried along (a replied-to or quoted post in an ``includes`` block).
 CapturedAs = Literal["primary", "referenced"]
 
-UTC = timezone.utc
+UTC = UTC
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,7 +160,7 @@ class StatusChange:
 
 
 #: What a source's parser yields for one raw record.
-Item = Union[Message, Account, StatusChange]
+Item = Message | Account | StatusChange
 
 
 _MESSAGE_FIELDS = tuple(f.name for f in dataclasses.fields(Message))

@@ -348,7 +348,8 @@ def apply_items(store: Store, parsed: list[tuple[int, str, list[Item]]]) -> None
             elif isinstance(item, Account):
                 key = item.key
                 prev = accounts.get(key) or accounts_before.get(key)
-                accounts[key] = normalise_account(item if prev is None else merge_accounts(prev, item))
+                merged = item if prev is None else merge_accounts(prev, item)
+                accounts[key] = normalise_account(merged)
             else:
                 changes.append((item, seq))
                 key = (item.platform, item.id)

@@ -9,8 +9,8 @@ import click
 import orjson
 import pytest
 from click.testing import CliRunner
-
 from conftest import page, synthetic_capture, tweet
+
 from rempart.cli import main
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Callable
 
 from conftest import synthetic_capture
+
 from rempart.api import ingest, init_case, open_case, verify
 from rempart.models import message_to_dict
 

@@ -24,7 +24,7 @@ ALPHA, BETA, TARGET, BYSTANDER = (f"150000000000000000{i}" for i in (1, 2, 3, 4)
 def items_of(name: str) -> list[Item]:
     """Every item of a fixture, failing on any reject."""
     out: list[Item] = []
-    for unit, result in read_file(HERE / name, captured_at=CAPTURED):
+    for _unit, result in read_file(HERE / name, captured_at=CAPTURED):
         assert not isinstance(result, ParseError), result
         out.extend(result)
     return out

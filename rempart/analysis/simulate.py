@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Iterator
 
 import orjson
 
-UTC = timezone.utc
+UTC = UTC
 
 NEUTRAL = [
     "Merci pour l'article d'hier sur {topic}, très clair.",
@@ -133,13 +133,15 @@ def generate(scn: Scenario) -> tuple[list[tuple[dict, dict]], dict[str, Any]]:
     rng = random.Random(scn.seed)
     ids = _Ids(rng, 1_500_000_000_000_000_000 + scn.seed * 10_000_000)
     target_user = _user(rng, ids, scn.target, scn.start - timedelta(days=2000), 15000)
-    regulars = [_user(rng, ids, f"lecteur_{i:04d}", scn.start - timedelta(days=rng.randint(200, 4000)),
+    regulars = [_user(rng, ids, f"lecteur_{i:04d}",
+                      scn.start - timedelta(days=rng.randint(200, 4000)),
                       rng.randint(10, 3000)) for i in range(300)]
     raid_start = scn.start + timedelta(days=scn.baseline_days, hours=rng.randint(8, 14))
     raiders = [_user(rng, ids, f"{rng.choice(['vrai', 'anon', 'patriote', 'lucide'])}_{i:05d}",
                      raid_start - timedelta(days=rng.uniform(0.2, 12)), rng.randint(0, 40))
                for i in range(scn.raid_accounts)]
-    supporters = [_user(rng, ids, f"solidaire_{i:04d}", scn.start - timedelta(days=rng.randint(100, 3000)),
+    supporters = [_user(rng, ids, f"solidaire_{i:04d}",
+                        scn.start - timedelta(days=rng.randint(100, 3000)),
                         rng.randint(50, 5000)) for i in range(max(1, scn.support_messages // 3))]
     tag = rng.choice(["BalanceTa", "DehorsLaMenteuse", "OnSaitTout"]) + str(scn.seed)
     fmt = {"target": scn.target, "tag": tag, "tagsuffix": str(scn.seed)}

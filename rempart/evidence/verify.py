@@ -97,7 +97,7 @@ def _check_log(store: Store, report: VerifyReport, progress: Progress | None) ->
     rows: list[tuple[int, int | None, str, str, bool]] = []  # row seq, body seq, prev, hash, ok
     summaries: dict[int, Any] = {}
     by_hash: dict[str, int] = {}
-    open_captures: set[int] = set()
+    open_captures: set[Any] = set()
     for entry in store.entries():
         body_seq, body = _body(entry)
         ok = chain_hash(entry.prev_hash, entry.body) == entry.entry_hash if _hex(entry) else False
@@ -142,7 +142,9 @@ def _body(entry: LogEntry) -> tuple[int | None, dict[str, Any] | None]:
 
 
 def _classify_links(
-    rows: list[tuple[int, int | None, str, str, bool]], by_hash: dict[str, int], report: VerifyReport
+    rows: list[tuple[int, int | None, str, str, bool]],
+    by_hash: dict[str, int],
+    report: VerifyReport,
 ) -> None:
     expected_seq, prev_hash = 1, GENESIS
     for i, (seq, body_seq, prev, own, ok) in enumerate(rows):

@@ -21,7 +21,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any, Iterator, Protocol, runtime_checkable
@@ -31,7 +31,7 @@ import orjson
 from ..errors import ParseError, SourceError
 from ..models import Item
 
-UTC = timezone.utc
+UTC = UTC
 
 
 @dataclass(frozen=True, slots=True)

@@ -93,7 +93,7 @@ def normalise(column: str) -> str:
 
 
 def layout_of(header: list[str], has_mapping: bool = False) -> str:
-    """``twarc-csv``, ``twarc-csv-2021``, ``plain`` or ``custom`` (a user mapping on a plain file)."""
+    """``twarc-csv``, ``twarc-csv-2021``, ``plain`` or ``custom`` (user mapping, plain file)."""
     names = {normalise(h) for h in header}
     twarc = (
         {"id", "text", "created_at"} <= names

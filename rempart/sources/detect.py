@@ -8,7 +8,7 @@ Example::
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Iterator
 
@@ -71,7 +71,8 @@ def expand_paths(paths: list[Path]) -> list[Path]:
     for p in paths:
         if p.is_dir():
             for f in sorted(p.rglob("*")):
-                if f.is_file() and not f.name.startswith(".") and f.suffix.lower() not in SKIP_SUFFIXES:
+                hidden = f.name.startswith(".")
+                if f.is_file() and not hidden and f.suffix.lower() not in SKIP_SUFFIXES:
                     out.append(f)
         elif p.exists():
             out.append(p)
@@ -85,7 +86,7 @@ def read_file(
 ) -> Iterator[tuple[Unit, list[Item] | ParseError]]:
     """Split and parse a file without any case: ``(unit, items or the ParseError)`` per record."""
     src = get_source(format) if format else detect(path)
-    when = captured_at or datetime.now(timezone.utc)
+    when = captured_at or datetime.now(UTC)
     for unit in src.units(path):
         ctx = ParseContext(when, str(path), unit.line, unit.context, src.name)
         try:

@@ -6,7 +6,8 @@ document, or as a JSON array. A GET callback saved as a full URL (``https://...?
 as a bare query string (``?msisdn=...``) is read too.
 
 Twilio does not send the message time, so ``created_at`` is the capture time and
-``extra["created_at_source"]`` says so (Vonage too when a body has no timestamp). Phone numbers are normalised to E.164 with ``+`` so that
+``extra["created_at_source"]`` says so (Vonage too when a body has no timestamp).
+Phone numbers are normalised to E.164 with ``+`` so that
 a number seen through both gateways is one author; the thread is ``"{from}|{to}"``.
 
 Example::
@@ -351,7 +352,8 @@ def _concat(p: Mapping[str, str], msisdn: str | None, message_id: str, text: str
         raise ctx.error("field 'msisdn' missing on a concatenated message part")
     part, total = as_int(p.get("concat-part")), as_int(p.get("concat-total"))
     if part is None or part < 1:
-        raise ctx.error(f"field 'concat-part': expected a part number, got {p.get('concat-part')!r}")
+        got = p.get("concat-part")
+        raise ctx.error(f"field 'concat-part': expected a part number, got {got!r}")
     if total is None or total < part:
         raise ctx.error(f"field 'concat-total': {p.get('concat-total')!r} (part {part})")
     extra = {"concat_parts": {str(part): text}, "concat_total": total,

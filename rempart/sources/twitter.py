@@ -61,7 +61,7 @@ class Twarc2Source:
     description = "X/Twitter API v2 as written by twarc2: pages, stream lines, flattened lines"
 
     def sniff(self, head: bytes, path: Path) -> float:
-        """0.9 for an unmistakable v2 page, stream line or flattened tweet; 0 for v1.1 and others."""
+        """0.9 for an unmistakable v2 page, stream line or flattened tweet; 0 for others."""
         try:
             return _sniff(head)
         except Exception:  # noqa: BLE001  (sniff must never raise, whatever the bytes)

@@ -250,7 +250,9 @@ def _message(tweet: dict[str, Any], ctx: ParseContext, captured_as: str) -> Mess
         created = observed
     stable_id, versions = edit_identity(tweet, tid, text, created)
     quoted = as_str(tweet.get("quoted_status_id_str")) or (
-        id_of(tweet["quoted_status"], "id") if isinstance(tweet.get("quoted_status"), dict) else None
+        id_of(tweet["quoted_status"], "id")
+        if isinstance(tweet.get("quoted_status"), dict)
+        else None
     )
     extra: dict[str, Any] = {}
     if truncated:

@@ -26,7 +26,7 @@ GENESIS = "0" * 64
 
 @dataclass(frozen=True, slots=True)
 class LogEntry:
-    """One evidence-log entry: ``entry_hash = SHA-256(prev_hash || body)``; body is canonical JSON."""
+    """One evidence-log entry: ``entry_hash = SHA-256(prev_hash || body)``, body canonical JSON."""
 
     seq: int
     kind: str

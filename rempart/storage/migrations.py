@@ -12,7 +12,7 @@ Example::
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Callable
 
 from ..errors import MigrationError
@@ -48,7 +48,7 @@ def apply(db: sqlite3.Connection) -> list[str]:
             fn(db)
             db.execute(
                 "insert into _migrations (name, applied_at) values (?, ?)",
-                (name, datetime.now(timezone.utc).isoformat()),
+                (name, datetime.now(UTC).isoformat()),
             )
             db.execute("commit")
         except sqlite3.Error as exc:

@@ -19,17 +19,17 @@ import orjson
 from ..errors import StoreError
 from ..models import (
     Account,
-    Message,
     StatusChange,
     account_from_dict,
     iso,
-    sortable,
     message_compact,
     message_from_dict,
     parse_iso,
+    sortable,
 )
 from . import migrations
 from .base import GENESIS, LogEntry, RawRecord, SourceFile, StoredMessage
+
 _CHUNK = 500  # keys per "in (...)" query, under SQLite's variable limit
 
 _DUMP = orjson.OPT_UTC_Z | orjson.OPT_NON_STR_KEYS
@@ -138,14 +138,17 @@ class SQLiteStore:
             marks = ",".join("?" * len(chunk))
             found.update(
                 r[0]
-                for r in self.db.execute(f"select sha256 from records where sha256 in ({marks})", chunk)
+                for r in self.db.execute(
+                    f"select sha256 from records where sha256 in ({marks})", chunk
+                )
             )
         return found
 
     def add_records(self, records: Iterable[RawRecord]) -> None:
         self.db.executemany(
             'insert into records (seq, sha256, raw, format, source_id, capture_id, line, "offset", '
-            "member, context, captured_at, clock, reject_reason) values (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "member, context, captured_at, clock, reject_reason) "
+            "values (?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 (r.seq, r.sha256, r.raw, r.format, r.source_id, r.capture_id, r.line, r.offset,
                  r.member, r.context, r.captured_at, r.clock, r.reject_reason)
@@ -171,7 +174,8 @@ class SQLiteStore:
 
     def captures(self) -> list[dict[str, Any]]:
         out = []
-        for cid, info, result in self.db.execute("select id, info, result from captures order by id"):
+        cur = self.db.execute("select id, info, result from captures order by id")
+        for cid, info, result in cur:
             out.append({"id": cid, **orjson.loads(info),
                         "result": orjson.loads(result) if result else None})
         return out
@@ -199,7 +203,8 @@ class SQLiteStore:
             f"{verb} into messages (platform, id, author_id, created_at, status, captured_as, "
             "format, first_seq, last_seq, data) values (?,?,?,?,?,?,?,?,?,?)",
             (
-                (s.message.platform, s.message.id, s.message.author_id, sortable(s.message.created_at),
+                (s.message.platform, s.message.id, s.message.author_id,
+                 sortable(s.message.created_at),
                  s.message.status, s.message.captured_as, s.format, s.first_seq, s.last_seq,
                  dump(message_compact(s.message)))
                 for s in messages
@@ -237,7 +242,8 @@ class SQLiteStore:
 
     def put_accounts(self, accounts: Iterable[Account]) -> None:
         self.db.executemany(
-            "insert or replace into accounts (platform, id, handle, status, data) values (?,?,?,?,?)",
+            "insert or replace into accounts (platform, id, handle, status, data) "
+            "values (?,?,?,?,?)",
             ((a.platform, a.id, a.handle, a.status, dump(a)) for a in accounts),
         )
 
@@ -306,7 +312,8 @@ class SQLiteStore:
         """``(day, platform, format, messages)`` for primary messages."""
         cur = self.db.execute(
             "select substr(created_at, 1, 10) as day, platform, format, count(*) from messages "
-            "where captured_as = 'primary' group by day, platform, format order by day, platform, format"
+            "where captured_as = 'primary' group by day, platform, format "
+            "order by day, platform, format"
         )
         return [tuple(r) for r in cur]  # type: ignore[misc]
 

@@ -1,0 +1,95 @@
+"""One contract, every Store: SQLite and the in-memory twin behave the same."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from rempart.evidence.log import make_entry
+from rempart.models import Account, Message, StatusChange
+from rempart.storage import GENESIS, MemoryStore, RawRecord, SQLiteStore, StoredMessage
+
+T = datetime(2026, 3, 1, tzinfo=timezone.utc)
+
+
+@pytest.fixture(params=["sqlite", "memory"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
+    s = SQLiteStore(tmp_path / "s.db") if request.param == "sqlite" else MemoryStore()
+    yield s
+    s.close()
+
+
+def _msg(mid: str, when: int, text: str = "t", captured_as: str = "primary") -> StoredMessage:
+    m = Message("x", mid, text, created_at=T.replace(hour=when), captured_as=captured_as)
+    return StoredMessage(m, "twarc2", 1, 1)
+
+
+def test_log_head_and_entries(store: Any) -> None:
+    assert store.log_head() == (0, GENESIS)
+    e1 = make_entry(1, GENESIS, "record", {"a": 1})
+    e2 = make_entry(2, e1.entry_hash, "record", {"a": 2})
+    with store.transaction():
+        store.append_entries([e1, e2])
+    assert store.log_head() == (2, e2.entry_hash)
+    assert list(store.entries()) == [e1, e2]
+    assert list(store.entries(2)) == [e2]
+
+
+def test_records_sources_and_dedup(store: Any) -> None:
+    with store.transaction():
+        sid = store.source_for("a.jsonl", "ab" * 32, 10, "2026-03-01T00:00:00Z")
+        assert store.source_for("renamed.jsonl", "ab" * 32, 10, "later") == sid
+        cid = store.new_capture({"tool": "rempart"})
+        store.add_records([
+            RawRecord(1, "11" * 32, b"one", "twarc2", sid, cid, 1, 0, None, None, "t", "system"),
+            RawRecord(2, "22" * 32, b"two", "twarc2", sid, cid, 2, 4, None, None, "t", "system",
+                      "malformed JSON"),
+        ])
+        store.finish_capture(cid, {"new_records": 2})
+    assert store.known_records(["11" * 32, "33" * 32]) == {"11" * 32}
+    assert [r.seq for r in store.records()] == [1, 2]
+    assert [r.raw for r in store.records(rejects_only=True)] == [b"two"]
+    assert store.sources()[sid].name == "a.jsonl"
+    assert store.captures()[0]["result"] == {"new_records": 2}
+    assert store.counts()["rejects"] == 1 and store.counts()["records"] == 1
+
+
+def test_messages_roundtrip_filters_and_order(store: Any) -> None:
+    with store.transaction():
+        store.put_messages([_msg("2", 14), _msg("1", 9), _msg("3", 20, captured_as="referenced")],
+                           new=True)
+    assert [s.message.id for s in store.messages()] == ["1", "2", "3"]
+    assert [s.message.id for s in store.messages(include_referenced=False)] == ["1", "2"]
+    assert [s.message.id for s in store.messages(since="2026-03-01T10")] == ["2", "3"]
+    assert [s.message.id for s in store.messages(until="2026-03-01T10")] == ["1"]
+    got = store.get_messages([("x", "1"), ("x", "404")])
+    assert list(got) == [("x", "1")] and got[("x", "1")] == _msg("1", 9)
+    with store.transaction():
+        store.put_messages([StoredMessage(Message("x", "1", "edited",
+                                                  created_at=T.replace(hour=9)), "twarc2", 1, 5)],
+                           new=False)
+        store.link_records([("x", "1", 5)])
+    assert store.get_messages([("x", "1")])[("x", "1")].message.text == "edited"
+    assert store.record_seqs(("x", "1")) == [1, 5]
+    assert store.stats_rows() == [("2026-03-01", "x", "twarc2", 2)]
+
+
+def test_accounts_and_status_changes(store: Any) -> None:
+    a = Account("x", "9", handle="troll", followers=3, handles=("troll",))
+    change = StatusChange("x", "account", "9", "suspended", T, "Forbidden")
+    with store.transaction():
+        store.put_accounts([a])
+        store.add_status_changes([(change, 7)])
+    assert store.get_accounts([("x", "9")]) == {("x", "9"): a}
+    assert list(store.accounts()) == [a]
+    assert list(store.status_changes()) == [(change, 7)]
+
+
+def test_record_heads(store: Any) -> None:
+    store.record_head(3, "cd" * 32, "2026-03-01T00:00:00Z", "capture")
+    assert store.heads() == [{"seq": 3, "entry_hash": "cd" * 32, "at": "2026-03-01T00:00:00Z",
+                              "reason": "capture"}]
