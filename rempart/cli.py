@@ -162,13 +162,15 @@ def stats(as_json: bool, case_path: Path | None) -> None:
         click.echo(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode())
         return
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     table = Table(title="Messages per day, platform and format")
     for col in ("day", "platform", "format", "messages"):
         table.add_column(col, justify="right" if col == "messages" else "left")
     for row in data["per_day"]:
-        table.add_row(row["day"], row["platform"], row["format"], str(row["messages"]))
+        table.add_row(escape(row["day"]), escape(row["platform"]), escape(row["format"]),
+                      str(row["messages"]))
     console = Console()
     console.print(table)
     console.print(", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in data["totals"].items()),
