@@ -191,7 +191,7 @@ def messages(as_json: bool, platform: str | None, since: str | None, until: str 
     """List the case's normalised messages, oldest first."""
     with api.open_case(case_path) as case:
         items = api.messages(case, platform, since, until, include_referenced)
-        out = click.get_text_stream("stdout")
+        out = sys.stdout
         if as_json:
             out.write("[")
             for i, m in enumerate(items):

@@ -9,9 +9,10 @@ import click
 import orjson
 import pytest
 from click.testing import CliRunner
-from conftest import page, synthetic_capture, tweet
 
 from rempart.cli import main
+
+from conftest import page, synthetic_capture, tweet
 
 
 def test_every_command_has_help() -> None:

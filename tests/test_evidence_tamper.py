@@ -9,10 +9,11 @@ from typing import Any, Callable
 import orjson
 import pytest
 from click.testing import CliRunner
-from conftest import synthetic_capture
 
 from rempart.api import ingest, verify
 from rempart.cli import main
+
+from conftest import synthetic_capture
 
 
 @pytest.fixture

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from conftest import FIXTURES
 from rempart.api import ingest, messages, verify
 from rempart.models import AUDIENCES
+
+from conftest import FIXTURES
 
 
 def test_all_fixtures_ingest_detect_and_verify(fresh_case: Any) -> None:

@@ -11,10 +11,10 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from conftest import synthetic_capture
-
 from rempart.api import ingest, init_case, open_case, verify
 from rempart.models import message_to_dict
+
+from conftest import synthetic_capture
 
 
 def _count(db_path: Path) -> int:

@@ -9,11 +9,12 @@ from typing import Any, Callable
 
 import orjson
 import pytest
-from conftest import T0, page, synthetic_capture, tweet, user
 
 from rempart.api import ingest, messages, stats, verify
 from rempart.case import Case, find_case_path
 from rempart.errors import CaseError, SourceError
+
+from conftest import T0, page, synthetic_capture, tweet, user
 
 
 def test_case_layout_and_wal(fresh_case: Any) -> None:

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from conftest import FIXTURES
 from rempart.api import ingest, messages, verify
 from rempart.merge import apply_status, merge_accounts, merge_messages
 from rempart.models import Account, Message, StatusChange, Version
 
-T = datetime(2026, 3, 1, tzinfo=timezone.utc)
+from conftest import FIXTURES
+
+T = datetime(2026, 3, 1, tzinfo=UTC)
 
 
 def test_stub_takes_content_and_keeps_latest_status() -> None:

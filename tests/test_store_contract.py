@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +13,7 @@ from rempart.evidence.log import make_entry
 from rempart.models import Account, Message, StatusChange
 from rempart.storage import GENESIS, MemoryStore, RawRecord, SQLiteStore, StoredMessage
 
-T = datetime(2026, 3, 1, tzinfo=timezone.utc)
+T = datetime(2026, 3, 1, tzinfo=UTC)
 
 
 @pytest.fixture(params=["sqlite", "memory"])
