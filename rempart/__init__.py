@@ -44,6 +44,7 @@ __all__ = [
     "init_case",
     "messages",
     "open_case",
+    "rejects",
     "stats",
     "verify",
 ]

@@ -47,6 +47,15 @@ def messages(case: Case, platform: str | None = None, since: str | None = None,
         yield stored.message
 
 
+def rejects(case: Case) -> Iterator[dict[str, Any]]:
+    """Records that could not be read: file, line, reason, and their kept bytes."""
+    sources = case.store.sources()
+    for rec in case.store.records(rejects_only=True):
+        src = sources.get(rec.source_id)
+        yield {"seq": rec.seq, "file": src.name if src else None, "line": rec.line,
+               "reason": rec.reject_reason, "sha256": rec.sha256, "raw": rec.raw}
+
+
 def stats(case: Case) -> dict[str, Any]:
     """Counts per day, platform and format, plus totals."""
     rows = [{"day": d or "unknown", "platform": p, "format": f, "messages": n}

@@ -128,7 +128,11 @@ def _print_ingest(report: Any) -> None:
 def verify(quick: bool, head: str | None, as_json: bool, case_path: Path | None) -> None:
     """Recompute every hash, link and message; exit 1 naming the first problem."""
     with api.open_case(case_path) as case:
-        report = api.verify(case, replay=not quick, head=head)
+        if sys.stderr.isatty() and not as_json:
+            with _stderr_console().status("verifying hashes, chain and messages…"):
+                report = api.verify(case, replay=not quick, head=head)
+        else:
+            report = api.verify(case, replay=not quick, head=head)
     if as_json:
         click.echo(orjson.dumps({
             "ok": report.ok, "entries": report.entries, "records": report.records,
@@ -213,15 +217,12 @@ def messages(as_json: bool, platform: str | None, since: str | None, until: str 
 def rejects(as_json: bool, case_path: Path | None) -> None:
     """Records that could not be read: file, line and reason (their bytes are kept)."""
     with api.open_case(case_path) as case:
-        sources = case.store.sources()
-        for rec in case.store.records(rejects_only=True):
-            name = sources[rec.source_id].name if rec.source_id in sources else "?"
+        for rec in api.rejects(case):
+            size = len(rec.pop("raw"))
             if as_json:
-                click.echo(orjson.dumps({"seq": rec.seq, "file": name, "line": rec.line,
-                                         "reason": rec.reject_reason, "sha256": rec.sha256,
-                                         "size": len(rec.raw)}).decode())
+                click.echo(orjson.dumps({**rec, "size": size}).decode())
             else:
-                click.echo(f"{name}:{rec.line}: {rec.reject_reason} ({len(rec.raw)} bytes kept)")
+                click.echo(f"{rec['file']}:{rec['line']}: {rec['reason']} ({size} bytes kept)")
 
 
 @main.command()

@@ -29,7 +29,7 @@ from typing import Any, Iterator, Protocol, runtime_checkable
 import orjson
 
 from ..errors import ParseError, SourceError
-from ..models import Item
+from ..models import Item, Message
 
 UTC = UTC
 
@@ -373,3 +373,20 @@ def first_json_line(head: bytes) -> Any:
         except (ValueError, orjson.JSONDecodeError):
             return None
     return None
+
+
+def dedupe(items: list[Item]) -> list[Item]:
+    """Drop repeated messages of one record, keeping a primary copy over a referenced one."""
+    out: list[Item] = []
+    seen: dict[str, int] = {}
+    for item in items:
+        if isinstance(item, Message):
+            j = seen.get(item.id)
+            if j is not None:
+                kept = out[j]
+                if isinstance(kept, Message) and kept.captured_as != "primary":
+                    out[j] = item if item.captured_as == "primary" else kept
+                continue
+            seen[item.id] = len(out)
+        out.append(item)
+    return out

@@ -32,6 +32,7 @@ from .base import (
     Unit,
     as_int,
     as_str,
+    dedupe,
     first_json_line,
     iter_json_units,
     loads,
@@ -615,21 +616,6 @@ def _payload_items(obj: Any, ctx: ParseContext) -> list[Item]:
     raise ctx.error("unknown Bluesky payload: no 'kind', 'commit', 'thread', 'uri' or '$type'")
 
 
-def dedupe(items: list[Item]) -> list[Item]:
-    """Drop repeated messages of one record, keeping a primary copy over a referenced one."""
-    out: list[Item] = []
-    seen: dict[str, int] = {}
-    for item in items:
-        if isinstance(item, Message):
-            j = seen.get(item.id)
-            if j is not None:
-                kept = out[j]
-                if isinstance(kept, Message) and kept.captured_as != "primary":
-                    out[j] = item if item.captured_as == "primary" else kept
-                continue
-            seen[item.id] = len(out)
-        out.append(item)
-    return out
 
 
 # --------------------------------------------------------------------------- the source

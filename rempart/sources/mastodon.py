@@ -34,8 +34,16 @@ from typing import Any
 import orjson
 
 from ..models import Item, Message, StatusChange
-from .base import ParseContext, Unit, decode_text, first_json_line, iter_json_units, loads
-from .mastodon_status import PLATFORM, Resolver, collect, dedupe, references, status_items
+from .base import (
+    ParseContext,
+    Unit,
+    decode_text,
+    dedupe,
+    first_json_line,
+    iter_json_units,
+    loads,
+)
+from .mastodon_status import PLATFORM, Resolver, collect, references, status_items
 
 #: Notification types whose status is a message aimed at the target.
 MESSAGE_NOTIFICATIONS = frozenset({"mention", "quote", "status", "update", "quoted_update"})

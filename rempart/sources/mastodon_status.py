@@ -458,18 +458,3 @@ def _boost_items(
     return [msg, *r.account_items(author), *inner]
 
 
-def dedupe(items: list[Item]) -> list[Item]:
-    """Drop repeated messages of one record, keeping a primary copy over a referenced one."""
-    out: list[Item] = []
-    seen: dict[str, int] = {}
-    for item in items:
-        if isinstance(item, Message):
-            j = seen.get(item.id)
-            if j is not None:
-                kept = out[j]
-                if isinstance(kept, Message) and kept.captured_as != "primary":
-                    out[j] = item if item.captured_as == "primary" else kept
-                continue
-            seen[item.id] = len(out)
-        out.append(item)
-    return out
