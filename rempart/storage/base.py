@@ -79,6 +79,34 @@ class StoredMessage:
     last_seq: int
 
 
+@dataclass(frozen=True, slots=True)
+class ScoreRow:
+    """A message's classifier output: ``data`` is the Score JSON (see classify.categories)."""
+
+    platform: str
+    id: str
+    model: str
+    lang: str | None
+    abusive: float
+    severity: str
+    labels: tuple[str, ...]
+    data: dict[str, Any]
+    scored_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class HumanLabel:
+    """A case user's judgement on one category of one message (1 yes, 0 no)."""
+
+    platform: str
+    id: str
+    category: str
+    value: int
+    author: str | None
+    at: str
+    note: str | None = None
+
+
 class Store(Protocol):
     """Persistence for one case. Implementations: SQLiteStore, MemoryStore."""
 
@@ -157,6 +185,19 @@ class Store(Protocol):
     def accounts(self) -> Iterator[Account]: ...
 
     def status_changes(self) -> Iterator[tuple[StatusChange, int]]: ...
+
+    # analysis ---------------------------------------------------------------------------
+    def put_scores(self, rows: Iterable[ScoreRow]) -> None:
+        """Insert or replace the classifier's scores of messages."""
+        ...
+
+    def scores(self) -> Iterator[ScoreRow]: ...
+
+    def add_labels(self, labels: Iterable[HumanLabel]) -> None: ...
+
+    def labels(self) -> list[HumanLabel]:
+        """Every human label, oldest first (later ones override earlier ones)."""
+        ...
 
     def counts(self) -> dict[str, int]: ...
 

@@ -6,7 +6,15 @@ from contextlib import contextmanager
 from typing import Any, Iterable, Iterator
 
 from ..models import Account, StatusChange, sortable
-from .base import GENESIS, LogEntry, RawRecord, SourceFile, StoredMessage
+from .base import (
+    GENESIS,
+    HumanLabel,
+    LogEntry,
+    RawRecord,
+    ScoreRow,
+    SourceFile,
+    StoredMessage,
+)
 
 
 class MemoryStore:
@@ -23,6 +31,8 @@ class MemoryStore:
         self._links: set[tuple[str, str, int]] = set()
         self._accounts: dict[tuple[str, str], Account] = {}
         self._status: list[tuple[StatusChange, int]] = []
+        self._scores: dict[tuple[str, str], ScoreRow] = {}
+        self._labels: list[HumanLabel] = []
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -141,6 +151,20 @@ class MemoryStore:
     def status_changes(self) -> Iterator[tuple[StatusChange, int]]:
         return iter(list(self._status))
 
+    def put_scores(self, rows: Iterable[ScoreRow]) -> None:
+        for r in rows:
+            self._scores[(r.platform, r.id)] = r
+
+    def scores(self) -> Iterator[ScoreRow]:
+        for k in sorted(self._scores):
+            yield self._scores[k]
+
+    def add_labels(self, labels: Iterable[HumanLabel]) -> None:
+        self._labels.extend(labels)
+
+    def labels(self) -> list[HumanLabel]:
+        return list(self._labels)
+
     def counts(self) -> dict[str, int]:
         return {
             "log_entries": len(self._entries),
@@ -153,6 +177,8 @@ class MemoryStore:
             ),
             "accounts": len(self._accounts),
             "status_changes": len(self._status),
+            "scores": len(self._scores),
+            "labels": len(self._labels),
         }
 
     def stats_rows(self) -> list[tuple[str | None, str, str, int]]:

@@ -152,3 +152,35 @@ def _initial(db: sqlite3.Connection) -> None:
         create index status_changes_id on status_changes(platform, id);
         """
     )
+
+
+@migration("0002_scores_and_labels")
+def _scores_and_labels(db: sqlite3.Connection) -> None:
+    _script(
+        db,
+        """
+        create table scores (
+            platform text not null,
+            id text not null,
+            model text not null,
+            lang text,
+            abusive real not null,
+            severity text not null,
+            labels text not null,
+            data blob not null,
+            scored_at text not null,
+            primary key (platform, id)
+        );
+        create index scores_abusive on scores(abusive);
+        create table labels (
+            platform text not null,
+            id text not null,
+            category text not null,
+            value integer not null,
+            author text,
+            at text not null,
+            note text
+        );
+        create index labels_key on labels(platform, id)
+        """,
+    )

@@ -28,7 +28,15 @@ from ..models import (
     sortable,
 )
 from . import migrations
-from .base import GENESIS, LogEntry, RawRecord, SourceFile, StoredMessage
+from .base import (
+    GENESIS,
+    HumanLabel,
+    LogEntry,
+    RawRecord,
+    ScoreRow,
+    SourceFile,
+    StoredMessage,
+)
 
 _CHUNK = 500  # keys per "in (...)" query, under SQLite's variable limit
 
@@ -295,6 +303,36 @@ class SQLiteStore:
         for p, subj, i, st, obs, det, seq in cur:
             yield StatusChange(p, subj, i, st, parse_iso(obs), det), seq
 
+    def put_scores(self, rows: Iterable[ScoreRow]) -> None:
+        self.db.executemany(
+            "insert or replace into scores (platform, id, model, lang, abusive, severity, labels, "
+            "data, scored_at) values (?,?,?,?,?,?,?,?,?)",
+            ((r.platform, r.id, r.model, r.lang, r.abusive, r.severity, dump(list(r.labels)),
+              dump(r.data), r.scored_at) for r in rows),
+        )
+
+    def scores(self) -> Iterator[ScoreRow]:
+        cur = self.db.execute(
+            "select platform, id, model, lang, abusive, severity, labels, data, scored_at "
+            "from scores order by platform, id"
+        )
+        for p, i, m, lang, ab, sev, labels, data, at in cur:
+            yield ScoreRow(p, i, m, lang, ab, sev, tuple(orjson.loads(labels)),
+                           orjson.loads(data), at)
+
+    def add_labels(self, labels: Iterable[HumanLabel]) -> None:
+        self.db.executemany(
+            "insert into labels (platform, id, category, value, author, at, note) "
+            "values (?,?,?,?,?,?,?)",
+            ((x.platform, x.id, x.category, x.value, x.author, x.at, x.note) for x in labels),
+        )
+
+    def labels(self) -> list[HumanLabel]:
+        cur = self.db.execute(
+            "select platform, id, category, value, author, at, note from labels order by rowid"
+        )
+        return [HumanLabel(*row) for row in cur]
+
     def counts(self) -> dict[str, int]:
         q = {
             "log_entries": "select count(*) from evidence_log",
@@ -305,6 +343,8 @@ class SQLiteStore:
             "messages_primary": "select count(*) from messages where captured_as = 'primary'",
             "accounts": "select count(*) from accounts",
             "status_changes": "select count(*) from status_changes",
+            "scores": "select count(*) from scores",
+            "labels": "select count(*) from labels",
         }
         return {k: int(self.db.execute(v).fetchone()[0]) for k, v in q.items()}
 
