@@ -13,6 +13,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from .analysis.classify import score  # noqa: E402
 from .api import ingest, init_case, messages, open_case, stats, verify  # noqa: E402
 from .case import Case  # noqa: E402
 from .errors import (  # noqa: E402
@@ -45,6 +46,7 @@ __all__ = [
     "messages",
     "open_case",
     "rejects",
+    "score",
     "stats",
     "verify",
 ]

@@ -235,6 +235,148 @@ def formats() -> None:
 
 
 @main.command()
+@click.argument("texts", nargs=-1)
+@click.option("--no-encoder", is_flag=True,
+              help="Skip the sentence encoder (faster, less accurate).")
+@case_option
+@friendly
+def score(texts: tuple[str, ...], no_encoder: bool, case_path: Path | None) -> None:
+    """Score texts given as arguments, or JSON lines on stdin: {"id", "text", "parent_text"}.
+
+    Writes one JSON line per input with its scores, labels, severity and explanation. With
+    --case (or $REMPART_CASE pointing to a case), the case's adapted layer is used.
+    """
+    from .analysis.scoring import load_classifier
+
+    case = None
+    if case_path is not None:
+        case = api.open_case(case_path)
+    clf = load_classifier(case, use_encoder=not no_encoder)
+    if texts:
+        items = [{"id": str(i), "text": t} for i, t in enumerate(texts, start=1)]
+    else:
+        items = list(_read_json_lines(sys.stdin))
+    for start in range(0, len(items), 1000):
+        chunk = items[start : start + 1000]
+        results = clf.score([str(x.get("text") or "") for x in chunk],
+                            [x.get("parent_text") for x in chunk],
+                            [None if x.get("id") is None else str(x["id"]) for x in chunk])
+        for r in results:
+            sys.stdout.write(orjson.dumps(r.to_json()).decode() + "\n")
+    if case is not None:
+        case.close()
+
+
+def _read_json_lines(stream: Any) -> Any:
+    for n, line in enumerate(stream, start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = orjson.loads(line)
+        except orjson.JSONDecodeError as exc:
+            raise RempartError(f"stdin line {n}: not JSON ({exc})") from None
+        if isinstance(obj, str):
+            obj = {"id": str(n), "text": obj}
+        if not isinstance(obj, dict) or "text" not in obj:
+            raise RempartError(f'stdin line {n}: expected {{"id": ..., "text": ...}}')
+        yield obj
+
+
+@main.command()
+@click.option("--rescore", is_flag=True, help="Score every message again, not only new ones.")
+@click.option("--no-encoder", is_flag=True, help="Skip the sentence encoder (faster).")
+@case_option
+@friendly
+def analyze(rescore: bool, no_encoder: bool, case_path: Path | None) -> None:
+    """Score the case's messages with the classifier and store the scores."""
+    from .analysis.scoring import load_classifier, score_case
+
+    with api.open_case(case_path) as case:
+        clf = load_classifier(case, use_encoder=not no_encoder)
+        report = score_case(case, clf, rescore=rescore)
+    click.echo(f"Scored {report.scored} messages with model {report.model}.")
+    if report.scored:
+        click.echo("Severity: " + ", ".join(f"{k} {v}" for k, v in
+                                            report.severities.most_common()))
+        click.echo("Labels: " + (", ".join(f"{k} {v}" for k, v in report.labels.most_common())
+                                 or "none"))
+
+
+@main.command()
+@click.argument("message")
+@click.argument("judgements", nargs=-1, required=True)
+@click.option("--note", default=None, help="Why (kept with the label).")
+@click.option("--by", "author", default=None, help="Who labels (default: the operator).")
+@case_option
+@friendly
+def label(message: str, judgements: tuple[str, ...], note: str | None, author: str | None,
+          case_path: Path | None) -> None:
+    """Confirm or correct a message's labels: rempart label x:123 insult=1 threat=0.
+
+    These labels adapt the classifier to the case (`rempart train --case`).
+    """
+    from .analysis.scoring import add_labels, resolve_message
+
+    values: dict[str, int] = {}
+    for j in judgements:
+        name, _, value = j.partition("=")
+        if value not in ("0", "1"):
+            raise RempartError(f"{j!r}: write CATEGORY=1 (yes) or CATEGORY=0 (no)")
+        values[name] = int(value)
+    with api.open_case(case_path) as case:
+        m = resolve_message(case, message)
+        saved = add_labels(case, m.key, values, author=author, note=note)
+    click.echo(f"Labelled {m.platform}:{m.id}: "
+               + ", ".join(f"{x.category}={x.value}" for x in saved))
+
+
+@main.command()
+@click.option("--data", "data_dir", type=click.Path(path_type=Path), default=None,
+              help="The datasets folder (default: $REMPART_DATA, else ../shared/data).")
+@click.option("--extra", multiple=True, type=click.Path(path_type=Path),
+              help="Your own labelled JSON lines (repeatable).")
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Where to write the model (default: the shipped model's folder).")
+@click.option("--check", is_flag=True, help="Rebuild into a temporary folder and compare "
+              "bit for bit with the shipped model.")
+@click.option("--case", "case_path", type=click.Path(path_type=Path), default=None,
+              help="Train the case's adaptation layer from its labels instead.")
+@friendly
+def train(data_dir: Path | None, extra: tuple[Path, ...], out: Path | None, check: bool,
+          case_path: Path | None) -> None:
+    """Train the classifier reproducibly (or a case's adaptation layer with --case)."""
+    if case_path is not None:
+        from .analysis.scoring import train_case_layer
+
+        with api.open_case(case_path) as case:
+            layer = train_case_layer(case)
+        click.echo(f"Adapted the classifier to this case from {layer.trained_on} labelled "
+                   f"messages: {', '.join(layer.heads)}.")
+        return
+    from .analysis.classify.training import run_training
+
+    ok = run_training(data_dir, list(extra), out, check, echo=click.echo)
+    if not ok:
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--data", "data_dir", type=click.Path(path_type=Path), default=None,
+              help="The datasets folder (default: $REMPART_DATA, else ../shared/data).")
+@click.option("--cross/--no-cross", default=True, help="Also the cross-dataset table.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@friendly
+def evaluate(data_dir: Path | None, cross: bool, as_json: bool) -> None:
+    """Per-category ROC-AUC, PR-AUC and F1, cross-dataset table and the functional suite."""
+    from .analysis.classify.evaluate import evaluate as run
+    from .analysis.classify.evaluate import render
+
+    report = run(data_dir, cross=cross, echo=lambda m: click.echo(m, err=True))
+    click.echo(orjson.dumps(report, option=orjson.OPT_INDENT_2).decode() if as_json
+               else render(report))
+
+
+@main.command()
 @click.argument("path", type=click.Path(path_type=Path), default=Path("rempart-demo"))
 @click.option("--seed", default=7, show_default=True, help="Seed of the synthetic raid.")
 @friendly

@@ -117,3 +117,20 @@ def hashed_features(
     toks = token_lists if token_lists is not None else [t.split() for t in texts]
     r2, b2 = word_hashes(toks, n_bits)
     return Hashed(np.concatenate([r1, r2]), np.concatenate([b1, b2]), len(texts), n_bits)
+
+
+_MASK64 = (1 << 64) - 1
+
+
+def char_ngram_bucket(gram: str, n_bits: int) -> int:
+    """The bucket of one character n-gram, as :func:`char_ngram_hashes` computes it."""
+    h = 0
+    for ch in gram:
+        h = (h * int(_P) + ord(ch)) & _MASK64
+    mixed = ((h ^ int(_ORDER_SALT[len(gram)])) * int(_MIX)) & _MASK64
+    return mixed >> (64 - n_bits)
+
+
+def word_bucket(token: str, n_bits: int) -> int:
+    """The bucket of one word unigram, as :func:`word_hashes` computes it."""
+    return zlib.crc32(token.encode("utf-8", "surrogatepass"), 0x5EED) & ((1 << n_bits) - 1)

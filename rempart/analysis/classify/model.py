@@ -127,7 +127,7 @@ class Model:
             calib2=arrays.get("calib2"),
             band=tuple(config.get("band", (0.2, 0.8))),  # type: ignore[arg-type]
             thresholds={k: float(v) for k, v in config.get("thresholds", {}).items()},
-            meta=config.get("meta", {}),
+            meta={**config.get("meta", {}), "weights_sha256": config["weights_sha256"]},
         )
 
 

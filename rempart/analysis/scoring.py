@@ -1,0 +1,165 @@
+"""Score a case's messages and keep the humans' labels: the case-level side of the classifier.
+
+Example::
+
+    report = score_case(case)                       # stores one score per message
+    add_labels(case, ("x", "123"), {"insult": 1}, author="alice")
+    train_case_layer(case)                          # adapts the classifier to this case
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..case import Case
+from ..errors import RempartError
+from ..evidence.log import LogWriter
+from ..models import Message, iso
+from ..storage.base import HumanLabel, ScoreRow
+from .classify.case_layer import CaseLayer, fit_case_layer
+from .classify.categories import OUTPUTS
+from .classify.classifier import Classifier
+
+Progress = Callable[[int], None]
+
+
+def case_models_dir(case: Case) -> Path:
+    return case.path / "models"
+
+
+def load_classifier(case: Case | None = None, use_encoder: bool = True) -> Classifier:
+    """The shipped classifier, adapted by the case's layer when the case has one."""
+    clf = Classifier.load(use_encoder=use_encoder)
+    if case is not None:
+        layer = CaseLayer.load(case_models_dir(case))
+        if layer is not None:
+            clf = Classifier(clf.model, use_encoder=use_encoder, case_layer=layer)
+    return clf
+
+
+@dataclass
+class ScoringReport:
+    """What ``rempart analyze`` scored."""
+
+    model: str
+    scored: int = 0
+    labels: Counter[str] = field(default_factory=Counter)
+    severities: Counter[str] = field(default_factory=Counter)
+
+
+def score_case(case: Case, classifier: Classifier | None = None, rescore: bool = False,
+               progress: Progress | None = None, batch: int = 2000) -> ScoringReport:
+    """Score every primary message not yet scored (all of them with ``rescore``)."""
+    clf = classifier or load_classifier(case)
+    store = case.store
+    done = set() if rescore else {(r.platform, r.id) for r in store.scores()}
+    todo = [s.message for s in store.messages(include_referenced=False)
+            if s.message.key not in done]
+    report = ScoringReport(clf.version)
+    for i in range(0, len(todo), batch):
+        chunk = todo[i : i + batch]
+        parents = _parent_texts(case, chunk)
+        scores = clf.score([m.text for m in chunk], parents, [f"{m.platform}:{m.id}"
+                                                              for m in chunk])
+        now = iso(case.clock.now()) or ""
+        rows = []
+        for m, s in zip(chunk, scores):
+            rows.append(ScoreRow(m.platform, m.id, clf.version, s.lang, s.scores["abusive"],
+                                 s.severity, tuple(s.labels), s.to_json(), now))
+            report.labels.update(s.labels)
+            report.severities[s.severity] += 1
+        with store.transaction():
+            store.put_scores(rows)
+        report.scored += len(chunk)
+        if progress:
+            progress(len(chunk))
+    with store.transaction():
+        writer = LogWriter(store)
+        writer.append("analysis", {"what": "classifier scores", "model": clf.version,
+                                   "messages": report.scored, "at": iso(case.clock.now())})
+        writer.flush()
+    return report
+
+
+def _parent_texts(case: Case, messages: list[Message]) -> list[str | None]:
+    keys = {(m.platform, m.reply_to_id) for m in messages if m.reply_to_id}
+    found = case.store.get_messages(keys) if keys else {}
+    out: list[str | None] = []
+    for m in messages:
+        parent = found.get((m.platform, m.reply_to_id)) if m.reply_to_id else None
+        out.append(parent.message.text if parent and parent.message.text else None)
+    return out
+
+
+def resolve_message(case: Case, ref: str) -> Message:
+    """A message from ``platform:id`` or a bare id (when only one platform has it)."""
+    platform, _, mid = ref.partition(":") if ":" in ref and not ref.startswith("at:") else (
+        "", "", ref)
+    candidates = []
+    for stored in case.store.messages():
+        m = stored.message
+        if m.id == (mid or ref) and (not platform or m.platform == platform):
+            candidates.append(m)
+    if not candidates:
+        raise RempartError(f"no message {ref!r} in this case; use PLATFORM:ID as listed by "
+                           "`rempart messages --json`")
+    if len(candidates) > 1:
+        raise RempartError(f"{ref!r} is ambiguous; prefix the platform, e.g. x:{ref}")
+    return candidates[0]
+
+
+def add_labels(case: Case, key: tuple[str, str], values: dict[str, int],
+               author: str | None = None, note: str | None = None) -> list[HumanLabel]:
+    """Record a user's judgement (1 yes / 0 no per output); each one is a custody entry."""
+    bad = [k for k in values if k not in OUTPUTS]
+    if bad:
+        raise RempartError(f"unknown categories {bad}; use: {', '.join(OUTPUTS)}")
+    who = author or case.settings["operator"]
+    now = iso(case.clock.now()) or ""
+    labels = [HumanLabel(key[0], key[1], k, int(v), who, now, note) for k, v in values.items()]
+    store = case.store
+    with store.transaction():
+        store.add_labels(labels)
+        writer = LogWriter(store)
+        for lab in labels:
+            writer.append("annotation", {"message": f"{lab.platform}:{lab.id}",
+                                         "category": lab.category, "value": lab.value,
+                                         "by": lab.author, "at": lab.at, "note": lab.note})
+        writer.flush()
+    return labels
+
+
+def current_labels(case: Case) -> dict[tuple[str, str], dict[str, int]]:
+    """The latest label per message and category."""
+    out: dict[tuple[str, str], dict[str, int]] = {}
+    for lab in case.store.labels():
+        out.setdefault((lab.platform, lab.id), {})[lab.category] = lab.value
+    return out
+
+
+def train_case_layer(case: Case, classifier: Classifier | None = None) -> CaseLayer:
+    """Fit the case's layer from its labels and save it in the case folder."""
+    labelled = current_labels(case)
+    if not labelled:
+        raise RempartError("this case has no labels yet; add some with `rempart label`")
+    found = case.store.get_messages(labelled.keys())
+    keys = [k for k in labelled if k in found]
+    messages = [found[k].message for k in keys]
+    base = classifier or Classifier.load()
+    layer = fit_case_layer(base, [m.text for m in messages], [labelled[k] for k in keys],
+                           _parent_texts(case, messages))
+    if not layer.heads:
+        raise RempartError("not enough labels to adapt: each category needs at least 3 "
+                           "messages labelled yes and 3 labelled no")
+    layer.save(case_models_dir(case))
+    return layer
+
+
+def score_texts(texts: Iterable[str], classifier: Classifier | None = None
+                ) -> list[dict[str, object]]:
+    """Score plain texts (the ``rempart.score`` API): one JSON-ready dict each."""
+    clf = classifier or Classifier.load()
+    return [s.to_json() for s in clf.score(list(texts))]
