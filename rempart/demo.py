@@ -37,6 +37,14 @@ def run_demo(path: Path, seed: int = 7, echo: Callable[[str], None] = print) -> 
                  f"{result.messages} messages: nothing altered. Head {result.head_hash}.")
         else:
             echo(f"VERIFICATION FAILED: {result.first}")
+        from .analysis.scoring import score_case
+
+        scored = score_case(case)
+        if scored.scored:
+            echo(f"Scored {scored.scored} new messages with the offline classifier: "
+                 + ", ".join(f"{v} {k}" for k, v in scored.severities.most_common())
+                 + " (severity); labels: "
+                 + ", ".join(f"{k} {v}" for k, v in scored.labels.most_common(6)) + ".")
         data = stats(case)
         busiest = sorted(data["per_day"], key=lambda r: r["messages"], reverse=True)[:3]
         echo("Busiest days: " + ", ".join(f"{r['day']} ({r['messages']} messages)"

@@ -5,10 +5,11 @@ organised them). The base model cannot know it; the people helping the target ca
 (``rempart label``) train, per output, a small logistic layer over the base model's logit and the
 message's hashed n-grams::
 
-    p' = sigmoid(a * logit(p_base) + x · w + b)
+    p' = sigmoid(logit(p_base) + x · w + b)
 
-The base logit enters with a large scale so that regularisation keeps the base model's
-judgement unless the case's labels say otherwise. The layer lives in the case folder
+with ``a = 1`` fixed: the layer is fitted as a correction to the base logit (an offset), and only
+the n-gram weights and the bias are regularised, so the base model's judgement stands unless the
+case's labels say otherwise. The layer lives in the case folder
 (``models/case-layer.json``), never in the shared model.
 """
 
@@ -21,7 +22,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import scipy.sparse as sp
 
 from .features import hashed_features
 from .normalize import tokens
@@ -30,7 +30,6 @@ if TYPE_CHECKING:
     from .classifier import Classifier
 
 LAYER_FILE = "case-layer.json"
-BASE_SCALE = 4.0
 MIN_PER_CLASS = 3
 
 
@@ -62,7 +61,7 @@ class CaseLayer:
         out = p.copy()
         for i, (name, head) in enumerate(self.heads.items()):
             j = clf.model.outputs.index(name)
-            z = head["a"] * BASE_SCALE * _logit(p[:, j]) + contrib[:, i] + head["b"]
+            z = head["a"] * _logit(p[:, j]) + contrib[:, i] + head["b"]
             out[:, j] = 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
         return out
 
@@ -83,10 +82,8 @@ class CaseLayer:
 
 
 def fit_case_layer(clf: Classifier, texts: Sequence[str], labels: Sequence[dict[str, int]],
-                   parents: Sequence[str | None] | None = None, C: float = 1.0) -> CaseLayer:
+                   parents: Sequence[str | None] | None = None, l2: float = 0.1) -> CaseLayer:
     """Train a layer on a case's labelled texts (``labels[i]`` maps outputs to 0/1)."""
-    from sklearn.linear_model import LogisticRegression
-
     base_clf = clf.__class__(clf.model, use_encoder=clf.use_encoder)
     p, _, norms = base_clf.probabilities(texts, parents)
     X = hashed_features(norms, [tokens(n) for n in norms], clf.model.n_bits).to_csr()
@@ -95,20 +92,40 @@ def fit_case_layer(clf: Classifier, texts: Sequence[str], labels: Sequence[dict[
         idx = np.array([i for i, lab in enumerate(labels) if name in lab], dtype=np.int64)
         if not len(idx):
             continue
-        y = np.array([labels[i][name] for i in idx])
+        y = np.array([labels[i][name] for i in idx], dtype=np.float64)
         if min((y == 1).sum(), (y == 0).sum()) < MIN_PER_CLASS:
             continue
-        base = _logit(p[idx, j]) * BASE_SCALE
-        design = sp.hstack([sp.csr_matrix(base.reshape(-1, 1)), X[idx]], format="csr")
-        model = LogisticRegression(C=C, solver="liblinear", class_weight="balanced",
-                                   random_state=0, max_iter=500)
-        model.fit(design, y)
-        coef = model.coef_[0]
-        cols = np.flatnonzero(np.abs(coef[1:]) > 1e-5)
-        layer.heads[name] = {"a": float(coef[0]), "b": float(model.intercept_[0]),
-                             "cols": cols.tolist(),
-                             "weights": [round(float(v), 6) for v in coef[1:][cols]]}
+        sub = X[idx]
+        cols = np.unique(sub.indices)
+        dense = sub[:, cols].toarray().astype(np.float64)
+        w, b = _fit_offset(dense, _logit(p[idx, j]).astype(np.float64), y, l2)
+        keep = np.abs(w) > 1e-4
+        layer.heads[name] = {"a": 1.0, "b": round(float(b), 6), "cols": cols[keep].tolist(),
+                             "weights": [round(float(v), 6) for v in w[keep]]}
     return layer
+
+
+def _fit_offset(X: np.ndarray, offset: np.ndarray, y: np.ndarray, l2: float
+                ) -> tuple[np.ndarray, float]:
+    """Balanced logistic regression with a fixed offset; L2 on the weights only (L-BFGS)."""
+    from scipy.optimize import minimize
+
+    pos = y.sum()
+    sw = np.where(y == 1, len(y) / (2 * pos), len(y) / (2 * (len(y) - pos)))
+    m = X.shape[1]
+
+    def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        w, b = theta[:m], theta[m]
+        z = offset + X @ w + b
+        pr = 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+        ll = -(sw * (y * np.log(pr + 1e-12) + (1 - y) * np.log(1 - pr + 1e-12))).sum()
+        g = sw * (pr - y)
+        grad = np.concatenate([X.T @ g + 2 * l2 * w, [g.sum()]])
+        return float(ll + l2 * (w @ w)), grad
+
+    res = minimize(loss, np.zeros(m + 1), jac=True, method="L-BFGS-B",
+                   options={"maxiter": 500})
+    return res.x[:m], float(res.x[m])
 
 
 def _logit(p: np.ndarray) -> np.ndarray:

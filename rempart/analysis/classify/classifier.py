@@ -180,7 +180,7 @@ def apply_context(probs: dict[str, float], result: rules.RuleResult, text: str,
         if hit.rule.startswith("threat.death") and not result.negated:
             probs["threat"] = max(probs["threat"], 0.95)
             probs["abusive"] = max(probs["abusive"], 0.95)
-        elif hit.category == "doxxing":
+        elif hit.category == "doxxing" and hit.weight >= 0.7:  # a phone number, an address
             probs["doxxing"] = max(probs["doxxing"], min(0.9, 0.5 + hit.weight / 2))
     short = " ".join(text.lower().split()).strip(" !.?")
     if parent_abusive is not None and parent_abusive >= 0.5 and (
@@ -195,8 +195,9 @@ def apply_context(probs: dict[str, float], result: rules.RuleResult, text: str,
         if probs["abusive"] > 0.3:
             probs["abusive"] = min(probs["abusive"], 0.3)
             notes.append("counter-speech: quotes or condemns abuse")
-    if probs["abusive"] < max(probs[c] for c in ("threat", "doxxing")):
-        probs["abusive"] = max(probs["threat"], probs["doxxing"])
+    # a threat, or personal data laid bare, is abuse whatever the abusive head says
+    lift = max(probs["threat"], probs["doxxing"] if probs["doxxing"] >= 0.7 else 0.0)
+    probs["abusive"] = max(probs["abusive"], lift)
 
 
 def severity(probs: dict[str, float], labels: Sequence[str]) -> str:
