@@ -39,6 +39,10 @@ def main() -> None:
 
     clf = Classifier.load(use_encoder=not args.no_encoder)
     clf.score(["warm-up"])
+    if clf.use_encoder:
+        from rempart.analysis.classify import encoder
+
+        encoder.encode(["warm-up"])  # loads the encoder's weights once
     print(f"model {clf.version} loaded in {time.perf_counter() - t0:.2f} s "
           f"(sentence encoder {'on' if clf.use_encoder else 'off'})")
     data = texts(args.messages)

@@ -31,7 +31,7 @@ import numpy as np
 from . import encoder, langid, rules
 from .categories import ABUSIVE_CATEGORIES, IDENTITY, Score
 from .data import clean_text
-from .features import CHAR_ORDERS, char_ngram_bucket, hashed_features, word_bucket
+from .features import hashed_features, word_bucket
 from .model import Model, sigmoid
 from .normalize import normalize, tokens
 
@@ -82,8 +82,11 @@ class Classifier:
             a = p[:, self._idx["abusive"]]
             unsure = np.flatnonzero((a >= m.band[0]) & (a <= m.band[1]))
             if len(unsure):
-                emb = encoder.encode([texts[int(i)] for i in unsure])
-                p[unsure] = self._stage2(emb, z1[unsure])
+                # raids are copy-paste: embed each distinct text once
+                distinct = list(dict.fromkeys(texts[int(i)] for i in unsure))
+                emb = encoder.encode(distinct)
+                row = {t: k for k, t in enumerate(distinct)}
+                p[unsure] = self._stage2(emb[[row[texts[int(i)]] for i in unsure]], z1[unsure])
         return p, results, norms
 
     def _stage2(self, emb: np.ndarray, z1: np.ndarray) -> np.ndarray:
@@ -130,35 +133,22 @@ class Classifier:
         explanation = list(notes)
         if explain:
             explanation += [f"rule {h.rule}: {h.evidence!r}" for h in result.hits[:4]]
-            if probs["abusive"] >= 0.3:
-                explanation += [f"n-gram {g!r}" for g in self.top_ngrams(norm, "abusive", 3)]
+            if "abusive" in labels:
+                explanation += [f"word {g!r}" for g in self.top_ngrams(norm, "abusive", 3)]
         identity = sorted({c for c in getattr(result, "identity", ()) if c in IDENTITY}) if (
             "identity_attack" in labels) else []
         return Score(mid, lang, probs, labels, severity(probs, labels), explanation, identity,
                      target_of(result))
 
     def top_ngrams(self, norm: str, output: str, n: int) -> list[str]:
-        """The words and character n-grams of a normalised text that push ``output`` up most."""
+        """The words of a normalised text whose n-gram weights push ``output`` up the most."""
         weights = self.model.hashed_t[self._idx[output]]
         bits = self.model.n_bits
-        padded = " " + norm + " "
-        scored: dict[str, float] = {}
-        for k in CHAR_ORDERS:
-            for i in range(len(padded) - k + 1):
-                gram = padded[i : i + k]
-                if gram.strip():
-                    scored[gram] = float(weights[char_ngram_bucket(gram, bits)])
-        for word in tokens(norm):
-            scored[word] = float(weights[word_bucket(word, bits)])
-        best = sorted(scored.items(), key=lambda kv: -kv[1])
-        out: list[str] = []
-        for gram, w in best:
-            g = gram.strip()
-            if w <= 0 or len(out) >= n:
-                break
-            if not any(g in o or o in g for o in out):
-                out.append(g)
-        return out
+        words = list(dict.fromkeys(w for w in tokens(norm) if len(w) >= 3))
+        if not words:
+            return []
+        vals = np.array([weights[word_bucket(w, bits)] for w in words])
+        return [words[int(k)] for k in np.argsort(-vals)[:n] if vals[int(k)] > 0]
 
 
 def rule_matrix(results: Sequence[rules.RuleResult], names: Sequence[str]) -> np.ndarray:

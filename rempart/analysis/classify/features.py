@@ -1,6 +1,6 @@
 """Hashed character and word n-grams, computed for a whole batch at once with numpy.
 
-Character n-grams (2 to 5) of the normalised text are hashed with a rolling polynomial over the
+Character n-grams (3 to 5) of the normalised text are hashed with a rolling polynomial over the
 code points of *all* texts of a batch concatenated (a sentinel separates them, and n-grams that
 straddle it are dropped), so a batch of thousands costs a handful of numpy operations. Word
 unigrams and bigrams are hashed with CRC-32 per token. Counts are log-scaled and each row is
@@ -20,34 +20,37 @@ from collections.abc import Sequence
 import numpy as np
 import scipy.sparse as sp
 
-CHAR_ORDERS: tuple[int, ...] = (2, 3, 4, 5)
-_P = np.uint64(1_000_003)
-_MIX = np.uint64(0x9E3779B97F4A7C15)
-_ORDER_SALT = {n: np.uint64((n * 0x632BE59BD9B4E019) & 0xFFFFFFFFFFFFFFFF) for n in range(1, 8)}
+CHAR_ORDERS: tuple[int, ...] = (3, 4, 5)
+_P = np.uint32(1_000_003)
+_MIX = np.uint32(0x9E3779B1)
+_ORDER_SALT = {n: np.uint32((n * 0x632BE5AB) & 0xFFFFFFFF) for n in range(1, 8)}
 _SENTINEL = 0
 
 
 def char_ngram_hashes(texts: Sequence[str], n_bits: int) -> tuple[np.ndarray, np.ndarray]:
-    """``(row, bucket)`` arrays of every character n-gram of every text."""
-    padded = [" " + t + " " for t in texts]
-    joined = "\0".join(padded)
-    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    seg = np.cumsum(codes == _SENTINEL, dtype=np.int64)
+    """``(row, bucket)`` arrays of every character 3-, 4- and 5-gram of every text.
+
+    A 32-bit rolling polynomial hash over the code points of all texts joined by a sentinel;
+    an n-gram is kept when no sentinel falls inside its window.
+    """
+    joined = "\0".join([" " + t + " " for t in texts])
+    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+    sentinel = codes == _SENTINEL
+    seg = np.cumsum(sentinel, dtype=np.int64)
+    csum = np.concatenate([[0], seg])  # csum[i] = sentinels before position i
     rows_out, buckets_out = [], []
     h = codes.copy()
-    shift = np.uint64(64 - n_bits)
+    shift = np.uint32(32 - n_bits)
     with np.errstate(over="ignore"):
         for n in range(2, max(CHAR_ORDERS) + 1):
             h = h[:-1] * _P + codes[n - 1 :]
             if n not in CHAR_ORDERS:
                 continue
-            start_seg = seg[: len(h)]
-            end_seg = seg[n - 1 :]
-            valid = (start_seg == end_seg) & (codes[: len(h)] != _SENTINEL)
-            valid &= codes[n - 1 :] != _SENTINEL
+            length = len(h)
+            valid = (csum[n : n + length] - csum[:length]) == 0
             mixed = (h[valid] ^ _ORDER_SALT[n]) * _MIX
             buckets_out.append((mixed >> shift).astype(np.int64))
-            rows_out.append(start_seg[valid])
+            rows_out.append(seg[:length][valid])
     if not rows_out:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     return np.concatenate(rows_out), np.concatenate(buckets_out)
@@ -109,7 +112,7 @@ class Hashed:
 def hashed_features(
     texts: Sequence[str], token_lists: Sequence[Sequence[str]] | None = None, n_bits: int = 19
 ) -> Hashed:
-    """Hashed character 2-5-grams and word 1-2-grams, one row per (normalised) text.
+    """Hashed character 3-5-grams and word 1-2-grams, one row per (normalised) text.
 
     ``token_lists`` (words) default to ``str.split`` of each text.
     """
@@ -119,16 +122,16 @@ def hashed_features(
     return Hashed(np.concatenate([r1, r2]), np.concatenate([b1, b2]), len(texts), n_bits)
 
 
-_MASK64 = (1 << 64) - 1
+_MASK32 = (1 << 32) - 1
 
 
 def char_ngram_bucket(gram: str, n_bits: int) -> int:
     """The bucket of one character n-gram, as :func:`char_ngram_hashes` computes it."""
     h = 0
     for ch in gram:
-        h = (h * int(_P) + ord(ch)) & _MASK64
-    mixed = ((h ^ int(_ORDER_SALT[len(gram)])) * int(_MIX)) & _MASK64
-    return mixed >> (64 - n_bits)
+        h = (h * int(_P) + ord(ch)) & _MASK32
+    mixed = ((h ^ int(_ORDER_SALT[len(gram)])) * int(_MIX)) & _MASK32
+    return mixed >> (32 - n_bits)
 
 
 def word_bucket(token: str, n_bits: int) -> int:

@@ -44,7 +44,7 @@ class TrainConfig:
     C: float = 0.5
     seed: int = 0
     use_encoder: bool = True
-    band: tuple[float, float] = (0.15, 0.85)
+    band: tuple[float, float] = (0.25, 0.75)
     synthetic_per_template: int | None = 20
 
 
