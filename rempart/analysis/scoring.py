@@ -51,7 +51,7 @@ class ScoringReport:
 
 
 def score_case(case: Case, classifier: Classifier | None = None, rescore: bool = False,
-               progress: Progress | None = None, batch: int = 2000) -> ScoringReport:
+               progress: Progress | None = None, batch: int = 5000) -> ScoringReport:
     """Score every primary message not yet scored (all of them with ``rescore``)."""
     clf = classifier or load_classifier(case)
     store = case.store

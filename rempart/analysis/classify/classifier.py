@@ -167,9 +167,10 @@ def apply_context(probs: dict[str, float], result: rules.RuleResult, text: str,
                   parent_abusive: float | None, notes: list[str]) -> None:
     """Context and rule floors/ceilings, in place; reasons appended to ``notes``."""
     for hit in result.hits:
-        if hit.rule.startswith("threat.death") and not result.negated:
-            probs["threat"] = max(probs["threat"], 0.95)
-            probs["abusive"] = max(probs["abusive"], 0.95)
+        if hit.rule.startswith(("threat.death", "threat.wish")) and not result.negated:
+            floor = 0.95 if hit.rule.startswith("threat.death") else 0.85  # a wish: "crève"
+            probs["threat"] = max(probs["threat"], floor)
+            probs["abusive"] = max(probs["abusive"], floor)
         elif hit.category == "doxxing" and hit.weight >= 0.7:  # a phone number, an address
             probs["doxxing"] = max(probs["doxxing"], min(0.9, 0.5 + hit.weight / 2))
     short = " ".join(text.lower().split()).strip(" !.?")

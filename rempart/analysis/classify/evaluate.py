@@ -89,6 +89,9 @@ def evaluate(data_dir: Path | None = None, cross: bool = True, echo: Echo = prin
 
 def _functional_dict(func: Any) -> dict[str, Any]:
     return {
+        "death_threat_recall": func.flag_rate("death_threat"),
+        "counter_speech_flagged": func.flag_rate("counter_speech"),
+        "quoting_flagged": func.flag_rate("quoting"),
         "passed": func.passed,
         "total": func.total,
         "rate": round(func.rate, 4),
@@ -153,7 +156,10 @@ def render(report: dict[str, Any]) -> str:
                   str(report["cross_dataset"].get("text", report["cross_dataset"]))]
     func = report["functional"]
     lines += ["", f"Functional suite: {func['passed']}/{func['total']} passed "
-              f"({func['rate']:.1%})"]
+              f"({func['rate']:.1%}); explicit death threats flagged: "
+              f"{func['death_threat_recall']:.1%}; counter-speech flagged abusive: "
+              f"{func['counter_speech_flagged']:.1%}; quoting-to-denounce flagged abusive: "
+              f"{func['quoting_flagged']:.1%}"]
     rows = [{"group": g, **v} for g, v in func["groups"].items()]
     lines.append(format_table(rows, ("group", "passed", "total", "rate")))
     return "\n".join(lines)

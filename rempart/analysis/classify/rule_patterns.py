@@ -142,7 +142,7 @@ _THREATS = [
                            ("threat.death_third", "threat", 0.8))),
     _p("threat.death", "threat", 1.0,
        {"mort", "morte", "morts", "mortes", "mourir", "crever", "passer", "cercueil", "morgue",
-        "cimetiere", "pieds", "jours", "balle", "semaine", "noel", "crevard"},
+        "cimetiere", "pieds", "jours", "balle", "semaine", "noel", "crevard", "vie"},
        r"\b(?:t'es|t es|tes|tu es|t'est|vous etes|t'etais|t'as deja|t'est deja|t'es deja) "
        r"(?:deja |un |une |vraiment |grave |bien |tellement )?"
        r"(?:mort|morte|morts|mortes|un homme mort|une femme morte|une fille morte)\b"
@@ -152,6 +152,10 @@ _THREATS = [
        r"(?:cimetiere|morgue|cercueil|sac|pieds|planches|boite|quatre)"
        r"|te faire (?:buter|tuer|egorger|fumer|descendre|flinguer|abattre|trouer))"
        r"|\b(?:six|6) pieds? sous terre|\b(?:tes|vos|ses) jours sont comptes"
+       r"|\b(?:tu|vous) (?:seras|serai|sera|serez) (?:deja )?(?:mort|morte|morts|mortes)\b"
+       r"(?! de (?:rire|peur|fatigue|honte|froid|faim))"
+       r"|\b(?:ta|votre) vie (?:s'arrete|va s'arreter|est finie|se termine|va se terminer|"
+       r"touche a sa fin)\b"
        r"|\btu (?:ne )?(?:verras|passeras|finiras) (?:pas|plus) "
        r"(?:la semaine|l'annee|l'ete|l'hiver|noel|la nuit|le mois|demain|le week-end)"
        r"|\b(?:une|ma|des|mes) balles? dans (?:la|ta|ton|ses|vos|sa|tes) "
@@ -180,6 +184,7 @@ _THREATS = [
        r"(?:vas |va |allez |vont )?(?:crever|mourir|creves|creve|meurs|meures|crevez|creviez|"
        r"mourrez|mourras|creveras|vas crever|claques|te fasses tuer|te fasse tuer)"
        r"|\b(?:va|vas|allez|vazy|vas-y) (?:crever|mourir|te faire tuer)"
+       r"|(?:^|[.!?;] )(?:creve|crevez|meurs|mourez)\s*(?:[.!?;]|$)"
        r"|\b(?:creve|crevez|meurs|mourez|creves)(?: donc| bien| en enfer| sale| salope| connard|"
        r" connasse| batard| pute| chienne| enfoire| la bouche ouverte| seule?| vite)"
        r"|\bque (?:tu|vous) (?:creves|meures|crevez|mouriez|crever)"

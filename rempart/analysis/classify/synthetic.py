@@ -117,9 +117,33 @@ _SLOTS: dict[str, tuple[str, ...]] = {
     "contempt_en": ("nobody cares", "nobody likes you", "shut up", "you're worthless",
                     "you're pathetic", "get lost", "go to hell", "fuck off", "you disgust me",
                     "you're a disgrace", "go die in a hole"),
+    "visit": ("venir", "passer", "débarquer", "faire un tour", "monter"),
+    "place": ("chez toi", "devant ton boulot", "à la sortie de ton école", "devant ta porte",
+              "à ton bureau", "devant chez ta mère", "à ta salle de sport"),
+    "when": ("ce soir", "bientôt", "un de ces jours", "demain", "cette nuit", "très vite",
+             "quand tu t'y attendras pas", "sans prévenir"),
+    "kin": ("ta fille", "ta mère", "ton fils", "tes enfants", "ta femme", "ton mari",
+            "ta petite sœur", "ton chien"),
+    "thing": ("ta voiture", "ta maison", "ton appart", "ton scooter", "ta boîte aux lettres"),
+    "known": ("ton école", "ton adresse", "ton boulot", "tes horaires", "ton quartier",
+              "la crèche de tes gosses", "ton code d'immeuble", "ta plaque"),
+    "bad_end": ("mal finir", "mal tourner", "très mal se passer", "dégénérer"),
+    "deadline": ("demain", "la fin de la semaine", "la fin du mois", "Noël", "ton anniversaire"),
+    "harm_act": ("mettre le feu à", "brûler", "défoncer", "saccager", "faire sauter"),
+    "find_what": ("où elle bosse", "son adresse", "son employeur", "où elle habite",
+                  "le nom de son mari", "l'école de ses gosses", "son numéro"),
+    "pressure": ("appeler son patron", "écrire à son employeur", "prévenir ses voisins",
+                 "inonder ses DM", "pourrir ses mentions", "la faire virer"),
+    "crime_act": ("a volé", "a détourné", "a escroqué", "finance", "a agressé", "a tabassé",
+                  "a harcelé", "a trompé"),
+    "crime_obj": ("les dons de l'association", "l'argent de ses lecteurs", "le terrorisme",
+                  "son ex", "des mineurs", "ses collègues", "la caisse du club"),
+    "support_act": ("bloquez et signalez", "ne répondez pas, signalez", "faites des captures",
+                    "envoyez-lui du soutien", "témoignez si vous avez vu", "ne relayez pas"),
     "compliment": ("une crème", "un amour", "géniale", "trop drôle", "une star", "brillante",
                    "incroyable", "la meilleure", "adorable", "courageuse", "un exemple",
                    "une perle", "trop forte", "un rayon de soleil", "inspirante"),
+    "when_en": ("tonight", "tomorrow", "this weekend", "right now"),
     "compliment_en": ("amazing", "a legend", "brilliant", "so kind", "the best", "a star",
                       "hilarious", "an inspiration"),
 }
@@ -411,7 +435,62 @@ FAMILIES: tuple[Family, ...] = (
         {at}{contempt_en}{end}
         {at}you absolute {insult_word_en}{end}
         """),
+    _fam("veiled_threat", "fr", "threat", """
+        {at}on va {visit} {place} {when}{end}
+        {at}je vais {visit} {place} {when}{end}
+        {at}quelqu'un va {visit} {place} {when}{end}
+        {at}un accident est vite arrivé pour {kin}{end}
+        {at}je me demande si {kin} sait ce qui l'attend{end}
+        {at}on a repéré {known}{end}
+        {at}tu crois qu'on ne connaît pas {known} ?{end}
+        {at}je passe tous les jours devant {thing}{end}
+        {at}ça risque de {bad_end} {when}{end}
+        {at}tu ne seras plus tranquille nulle part{end}
+        {at}un de ces soirs tu vas avoir une mauvaise surprise{end}
+        {at}je vais {harm_act} {thing}{end}
+        {at}on va {harm_act} {thing} {when}{end}
+        {at}tu ne verras pas {deadline}{end}
+        {at}compte les jours jusqu'à {deadline}{end}
+        {at}on s'occupera de toi {when}{end}
+        {at}tu vas comprendre ta douleur {when}{end}
+        """),
+    _fam("veiled_threat_en", "en", "threat", """
+        {at}we found out where you work{end}
+        {at}accidents happen to people like you{end}
+        {at}you won't feel safe anywhere{end}
+        {at}we'll pay you a visit {when_en}{end}
+        """),
+    _fam("incitement_more", "fr", "incitement", """
+        qui a {find_what} ? faut {pressure}{end}
+        on doit trouver {find_what}{end} {m}
+        objectif : {pressure}{end} {m}
+        partagez partout pour qu'elle perde son job{end}
+        allez {pressure}{end} {m}
+        on s'organise : chacun écrit à son employeur {when}{end}
+        tous ensemble sur son dernier tweet {when}{end}
+        """),
+    _fam("incitement_more_en", "en", "incitement", """
+        everyone go flood her replies {when_en}{end}
+        let's get her fired, email her boss{end}
+        """),
+    _fam("defamation_more", "fr", "defamation", """
+        {m} {crime_act} {crime_obj}{end}
+        cette femme {crime_act} {crime_obj}, tout le monde doit savoir{end}
+        on a la preuve que {name} {crime_act} {crime_obj}{end}
+        {m} est une menteuse qui {crime_act} {crime_obj}{end}
+        """),
+    _fam("defamation_more_en", "en", "defamation", """
+        {m} abused kids, everyone knows it{end}
+        {name} is a fraud who lies to everyone{end}
+        """),
     # ------------------------------------------------------------------ hard negatives
+    _fam("support_more", "fr", "support", """
+        {support_act}, et prenez soin d'elle {heart}
+        ce que subit {name} est révoltant, {support_act}{end}
+        pensées pour {name}, tiens le coup {heart}
+        si tu veux porter plainte je peux t'accompagner {heart}
+        face à cette meute : {support_act}{end}
+        """),
     _fam("compliment", "fr", "", """
         {at}t'es vraiment {compliment}{end}
         {at}tu es {compliment}{end}
