@@ -22,6 +22,7 @@ Example::
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -36,6 +37,8 @@ from .model import Model, sigmoid
 from .normalize import normalize, tokens
 
 DEFAULT_MODEL = Path(__file__).parent / "resources" / "model"
+#: Sentence embeddings kept per classifier (512 floats each: 20,000 is about 40 MB).
+EMBEDDING_CACHE = 20_000
 
 AGREEMENT = {"+1", "pareil", "exactement", "tellement vrai", "trop vrai", "grave", "clairement",
              "moi aussi", "so true", "this", "exactly", "same", "agreed", "bien dit", "voilà",
@@ -50,6 +53,7 @@ class Classifier:
         self.use_encoder = use_encoder and model.stage2 is not None and encoder.available()
         self.case_layer = case_layer
         self._idx = {name: i for i, name in enumerate(model.outputs)}
+        self._embeddings: OrderedDict[str, np.ndarray] = OrderedDict()
 
     @classmethod
     def load(cls, folder: Path | None = None, use_encoder: bool = True) -> Classifier:
@@ -83,11 +87,21 @@ class Classifier:
             unsure = np.flatnonzero((a >= m.band[0]) & (a <= m.band[1]))
             if len(unsure):
                 # raids are copy-paste: embed each distinct text once
-                distinct = list(dict.fromkeys(texts[int(i)] for i in unsure))
-                emb = encoder.encode(distinct)
-                row = {t: k for k, t in enumerate(distinct)}
-                p[unsure] = self._stage2(emb[[row[texts[int(i)]] for i in unsure]], z1[unsure])
+                emb = self._embed([texts[int(i)] for i in unsure])
+                p[unsure] = self._stage2(emb, z1[unsure])
         return p, results, norms
+
+    def _embed(self, texts: list[str]) -> np.ndarray:
+        """Sentence embeddings, each distinct text encoded once and remembered (a raid repeats
+        the same messages: copy-paste waves cost one encoding)."""
+        cache = self._embeddings
+        missing = [t for t in dict.fromkeys(texts) if t not in cache]
+        if missing:
+            for t, e in zip(missing, encoder.encode(missing)):
+                cache[t] = e
+            while len(cache) > EMBEDDING_CACHE:
+                cache.popitem(last=False)
+        return np.stack([cache[t] for t in texts])
 
     def _stage2(self, emb: np.ndarray, z1: np.ndarray) -> np.ndarray:
         m = self.model
