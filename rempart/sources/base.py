@@ -351,6 +351,17 @@ def iter_json_units(path: Path) -> Iterator[Unit]:
         yield from iter_json_file(path)
 
 
+def first_json_object(head: bytes) -> dict[str, Any] | None:
+    """The first JSON object of ``head`` (an array's first element), or None; never raises."""
+    try:
+        obj = first_json_line(head)
+    except Exception:  # noqa: BLE001 - a sniff must never raise
+        return None
+    if isinstance(obj, list):
+        obj = obj[0] if obj else None
+    return obj if isinstance(obj, dict) else None
+
+
 def first_json_line(head: bytes) -> Any:
     """The first complete JSON value in ``head`` (for ``sniff``), or None.
 

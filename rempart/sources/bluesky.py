@@ -33,7 +33,7 @@ from .base import (
     as_int,
     as_str,
     dedupe,
-    first_json_line,
+    first_json_object,
     iter_json_units,
     loads,
     parse_time,
@@ -631,13 +631,8 @@ class BlueskySource:
     )
 
     def sniff(self, head: bytes, path: Path) -> float:
-        try:
-            obj = first_json_line(head)
-        except Exception:  # noqa: BLE001 - sniff must never raise
-            obj = None
-        if isinstance(obj, list):
-            obj = obj[0] if obj else None
-        if isinstance(obj, dict):
+        obj = first_json_object(head)
+        if obj is not None:
             score = _sniff_obj(obj)
             if score:
                 return score

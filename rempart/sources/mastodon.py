@@ -39,7 +39,7 @@ from .base import (
     Unit,
     decode_text,
     dedupe,
-    first_json_line,
+    first_json_object,
     iter_json_units,
     loads,
 )
@@ -277,13 +277,8 @@ class MastodonSource:
     )
 
     def sniff(self, head: bytes, path: Path) -> float:
-        try:
-            obj = first_json_line(head)
-        except Exception:  # noqa: BLE001 - sniff must never raise
-            obj = None
-        if isinstance(obj, list):
-            obj = obj[0] if obj else None
-        if isinstance(obj, dict):
+        obj = first_json_object(head)
+        if obj is not None:
             return _sniff_obj(obj)
         return _sniff_bytes(head)
 

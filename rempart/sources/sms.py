@@ -36,7 +36,7 @@ from .base import (
     decode_text,
     extract_hashtags,
     extract_urls,
-    first_json_line,
+    first_json_object,
     iter_json_units,
     iter_lines,
     loads,
@@ -102,10 +102,7 @@ def _units(path: Path) -> Iterator[Unit]:
 
 def _head_json(head: bytes) -> dict[str, Any] | None:
     """The first JSON object of a sniffed head (first line, document or array element)."""
-    obj = first_json_line(head)
-    if isinstance(obj, list):
-        obj = obj[0] if obj else None
-    return obj if isinstance(obj, dict) else None
+    return first_json_object(head)
 
 
 def _head_text(head: bytes) -> str:
