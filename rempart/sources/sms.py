@@ -214,27 +214,36 @@ class TwilioSource:
                 extra[name] = p[key]
         if media:
             extra["media_types"] = [p.get(f"MediaContentType{i}", "") for i in range(len(media))]
-        message = Message(
-            platform=PLATFORM,
-            id=sid,
-            text=body,
-            created_at=ctx.captured_at,
-            author_id=sender,
-            author_handle=sender,
-            author_display_name=p.get("ProfileName") or None,
-            thread_id=_thread(sender, recipient),
-            hashtags=extract_hashtags(body),
-            urls=extract_urls(body),
-            media=media,
-            audience="sms",
-            url=f"twilio:{p.get('AccountSid', '')}:{sid}",
-            observed_at=ctx.captured_at,
-            recipient_id=recipient,
-            extra=extra,
-        )
+        message = _sms_message(sid, body, ctx.captured_at, sender, recipient,
+                               f"twilio:{p.get('AccountSid', '')}:{sid}", ctx, extra,
+                               name=p.get("ProfileName") or None, media=media)
         account_extra = {name: p[k] for k, name in (("WaId", "wa_id"), ("FromCountry", "country"))
                          if p.get(k)}
         return [message, *_account(sender, p.get("ProfileName"), ctx, account_extra)]
+
+
+def _sms_message(mid: str, text: str, created_at: datetime | None, sender: str | None,
+                 recipient: str | None, url: str, ctx: ParseContext, extra: dict[str, Any],
+                 name: str | None = None, media: tuple[Media, ...] = ()) -> Message:
+    """The normalised message of any SMS gateway (urls and hashtags come from the text)."""
+    return Message(
+        platform=PLATFORM,
+        id=mid,
+        text=text,
+        created_at=created_at,
+        author_id=sender,
+        author_handle=sender,
+        author_display_name=name,
+        thread_id=_thread(sender, recipient),
+        hashtags=extract_hashtags(text),
+        urls=extract_urls(text),
+        media=media,
+        audience="sms",
+        url=url,
+        observed_at=ctx.captured_at,
+        recipient_id=recipient,
+        extra=extra,
+    )
 
 
 def _twilio_media(p: Mapping[str, str]) -> tuple[Media, ...]:
@@ -320,22 +329,8 @@ def _sms_api(p: Mapping[str, str], ctx: ParseContext) -> list[Item]:
     if p.get("concat") == "true":
         msg_id, concat = _concat(p, msisdn, message_id, text, ctx)
         extra.update(concat)
-    message = Message(
-        platform=PLATFORM,
-        id=msg_id,
-        text=text,
-        created_at=created_at,
-        author_id=sender,
-        author_handle=sender,
-        thread_id=_thread(sender, recipient),
-        hashtags=extract_hashtags(text),
-        urls=extract_urls(text),
-        audience="sms",
-        url=f"vonage:{msg_id}",
-        observed_at=ctx.captured_at,
-        recipient_id=recipient,
-        extra=extra,
-    )
+    message = _sms_message(msg_id, text, created_at, sender, recipient, f"vonage:{msg_id}",
+                           ctx, extra)
     return [message, *_account(sender, None, ctx)]
 
 
@@ -378,24 +373,8 @@ def _messages_api(d: dict[str, Any], ctx: ParseContext) -> list[Item]:
     if sms.get("keyword"):
         extra["keyword"] = as_str(sms["keyword"])
     name = as_str(_dict(d.get("profile")).get("name"))
-    message = Message(
-        platform=PLATFORM,
-        id=uuid,
-        text=text,
-        created_at=created_at,
-        author_id=sender,
-        author_handle=sender,
-        author_display_name=name,
-        thread_id=_thread(sender, recipient),
-        hashtags=extract_hashtags(text),
-        urls=extract_urls(text),
-        media=_messages_media(d),
-        audience="sms",
-        url=f"vonage:{uuid}",
-        observed_at=ctx.captured_at,
-        recipient_id=recipient,
-        extra=extra,
-    )
+    message = _sms_message(uuid, text, created_at, sender, recipient, f"vonage:{uuid}", ctx,
+                           extra, name=name, media=_messages_media(d))
     return [message, *_account(sender, name, ctx)]
 
 
