@@ -70,7 +70,14 @@ def test_normalize_keep_accents_keeps_them() -> None:
 def test_tokens_split_punctuation_and_keep_elisions() -> None:
     assert tokens("t'es qu'une idiote, @user! emoji_arme") == [
         "t'", "es", "qu'", "une", "idiote", "@user", "emoji_arme"]
-    assert tokens("aujourd'hui 'cite'") == ["aujourd'", "hui", "cite'"]
+    assert tokens("aujourd'hui 'cite'") == ["aujourd'", "hui", "cite"]
+    assert tokens("called me a 'whore', l'abruti") == ["called", "me", "a", "whore", "l'", "abruti"]
+
+
+def test_single_quotes_around_abuse_quote_it() -> None:
+    assert analyze("He called me a 'whore' in my DMs. This is unacceptable.").counter_speech
+    assert analyze("Calling people 'retarded' is ableist, please stop.").quoted
+    assert not analyze("you're a whore, don't talk to me").quoted
 
 
 @settings(max_examples=150, deadline=None)
@@ -235,7 +242,8 @@ def test_negation_cue() -> None:
 
 def test_quotation_and_reported_speech_cues() -> None:
     r = analyze("elle m'a traitée de connasse")
-    assert r.quoted and not r.hits and r.features["cue.quoted_abuse"] == 1.0
+    assert r.quoted and r.features["cue.quoted_abuse"] == 1.0
+    assert [h.rule for h in r.hits] == ["support.counter_speech"]  # the speaker relays abuse
     r = analyze("« je vais te tuer » : voilà ce que je reçois")
     assert r.quoted and not any(h.category == "threat" for h in r.hits)
     assert analyze("he called me a bitch").quoted

@@ -64,22 +64,30 @@ class Classifier:
         return str(self.model.meta.get("weights_sha256", "unknown"))[:16]
 
     # ------------------------------------------------------------------------------ scoring
-    def logits(self, texts: Sequence[str], parents: Sequence[str | None] | None = None,
-               norms: Sequence[str] | None = None) -> tuple[np.ndarray, list[rules.RuleResult]]:
+    def logits(self, texts: Sequence[str], parents: Sequence[str | None] | None = None
+               ) -> tuple[np.ndarray, list[rules.RuleResult]]:
         """Stage-1 logits ``(n, K)`` and the rule analysis of each text."""
+        out, results, _ = self._stage1(texts, parents)
+        return out, results
+
+    def _stage1(self, texts: Sequence[str], parents: Sequence[str | None] | None
+                ) -> tuple[np.ndarray, list[rules.RuleResult], list[str]]:
         parents = parents if parents is not None else [None] * len(texts)
-        norms = norms if norms is not None else [normalize(clean_text(t)) for t in texts]
-        results = [rules.analyze(t, p) for t, p in zip(texts, parents)]
+        cleaned = [clean_text(t) for t in texts]
+        norms = [normalize(c) for c in cleaned]
+        # the rules read the raw text (leading mentions say whom it addresses); when cleaning
+        # changed nothing, its normal form is the one already computed
+        results = [rules.analyze(t, p, n if c == t else None)
+                   for t, p, c, n in zip(texts, parents, cleaned, norms)]
         dense = rule_matrix(results, self.model.rule_features)
         X = hashed_features(norms, [tokens(n) for n in norms], self.model.n_bits)
         out = X.dot(self.model.hashed_t) + dense @ self.model.dense + self.model.bias
-        return out, results
+        return out, results, norms
 
     def probabilities(self, texts: Sequence[str], parents: Sequence[str | None] | None = None
                       ) -> tuple[np.ndarray, list[rules.RuleResult], list[str]]:
         """Calibrated probabilities ``(n, K)`` after both stages, before context rules."""
-        norms = [normalize(clean_text(t)) for t in texts]
-        z1, results = self.logits(texts, parents, norms)
+        z1, results, norms = self._stage1(texts, parents)
         m = self.model
         p = sigmoid(m.calib[0] * z1 + m.calib[1])
         if self.use_encoder and len(texts):

@@ -170,7 +170,8 @@ def normalize_keep_accents(text: str, vocabulary: Collection[str] | None = None)
 
 
 def tokens(norm: str) -> list[str]:
-    """The words of a normalised text; an elided article keeps its apostrophe (``t'``, ``qu'``).
+    """The words of a normalised text; an elided article keeps its apostrophe (``t'``, ``qu'``),
+    while single quotes around a word are dropped (``'whore'`` is ``whore``).
 
     Words are split at whitespace and ASCII punctuation other than ``' @ _``.
 
@@ -178,8 +179,8 @@ def tokens(norm: str) -> list[str]:
     ["t'", 'es', 'un', '@user', 'emoji_arme']
     """
     b = (b" " + norm.encode("utf-8", "surrogatepass")).translate(_SPLIT)
-    if b"'" in b:
-        b = b.replace(b" '", b" ").replace(b"'", b"' ")
+    if b"'" in b:  # a quote mark opens or closes a word; an elision is followed by a letter
+        b = (b + b" ").replace(b" '", b" ").replace(b"' ", b" ").replace(b"'", b"' ")
     return b.decode("utf-8", "surrogatepass").split()
 
 

@@ -182,15 +182,29 @@ _REPORT_TRIGGERS = frozenset(
     "affirment raconte racontent accuse accusee accusent accuser suggere called calls calling "
     "call said says wrote writes tweeted posted claims claimed claiming accused accusing recu "
     "recois recoit recoivent recevoir received receive receiving get gets getting".split())
+#: Single quotes used as quote marks: opened after a space or punctuation, closed before one.
+_SINGLE_QUOTED = re.compile(r"""(?:(?<=\s)|^)'[^'\n]{2,80}?[^\s']'(?=[\s.,;:!?)\]]|$)""")
+#: The speaker relays abuse aimed at them: receiving it, being called it, being told it.
+_VICTIM_FRAME = re.compile(
+    r"\b(?:on|il|elle|ils|elles|quelqu'un|certains|des gens|des comptes|ce compte) "
+    r"(?:me|m') ?(?:dit|disent|dire|ecrit|ecrivent|a dit|a ecrit|ont dit|ont ecrit|traite|"
+    r"traitent|a traite|a traitee|ont traite|ont traitee|envoie|envoient|a envoye|ont envoye)\b"
+    r"|\b(?:j'ai recu|je recois|je reçois|recevoir|on recoit|ce qu'on recoit|ce que je recois|"
+    r"capture d'ecran|screenshot|in my dms|en mp|en message prive|mon quotidien|"
+    r"(?:he|she|they|someone|people) (?:called|calls|call) me|being told|i was told|"
+    r"(?:someone|he|she|they|people) (?:wrote|writes|sent|sends|told) (?:me|under my)|"
+    r"(?:le|ce|un) mot|the word)\b")
 _SELF = frozenset({"je", "j'", "me", "m'", "suis", "sommes", "i", "i'", "am", "m", "nous"})
 _FIRST_PERSON_FRAME = re.compile(r"^(?:m'|me |m |nous |called me|calls me|calling me)")
 _SECOND_AFTER_FRAME = re.compile(
     r"\b(?:tu|t'|toi|te|ton|ta|tes|vous|votre|vos|you|your|ur|u)\b|\bt'|\bt ?es\b")
 
 
-def analyze(text: str, parent_text: str | None = None) -> RuleResult:
-    """Rules, cues and dense features for one message (and its parent's text, for a reply)."""
-    result = _analyze(text)
+def analyze(text: str, parent_text: str | None = None, norm: str | None = None) -> RuleResult:
+    """Rules, cues and dense features for one message (and its parent's text, for a reply).
+
+    ``norm``, when the caller already has it, must be ``normalize(text)``."""
+    result = _analyze(text, norm)
     feats = result.features
     if parent_text:
         parent = _parent_summary(parent_text)
@@ -215,9 +229,10 @@ def _parent_summary(parent_text: str) -> tuple[float, float]:
     return abusive, f["rule.support"]
 
 
-def _analyze(text: str) -> RuleResult:
+def _analyze(text: str, norm: str | None = None) -> RuleResult:
     L = _lists()
-    norm = normalize(text)
+    if norm is None:
+        norm = normalize(text)
     toks = tokens(norm)
     tokset = set(toks)
     feats = _ZERO.copy()
@@ -282,7 +297,8 @@ class _Context:
         self.n_self = 0
         self.report_support: list[RuleHit] = []
         self._spans: list[tuple[int, int]] | None = None
-        self._quotes = self._quote_ranges(norm) if '"' in norm else []
+        self._quotes = self._quote_ranges(norm) if (
+            '"' in norm or " '" in norm or norm.startswith("'")) else []
         self._frames: list[tuple[int, int, bool]] | None = None
         self._status: dict[tuple[int, int], str | None] = {}
 
@@ -299,8 +315,14 @@ class _Context:
 
     @staticmethod
     def _quote_ranges(norm: str) -> list[tuple[int, int]]:
+        """Quoted stretches: between pairs of ``"`` (typographic quotes and guillemets are
+        normalised to it), and between single quotes used as quote marks ("called me 'whore'"),
+        which apostrophes inside words ("qu'il", "don't") never open or close."""
         marks = [i for i, c in enumerate(norm) if c == '"']
-        return [(marks[i], marks[i + 1]) for i in range(0, len(marks) - 1, 2)]
+        out = [(marks[i], marks[i + 1]) for i in range(0, len(marks) - 1, 2)]
+        if " '" in norm or norm.startswith("'"):
+            out.extend((m.start(), m.end() - 1) for m in _SINGLE_QUOTED.finditer(norm))
+        return out
 
     @property
     def frames(self) -> list[tuple[int, int, bool]]:
@@ -398,6 +420,9 @@ class _Context:
         if live_abuse:
             return False
         if strong_support and (condemn or topic or neutralised):
+            return True
+        # the speaker relays what they received ("on m'écrit « crève »", "called me 'whore'")
+        if (self.n_quoted or self.n_reported) and _VICTIM_FRAME.search(self.norm):
             return True
         return neutralised > 0 and (condemn or topic or "support" in by_list)
 
