@@ -93,3 +93,11 @@ def test_record_heads(store: Any) -> None:
     store.record_head(3, "cd" * 32, "2026-03-01T00:00:00Z", "capture")
     assert store.heads() == [{"seq": 3, "entry_hash": "cd" * 32, "at": "2026-03-01T00:00:00Z",
                               "reason": "capture"}]
+
+
+def test_findings_keep_every_run_and_return_the_latest(store: Any) -> None:
+    assert store.latest_findings() is None
+    with store.transaction():
+        store.put_findings("2026-03-01T00:00:00Z", {"episodes": [], "run": 1})
+        store.put_findings("2026-03-02T00:00:00Z", {"episodes": [{"kind": "harassment"}]})
+    assert store.latest_findings() == {"episodes": [{"kind": "harassment"}]}

@@ -5,6 +5,8 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Any, Iterable, Iterator
 
+import orjson
+
 from ..models import Account, StatusChange, sortable
 from .base import (
     GENESIS,
@@ -32,6 +34,7 @@ class MemoryStore:
         self._accounts: dict[tuple[str, str], Account] = {}
         self._status: list[tuple[StatusChange, int]] = []
         self._scores: dict[tuple[str, str], ScoreRow] = {}
+        self._findings: list[tuple[str, dict[str, Any]]] = []
         self._labels: list[HumanLabel] = []
 
     @contextmanager
@@ -164,6 +167,12 @@ class MemoryStore:
 
     def labels(self) -> list[HumanLabel]:
         return list(self._labels)
+
+    def put_findings(self, at: str, data: dict[str, Any]) -> None:
+        self._findings.append((at, orjson.loads(orjson.dumps(data))))
+
+    def latest_findings(self) -> dict[str, Any] | None:
+        return self._findings[-1][1] if self._findings else None
 
     def counts(self) -> dict[str, int]:
         return {

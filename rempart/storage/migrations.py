@@ -184,3 +184,17 @@ def _scores_and_labels(db: sqlite3.Connection) -> None:
         create index labels_key on labels(platform, id)
         """,
     )
+
+
+@migration("0003_findings")
+def _findings(db: sqlite3.Connection) -> None:
+    _script(
+        db,
+        """
+        create table findings (
+            id integer primary key,
+            created_at text not null,
+            data blob not null
+        )
+        """,
+    )

@@ -320,6 +320,14 @@ class SQLiteStore:
             yield ScoreRow(p, i, m, lang, ab, sev, tuple(orjson.loads(labels)),
                            orjson.loads(data), at)
 
+    def put_findings(self, at: str, data: dict[str, Any]) -> None:
+        self.db.execute("insert into findings (created_at, data) values (?, ?)",
+                        (at, dump(data)))
+
+    def latest_findings(self) -> dict[str, Any] | None:
+        row = self.db.execute("select data from findings order by id desc limit 1").fetchone()
+        return orjson.loads(row[0]) if row else None
+
     def add_labels(self, labels: Iterable[HumanLabel]) -> None:
         self.db.executemany(
             "insert into labels (platform, id, category, value, author, at, note) "
