@@ -14,7 +14,17 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from .analysis.classify import score  # noqa: E402
-from .api import ingest, init_case, messages, open_case, stats, verify  # noqa: E402
+from .api import (  # noqa: E402
+    findings,
+    findings_json,
+    ingest,
+    init_case,
+    messages,
+    open_case,
+    rejects,
+    stats,
+    verify,
+)
 from .case import Case  # noqa: E402
 from .errors import (  # noqa: E402
     CaseError,
@@ -41,6 +51,8 @@ __all__ = [
     "StoreError",
     "Version",
     "__version__",
+    "findings",
+    "findings_json",
     "ingest",
     "init_case",
     "messages",

@@ -56,6 +56,21 @@ def rejects(case: Case) -> Iterator[dict[str, Any]]:
                "reason": rec.reject_reason, "sha256": rec.sha256, "raw": rec.raw}
 
 
+def findings(case: Case) -> Any:
+    """Run the raid analysis (scoring unscored messages first) and store its findings;
+    returns a :class:`rempart.analysis.raid.findings.Findings`."""
+    from .analysis.raid.findings import analyze_case
+
+    return analyze_case(case)
+
+
+def findings_json(case: Case, rerun: bool = False) -> dict[str, Any]:
+    """The last stored findings as the ``rempart findings --json`` object (analysing the case
+    first when it never was, or with ``rerun``)."""
+    data = None if rerun else case.store.latest_findings()
+    return data if data is not None else findings(case).to_json()
+
+
 def stats(case: Case) -> dict[str, Any]:
     """Counts per day, platform and format, plus totals."""
     rows = [{"day": d or "unknown", "platform": p, "format": f, "messages": n}

@@ -285,21 +285,72 @@ def _read_json_lines(stream: Any) -> Any:
 @main.command()
 @click.option("--rescore", is_flag=True, help="Score every message again, not only new ones.")
 @click.option("--no-encoder", is_flag=True, help="Skip the sentence encoder (faster).")
+@click.option("--scores-only", is_flag=True, help="Score messages; skip the raid analysis.")
 @case_option
 @friendly
-def analyze(rescore: bool, no_encoder: bool, case_path: Path | None) -> None:
-    """Score the case's messages with the classifier and store the scores."""
+def analyze(rescore: bool, no_encoder: bool, scores_only: bool, case_path: Path | None) -> None:
+    """Score the case's messages, then find raids, their accounts, origins and doxxing."""
+    from .analysis.raid.findings import summarize
     from .analysis.scoring import load_classifier, score_case
 
     with api.open_case(case_path) as case:
         clf = load_classifier(case, use_encoder=not no_encoder)
         report = score_case(case, clf, rescore=rescore)
-    click.echo(f"Scored {report.scored} messages with model {report.model}.")
-    if report.scored:
-        click.echo("Severity: " + ", ".join(f"{k} {v}" for k, v in
-                                            report.severities.most_common()))
-        click.echo("Labels: " + (", ".join(f"{k} {v}" for k, v in report.labels.most_common())
-                                 or "none"))
+        click.echo(f"Scored {report.scored} messages with model {report.model}.")
+        if report.scored:
+            click.echo("Severity: " + ", ".join(f"{k} {v}" for k, v in
+                                                report.severities.most_common()))
+            click.echo("Labels: " + (", ".join(f"{k} {v}" for k, v in
+                                               report.labels.most_common()) or "none"))
+        if not scores_only:
+            findings = api.findings(case).to_json()
+            click.echo(summarize(findings))
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as one JSON object.")
+@click.option("--rerun", is_flag=True, help="Analyse again instead of showing the last run.")
+@case_option
+@friendly
+def findings(as_json: bool, rerun: bool, case_path: Path | None) -> None:
+    """What the raid analysis found: episodes, campaign accounts, designating posts, origins,
+    ban evasion, impersonators and doxxing."""
+    from .analysis.raid.findings import summarize
+
+    with api.open_case(case_path) as case:
+        data = api.findings_json(case, rerun=rerun)
+    if as_json:
+        click.echo(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode())
+    else:
+        click.echo(summarize(data))
+
+
+
+
+@main.command()
+@click.argument("source", default="-")
+@click.option("--webhook", default=None,
+              help="POST each alert there as JSON (default: the case's alert_webhook setting).")
+@click.option("--score/--no-score", default=True,
+              help="Score messages as they come to tell raids from support waves.")
+@case_option
+@friendly
+def live(source: str, webhook: str | None, score: bool, case_path: Path | None) -> None:
+    """Watch a twarc2 JSONL stream (a file, or - for standard input) and raise raid alerts.
+
+    Alerts are JSON lines on standard output, and POSTs to the webhook. The case's messages
+    serve as the baseline; the stream is not stored (ingest it to keep it as evidence).
+    """
+    from .analysis.raid.corpus import Corpus
+    from .analysis.raid.live import classifier_score_fn, run_live_file
+
+    with api.open_case(case_path) as case:
+        history = Corpus.from_store(case.store, case.targets)
+        url = webhook or case.settings.get("alert_webhook")
+        summary = run_live_file(source, case.targets, sys.stdout, webhook=url,
+                                history=history if len(history) else None,
+                                score_fn=classifier_score_fn() if score else None)
+    click.echo(orjson.dumps({"summary": summary.to_json()}).decode(), err=True)
 
 
 @main.command()

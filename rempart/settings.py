@@ -37,6 +37,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("batch_size", 2000, "Records written per transaction during ingest.", int),
     Setting("batch_bytes", 8_000_000, "Raw bytes per ingest transaction (whichever comes first).",
             int),
+    Setting("alert_webhook", None, "URL that `rempart live` POSTs each raid alert to (JSON); "
+            "--webhook overrides it."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

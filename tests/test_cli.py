@@ -114,6 +114,8 @@ def test_demo_runs_end_to_end(tmp_path: Path) -> None:
     out = CliRunner().invoke(main, ["demo", str(tmp_path / "demo")])
     assert out.exit_code == 0, out.output
     assert "Verified:" in out.output and "nothing altered" in out.output
+    assert "harassment:" in out.output and "campaign accounts" in out.output
+    assert "Against the simulator's ground truth:" in out.output
     again = CliRunner().invoke(main, ["demo", str(tmp_path / "demo")])
     assert "0 new records" in again.output
 

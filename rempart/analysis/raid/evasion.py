@@ -1,0 +1,800 @@
+"""Ban evasion: an account stops and the same person carries on under a new one.
+
+An account is suspended or deleted (a status change, or its status), or, a weaker sign, falls
+silent; soon after (by default within 48 hours) a new account posts for the first time, created
+around or after the stop, and shows the same person: a handle that differs by a digit, an
+affix, swapped letters or look-alike characters; the same display name or bio; the same
+writing habits (character n-gram profile, signature sign-off, rare spellings); messages aimed at
+the same target. A link needs the timing and at least one strong identity sign (two after a
+mere silence); contradicting signs (unrelated names, bios and style) lower the score.
+
+A name is only telling when few others use it: a display name, handle stem or bio counts as
+strong only if at most one other account active at the same time shares it (the accounts of
+one chain follow each other, namesakes and generated handles overlap). Writing style is judged
+on character n-grams that few sampled accounts use, so a raid's copy-pasted insults weigh
+nothing.
+
+Candidates are blocked, never compared all against all: accounts are sorted by first post,
+each stop only looks at the accounts that started in its window, and among those only at the
+ones sharing most handle-skeleton trigrams, a handle stem or core, a display name or a run of
+bio words. Each new account keeps at most one predecessor and each stopped account one
+successor, so a chain A -> B -> C comes out as A -> B and B -> C.
+
+Example::
+
+    for link in find_evasion(corpus):
+        print(link.source, "->", link.target, link.score, link.evidence)
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cached_property
+
+import numpy as np
+
+from . import names
+from .corpus import STOPPED, AccountInfo, Corpus
+from .types import EvasionLink
+
+#: How long after a stop a new account may take over.
+WINDOW_HOURS = 48.0
+#: How long before a stop the new account may have been created (prepared spares).
+CREATED_BEFORE_DAYS = 30.0
+#: Reported links score at least this.
+MIN_SCORE = 0.6
+#: An account that falls silent counts only if it was active this long (seconds) before: the
+#: fresh accounts of a raid all fall silent within hours.
+SILENT_SPAN = 86400.0
+#: ... and if its silence lasts this many times its usual gap between posts.
+SILENT_RATIO = 5.0
+#: Log-odds before any evidence: most candidate pairs are strangers.
+PRIOR = -3.5
+#: Accounts sampled to tell rare writing features from common ones.
+REFERENCE_ACCOUNTS = 600
+#: Messages per account read for its writing profile.
+PROFILE_MESSAGES = 60
+#: Character n-grams used by this share of the sampled accounts or more say nothing personal.
+COMMON_SHARE = 0.05
+#: Personal n-grams an account needs before its style is compared.
+MIN_GRAMS = 25
+#: Weaker identity signs adding up to this much count as one strong sign.
+SUM_STRONG = 3.5
+#: The most a writing-style sign can weigh.
+STYLE_MAX = 2.5
+#: The most the shared-target sign can weigh.
+TARGET_MAX = 0.5
+#: Share of the stopped account's handle trigrams a newcomer must have to be compared...
+BLOCK_SHARE = 0.6
+#: ... and share of the newcomer's own (lower: it may add a long affix).
+BLOCK_SHARE_NEW = 0.4
+#: A display name or bio run shared by more newcomers than this is not used to find pairs.
+MAX_SHARED_KEY = 20
+_HASH_BITS = 22
+_URL = re.compile(r"https?://\S+|www\.\S+")
+_MENTION = re.compile(r"(?<!\w)@[\w.]+")
+#: What a re-created account says about itself in its bio.
+_ANNOUNCE = re.compile(
+    r"nouveau compte|nouvel? compte|new account|compte de (?:secours|sauvegarde)|"
+    r"back-?up|ancien compte|old account|(?:compte|account) (?:suspendu|suspended|banni|banned)"
+    r"|\b(?:re)?banni\b|je suis de retour|i'?m back|is back|ex-@", re.IGNORECASE)
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+#: Words of three letters or more (not numbers) and non-ASCII signs such as emoji: the tokens
+#: that can make a personal habit.
+_SIGNATURE = re.compile(r"[^\W\d]\w{2,}|[^\w\s\x00-\x7f]")
+
+
+@dataclass(frozen=True)
+class _Stop:
+    """A stopped (or silent) account and when it stopped: between ``lo`` and ``hi``."""
+
+    account: int
+    lo: float
+    hi: float
+    observed: bool  # a status says it stopped; otherwise it only fell silent
+    status: str
+
+
+@dataclass
+class _Sign:
+    """One piece of evidence about a pair: log-odds weight, whether it is strong, in words."""
+
+    weight: float
+    strong: bool
+    text: str
+    later: Callable[[], str] | None = None  # writes ``text`` when it is costly and may go unused
+    identity: bool = True  # about who the accounts are (not about timing or targets)
+
+    @property
+    def sentence(self) -> str:
+        return self.later() if self.later is not None else self.text
+
+
+@dataclass
+class _Pair:
+    stop: _Stop
+    successor: int
+    signs: list[_Sign] = field(default_factory=list)
+
+    @property
+    def weight(self) -> float:
+        return sum(s.weight for s in self.signs)
+
+    @property
+    def score(self) -> float:
+        return 1.0 / (1.0 + math.exp(-(PRIOR + self.weight)))
+
+    @property
+    def strong(self) -> int:
+        """Strong identity signs; several weaker ones adding up to a strong one count once."""
+        count = sum(s.strong for s in self.signs)
+        if not count and sum(s.weight for s in self.signs if s.identity) >= SUM_STRONG:
+            return 1
+        return count
+
+
+def find_evasion(corpus: Corpus, window_hours: float = WINDOW_HOURS,
+                 min_score: float = MIN_SCORE) -> list[EvasionLink]:
+    """Links from an account that stopped to the account that took over, best first."""
+    window = window_hours * 3600.0
+    stops = _stops(corpus, window)
+    if not stops:
+        return []
+    pool = _Pool(corpus, stops, window)
+    style = _Style(corpus)
+    floor = math.log(min_score / (1.0 - min_score)) - PRIOR
+    kept: list[_Pair] = []
+    for stop in stops:
+        for b in pool.candidates(stop):
+            pair = _judge(corpus, pool, style, stop, b, floor)
+            if pair is not None:
+                kept.append(pair)
+    return [_link(corpus, p) for p in _one_to_one(_transitive_reduction(kept))]
+
+
+# ---------------------------------------------------------------------------------- stops
+def _stops(corpus: Corpus, window: float) -> list[_Stop]:
+    """Accounts seen stopped, and established accounts that fell silent well before the end of
+    the case."""
+    times = corpus.t[~np.isnan(corpus.t)]
+    end = float(times.max()) if len(times) else 0.0
+    seen_as = _stop_statuses(corpus)
+    out: list[_Stop] = []
+    for a in corpus.accounts:
+        if a.index in corpus.target_accounts:
+            continue
+        if a.stopped_at is not None or a.status in STOPPED:
+            seen = a.stopped_at if a.stopped_at is not None else a.last_post
+            if seen is None:
+                continue
+            lo = a.last_post if a.last_post is not None else seen - window
+            status = seen_as.get(a.index, a.status)
+            out.append(_Stop(a.index, min(lo, seen), max(lo, seen), True, status))
+        elif _fell_silent(a, end, window):
+            assert a.last_post is not None
+            out.append(_Stop(a.index, a.last_post, a.last_post, False, "silent"))
+    return out
+
+
+def _fell_silent(a: AccountInfo, end: float, window: float) -> bool:
+    """An established account whose silence up to the end of the case is far longer than its
+    usual gap between posts (the fresh accounts of a raid, gone within hours, are not)."""
+    if a.last_post is None or a.first_post is None or a.posts < 3:
+        return False
+    span = a.last_post - a.first_post
+    silence = end - a.last_post
+    usual_gap = span / (a.posts - 1)
+    return span >= SILENT_SPAN and silence >= max(window, SILENT_RATIO * usual_gap)
+
+
+def _stop_statuses(corpus: Corpus) -> dict[int, str]:
+    """The first stopping status observed for each account (suspended, deleted...)."""
+    firsts: dict[int, tuple[float, str]] = {}
+    for c in corpus.status_changes:
+        i = corpus.account_index.get((c.platform, c.id))
+        if i is None or c.subject not in ("account", "user") or c.status not in STOPPED:
+            continue
+        when = c.observed_at.timestamp() if c.observed_at else math.inf
+        if i not in firsts or when < firsts[i][0]:
+            firsts[i] = (when, c.status)
+    return {i: status for i, (_, status) in firsts.items()}
+
+
+# ------------------------------------------------------------------------------- blocking
+class _Pool:
+    """Accounts by first post, with an index of their name keys for the stop windows."""
+
+    def __init__(self, corpus: Corpus, stops: list[_Stop], window: float) -> None:
+        self.corpus = corpus
+        self.window = window
+        accounts = [a for a in corpus.accounts
+                    if a.first_post is not None and a.index not in corpus.target_accounts]
+        accounts.sort(key=lambda a: (a.first_post, a.index))
+        self.order = np.array([a.index for a in accounts], dtype=np.int64)
+        self.first = np.array([a.first_post for a in accounts], dtype=np.float64)
+        self.groups = _groups(accounts)
+        postings: dict[str, list[int]] = {}
+        self.grams = np.zeros(len(accounts), dtype=np.int64)
+        for pos in self._positions_in_windows(stops):
+            keys = _keys(corpus.accounts[int(self.order[pos])])
+            self.grams[pos] = sum(k.startswith("h:") for k in keys)
+            for key in keys:
+                postings.setdefault(key, []).append(pos)
+        self.postings = {k: np.array(v, dtype=np.int64) for k, v in postings.items()}
+
+    def sharing(self, key: str, a: AccountInfo, b: AccountInfo) -> int:
+        """How many other accounts with this name key posted while ``a`` or ``b`` did.
+
+        Accounts of one chain follow each other and never overlap, so they do not make a
+        name common; namesakes and generated handles active at the same time do.
+        """
+        group = self.groups.get(key)
+        if group is None:
+            return 0
+        index, first, last = group
+        lo = a.first_post if a.first_post is not None else -math.inf
+        hi = b.last_post if b.last_post is not None else math.inf
+        live = (first < hi) & (last > lo) & (index != a.index) & (index != b.index)
+        return int(np.count_nonzero(live))
+
+    def _positions_in_windows(self, stops: list[_Stop]) -> np.ndarray:
+        """Positions (in first-post order) of the accounts that started in some stop window."""
+        cover = np.zeros(len(self.first) + 1, dtype=np.int64)
+        for s in stops:
+            lo, hi = self._span(s)
+            cover[lo] += 1
+            cover[hi] -= 1
+        return np.flatnonzero(np.cumsum(cover)[:-1] > 0)
+
+    def _span(self, stop: _Stop) -> tuple[int, int]:
+        lo = int(np.searchsorted(self.first, stop.lo, side="left"))
+        hi = int(np.searchsorted(self.first, stop.hi + self.window, side="right"))
+        return lo, hi
+
+    def candidates(self, stop: _Stop) -> list[int]:
+        """Accounts that started in the stop's window and share name keys with it: a handle
+        skeleton, stem or core, a display name or a run of bio words that few newcomers share
+        (a key shared by many says nothing about one person), or, after an observed stop,
+        most of the handle's trigrams (both ways)."""
+        lo, hi = self._span(stop)
+        if lo >= hi:
+            return []
+        keys = _keys(self.corpus.accounts[stop.account])
+        grams = sum(k.startswith("h:") for k in keys)
+        hits: list[np.ndarray] = []
+        found: set[int] = set()
+        for key in keys:
+            post = self.postings.get(key)
+            if post is None or (key.startswith("h:") and not stop.observed):
+                continue
+            part = post[np.searchsorted(post, lo):np.searchsorted(post, hi)]
+            if key.startswith("h:"):
+                hits.append(part)
+            elif len(part) <= MAX_SHARED_KEY:
+                found.update(int(p) for p in part)
+        if hits:
+            pos, count = np.unique(np.concatenate(hits), return_counts=True)
+            close = (count >= BLOCK_SHARE * grams) & (count >= BLOCK_SHARE_NEW * self.grams[pos])
+            found.update(int(p) for p in pos[close])
+        return [b for b in (int(self.order[p]) for p in sorted(found))
+                if b != stop.account and _fits(self.corpus.accounts[b], stop)]
+
+
+def _name_keys(a: AccountInfo) -> list[str]:
+    """Keys that say two accounts use the same name: handle stem as typed and core, display
+    name, bio."""
+    keys = []
+    if a.handle:
+        keys += ["t:" + names.typed_stem(a.handle), "c:" + names.core(a.handle)]
+    if a.display_name:
+        keys.append("d:" + names.skeleton(a.display_name))
+    if a.bio:
+        keys.append("b:" + names.skeleton(a.bio))
+    return keys
+
+
+def _groups(accounts: list[AccountInfo]) -> dict[str, tuple[np.ndarray, np.ndarray,
+                                                            np.ndarray]]:
+    """Name key -> (account indexes, first posts, last posts), for keys shared by three or
+    more accounts (with fewer, no third account can make the name common)."""
+    members: dict[str, list[AccountInfo]] = {}
+    for a in accounts:
+        for key in _name_keys(a):
+            members.setdefault(key, []).append(a)
+    return {k: (np.array([a.index for a in v]), np.array([a.first_post for a in v], dtype=float),
+                np.array([a.last_post for a in v], dtype=float))
+            for k, v in members.items() if len(v) >= 3}
+
+
+def _keys(a: AccountInfo) -> set[str]:
+    """Blocking keys: handle skeleton, stem, core and their trigrams, display-name skeleton
+    and core, runs of three bio words."""
+    keys: set[str] = set()
+    for h in (a.handle, *a.handles):
+        if h:
+            skeleton, core = names.skeleton(h), names.core(h)
+            keys.update(("k:" + skeleton, "s:" + names.stem(h), "c:" + core))
+            keys.update("h:" + g for g in names.grams(skeleton) | names.grams(core))
+    keys.update("d:" + d for d in (names.skeleton(a.display_name), names.core(a.display_name))
+                if len(d) >= 4)
+    words = [w for w in names.clean(a.bio).casefold().split() if len(w) > 1]
+    keys.update("b:" + " ".join(words[i:i + 3]) for i in range(len(words) - 2))
+    return keys
+
+
+def _fits(b: AccountInfo, stop: _Stop) -> bool:
+    """The newcomer started after the stopped account's last post and is not an old account."""
+    if b.first_post is None or b.first_post < stop.lo:
+        return False
+    return b.created_at is None or b.created_at >= stop.lo - CREATED_BEFORE_DAYS * 86400.0
+
+
+# -------------------------------------------------------------------------------- judging
+def _judge(corpus: Corpus, pool: _Pool, style: _Style, stop: _Stop, b: int,
+           floor: float) -> _Pair | None:
+    """Every sign for or against ``stop.account`` and ``b`` being the same person.
+
+    ``None`` when the pair falls short of ``floor`` (the evidence weight a link needs) or of
+    the strong signs it needs; names are judged first, the costlier writing style only when
+    it could still make the difference.
+    """
+    a_info, b_info = corpus.accounts[stop.account], corpus.accounts[b]
+    pair = _Pair(stop, b)
+    pair.signs.append(_timing(corpus, stop, b_info))
+    if not stop.observed:
+        pair.signs.append(_Sign(-1.5, False, "the first account only fell silent; no "
+                                             "suspension or deletion was observed",
+                                identity=False))
+    for sign in (_handle_sign(pool, a_info, b_info), _display_sign(pool, a_info, b_info),
+                 _bio_sign(pool, a_info, b_info)):
+        if sign is not None:
+            pair.signs.append(sign)
+    need = 1 if stop.observed else 2
+    if pair.weight + STYLE_MAX + TARGET_MAX < floor or pair.strong + 1 < need:
+        return None
+    for sign in (_target_sign(style, stop.account, b), style.sign(stop.account, b)):
+        if sign is not None:
+            pair.signs.append(sign)
+    return pair if pair.weight >= floor and pair.strong >= need else None
+
+
+def _timing(corpus: Corpus, stop: _Stop, b: AccountInfo) -> _Sign:
+    """How soon the newcomer appeared: sooner weighs more, and so does a fresh account."""
+    a = corpus.accounts[stop.account]
+    first = b.first_post if b.first_post is not None else stop.hi
+    gap = max(0.0, first - stop.hi)
+    weight = 1.0 if gap <= 6 * 3600 else 0.5 if gap <= 24 * 3600 else 0.0
+    if b.created_at is not None and b.created_at >= stop.lo - 3600:
+        weight += 0.5
+    elif b.created_at is not None and a.created_at is not None and b.created_at < a.created_at:
+        weight -= 1.0
+    return _Sign(weight, False, "", lambda: _timing_words(stop, a, b, first, gap),
+                 identity=False)
+
+
+def _timing_words(stop: _Stop, a: AccountInfo, b: AccountInfo, first: float,
+                  gap: float) -> str:
+    """The timing in one sentence naming both accounts (written for reported links only)."""
+    if stop.observed:
+        head = f"@{_h(a)} {stop.status} (observed {_when(stop.hi)})"
+        if a.last_post is not None:
+            head += f", last post {_when(a.last_post)}"
+        after = ("before the stop was observed" if first < stop.hi
+                 else f"{_duration(gap)} after the stop was observed")
+    else:
+        head = f"@{_h(a)} silent after {_when(stop.lo)}"
+        after = f"{_duration(gap)} after its last post"
+    created = f"created {_when(b.created_at)}, " if b.created_at is not None else ""
+    return f"{head}; @{_h(b)}, {created}first post {_when(first)} ({after})"
+
+
+def _handle_sign(pool: _Pool, a: AccountInfo, b: AccountInfo) -> _Sign | None:
+    """The strongest relation between the old account's handles and the new handle."""
+    if not b.handle or not a.handle:
+        return None
+    best: _Sign | None = None
+    for old in dict.fromkeys((a.handle, *a.handles)):
+        sign = _handle_relation(pool, a, b, old, b.handle)
+        if sign is not None and (best is None or sign.weight > best.weight):
+            best = sign
+    if best is None and not names.grams(names.stem(a.handle)) & names.grams(
+            names.stem(b.handle)):
+        return _Sign(-1.0, False, f"handles '{names.shown(a.handle)}' and "
+                                  f"'{names.shown(b.handle)}' are unrelated")
+    return best
+
+
+def _handle_relation(pool: _Pool, a: AccountInfo, b: AccountInfo, old: str, new: str
+                     ) -> _Sign | None:
+    """How the new handle derives from an old one, weighed by how common its stem is."""
+    quoted = f"('{names.shown(old)}' -> '{names.shown(new)}')"
+    if names.skeleton(old) == names.skeleton(new) and names.clean(old) != names.clean(new):
+        how = names.read_as(new, old) or "letter case is ignored"
+        return _Sign(4.0, True, f"handle reads the same once {how} {quoted}")
+    s_old, s_new = names.stem(old), names.stem(new)
+    shared = pool.sharing("t:" + names.typed_stem(new), a, b)
+    generic = shared >= 2 or len(s_new) < 4
+    signs = [_digit_sign(old, new, quoted, shared if generic else 0)] if s_old == s_new else []
+    change = names.edit(names.plain(old), names.plain(new))
+    if change and len(names.plain(new)) >= 8 and _telling_edit(old, new, generic):
+        # A changed character is how two generated names differ, too: it weighs less.
+        what = "two neighbouring characters" if change == "swapped" else "one character"
+        signs.append(_Sign(2.5 if change == "changed" else 3.0, True,
+                           f"handle has {what} {change} {quoted}"))
+    if signs:
+        return max(signs, key=lambda x: x.weight)
+    c_old, c_new = names.core(old), names.core(new)
+    if c_old == c_new and len(c_old) >= 5 and pool.sharing("c:" + c_new, a, b) < 2:
+        return _Sign(3.0, True, f"handle is the same name with an added or dropped affix "
+                                f"{quoted}")
+    change = names.edit(s_old, s_new)
+    if change and len(s_new) >= 5:
+        return _edit_sign(change, s_new, quoted)
+    prefix = len(os.path.commonprefix([s_old, s_new]))
+    if prefix >= 6 and prefix >= 0.6 * min(len(s_old), len(s_new)):
+        seen = os.path.commonprefix([names.clean(old).casefold(), names.clean(new).casefold()])
+        return _Sign(1.5, False, f"handles share the beginning '{names.shown(seen)}' {quoted}")
+    return None
+
+
+def _telling_edit(old: str, new: str, generic: bool) -> bool:
+    """Whether one edit between two handles points to one person: not when the stem is common
+    or the edit falls inside a short number (random numbers differ that way), unless it only
+    appends or drops a last digit."""
+    d_old, d_new = names.trailing_digits(old), names.trailing_digits(new)
+    long_number = min(len(d_old), len(d_new)) >= 4
+    if generic:
+        return long_number
+    in_number = names.stem(old) == names.stem(new)
+    return not in_number or long_number or d_new.startswith(d_old) or d_old.startswith(d_new)
+
+
+def _digit_sign(old: str, new: str, quoted: str, shared: int) -> _Sign:
+    """Same stem, other trailing digits. A digit added, or a number moved by one or two, is
+    typical of a re-creation; when the stem is common (``shared`` other accounts use it at the
+    time, as with generated handles) only a long number moved by a few units is telling."""
+    d_old, d_new = names.trailing_digits(old), names.trailing_digits(new)
+    step = int(d_new) - int(d_old) if d_old and d_new else 0
+    long_number = min(len(d_old), len(d_new)) >= 4
+    if 0 < abs(step) <= (9 if long_number else 2) and (not shared or long_number):
+        way = "goes up" if step > 0 else "goes down"
+        return _Sign(3.5, True, f"handle differs only by its trailing number, which {way} "
+                                f"({d_old} -> {d_new}) {quoted}")
+    if shared:
+        return _Sign(1.0, False, f"handle differs only by its trailing digits {quoted}, but "
+                                 f"{shared} other accounts active then share that stem")
+    if not d_old or not d_new:
+        what = "a trailing digit" if len(d_old or d_new) == 1 else "a trailing number"
+        return _Sign(3.5, True, f"handle differs only by {what} {quoted}")
+    return _Sign(2.0, False, f"handle differs only by its trailing number ({d_old} -> "
+                             f"{d_new}) {quoted}")
+
+
+def _edit_sign(change: str, s_new: str, quoted: str) -> _Sign:
+    """One edit between the stems: swapped neighbours are typical of a re-creation, a changed
+    letter is common among names drawn from the same syllables."""
+    if change == "swapped":
+        return _Sign(2.5, len(s_new) >= 6, f"handle swaps two letters {quoted}")
+    if change == "changed":
+        return _Sign(1.5, False, f"handle differs by one letter {quoted}")
+    return _Sign(2.0, len(s_new) >= 7, f"handle has one letter {change} {quoted}")
+
+
+def _display_sign(pool: _Pool, a: AccountInfo, b: AccountInfo) -> _Sign | None:
+    """The same display name (or the same with an affix such as a digit) is strong unless
+    other accounts active at the time use it too; an unrelated one counts against."""
+    if not a.display_name or not b.display_name:
+        return None
+    sa, sb = names.skeleton(a.display_name), names.skeleton(b.display_name)
+    if not sa or not sb:
+        return None
+    quoted = f"('{names.shown(a.display_name)}' -> '{names.shown(b.display_name)}')"
+    ca = names.core(a.display_name)
+    if (sa == sb or ca == names.core(b.display_name)) and len(ca) >= 4:
+        shared = pool.sharing("d:" + (sa if sa == sb else ca), a, b)
+        if sa != sb:
+            text = f"display names differ only by an affix {quoted}"
+        elif names.clean(a.display_name) == names.clean(b.display_name):
+            text = f"same display name '{names.shown(b.display_name)}'"
+        else:
+            text = f"display names read the same {quoted}"
+        if shared >= 2:
+            return _Sign(0.5, False, f"{text}, a name {shared} other accounts active then use")
+        return _Sign(3.0 if sa == sb else 2.0, True, text)
+    ta, tb = _words(a.display_name), _words(b.display_name)
+    if ta & tb and (len(ta & tb) >= 0.5 * len(ta | tb) or ta <= tb or tb <= ta):
+        return _Sign(1.0, False, f"display names share words {quoted}")
+    if names.one_edit(sa, sb) and len(sa) >= 8:
+        return _Sign(1.0, False, f"display names differ by one letter {quoted}")
+    return _Sign(-1.0, False, f"display names differ {quoted}")
+
+
+def _words(name: str) -> set[str]:
+    """The words of a name as skeletons (emoji and flags left out)."""
+    return {w for w in (names.skeleton(t) for t in names.clean(name).split()) if w}
+
+
+def _bio_sign(pool: _Pool, a: AccountInfo, b: AccountInfo) -> _Sign | None:
+    """The same bio is strong unless other accounts active at the time use it too; the old
+    bio inside the new one, or a new bio announcing a new or backup account, count too."""
+    ca, cb = names.clean(a.bio).casefold(), names.clean(b.bio).casefold()
+    announce = _ANNOUNCE.search(cb)
+    if announce:
+        return _Sign(1.5, False, f"the new bio announces a new or backup account "
+                                 f"('{names.shown(b.bio, 60)}')" + (
+            f" and repeats the old bio '{names.shown(a.bio, 60)}'" if len(ca) >= 8
+            and ca in cb else ""))
+    if len(ca) < 8 or len(cb) < 8:
+        return None
+    ga, gb = names.grams(ca, 4), names.grams(cb, 4)
+    sim = len(ga & gb) / max(1, len(ga | gb))
+    quoted = f"'{names.shown(b.bio, 60)}'"
+    if sim >= 0.9 and min(len(ca), len(cb)) >= 15:
+        shared = pool.sharing("b:" + names.skeleton(b.bio), a, b)
+        if shared >= 2:
+            return _Sign(0.5, False, f"same bio {quoted}, used by {shared} other accounts "
+                                     f"active then")
+        return _Sign(3.0, True, f"same bio {quoted}")
+    if sim >= 0.5 and min(len(ca), len(cb)) >= 20:
+        return _Sign(1.5, False, f"bios {sim:.0%} alike ({quoted})")
+    if sim < 0.15:
+        return _Sign(-0.5, False, "bios differ")
+    return None
+
+
+def _target_sign(style: _Style, a: int, b: int) -> _Sign | None:
+    """Whether both accounts aimed messages at the same target."""
+    ta, tb = style.aimed(a), style.aimed(b)
+    common = ta.keys() & tb.keys()
+    if common:
+        t = sorted(common)[0]
+        return _Sign(TARGET_MAX, False, f"both aimed messages at @{t} ({ta[t]} and {tb[t]} "
+                                        f"messages)", identity=False)
+    if ta and not tb:
+        return _Sign(-0.5, False, "the new account aimed nothing at the old one's targets",
+                     identity=False)
+    return None
+
+
+# -------------------------------------------------------------------------- writing style
+@dataclass
+class _Profile:
+    """An account's writing habits, from its own texts (reposts left out)."""
+
+    messages: int
+    grams: np.ndarray  # sorted unique hashed character 3- and 4-grams
+    counts: np.ndarray  # how often each occurs
+    tokens: Counter[str]  # word or emoji -> number of messages using it
+    signoff: str | None  # the last words most of its messages end with
+
+
+@dataclass
+class _Reference:
+    """Document frequencies over the sampled accounts."""
+
+    sampled: set[int]
+    keys: np.ndarray  # sorted n-gram hashes
+    df: np.ndarray  # accounts using each
+    token_df: Counter[str]
+    signoff_df: Counter[str]
+
+
+class _Style:
+    """Writing profiles, judged against an evenly spaced sample of the case's accounts.
+
+    An n-gram used by many sampled accounts (a copy-pasted insult, a hashtag, common words)
+    weighs nothing; what is left is personal, so two accounts of one raid posting the same
+    texts do not look alike, while a sign-off or a misspelling shared by two accounts does.
+    """
+
+    def __init__(self, corpus: Corpus) -> None:
+        self.corpus = corpus
+        self._order = np.argsort(corpus.author, kind="stable")
+        by_author, everyone = corpus.author[self._order], np.arange(len(corpus.accounts))
+        self._start = np.searchsorted(by_author, everyone, side="left")
+        self._end = np.searchsorted(by_author, everyone, side="right")
+        self._profiles: dict[int, _Profile] = {}
+        self._vectors: dict[int, np.ndarray] = {}
+        self._aims: dict[int, Counter[str]] = {}
+
+    @cached_property
+    def _reference(self) -> _Reference:
+        """How many sampled accounts use each n-gram, word and sign-off (built when first
+        needed: most cases have few pairs worth a style comparison)."""
+        posting = np.flatnonzero(self._end > self._start)
+        sample = np.unique(posting[np.linspace(0, len(posting) - 1, min(
+            len(posting), REFERENCE_ACCOUNTS)).astype(np.int64)]) if len(posting) else posting
+        profiles = [self.profile(int(i)) for i in sample]
+        grams = [p.grams for p in profiles]
+        keys, df = np.unique(np.concatenate(grams) if grams else np.zeros(0, dtype=np.uint64),
+                             return_counts=True)
+        tokens: Counter[str] = Counter()
+        for p in profiles:
+            tokens.update(p.tokens.keys())
+        return _Reference({int(i) for i in sample}, keys, df, tokens,
+                          Counter(p.signoff for p in profiles if p.signoff))
+
+    def rows(self, account: int) -> np.ndarray:
+        """The account's message rows, in time order."""
+        return self._order[self._start[account]:self._end[account]]
+
+    def aimed(self, account: int) -> Counter[str]:
+        """Messages the account aimed at each target."""
+        if account not in self._aims:
+            out: Counter[str] = Counter()
+            targets = set(self.corpus.targets)
+            for r in self.rows(account):
+                if not self.corpus.aimed[r]:
+                    continue
+                hit = targets.intersection(self.corpus.mentions[r])
+                out.update(hit if hit or len(targets) != 1 else targets)
+            self._aims[account] = out
+        return self._aims[account]
+
+    def profile(self, account: int) -> _Profile:
+        if account not in self._profiles:
+            self._profiles[account] = self._read(account)
+        return self._profiles[account]
+
+    def _read(self, account: int) -> _Profile:
+        texts = [_own_text(self.corpus.text[r]) for r in self.rows(account)[:PROFILE_MESSAGES]
+                 if self.corpus.repost_of[r] is None]
+        texts = [t for t in texts if t]
+        grams, counts = np.unique(_hashes("\n".join(texts)), return_counts=True)
+        tokens: Counter[str] = Counter()
+        endings: Counter[str] = Counter()
+        for t in texts:
+            tokens.update(set(_SIGNATURE.findall(t)))
+            words = _TOKEN.findall(t[-60:])
+            if len(words) >= 3:
+                endings[" ".join(words[-3:])] += 1
+        signoff = None
+        if endings:
+            ending, count = endings.most_common(1)[0]
+            if count >= 2 and count >= 0.4 * len(texts):
+                signoff = ending
+        return _Profile(len(texts), grams, counts, tokens, signoff)
+
+    def _vector(self, account: int) -> np.ndarray:
+        """Sublinear tf times an idf that is zero for common n-grams, L2-normalised."""
+        if account not in self._vectors:
+            p, ref = self.profile(account), self._reference
+            at = np.minimum(np.searchsorted(ref.keys, p.grams), max(0, len(ref.keys) - 1))
+            df = np.where(ref.keys[at] == p.grams, ref.df[at], 0) if len(ref.keys) else (
+                np.zeros(len(p.grams)))
+            common = max(COMMON_SHARE * (len(ref.sampled) + 1), 6.0)
+            idf = np.maximum(0.0, np.log(common / (df + 1.0)))
+            w = (1.0 + np.log(p.counts)) * idf
+            norm = float(np.sqrt((w * w).sum()))
+            self._vectors[account] = w / norm if np.count_nonzero(w) >= MIN_GRAMS else w * 0
+        return self._vectors[account]
+
+    def similarity(self, a: int, b: int) -> float | None:
+        """Cosine of the personal n-gram profiles; ``None`` when one has too little text."""
+        va, vb = self._vector(a), self._vector(b)
+        if not va.any() or not vb.any():
+            return None
+        _, ia, ib = np.intersect1d(self.profile(a).grams, self.profile(b).grams,
+                                   assume_unique=True, return_indices=True)
+        return float((va[ia] * vb[ib]).sum())
+
+    def habits(self, a: int, b: int) -> list[str]:
+        """A shared rare sign-off and rare words used again and again by both, in words.
+
+        Rare: at most one other sampled account uses them (the third account of a chain).
+        """
+        pa, pb, ref = self.profile(a), self.profile(b), self._reference
+        own = (a in ref.sampled) + (b in ref.sampled)  # sampled pair members use them too
+        signoff = (pa.signoff if pa.signoff and pa.signoff == pb.signoff
+                   and ref.signoff_df[pa.signoff] - own <= 1 else None)
+        in_signoff = set(_TOKEN.findall(signoff or ""))
+        rare = sorted(t for t in pa.tokens.keys() & pb.tokens.keys()
+                      if ref.token_df[t] - own <= 1 and pa.tokens[t] >= min(2, pa.messages)
+                      and pb.tokens[t] >= min(2, pb.messages) and t not in in_signoff)[:5]
+        out = []
+        if signoff:
+            out.append(f"same sign-off '{names.shown(signoff, 60)}'")
+        if rare:
+            out.append("both use the rare words " + ", ".join(
+                f"'{names.shown(t, 30)}'" for t in rare))
+        return out
+
+    def sign(self, a: int, b: int) -> _Sign | None:
+        """Writing-style evidence: profile similarity, shared sign-off and rare words."""
+        pa, pb = self.profile(a), self.profile(b)
+        if not pa.messages or not pb.messages:
+            return None
+        cos = self.similarity(a, b)
+        habits = self.habits(a, b)
+        text = (f"writing style similarity {cos:.2f}" if cos is not None
+                else "little personal text to compare styles")
+        text += f" over {pa.messages} and {pb.messages} messages"
+        text += f" ({'; '.join(habits)})" if habits else ""
+        if cos is not None and cos >= 0.6 and habits:
+            return _Sign(STYLE_MAX, True, text)
+        if cos is not None and cos >= 0.75 and min(pa.messages, pb.messages) >= 2:
+            return _Sign(2.0, True, text)
+        if habits:
+            return _Sign(1.5, False, text)
+        if cos is not None and cos >= 0.5:
+            return _Sign(1.0, False, text)
+        rich = min(np.count_nonzero(self._vector(a)), np.count_nonzero(self._vector(b)))
+        if cos is not None and cos < 0.1 and rich >= 4 * MIN_GRAMS:
+            return _Sign(-1.0, False, text)
+        return None
+
+
+def _own_text(text: str) -> str:
+    """A message without links, mentions and spacing noise: what the author typed."""
+    return " ".join(_MENTION.sub(" ", _URL.sub(" ", text)).casefold().split())
+
+
+def _hashes(text: str) -> np.ndarray:
+    """Hashed character 3- and 4-grams of a text (vectorised over its code points)."""
+    raw = ("\x02" + text + "\x03").encode("utf-32-le", "surrogatepass")
+    c = np.frombuffer(raw, dtype=np.uint32).astype(np.uint64)
+    mask = np.uint64((1 << _HASH_BITS) - 1)
+    p = np.uint64(1_000_003)
+    if len(c) < 4:
+        return np.zeros(0, dtype=np.uint64)
+    three = ((c[:-2] * p + c[1:-1]) * p + c[2:]) & mask
+    four = ((((c[:-3] * p + c[1:-2]) * p + c[2:-1]) * p + c[3:]) * p + np.uint64(7)) & mask
+    return np.concatenate([three, four | np.uint64(1 << _HASH_BITS)])
+
+
+# ------------------------------------------------------------------------------- choosing
+def _transitive_reduction(pairs: list[_Pair]) -> list[_Pair]:
+    """Drop A -> C when C's other predecessor B itself took over from A (chain A -> B -> C)."""
+    links = {(p.stop.account, p.successor) for p in pairs}
+    before: dict[int, set[int]] = {}
+    for a, c in links:
+        before.setdefault(c, set()).add(a)
+    return [p for p in pairs if not any(
+        (p.stop.account, b) in links for b in before[p.successor] if b != p.stop.account)]
+
+
+def _one_to_one(pairs: list[_Pair]) -> list[_Pair]:
+    """Best first, each account at most once as predecessor and once as successor."""
+    used_from: set[int] = set()
+    used_to: set[int] = set()
+    out: list[_Pair] = []
+    for p in sorted(pairs, key=lambda p: (-p.score, p.stop.account, p.successor)):
+        if p.stop.account in used_from or p.successor in used_to:
+            continue
+        used_from.add(p.stop.account)
+        used_to.add(p.successor)
+        out.append(p)
+    return out
+
+
+def _link(corpus: Corpus, pair: _Pair) -> EvasionLink:
+    timing, rest = pair.signs[0], pair.signs[1:]
+    ordered = [timing] + sorted(rest, key=lambda s: -s.weight)
+    return EvasionLink(corpus.accounts[pair.stop.account].id, corpus.accounts[pair.successor].id,
+                       pair.score, [s.sentence for s in ordered])
+
+
+# ------------------------------------------------------------------------------- wording
+def _h(a: AccountInfo) -> str:
+    return names.shown(a.handle or a.id, 40)
+
+
+def _when(t: float) -> str:
+    return datetime.fromtimestamp(t, UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _duration(seconds: float) -> str:
+    minutes = int(seconds // 60)
+    if minutes < 60:
+        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 24:
+        return f"{hours} h {minutes:02d}"
+    days, hours = divmod(hours, 24)
+    return f"{days} day{'s' if days != 1 else ''} {hours} h"

@@ -1,0 +1,187 @@
+"""Run every raid analysis over a case and keep what it found.
+
+Order matters: designating posts are found first (from bursts of replies and quotes), because
+replies and quotes under them count as aimed at the target even without a mention; the episodes
+are then found on that wider set; campaign membership and origins are judged per episode;
+impersonation, ban evasion and doxxing look at the whole case.
+
+Example::
+
+    findings = analyze_case(case)           # scores what is unscored, stores the findings
+    findings.to_json()["episodes"][0]["kind"]
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from ...case import Case
+from ...evidence.log import LogWriter
+from ...models import iso
+from .campaign import find_campaign
+from .corpus import Corpus
+from .designating import find_designating
+from .doxxing import prewarm, scan, shutdown_worker
+from .episodes import find_episodes
+from .evasion import find_evasion
+from .impersonation import find_impersonators
+from .origins import find_origins
+from .types import (
+    CampaignAccount,
+    CoordinationEdge,
+    DesignatingPost,
+    Doxxing,
+    Episode,
+    EvasionLink,
+    Impersonator,
+    Origin,
+)
+
+#: The abusive probability from which a message counts as hostile.
+HOSTILE = 0.4
+#: From this many messages, spaCy (for workplaces and schools) is loaded in a child process
+#: while the other analyses run; below it, loading it in place costs less than a process.
+PREWARM_FROM = 5_000
+
+
+@dataclass
+class Findings:
+    """Everything the raid analysis found in one case."""
+
+    episodes: list[Episode] = field(default_factory=list)
+    campaign_accounts: list[CampaignAccount] = field(default_factory=list)
+    coordination_edges: list[CoordinationEdge] = field(default_factory=list)
+    designating_posts: list[DesignatingPost] = field(default_factory=list)
+    origins: list[Origin] = field(default_factory=list)
+    evasion_links: list[EvasionLink] = field(default_factory=list)
+    impersonators: list[Impersonator] = field(default_factory=list)
+    doxxing: list[Doxxing] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``rempart findings --json`` object (and the coordination graph's edges)."""
+        return {
+            "episodes": [e.to_json() for e in self.episodes],
+            "campaign_accounts": [c.to_json() for c in self.campaign_accounts],
+            "designating_posts": [d.to_json() for d in self.designating_posts],
+            "origins": [o.to_json() for o in self.origins],
+            "evasion_links": [x.to_json() for x in self.evasion_links],
+            "impersonators": [x.to_json() for x in self.impersonators],
+            "doxxing": [d.to_json() for d in self.doxxing],
+            "coordination_edges": [e.to_json() for e in self.coordination_edges],
+        }
+
+
+def analyze_corpus(corpus: Corpus) -> Findings:
+    """Every raid analysis over one corpus (scores already in ``corpus.hostile``)."""
+    out = Findings()
+    clock = _Stopwatch(out.timings)
+    if len(corpus) >= PREWARM_FROM:
+        prewarm()  # spaCy loads in a child process while the other analyses run
+    with clock("episodes"):
+        first = find_episodes(corpus, threshold=HOSTILE)
+    with clock("designating"):
+        out.designating_posts = find_designating(corpus, first)
+    with clock("episodes"):
+        if out.designating_posts:
+            corpus.aimed = corpus.aimed_at_targets(
+                extra_parents=[d.message_id for d in out.designating_posts])
+            out.episodes = find_episodes(corpus, threshold=HOSTILE)
+        else:
+            out.episodes = first
+    with clock("campaign"):
+        out.campaign_accounts, out.coordination_edges = find_campaign(
+            corpus, out.episodes, out.designating_posts)
+    with clock("origins"):
+        out.origins = find_origins(corpus, out.episodes, out.campaign_accounts)
+    with clock("evasion"):
+        out.evasion_links = find_evasion(corpus)
+    with clock("impersonation"):
+        out.impersonators = find_impersonators(corpus)
+    with clock("doxxing"):
+        try:
+            out.doxxing = scan(corpus)
+        finally:
+            shutdown_worker()
+    return out
+
+
+def analyze_case(case: Case, score: bool = True) -> Findings:
+    """Score what is unscored (with ``score``), analyse the case, store and log the findings."""
+    timings: dict[str, float] = {}
+    clock = _Stopwatch(timings)
+    if score:
+        from ..scoring import score_case
+
+        with clock("scoring"):
+            score_case(case)
+    if case.store.counts()["messages"] >= PREWARM_FROM:
+        prewarm()  # spaCy loads in a child process while the case loads and is analysed
+    with clock("loading"):
+        corpus = Corpus.from_store(case.store, case.targets)
+    findings = analyze_corpus(corpus)
+    findings.timings = {**timings, **findings.timings}
+    save(case, findings)
+    return findings
+
+
+def save(case: Case, findings: Findings) -> None:
+    """Store the findings and record the run in the evidence log."""
+    now = iso(case.clock.now()) or ""
+    data = findings.to_json()
+    store = case.store
+    with store.transaction():
+        store.put_findings(now, data)
+        writer = LogWriter(store)
+        writer.append("analysis", {
+            "what": "raid analysis", "at": now,
+            "episodes": len(findings.episodes),
+            "campaign_accounts": len(findings.campaign_accounts),
+            "designating_posts": len(findings.designating_posts),
+            "origins": len(findings.origins), "evasion_links": len(findings.evasion_links),
+            "impersonators": len(findings.impersonators), "doxxing": len(findings.doxxing),
+        })
+        writer.flush()
+
+
+def summarize(data: dict[str, Any]) -> str:
+    """A plain-text summary (message-derived strings are printed as text, never markup)."""
+    lines = []
+    episodes = data.get("episodes", [])
+    lines.append(f"{len(episodes)} episode(s):")
+    for i, e in enumerate(episodes):
+        lines.append(f"  #{i} {e['kind']}: {e['start']} -> {e['end']} (peak {e['peak']}), "
+                     f"{e['messages']} messages from {e['authors']} accounts, "
+                     f"{e['hostile_share']:.0%} hostile")
+        lines.append(f"     {e['explanation']}")
+    for key, label in (("campaign_accounts", "campaign accounts"),
+                       ("designating_posts", "designating posts"), ("origins", "origins"),
+                       ("evasion_links", "ban-evasion links"),
+                       ("impersonators", "impersonators"),
+                       ("doxxing", "messages disclosing personal data")):
+        lines.append(f"{len(data.get(key, []))} {label}")
+    for o in data.get("origins", [])[:3]:
+        lines.append(f"  origin {o['url']} first seen {o['first_seen']} ({o['messages']} msgs)")
+    return "\n".join(lines)
+
+
+class _Stopwatch:
+    """Adds the seconds spent in each ``with clock(name):`` block to ``timings[name]``."""
+
+    def __init__(self, timings: dict[str, float]) -> None:
+        self.timings = timings
+        self._name = ""
+        self._t0 = 0.0
+
+    def __call__(self, name: str) -> _Stopwatch:
+        self._name = name
+        return self
+
+    def __enter__(self) -> None:
+        self._t0 = time.perf_counter()
+
+    def __exit__(self, *exc: object) -> None:
+        self.timings[self._name] = (self.timings.get(self._name, 0.0)
+                                    + time.perf_counter() - self._t0)
