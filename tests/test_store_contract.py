@@ -101,3 +101,17 @@ def test_findings_keep_every_run_and_return_the_latest(store: Any) -> None:
         store.put_findings("2026-03-01T00:00:00Z", {"episodes": [], "run": 1})
         store.put_findings("2026-03-02T00:00:00Z", {"episodes": [{"kind": "harassment"}]})
     assert store.latest_findings() == {"episodes": [{"kind": "harassment"}]}
+
+
+def test_message_dicts_and_score_summaries(store: Any) -> None:
+    from rempart.models import message_from_dict
+    from rempart.storage.base import ScoreRow
+
+    with store.transaction():
+        store.put_messages([_msg("b", 3, "deux"), _msg("a", 5, "un")], new=True)
+        store.put_scores([ScoreRow("x", "a", "m", "fr", 0.9, "high", ("insult",),
+                                   {"scores": {"support": 0.25}}, "2026-03-01T00:00:00Z")])
+    assert [message_from_dict(d) for d in store.message_dicts()] == [
+        s.message for s in store.messages()]  # defaults may be left out of the dicts
+    assert [d["id"] for d in store.message_dicts()] == ["b", "a"]
+    assert list(store.score_summaries()) == [("x", "a", 0.9, 0.25, ("insult",))]

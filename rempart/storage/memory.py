@@ -7,7 +7,7 @@ from typing import Any, Iterable, Iterator
 
 import orjson
 
-from ..models import Account, StatusChange, sortable
+from ..models import Account, StatusChange, message_to_dict, sortable
 from .base import (
     GENESIS,
     HumanLabel,
@@ -167,6 +167,15 @@ class MemoryStore:
 
     def labels(self) -> list[HumanLabel]:
         return list(self._labels)
+
+    def message_dicts(self) -> Iterator[dict[str, Any]]:
+        for stored in self.messages():
+            yield message_to_dict(stored.message)
+
+    def score_summaries(self) -> Iterator[tuple[str, str, float, float, tuple[str, ...]]]:
+        for r in self.scores():
+            yield (r.platform, r.id, r.abusive,
+                   float(r.data.get("scores", {}).get("support", 0.0)), r.labels)
 
     def put_findings(self, at: str, data: dict[str, Any]) -> None:
         self._findings.append((at, orjson.loads(orjson.dumps(data))))

@@ -291,6 +291,21 @@ class SQLiteStore:
         for data, fmt, first, last in cur:
             yield StoredMessage(message_from_dict(orjson.loads(data)), fmt, first, last)
 
+    def message_dicts(self) -> Iterator[dict[str, Any]]:
+        cur = self.db.execute("select data from messages "
+                              "order by created_at is null, created_at, platform, id")
+        loads = orjson.loads
+        for (data,) in cur:
+            yield loads(data)
+
+    def score_summaries(self) -> Iterator[tuple[str, str, float, float, tuple[str, ...]]]:
+        cur = self.db.execute(
+            "select platform, id, abusive, "
+            "coalesce(json_extract(cast(data as text), '$.scores.support'), 0), labels "
+            "from scores")
+        for p, i, abusive, support, labels in cur:
+            yield p, i, abusive, float(support), tuple(orjson.loads(labels))
+
     def accounts(self) -> Iterator[Account]:
         for (data,) in self.db.execute("select data from accounts order by platform, id"):
             yield account_from_dict(orjson.loads(data))

@@ -91,106 +91,40 @@ class Corpus:
     # ----------------------------------------------------------------------------- building
     @classmethod
     def from_store(cls, store: Store, targets: Iterable[str]) -> Corpus:
-        """Every message, account, status change and score of a case."""
-        scores = {(r.platform, r.id): r for r in store.scores()}
-        return cls.build((s.message for s in store.messages()), store.accounts(),
-                         (c for c, _ in store.status_changes()), scores, targets,
-                         primary_formats=None)
+        """Every message, account, status change and score of a case.
+
+        Messages stream from the store in time order as plain dicts (no model objects are
+        kept), and scores as ``(abusive, support, labels)`` only: a million messages load in
+        a bounded, column-sized amount of memory.
+        """
+        builder = _Builder(store.accounts())
+        scores = {(p, i): (a, sup, labels) for p, i, a, sup, labels in store.score_summaries()}
+        for d in store.message_dicts():
+            builder.add_dict(d, scores.get((d["platform"], d["id"])))
+        del scores
+        return builder.finish(cls, (c for c, _ in store.status_changes()), targets)
 
     @classmethod
     def build(cls, messages: Iterable[Message], accounts: Iterable[Account],
               status_changes: Iterable[StatusChange],
-              scores: Mapping[tuple[str, str], ScoreRow] | None, targets: Iterable[str],
-              primary_formats: object = None) -> Corpus:
+              scores: Mapping[tuple[str, str], ScoreRow] | None, targets: Iterable[str]
+              ) -> Corpus:
         """From model objects; ``scores`` by ``(platform, id)`` (missing ones stay nan)."""
-        del primary_formats
         scores = scores or {}
-        infos: list[AccountInfo] = []
-        aindex: dict[tuple[str, str], int] = {}
-
-        def account_of(platform: str, aid: str) -> int:
-            k = (platform, aid)
-            i = aindex.get(k)
-            if i is None:
-                i = aindex[k] = len(infos)
-                infos.append(AccountInfo(i, platform, aid))
-            return i
-
-        for a in accounts:
-            i = account_of(a.platform, a.id)
-            info = infos[i]
-            info.handle, info.display_name, info.bio = a.handle, a.display_name, a.bio
-            info.created_at, info.followers, info.status = (epoch(a.created_at), a.followers,
-                                                             a.status)
-            info.handles = tuple(h for h in a.handles if h != a.handle)
-        rows = sorted(messages, key=lambda m: (
-            m.created_at is None, m.created_at.timestamp() if m.created_at else 0.0,
-            m.platform, m.id))
-        n = len(rows)
-        t = np.full(n, np.nan)
-        author = np.full(n, -1, dtype=np.int32)
-        hostile = np.full(n, np.nan, dtype=np.float32)
-        support = np.full(n, np.nan, dtype=np.float32)
-        primary = np.zeros(n, dtype=bool)
-        ids, platforms, text, reply_to, reply_to_author, quoted, repost_of = ([] for _ in
-                                                                              range(7))
-        mentions: list[tuple[str, ...]] = []
-        hashtags: list[tuple[str, ...]] = []
-        urls: list[tuple[str, ...]] = []
-        status: list[str] = []
-        labels: list[tuple[str, ...]] = []
-        for r, m in enumerate(rows):
-            ids.append(m.id)
-            platforms.append(m.platform)
-            if m.created_at is not None:
-                t[r] = m.created_at.timestamp()
-            if m.author_id:
-                i = account_of(m.platform, m.author_id)
-                author[r] = i
-                info = infos[i]
-                if info.handle is None and m.author_handle:
-                    info.handle = m.author_handle
-                if info.display_name is None and m.author_display_name:
-                    info.display_name = m.author_display_name
-                if info.created_at is None and m.author_created_at is not None:
-                    info.created_at = m.author_created_at.timestamp()
-                if info.followers is None and m.author_followers is not None:
-                    info.followers = m.author_followers
-            text.append(m.text or "")
-            reply_to.append(m.reply_to_id)
-            reply_to_author.append(m.reply_to_author_id)
-            quoted.append(m.quoted_id)
-            repost_of.append(m.repost_of_id)
-            mentions.append(tuple(handle_key(x.handle) for x in m.mentions if x.handle))
-            hashtags.append(tuple(h.lower().lstrip("#") for h in m.hashtags))
-            urls.append(tuple(m.urls))
-            primary[r] = m.captured_as == "primary"
-            status.append(m.status)
+        builder = _Builder(accounts)
+        for m in messages:
             s = scores.get((m.platform, m.id))
-            if s is not None:
-                hostile[r] = s.abusive
-                support[r] = float(s.data.get("scores", {}).get("support", 0.0))
-                labels.append(tuple(s.labels))
-            else:
-                labels.append(())
-        changes = list(status_changes)
-        for c in changes:
-            if c.subject in ("account", "user") and c.status in STOPPED:
-                found = aindex.get((c.platform, c.id))
-                when = epoch(c.observed_at)
-                if found is not None and when is not None:
-                    info = infos[found]
-                    info.stopped_at = when if info.stopped_at is None else min(info.stopped_at,
-                                                                               when)
-        corpus = cls(
-            targets=[handle_key(x) for x in targets], ids=ids, platforms=platforms, t=t,
-            author=author, text=text, reply_to=reply_to, reply_to_author=reply_to_author,
-            quoted=quoted, repost_of=repost_of, mentions=mentions, hashtags=hashtags, urls=urls,
-            primary=primary, status=status, hostile=hostile, support=support, labels=labels,
-            accounts=infos, account_index=aindex, status_changes=changes,
-        )
-        corpus._finish()
-        return corpus
+            builder.add(
+                m.platform, m.id, m.created_at.timestamp() if m.created_at else None,
+                m.author_id, m.author_handle, m.author_display_name,
+                epoch(m.author_created_at), m.author_followers, m.text, m.reply_to_id,
+                m.reply_to_author_id, m.quoted_id, m.repost_of_id,
+                [x.handle for x in m.mentions if x.handle], m.hashtags, m.urls,
+                m.captured_as == "primary", m.status,
+                None if s is None else (s.abusive,
+                                        float(s.data.get("scores", {}).get("support", 0.0)),
+                                        tuple(s.labels)))
+        return builder.finish(cls, status_changes, targets)
 
     def _finish(self) -> None:
         self.index = {mid: r for r, mid in enumerate(self.ids)}
@@ -237,3 +171,151 @@ class Corpus:
     def handle(self, account: int) -> str:
         a = self.accounts[account]
         return a.handle or a.id
+
+
+Summary = tuple[float, float, tuple[str, ...]]  # abusive, support, labels
+
+
+class _Builder:
+    """Collects a corpus column by column, one message at a time, then puts it in time order."""
+
+    def __init__(self, accounts: Iterable[Account]) -> None:
+        self.infos: list[AccountInfo] = []
+        self.aindex: dict[tuple[str, str], int] = {}
+        for a in accounts:
+            info = self.infos[self.account_of(a.platform, a.id)]
+            info.handle, info.display_name, info.bio = a.handle, a.display_name, a.bio
+            info.created_at, info.followers, info.status = (epoch(a.created_at), a.followers,
+                                                             a.status)
+            info.handles = tuple(h for h in a.handles if h != a.handle)
+        self.t: list[float] = []
+        self.author: list[int] = []
+        self.hostile: list[float] = []
+        self.support: list[float] = []
+        self.primary: list[bool] = []
+        self.ids: list[str] = []
+        self.platforms: list[str] = []
+        self.text: list[str] = []
+        self.reply_to: list[str | None] = []
+        self.reply_to_author: list[str | None] = []
+        self.quoted: list[str | None] = []
+        self.repost_of: list[str | None] = []
+        self.mentions: list[tuple[str, ...]] = []
+        self.hashtags: list[tuple[str, ...]] = []
+        self.urls: list[tuple[str, ...]] = []
+        self.status: list[str] = []
+        self.labels: list[tuple[str, ...]] = []
+        self._intern: dict[str, str] = {}
+
+    def account_of(self, platform: str, aid: str) -> int:
+        k = (platform, aid)
+        i = self.aindex.get(k)
+        if i is None:
+            i = self.aindex[k] = len(self.infos)
+            self.infos.append(AccountInfo(i, platform, aid))
+        return i
+
+    def add_dict(self, d: dict, score: Summary | None) -> None:
+        """One message as :func:`rempart.models.message_to_dict` writes it."""
+        self.add(d["platform"], d["id"], _ts(d.get("created_at")), d.get("author_id"),
+                 d.get("author_handle"), d.get("author_display_name"),
+                 _ts(d.get("author_created_at")), d.get("author_followers"), d.get("text"),
+                 d.get("reply_to_id"), d.get("reply_to_author_id"), d.get("quoted_id"),
+                 d.get("repost_of_id"),
+                 [x["handle"] for x in d.get("mentions") or () if x.get("handle")],
+                 d.get("hashtags") or (), d.get("urls") or (),
+                 d.get("captured_as", "primary") == "primary", d.get("status", "available"),
+                 score)
+
+    def add(self, platform: str, mid: str, t: float | None, author_id: str | None,
+            author_handle: str | None, author_name: str | None, author_created: float | None,
+            author_followers: int | None, text: str | None, reply_to: str | None,
+            reply_to_author: str | None, quoted: str | None, repost_of: str | None,
+            mentions: Iterable[str], hashtags: Iterable[str], urls: Iterable[str],
+            primary: bool, status: str, score: Summary | None) -> None:
+        intern = self._intern.setdefault
+        self.ids.append(mid)
+        self.platforms.append(intern(platform, platform))
+        self.t.append(np.nan if t is None else t)
+        if author_id:
+            i = self.account_of(platform, author_id)
+            info = self.infos[i]
+            if info.handle is None and author_handle:
+                info.handle = author_handle
+            if info.display_name is None and author_name:
+                info.display_name = author_name
+            if info.created_at is None and author_created is not None:
+                info.created_at = author_created
+            if info.followers is None and author_followers is not None:
+                info.followers = author_followers
+            self.author.append(i)
+        else:
+            self.author.append(-1)
+        self.text.append(text or "")
+        self.reply_to.append(reply_to)
+        self.reply_to_author.append(reply_to_author)
+        self.quoted.append(quoted)
+        self.repost_of.append(repost_of)
+        self.mentions.append(tuple(intern(k, k) for k in map(handle_key, mentions)))
+        self.hashtags.append(tuple(intern(k, k) for k in (h.lower().lstrip("#")
+                                                          for h in hashtags)))
+        self.urls.append(tuple(urls))
+        self.primary.append(primary)
+        self.status.append(intern(status, status))
+        if score is None:
+            self.hostile.append(np.nan)
+            self.support.append(np.nan)
+            self.labels.append(())
+        else:
+            self.hostile.append(score[0])
+            self.support.append(score[1])
+            self.labels.append(score[2])
+
+    def finish(self, cls: type[Corpus], status_changes: Iterable[StatusChange],
+               targets: Iterable[str]) -> Corpus:
+        """The corpus, in time order (messages without a time last; ties by platform, id)."""
+        t = np.asarray(self.t, dtype=np.float64)
+        keys = np.where(np.isnan(t), np.inf, t)
+        order = None
+        if len(t) > 1 and not np.all(keys[1:] >= keys[:-1]):
+            order = sorted(range(len(t)), key=lambda r: (keys[r], self.platforms[r],
+                                                         self.ids[r]))
+
+        def col(values: list) -> list:
+            return values if order is None else [values[r] for r in order]
+
+        def arr(values: list, dtype: type) -> np.ndarray:
+            a: np.ndarray = np.asarray(values, dtype=dtype)
+            return a if order is None else a[np.asarray(order, dtype=np.int64)]
+
+        infos, aindex = self.infos, self.aindex
+        changes = list(status_changes)
+        for c in changes:
+            if c.subject in ("account", "user") and c.status in STOPPED:
+                found = aindex.get((c.platform, c.id))
+                when = epoch(c.observed_at)
+                if found is not None and when is not None:
+                    info = infos[found]
+                    info.stopped_at = when if info.stopped_at is None else min(info.stopped_at,
+                                                                               when)
+        corpus = cls(
+            targets=[handle_key(x) for x in targets], ids=col(self.ids),
+            platforms=col(self.platforms), t=arr(self.t, np.float64),
+            author=arr(self.author, np.int32), text=col(self.text),
+            reply_to=col(self.reply_to), reply_to_author=col(self.reply_to_author),
+            quoted=col(self.quoted), repost_of=col(self.repost_of),
+            mentions=col(self.mentions), hashtags=col(self.hashtags), urls=col(self.urls),
+            primary=arr(self.primary, np.bool_), status=col(self.status),
+            hostile=arr(self.hostile, np.float32), support=arr(self.support, np.float32),
+            labels=col(self.labels), accounts=infos, account_index=aindex,
+            status_changes=changes,
+        )
+        corpus._finish()
+        return corpus
+
+
+def _ts(value: str | None) -> float | None:
+    """Epoch seconds of an ISO-8601 string as the store writes it (``Z`` for UTC)."""
+    if not value:
+        return None
+    return datetime.fromisoformat(value).timestamp()
