@@ -33,8 +33,13 @@ _CANON = orjson.OPT_SORT_KEYS | orjson.OPT_UTC_Z | orjson.OPT_NON_STR_KEYS
 
 
 def canonical(obj: Any) -> bytes:
-    """Canonical JSON bytes: sorted keys, compact, UTF-8."""
-    return orjson.dumps(obj, option=_CANON)
+    """Canonical JSON bytes: sorted keys, compact, UTF-8.
+
+    Copied to a tight ``bytes``: orjson's result keeps its whole write buffer (about 4 KB)
+    allocated, which adds up when many entries are held, as a large import or a full
+    verification does.
+    """
+    return bytes(memoryview(orjson.dumps(obj, option=_CANON)))
 
 
 def sha256_hex(data: bytes) -> str:
