@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from .case import Case, find_case_path
+from .evidence import transparency
+from .evidence.signing import SignedTreeHead
 from .evidence.verify import VerifyReport, verify_case
 from .models import Message
 from .pipeline import IngestReport
@@ -36,8 +38,36 @@ def ingest(case: Case, paths: Iterable[str | Path], format: str | None = None,
 
 
 def verify(case: Case, replay: bool = True, head: str | None = None) -> VerifyReport:
-    """Recompute every hash, link and derived message; see :mod:`rempart.evidence.verify`."""
-    return verify_case(case.store, replay=replay, head=head)
+    """Recompute every hash, link, Merkle root, signed tree head and derived message; see
+    :mod:`rempart.evidence.verify`."""
+    return verify_case(case.store, replay=replay, head=head,
+                       public_key=transparency.case_public_key(case.path))
+
+
+def tree_head(case: Case, reason: str = "on demand") -> SignedTreeHead:
+    """Sign and keep the head of the case's evidence Merkle tree as it stands now."""
+    return transparency.sign_case_tree_head(case, reason)
+
+
+def latest_tree_head(case: Case) -> SignedTreeHead | None:
+    """The last signed head kept in the case (None when it has none yet)."""
+    return transparency.latest_tree_head(case.store)
+
+
+def public_key(case: Case) -> dict[str, str]:
+    """The case's public key (``public_key_pem``), its ``fingerprint`` and
+    ``short_fingerprint``; a case made before signed heads gets its key now."""
+    return transparency.public_key_info(case)
+
+
+def inclusion_proof(case: Case, seq: int, tree_size: int | None = None) -> dict[str, Any]:
+    """The RFC 9162 audit path of log entry ``seq`` (default size: the latest signed head's)."""
+    return transparency.inclusion_proof(case, seq, tree_size)
+
+
+def consistency_proof(case: Case, old_size: int, new_size: int | None = None) -> dict[str, Any]:
+    """The RFC 9162 proof that the tree of ``old_size`` entries is a prefix of ``new_size``'s."""
+    return transparency.consistency_proof(case, old_size, new_size)
 
 
 def messages(case: Case, platform: str | None = None, since: str | None = None,

@@ -1,10 +1,11 @@
-"""A case: one directory holding a target's configuration, database and (later) keys and exports.
+"""A case: one directory holding a target's configuration, database, signing key and exports.
 
 Layout::
 
     my-case/
       rempart.toml    targets and settings
       case.db         SQLite (WAL): evidence log, raw records, messages, accounts, rejects
+      keys/           the case's Ed25519 key that signs the heads of its evidence Merkle tree
       exports/        what rempart writes for people (dossiers, bundles)
 
 Example::
@@ -25,6 +26,7 @@ from typing import Any
 
 from .clock import Clock, SystemClock
 from .errors import CaseError
+from .evidence.transparency import create_case_key
 from .settings import resolve
 from .storage import SQLiteStore, Store
 
@@ -85,16 +87,20 @@ class Case:
             (path / "exports").mkdir(exist_ok=True)
         except OSError as exc:
             raise CaseError(f"{path}: cannot create the case directory ({exc.strerror})") from exc
+        created = datetime.now(UTC).replace(microsecond=0)
         config = {
             "case": {
                 "name": name or path.resolve().name,
-                "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "created_at": created.isoformat(),
                 "targets": [normalise_target(t) for t in targets],
             },
             "settings": {},
         }
         (path / CONFIG_NAME).write_text(dump_toml(config), encoding="utf-8")
-        return cls.open(path, clock=clock)
+        case = cls.open(path, clock=clock)
+        # the key signs the empty tree at once: a case with a key always has a signed head
+        create_case_key(path, case.store, created)
+        return case
 
     @classmethod
     def open(cls, path: Path, clock: Clock | None = None) -> Case:

@@ -154,6 +154,35 @@ def verify(quick: bool, head: str | None, as_json: bool, case_path: Path | None)
         sys.exit(1)
 
 
+@main.command("tree-head")
+@click.option("--latest", is_flag=True, help="Print the last signed head instead of signing one.")
+@case_option
+@friendly
+def tree_head(latest: bool, case_path: Path | None) -> None:
+    """Sign the head of the case's evidence Merkle tree now and print it as JSON."""
+    with api.open_case(case_path) as case:
+        sth = api.latest_tree_head(case) if latest else api.tree_head(case)
+    if sth is None:
+        raise click.ClickException("no signed tree head yet; run `rempart tree-head` to sign one")
+    click.echo(sth.to_json())
+
+
+@main.command()
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Also write the public key (PEM) to this file.")
+@case_option
+@friendly
+def key(out: Path | None, case_path: Path | None) -> None:
+    """Print the case's public key (PEM) and its fingerprint, to publish out of band."""
+    with api.open_case(case_path) as case:
+        info = api.public_key(case)
+    if out is not None:
+        out.write_text(info["public_key_pem"], encoding="ascii")
+    click.echo(info["public_key_pem"], nl=False)
+    click.echo(f"fingerprint: {info['fingerprint']}")
+    click.echo(f"short: {info['short_fingerprint']}")
+
+
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @case_option

@@ -4,6 +4,7 @@ For each input file: hash it, pick its source (``--format`` or auto-detection), 
 records, and in transactions of a few thousand records: skip records already stored (same
 SHA-256), parse the new ones, append one log entry per record (a ``reject`` entry when parsing
 failed, keeping the bytes), store the raw bytes, and merge the normalised items into the case.
+At the end the case key signs the new head of the evidence Merkle tree (reason ``import``).
 A run killed half-way leaves whole transactions only; running it again completes it.
 
 Example::
@@ -30,6 +31,7 @@ from . import __version__
 from .case import Case
 from .errors import ParseError, SourceError
 from .evidence.log import LogWriter, canonical, sha256_hex
+from .evidence.transparency import case_key, sign_case_tree_head
 from .merge import (
     account_with_status,
     apply_status,
@@ -177,12 +179,15 @@ def ingest(
         "new_rejects": len(report.rejects),
         "known_records": report.known_records,
     }
+    case_key(case)  # made, with its first signed head, before the last transaction
     with store.transaction():
         writer.sync()
         writer.append("capture-end", {"capture": capture_id, **result})
         writer.flush()
         store.finish_capture(capture_id, result)
-        store.record_head(writer.seq, writer.head, iso(case.clock.now()) or "", "capture")
+        at = iso(case.clock.now()) or ""
+        store.record_head(writer.seq, writer.head, at, "capture")
+        sign_case_tree_head(case, "import", at)
     report.head_seq, report.head_hash = writer.seq, writer.head
     return report
 

@@ -12,6 +12,13 @@ Three passes:
 3. **The derived data**: every record is parsed again from its stored bytes and merged afresh in
    memory; the messages and accounts must equal the stored ones.
 
+Between passes 1 and 2, **the Merkle tree**: it is rebuilt from the entry bodies (leaf ``n - 1``
+is ``leaf_hash(body(n))``); every stored leaf hash must be the hash of its entry's body, and every
+signed tree head must verify with the case's public key, have the rebuilt root at its size, never
+shrink, and extend the last head whose root held (an RFC 9162 consistency proof, which narrows a
+change down to the entries signed in between). Heads are numbered without gaps and every import
+signs one, so a deleted head is found too.
+
 Example::
 
     report = verify_case(case.store)
@@ -31,6 +38,9 @@ from ..storage.base import GENESIS, LogEntry, RawRecord, Store
 from ..storage.memory import MemoryStore
 from ..storage.sqlite import dump
 from .log import chain_hash, sha256_hex
+from .merkle import EMPTY_ROOT, MerkleTree, leaf_hash, verify_consistency
+from .signing import SignedTreeHead, verify_tree_head
+from .transparency import tree_heads
 
 Progress = Callable[[str, int], None]
 _RECORD_KINDS = ("record", "reject")
@@ -59,6 +69,9 @@ class VerifyReport:
     messages: int = 0
     head_seq: int = 0
     head_hash: str = GENESIS
+    tree_size: int = 0
+    tree_root: str = EMPTY_ROOT.hex()
+    tree_heads: int = 0
     replayed: bool = False
     problems: list[Problem] = field(default_factory=list)
 
@@ -72,16 +85,19 @@ class VerifyReport:
 
 
 def verify_case(
-    store: Store, replay: bool = True, progress: Progress | None = None, head: str | None = None
+    store: Store, replay: bool = True, progress: Progress | None = None, head: str | None = None,
+    public_key: bytes | None = None,
 ) -> VerifyReport:
-    """Verify a case's log, raw records and (with ``replay``) derived data.
+    """Verify a case's log, Merkle tree, signed tree heads, raw records and derived data.
 
     ``head`` is an entry hash the user noted earlier (printed after each import): it must still
-    be in the log.
+    be in the log. ``public_key`` (PEM) checks the signed tree heads; without it, a case that has
+    heads fails as unverifiable.
     """
     report = VerifyReport()
-    bodies = _check_log(store, report, progress)
+    bodies, leaves = _check_log(store, report, progress)
     _check_heads(store, report, bodies, head)
+    _check_tree(store, report, leaves, public_key)
     _check_records(store, report, bodies, progress)
     if replay and not any(p.what == "record" for p in report.problems):
         _replay(store, report, progress)
@@ -92,13 +108,18 @@ def verify_case(
 # --------------------------------------------------------------------------- pass 1: the log
 
 
-def _check_log(store: Store, report: VerifyReport, progress: Progress | None) -> dict[int, Any]:
-    """Walk the chain; return ``seq -> summary`` of record entries for pass 2."""
+def _check_log(
+    store: Store, report: VerifyReport, progress: Progress | None
+) -> tuple[dict[int, Any], list[tuple[int, bytes]]]:
+    """Walk the chain; return ``seq -> summary`` of record entries for pass 2 and the
+    ``(seq, leaf hash)`` of every entry, in log order, for the Merkle tree."""
     rows: list[tuple[int, int | None, str, str, bool]] = []  # row seq, body seq, prev, hash, ok
     summaries: dict[int, Any] = {}
+    leaves: list[tuple[int, bytes]] = []
     by_hash: dict[str, int] = {}
     open_captures: set[Any] = set()
     for entry in store.entries():
+        leaves.append((entry.seq, leaf_hash(entry.body)))
         body_seq, body = _body(entry)
         ok = chain_hash(entry.prev_hash, entry.body) == entry.entry_hash if _hex(entry) else False
         rows.append((entry.seq, body_seq, entry.prev_hash, entry.entry_hash, ok))
@@ -122,7 +143,7 @@ def _check_log(store: Store, report: VerifyReport, progress: Progress | None) ->
     _classify_links(rows, by_hash, report)
     if rows:
         report.head_seq, report.head_hash = rows[-1][0], rows[-1][3]
-    return summaries
+    return summaries, leaves
 
 
 def _hex(entry: LogEntry) -> bool:
@@ -219,6 +240,123 @@ def _check_heads(
             where = known.get(head, "?")
             _add(report, "log head", where, "missing",
                  f"the head {head[:16]}… you noted is no longer in the log")
+
+
+# --------------------------------------------------------------------------- the Merkle tree
+
+
+def _check_tree(
+    store: Store, report: VerifyReport, leaves: list[tuple[int, bytes]], public_key: bytes | None
+) -> None:
+    """Check the stored leaf hashes and every signed tree head against the rebuilt tree."""
+    _check_leaves(store, report, leaves)
+    tree = MerkleTree.from_packed(b"".join(digest for _, digest in leaves))
+    report.tree_size, report.tree_root = tree.size, tree.root().hex()
+    heads = tree_heads(store)
+    report.tree_heads = len(heads)
+    if not heads:
+        if public_key is not None:
+            _add(report, "tree head", "-", "missing",
+                 "the case has a signing key but no signed tree head: they were deleted")
+        return
+    _check_head_ids(report, [i for i, _ in heads])
+    previous: tuple[int, SignedTreeHead] | None = None  # the last head whose root held
+    for head_id, sth in heads:
+        if _check_tree_head(report, tree, head_id, sth, public_key, previous):
+            previous = (head_id, sth)
+    _check_imports_signed(store, report, [sth for _, sth in heads])
+
+
+def _check_leaves(store: Store, report: VerifyReport, leaves: list[tuple[int, bytes]]) -> None:
+    """Walk the stored leaf hashes beside the recomputed ones, both in seq order."""
+    recomputed = iter(leaves)
+    want = next(recomputed, None)
+    for seq, stored in store.merkle_leaves():
+        while want is not None and want[0] < seq:
+            _add(report, "merkle leaf", want[0], "missing", "the entry has no stored leaf hash")
+            want = next(recomputed, None)
+        if want is None or want[0] > seq:
+            _add(report, "log entry", seq, "missing",
+                 "its Merkle leaf is stored but the entry is gone")
+            continue
+        if stored != want[1]:
+            _add(report, "merkle leaf", seq, "altered",
+                 "the stored leaf hash is not the hash of the entry's body")
+        want = next(recomputed, None)
+    while want is not None:
+        _add(report, "merkle leaf", want[0], "missing", "the entry has no stored leaf hash")
+        want = next(recomputed, None)
+
+
+def _check_head_ids(report: VerifyReport, ids: list[int]) -> None:
+    """Heads are numbered 1, 2, 3, …: a gap is a deleted head."""
+    expected = 1
+    for head_id in ids:
+        if head_id > expected:
+            span = str(expected) if head_id == expected + 1 else f"{expected}-{head_id - 1}"
+            _add(report, "tree head", f"#{span}", "missing",
+                 f"the signed tree heads jump from #{expected - 1} to #{head_id}")
+        expected = head_id + 1
+
+
+def _check_tree_head(
+    report: VerifyReport, tree: MerkleTree, head_id: int, sth: SignedTreeHead,
+    public_key: bytes | None, previous: tuple[int, SignedTreeHead] | None,
+) -> bool:
+    """One signed head: its signature, its root at its size, its link to the last good head.
+
+    Returns whether its root is the rebuilt tree's at its size. The consistency proof from the
+    last head whose root held then narrows a mismatch down to the entries added in between.
+    """
+    where = f"#{head_id} (size {sth.tree_size})"
+    if public_key is None:
+        _add(report, "tree head", where, "unverifiable",
+             "the case's public key (keys/case-ed25519.pub.pem) is gone")
+    elif not verify_tree_head(sth, public_key):
+        _add(report, "tree head", where, "altered",
+             "its signature does not verify with the case's public key")
+    if type(sth.tree_size) is not int or not 0 <= sth.tree_size <= tree.size:
+        _add(report, "tree head", where, "missing",
+             f"it signs {sth.tree_size} entries but the log has {tree.size} (truncated)")
+        return False
+    if previous is not None and sth.tree_size < previous[1].tree_size:
+        _add(report, "tree head", where, "reordered",
+             f"it is smaller than the earlier head #{previous[0]} "
+             f"(size {previous[1].tree_size})")
+    held = tree.root(sth.tree_size).hex() == sth.root_hash
+    if not held:
+        _add(report, "tree head", where, "altered",
+             f"the first {sth.tree_size} log entries no longer hash to its signed root: one was "
+             "altered, removed, inserted or moved")
+    if previous is not None and previous[1].tree_size < sth.tree_size:
+        prev_id, prev = previous
+        proof = tree.consistency_proof(prev.tree_size, sth.tree_size)
+        if not verify_consistency(prev.tree_size, sth.tree_size, _unhex(prev.root_hash),
+                                  _unhex(sth.root_hash), proof):
+            _add(report, "tree head", where, "inconsistent",
+                 f"it does not extend head #{prev_id}: the change lies in entries "
+                 f"{prev.tree_size + 1}-{sth.tree_size}")
+    return held
+
+
+def _unhex(text: str) -> bytes:
+    """Bytes of a hex hash; empty (which no proof accepts) when it is not hex."""
+    try:
+        return bytes.fromhex(text)
+    except (TypeError, ValueError):
+        return b""
+
+
+def _check_imports_signed(
+    store: Store, report: VerifyReport, heads: list[SignedTreeHead]
+) -> None:
+    """Every import since the first signed head signed a head of its final size."""
+    signed = {sth.tree_size for sth in heads}
+    first = heads[0].tree_size
+    for head in store.heads():
+        if head["reason"] == "capture" and head["seq"] > first and head["seq"] not in signed:
+            _add(report, "tree head", f"size {head['seq']}", "missing",
+                 f"the import that ended at entry {head['seq']} signed a tree head that is gone")
 
 
 # --------------------------------------------------------------------------- pass 2: records

@@ -2,7 +2,8 @@
 
 A store keeps four kinds of data:
 
-- the **evidence log**: append-only entries (:class:`LogEntry`) chained by hash;
+- the **evidence log**: append-only entries (:class:`LogEntry`) chained by hash, the RFC 9162
+  leaf hash of each entry's body (written with it) and the signed heads of that Merkle tree;
 - **raw records**: the exact bytes of every captured record (:class:`RawRecord`), keyed by the
   log sequence number of their entry, and the **sources** (input files) they came from;
 - **captures**: one row per capture run (who, when, with what tool and clock);
@@ -121,7 +122,9 @@ class Store(Protocol):
         """``(seq, entry_hash)`` of the last entry, or ``(0, GENESIS)`` when empty."""
         ...
 
-    def append_entries(self, entries: Iterable[LogEntry]) -> None: ...
+    def append_entries(self, entries: Iterable[LogEntry]) -> None:
+        """Add entries and, in the same transaction, their Merkle leaf hashes."""
+        ...
 
     def entries(self, start: int = 1) -> Iterator[LogEntry]: ...
 
@@ -130,6 +133,19 @@ class Store(Protocol):
         ...
 
     def heads(self) -> list[dict[str, Any]]: ...
+
+    # transparency log (see rempart.evidence.transparency) ------------------------------
+    def merkle_leaves(self) -> Iterator[tuple[int, bytes]]:
+        """``(seq, leaf hash)`` of every entry, by seq; :meth:`append_entries` writes them."""
+        ...
+
+    def add_tree_head(self, head: dict[str, Any]) -> int:
+        """Keep a signed tree head (the fields of ``SignedTreeHead``); return its id."""
+        ...
+
+    def tree_heads(self) -> list[dict[str, Any]]:
+        """Every signed tree head kept, oldest first, each with its ``id``."""
+        ...
 
     # raw records and sources ------------------------------------------------------------
     def source_for(self, name: str, sha256: str, size: int, seen: str) -> int:

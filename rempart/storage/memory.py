@@ -7,6 +7,7 @@ from typing import Any, Iterable, Iterator
 
 import orjson
 
+from ..evidence.merkle import leaf_hash
 from ..models import Account, StatusChange, message_to_dict, sortable
 from .base import (
     GENESIS,
@@ -25,6 +26,8 @@ class MemoryStore:
     def __init__(self) -> None:
         self._entries: list[LogEntry] = []
         self._heads: list[dict[str, Any]] = []
+        self._leaves: list[tuple[int, bytes]] = []
+        self._tree_heads: list[dict[str, Any]] = []
         self._sources: dict[int, SourceFile] = {}
         self._records: dict[int, RawRecord] = {}
         self._shas: set[str] = set()
@@ -51,7 +54,9 @@ class MemoryStore:
         return (last.seq, last.entry_hash)
 
     def append_entries(self, entries: Iterable[LogEntry]) -> None:
-        self._entries.extend(entries)
+        for entry in entries:
+            self._entries.append(entry)
+            self._leaves.append((entry.seq, leaf_hash(entry.body)))
 
     def entries(self, start: int = 1) -> Iterator[LogEntry]:
         return (e for e in self._entries if e.seq >= start)
@@ -61,6 +66,16 @@ class MemoryStore:
 
     def heads(self) -> list[dict[str, Any]]:
         return list(self._heads)
+
+    def merkle_leaves(self) -> Iterator[tuple[int, bytes]]:
+        return iter(list(self._leaves))
+
+    def add_tree_head(self, head: dict[str, Any]) -> int:
+        self._tree_heads.append({"id": len(self._tree_heads) + 1, **head})
+        return len(self._tree_heads)
+
+    def tree_heads(self) -> list[dict[str, Any]]:
+        return [dict(h) for h in self._tree_heads]
 
     def source_for(self, name: str, sha256: str, size: int, seen: str) -> int:
         for s in self._sources.values():

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Callable
 
 from ..errors import MigrationError
+from ..evidence.merkle import leaf_hash
 
 Migration = Callable[[sqlite3.Connection], None]
 MIGRATIONS: list[tuple[str, Migration]] = []
@@ -197,4 +198,36 @@ def _findings(db: sqlite3.Connection) -> None:
             data blob not null
         )
         """,
+    )
+
+
+@migration("0004_transparency")
+def _transparency(db: sqlite3.Connection) -> None:
+    """The Merkle leaves of the log (filled from the existing entries) and the signed tree heads.
+
+    A case made before this migration keeps its hash chain untouched; its entries become the
+    first leaves of its tree, in sequence order.
+    """
+    _script(
+        db,
+        """
+        create table merkle_leaves (
+            seq integer primary key,
+            hash blob not null
+        );
+        create table tree_heads (
+            id integer primary key,
+            tree_size integer not null,
+            root_hash text not null,
+            timestamp text not null,
+            key_fingerprint text not null,
+            signature text not null,
+            reason text
+        )
+        """,
+    )
+    rows = db.execute("select seq, body from evidence_log order by seq")
+    db.executemany(
+        "insert into merkle_leaves (seq, hash) values (?, ?)",
+        ((seq, leaf_hash(bytes(body))) for seq, body in rows),
     )

@@ -17,6 +17,7 @@ from typing import Any, Iterable, Iterator
 import orjson
 
 from ..errors import StoreError
+from ..evidence.merkle import leaf_hash
 from ..models import (
     Account,
     StatusChange,
@@ -38,6 +39,7 @@ from .base import (
     StoredMessage,
 )
 
+_STH_FIELDS = ("tree_size", "root_hash", "timestamp", "key_fingerprint", "signature", "reason")
 _CHUNK = 500  # keys per "in (...)" query, under SQLite's variable limit
 
 _DUMP = orjson.OPT_UTC_Z | orjson.OPT_NON_STR_KEYS
@@ -99,9 +101,14 @@ class SQLiteStore:
         return (row[0], row[1]) if row else (0, GENESIS)
 
     def append_entries(self, entries: Iterable[LogEntry]) -> None:
+        batch = list(entries)
         self.db.executemany(
             "insert into evidence_log (seq, kind, body, prev_hash, entry_hash) values (?,?,?,?,?)",
-            ((e.seq, e.kind, e.body, e.prev_hash, e.entry_hash) for e in entries),
+            ((e.seq, e.kind, e.body, e.prev_hash, e.entry_hash) for e in batch),
+        )
+        self.db.executemany(
+            "insert into merkle_leaves (seq, hash) values (?,?)",
+            ((e.seq, leaf_hash(e.body)) for e in batch),
         )
 
     def entries(self, start: int = 1) -> Iterator[LogEntry]:
@@ -122,6 +129,21 @@ class SQLiteStore:
     def heads(self) -> list[dict[str, Any]]:
         cur = self.db.execute("select seq, entry_hash, at, reason from heads order by rowid")
         return [dict(zip(("seq", "entry_hash", "at", "reason"), row)) for row in cur]
+
+    def merkle_leaves(self) -> Iterator[tuple[int, bytes]]:
+        for seq, digest in self.db.execute("select seq, hash from merkle_leaves order by seq"):
+            yield seq, bytes(digest)
+
+    def add_tree_head(self, head: dict[str, Any]) -> int:
+        cur = self.db.execute(
+            f"insert into tree_heads ({', '.join(_STH_FIELDS)}) values (?,?,?,?,?,?)",
+            tuple(head[k] for k in _STH_FIELDS),
+        )
+        return int(cur.lastrowid or 0)
+
+    def tree_heads(self) -> list[dict[str, Any]]:
+        cur = self.db.execute(f"select id, {', '.join(_STH_FIELDS)} from tree_heads order by id")
+        return [dict(zip(("id", *_STH_FIELDS), row)) for row in cur]
 
     # sources, records, captures -----------------------------------------------------------
     def source_for(self, name: str, sha256: str, size: int, seen: str) -> int:

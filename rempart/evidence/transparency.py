@@ -1,0 +1,161 @@
+"""A case's transparency log: its Merkle tree, signed tree heads, and proofs to hand out.
+
+Every log entry, whatever its kind, is a leaf of the case's RFC 9162 tree: leaf ``n - 1`` is
+``leaf_hash(body)`` of entry ``n``, written by the store with the entry itself. The tree is
+rebuilt from those leaf hashes when needed (about a second per million entries); it extends the
+hash chain of :mod:`rempart.evidence.log`, it does not replace it.
+
+A per-case Ed25519 key (``case/keys/``, see :mod:`rempart.evidence.signing`) signs a tree head
+when the case is created, after every import and on demand; the heads are kept, append-only, in
+the store. Invariant that :mod:`rempart.evidence.verify` relies on: a case that has a key has at
+least one signed tree head, because making the key signs one.
+
+Example::
+
+    sth = sign_case_tree_head(case, "on demand")
+    proof = inclusion_proof(case, seq=12, tree_size=sth.tree_size)
+    verify_inclusion(bytes.fromhex(proof["leaf_hash"]), proof["leaf_index"], sth.tree_size,
+                     [bytes.fromhex(h) for h in proof["path"]], bytes.fromhex(sth.root_hash))
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import EvidenceError
+from ..storage.base import Store
+from .merkle import MerkleTree
+from .signing import PRIVATE_KEY_FILE, PUBLIC_KEY_FILE, CaseKey, SignedTreeHead, sign_tree_head
+
+if TYPE_CHECKING:
+    from ..case import Case
+
+__all__ = [
+    "KEYS_DIR",
+    "case_key",
+    "case_public_key",
+    "consistency_proof",
+    "create_case_key",
+    "inclusion_proof",
+    "latest_tree_head",
+    "public_key_info",
+    "sign_case_tree_head",
+    "stored_tree",
+    "tree_heads",
+]
+
+#: The folder of a case that holds its signing key.
+KEYS_DIR = "keys"
+
+
+def stored_tree(store: Store) -> MerkleTree:
+    """The case's Merkle tree, rebuilt from the stored leaf hashes in seq order."""
+    return MerkleTree.from_packed(b"".join(digest for _, digest in store.merkle_leaves()))
+
+
+def create_case_key(path: Path, store: Store, when: datetime | str) -> CaseKey:
+    """Make the key of the case at ``path`` and sign its current tree head ("key created")."""
+    key = CaseKey.create(path / KEYS_DIR)
+    with store.transaction():
+        _sign(store, key, when, "key created")
+    return key
+
+
+def case_key(case: Case) -> CaseKey:
+    """The case's signing key; a case made before signed tree heads gets one now."""
+    if (case.path / KEYS_DIR / PRIVATE_KEY_FILE).exists():
+        return CaseKey.load(case.path / KEYS_DIR)
+    return create_case_key(case.path, case.store, case.clock.now())
+
+
+def case_public_key(path: Path) -> bytes | None:
+    """The PEM public key kept in the case at ``path``, or None when it has no key yet."""
+    try:
+        return (path / KEYS_DIR / PUBLIC_KEY_FILE).read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def public_key_info(case: Case) -> dict[str, str]:
+    """The public key (PEM), its fingerprint and the short form to read aloud."""
+    key = case_key(case)
+    return {"public_key_pem": key.public_pem().decode("ascii"),
+            "fingerprint": key.fingerprint(), "short_fingerprint": key.short_fingerprint()}
+
+
+def sign_case_tree_head(
+    case: Case, reason: str, when: datetime | str | None = None
+) -> SignedTreeHead:
+    """Sign and keep the head of the case's tree as it stands; ``when`` defaults to the clock.
+
+    Runs in one transaction (joining the caller's, when there is one) so that no entry lands
+    between reading the leaves and keeping the head.
+    """
+    key = case_key(case)
+    with case.store.transaction():
+        return _sign(case.store, key, case.clock.now() if when is None else when, reason)
+
+
+def _sign(store: Store, key: CaseKey, when: datetime | str, reason: str) -> SignedTreeHead:
+    tree = stored_tree(store)
+    sth = sign_tree_head(key, tree.size, tree.root().hex(), when, reason)
+    store.add_tree_head(asdict(sth))
+    return sth
+
+
+def tree_heads(store: Store) -> list[tuple[int, SignedTreeHead]]:
+    """Every kept head with its id, oldest first (as stored: verify them before trusting)."""
+    return [(row["id"], _from_row(row)) for row in store.tree_heads()]
+
+
+def latest_tree_head(store: Store) -> SignedTreeHead | None:
+    """The last kept head, or None when there is none."""
+    rows = store.tree_heads()
+    return _from_row(rows[-1]) if rows else None
+
+
+def _from_row(row: dict[str, Any]) -> SignedTreeHead:
+    return SignedTreeHead(row["tree_size"], row["root_hash"], row["timestamp"],
+                          row["key_fingerprint"], row["signature"], row["reason"])
+
+
+def inclusion_proof(case: Case, seq: int, tree_size: int | None = None) -> dict[str, Any]:
+    """The RFC 9162 audit path of entry ``seq`` in the tree of ``tree_size`` leaves.
+
+    ``tree_size`` defaults to the latest signed head's (so the proof checks against a signed
+    root), else the whole tree. Hashes are hex; ``leaf_index`` is ``seq - 1``.
+    """
+    tree = stored_tree(case.store)
+    size = _default_size(case.store, tree, tree_size)
+    if not 1 <= seq <= size:
+        raise EvidenceError(f"entry {seq} is not in the tree of {size} entries; "
+                            f"pick a seq in 1..{size}")
+    return {"seq": seq, "leaf_index": seq - 1, "tree_size": size,
+            "leaf_hash": tree.leaf(seq - 1).hex(), "root_hash": tree.root(size).hex(),
+            "path": [h.hex() for h in tree.inclusion_proof(seq - 1, size)]}
+
+
+def consistency_proof(case: Case, old_size: int, new_size: int | None = None) -> dict[str, Any]:
+    """The RFC 9162 proof that the tree of ``old_size`` leaves is a prefix of ``new_size``'s.
+
+    ``new_size`` defaults as ``tree_size`` does in :func:`inclusion_proof`.
+    """
+    tree = stored_tree(case.store)
+    size = _default_size(case.store, tree, new_size)
+    if not 0 <= old_size <= size:
+        raise EvidenceError(f"old size {old_size} is not within 0..{size}")
+    return {"old_size": old_size, "new_size": size, "old_root": tree.root(old_size).hex(),
+            "new_root": tree.root(size).hex(),
+            "proof": [h.hex() for h in tree.consistency_proof(old_size, size)]}
+
+
+def _default_size(store: Store, tree: MerkleTree, size: int | None) -> int:
+    if size is None:
+        latest = latest_tree_head(store)
+        size = latest.tree_size if latest is not None else tree.size
+    if not 0 <= size <= tree.size:
+        raise EvidenceError(f"tree size {size} is not within 0..{tree.size} (the log's size)")
+    return size
