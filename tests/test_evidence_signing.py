@@ -167,6 +167,7 @@ def test_empty_tree_and_no_reason_sign_too(key: CaseKey) -> None:
 @pytest.mark.parametrize("size, root, when", [
     (-1, ROOT, WHEN), (True, ROOT, WHEN), (2**63, ROOT, WHEN), (1, ROOT.upper(), WHEN),
     (1, ROOT[:-2], WHEN), (1, ROOT, "2026-03-01 12:00:00"), (1, ROOT, "2026-03-01T12:00:00+01:00"),
+    (1, ROOT, datetime(2026, 3, 1, 12)),
 ])
 def test_malformed_heads_are_never_signed(key: CaseKey, size: Any, root: str, when: Any) -> None:
     with pytest.raises(ValueError):

@@ -102,7 +102,7 @@ def test_round_trip_with_the_local_tsa(key_type: str, digest: str) -> None:
     assert token.imprint == hashlib.sha256(DATA).hexdigest()
     assert token.hash_algorithm == "sha256"
     assert token.serial == 1 and token.policy == POLICY
-    assert token.tsa_name is not None and "Test TSA" in token.tsa_name
+    assert token.tsa_name == "CN=Test TSA,O=rempart tests"
     assert token.certificates == (tsa.tsa_cert_der,)
     result = check(token, tsa)
     assert result.ok and result.problems == []
@@ -263,4 +263,7 @@ def test_a_certificate_signature_bit_string_with_unused_bits_is_caught(
     der = bytearray(token.der)
     der[unused_bits] = 1
     result = check(bytes(der), tsa)
-    assert any("malformed signature BIT STRING" in p for p in result.problems), result.problems
+    # caught by rempart's own check, or earlier by cryptography's parser (versions differ)
+    assert not result.ok
+    assert any("malformed signature BIT STRING" in p or "Certificate::signature" in p
+               for p in result.problems), result.problems

@@ -273,6 +273,8 @@ def sign_tree_head(key: CaseKey, tree_size: int, root_hash: str, timestamp: date
     ``timestamp`` is an aware datetime (written as ISO-8601 UTC with ``Z``) or such a string.
     Malformed fields raise ValueError: a signature must never cover something unverifiable.
     """
+    if isinstance(timestamp, datetime) and timestamp.tzinfo is None:
+        raise ValueError("timestamp has no time zone; the case clock gives aware UTC times")
     when = timestamp if isinstance(timestamp, str) else iso(timestamp)
     draft = SignedTreeHead(tree_size, root_hash, str(when), key.fingerprint(), "0" * 128, reason)
     problem = _field_problem(draft)

@@ -104,9 +104,9 @@ class TimestampToken:
     """One RFC 3161 token: its DER (ContentInfo SignedData) and what it says, parsed.
 
     ``gen_time`` ISO-8601 UTC; ``serial`` the TSA's serial number; ``tsa_name`` the signer
-    certificate's subject (RFC 4514; else the TSTInfo's ``tsa`` field); ``hash_algorithm`` and ``imprint`` (hex)
-    the stamped hash; ``certificates`` the DER certificates carried in the token. Parsing does
-    not verify anything: see :func:`verify_token`.
+    certificate's subject (RFC 4514; else the TSTInfo's ``tsa`` field); ``hash_algorithm`` and
+    ``imprint`` (hex) the stamped hash; ``certificates`` the DER certificates carried in the
+    token. Parsing does not verify anything: see :func:`verify_token`.
     """
 
     der: bytes = field(repr=False)
