@@ -15,15 +15,23 @@ __version__ = "0.1.0"
 
 from .analysis.classify import score  # noqa: E402
 from .api import (  # noqa: E402
+    consistency_proof,
+    custody,
+    export_bundle,
     findings,
     findings_json,
+    inclusion_proof,
     ingest,
     init_case,
     messages,
     open_case,
+    public_key,
     rejects,
     stats,
+    timestamp,
+    tree_head,
     verify,
+    verify_bundle,
 )
 from .case import Case  # noqa: E402
 from .errors import (  # noqa: E402
@@ -51,14 +59,22 @@ __all__ = [
     "StoreError",
     "Version",
     "__version__",
+    "consistency_proof",
+    "custody",
+    "export_bundle",
     "findings",
     "findings_json",
+    "inclusion_proof",
     "ingest",
     "init_case",
     "messages",
     "open_case",
+    "public_key",
     "rejects",
     "score",
     "stats",
+    "timestamp",
+    "tree_head",
     "verify",
+    "verify_bundle",
 ]

@@ -13,10 +13,14 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from .case import Case, find_case_path
+from .evidence import bundle as _bundle
 from .evidence import transparency
+from .evidence.bundle import BundleCheck, BundleReport, Selection
+from .evidence.log import append_custody
+from .evidence.log import custody as custody_entries
 from .evidence.signing import SignedTreeHead
 from .evidence.verify import VerifyReport, verify_case
-from .models import Message
+from .models import Message, iso
 from .pipeline import IngestReport
 from .pipeline import ingest as _ingest
 
@@ -41,12 +45,40 @@ def verify(case: Case, replay: bool = True, head: str | None = None) -> VerifyRe
     """Recompute every hash, link, Merkle root, signed tree head and derived message; see
     :mod:`rempart.evidence.verify`."""
     return verify_case(case.store, replay=replay, head=head,
-                       public_key=transparency.case_public_key(case.path))
+                       public_key=transparency.case_public_key(case.path),
+                       tsa_roots=transparency.tsa_roots(case.path))
 
 
 def tree_head(case: Case, reason: str = "on demand") -> SignedTreeHead:
     """Sign and keep the head of the case's evidence Merkle tree as it stands now."""
     return transparency.sign_case_tree_head(case, reason)
+
+
+def timestamp(case: Case, urls: list[str] | None = None) -> transparency.StampReport:
+    """Have the timestamp authorities (default: the ``tsa_urls`` setting) stamp the latest
+    signed head; failures come back in ``errors``, the tokens obtained are kept."""
+    return transparency.timestamp_latest_head(case, urls)
+
+
+def add_tsa_root(case: Case, pem: bytes) -> Path:
+    """Trust a timestamp authority's root certificate (PEM) for ``rempart verify``."""
+    return transparency.add_tsa_root(case.path, pem)
+
+
+def record_custody(case: Case, action: str, details: dict[str, Any]) -> None:
+    """Seal a chain-of-custody event (``view``, ``export`` or ``report``) by the operator, now.
+
+    Example::
+
+        record_custody(case, "report", {"what": "dossier", "file": "exports/dossier.pdf"})
+    """
+    append_custody(case.store, action, case.settings["operator"], iso(case.clock.now()) or "",
+                   details)
+
+
+def custody(case: Case) -> list[dict[str, Any]]:
+    """The chain of custody from the log: who (``by``) did what (``kind``, ``what``) when."""
+    return custody_entries(case.store)
 
 
 def latest_tree_head(case: Case) -> SignedTreeHead | None:
@@ -68,6 +100,18 @@ def inclusion_proof(case: Case, seq: int, tree_size: int | None = None) -> dict[
 def consistency_proof(case: Case, old_size: int, new_size: int | None = None) -> dict[str, Any]:
     """The RFC 9162 proof that the tree of ``old_size`` entries is a prefix of ``new_size``'s."""
     return transparency.consistency_proof(case, old_size, new_size)
+
+
+def export_bundle(case: Case, out: str | Path, select: Selection | None = None) -> BundleReport:
+    """Write an evidence bundle (zip) of the selected records, checkable offline; see
+    :mod:`rempart.evidence.bundle`. Exporting is logged and signs a tree head."""
+    return _bundle.export_bundle(case, Path(out), select)
+
+
+def verify_bundle(path: str | Path, fingerprint: str | None = None) -> BundleCheck:
+    """Check a bundle with no case and no network; ``fingerprint`` (published out of band)
+    must then match its public key."""
+    return _bundle.verify_bundle(Path(path), fingerprint)
 
 
 def messages(case: Case, platform: str | None = None, since: str | None = None,

@@ -18,6 +18,7 @@ from . import __version__, api
 from .case import Case
 from .errors import RempartError
 from .models import message_to_dict
+from .settings import url_list
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -117,6 +118,18 @@ def _print_ingest(report: Any) -> None:
             click.echo(f"  … and {len(report.rejects) - 10} more")
     click.echo(f"Capture {report.capture_id} sealed: log head {report.head_seq} "
                f"{report.head_hash}")
+    if report.stamps is not None:
+        _print_stamps(report.stamps)
+
+
+def _print_stamps(stamps: Any) -> None:
+    """Tokens obtained, and a warning naming each timestamp authority that failed."""
+    for token in stamps.tokens:
+        click.echo(f"Timestamped tree head #{stamps.head_id} (size {stamps.tree_size}) by "
+                   f"{token.url} at {token.gen_time}")
+    for error in stamps.errors:
+        click.echo(f"warning: {error} (the case is kept; run `rempart timestamp` to retry)",
+                   err=True)
 
 
 @main.command()
@@ -162,9 +175,94 @@ def tree_head(latest: bool, case_path: Path | None) -> None:
     """Sign the head of the case's evidence Merkle tree now and print it as JSON."""
     with api.open_case(case_path) as case:
         sth = api.latest_tree_head(case) if latest else api.tree_head(case)
+        stamps = None if latest or not url_list(case.settings["tsa_urls"]) else (
+            api.timestamp(case))
     if sth is None:
         raise click.ClickException("no signed tree head yet; run `rempart tree-head` to sign one")
     click.echo(sth.to_json())
+    if stamps is not None:
+        _print_stamps(stamps)
+
+
+@main.command()
+@click.option("--entry", "seq", type=int, default=None,
+              help="Inclusion proof of this log entry (its sequence number).")
+@click.option("--consistency", nargs=2, type=int, default=None, metavar="OLD NEW",
+              help="Consistency proof between two tree sizes (two signed heads).")
+@click.option("--size", type=int, default=None,
+              help="Tree size of the inclusion proof (default: the latest signed head's).")
+@case_option
+@friendly
+def proof(seq: int | None, consistency: tuple[int, int] | None, size: int | None,
+          case_path: Path | None) -> None:
+    """Print an RFC 9162 proof as JSON: that an entry is in the signed tree (--entry SEQ),
+    or that a later tree extends an earlier one (--consistency OLD NEW)."""
+    if (seq is None) == (consistency is None):
+        raise click.UsageError("give either --entry SEQ or --consistency OLD NEW")
+    with api.open_case(case_path) as case:
+        if seq is not None:
+            data = api.inclusion_proof(case, seq, size)
+        else:
+            assert consistency is not None
+            data = api.consistency_proof(case, consistency[0], consistency[1])
+    click.echo(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode())
+
+
+@main.command()
+@click.option("--tsa", "urls", multiple=True,
+              help="A timestamp authority URL (repeatable; default: the tsa_urls setting).")
+@case_option
+@friendly
+def timestamp(urls: tuple[str, ...], case_path: Path | None) -> None:
+    """Have the timestamp authorities (RFC 3161) stamp the latest signed tree head."""
+    with api.open_case(case_path) as case:
+        stamps = api.timestamp(case, list(urls) or None)
+    _print_stamps(stamps)
+    if not stamps.tokens:
+        sys.exit(1)
+
+
+@main.group()
+def tsa() -> None:
+    """Timestamp authorities the case trusts (their root certificates)."""
+
+
+@tsa.command("add-root")
+@click.argument("pem_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@case_option
+@friendly
+def tsa_add_root(pem_file: Path, case_path: Path | None) -> None:
+    """Trust a timestamp authority's root certificate (PEM) when verifying its tokens."""
+    with api.open_case(case_path) as case:
+        kept = api.add_tsa_root(case, pem_file.read_bytes())
+    click.echo(f"Trusted {pem_file} (kept as {kept})")
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON lines.")
+@case_option
+@friendly
+def custody(as_json: bool, case_path: Path | None) -> None:
+    """The chain of custody: who captured, viewed, annotated, stamped or exported what, when."""
+    with api.open_case(case_path) as case:
+        events = api.custody(case)
+    for event in events:
+        if as_json:
+            click.echo(orjson.dumps(event).decode())
+            continue
+        what = orjson.dumps(event["what"]).decode()
+        click.echo(_printable(f"{event['seq']:>6}  {event['at']}  {event['by']}  "
+                              f"{event['kind']}  {what[:200]}"))
+
+
+def _printable(text: str) -> str:
+    """Control characters escaped, so hostile data cannot drive the terminal."""
+    return text if text.isprintable() else text.encode("unicode_escape").decode("ascii")
+
+
+def _record_view(case: Case, command: str, filters: dict[str, Any], count: int) -> None:
+    """Seal in the chain of custody that the operator viewed ``count`` items with ``command``."""
+    api.record_custody(case, "view", {"command": command, "filters": filters, "count": count})
 
 
 @main.command()
@@ -183,6 +281,44 @@ def key(out: Path | None, case_path: Path | None) -> None:
     click.echo(f"short: {info['short_fingerprint']}")
 
 
+@main.command("export-bundle")
+@click.option("--out", type=click.Path(path_type=Path), required=True,
+              help="The zip file to write.")
+@click.option("--select", default=None,
+              help="Only these messages' records: PLATFORM:ID,... (default: every record).")
+@click.option("--since", default=None, help="Only messages created at or after this ISO time.")
+@click.option("--until", default=None, help="Only messages created before this ISO time.")
+@click.option("--author", default=None, help="Only messages by this handle or author id.")
+@case_option
+@friendly
+def export_bundle(out: Path, select: str | None, since: str | None, until: str | None,
+                  author: str | None, case_path: Path | None) -> None:
+    """Write an evidence bundle (zip) that anyone can check offline with verify-bundle."""
+    from .evidence.bundle import Selection
+
+    with api.open_case(case_path) as case:
+        report = api.export_bundle(case, out, Selection.parse(select, since, until, author))
+    click.echo(f"Wrote {report.path}: {report.items} records, signed tree head of size "
+               f"{report.tree_head.tree_size}, {report.timestamps} timestamp tokens.")
+    click.echo(f"sha256: {report.sha256}")
+    click.echo(f"public key fingerprint: {report.fingerprint}")
+
+
+@main.command("verify-bundle")
+@click.argument("path", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--fingerprint", default=None,
+              help="The key fingerprint published out of band (full or short); must match.")
+@friendly
+def verify_bundle(path: Path, fingerprint: str | None) -> None:
+    """Check an evidence bundle offline (no case, no network); exit 1 listing each problem."""
+    check = api.verify_bundle(path, fingerprint)
+    if not check.ok:
+        for problem in check.problems:
+            click.echo(f"FAILED: {problem}", err=True)
+        sys.exit(1)
+    click.echo(check.summary())
+
+
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @case_option
@@ -191,6 +327,7 @@ def stats(as_json: bool, case_path: Path | None) -> None:
     """Messages per day, platform and format, and totals."""
     with api.open_case(case_path) as case:
         data = api.stats(case)
+        _record_view(case, "stats", {}, data["totals"].get("messages", 0))
     if as_json:
         click.echo(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode())
         return
@@ -225,18 +362,23 @@ def messages(as_json: bool, platform: str | None, since: str | None, until: str 
     with api.open_case(case_path) as case:
         items = api.messages(case, platform, since, until, include_referenced)
         out = sys.stdout
+        count = 0
         if as_json:
             out.write("[")
-            for i, m in enumerate(items):
-                out.write(("," if i else "") + "\n" + orjson.dumps(message_to_dict(m)).decode())
-            out.write("\n]\n")
-            return
-        for m in items:
+        for count, m in enumerate(items, start=1):
+            if as_json:
+                out.write(("," if count > 1 else "") + "\n"
+                          + orjson.dumps(message_to_dict(m)).decode())
+                continue
             when = m.created_at.isoformat() if m.created_at else "?"
             text = m.text.replace("\n", " ")
             # repr-escape control characters so hostile text cannot drive the terminal
             safe = text.encode("unicode_escape").decode("ascii") if not text.isprintable() else text
             out.write(f"{when}  {m.platform}  @{m.author_handle or m.author_id}  {safe[:200]}\n")
+        if as_json:
+            out.write("\n]\n")
+        _record_view(case, "messages", {"platform": platform, "since": since, "until": until,
+                                        "all": include_referenced, "json": as_json}, count)
 
 
 @main.command()
@@ -348,6 +490,8 @@ def findings(as_json: bool, rerun: bool, case_path: Path | None) -> None:
 
     with api.open_case(case_path) as case:
         data = api.findings_json(case, rerun=rerun)
+        _record_view(case, "findings", {"rerun": rerun, "json": as_json},
+                     len(data.get("episodes") or []))
     if as_json:
         click.echo(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode())
     else:

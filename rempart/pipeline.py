@@ -4,7 +4,11 @@ For each input file: hash it, pick its source (``--format`` or auto-detection), 
 records, and in transactions of a few thousand records: skip records already stored (same
 SHA-256), parse the new ones, append one log entry per record (a ``reject`` entry when parsing
 failed, keeping the bytes), store the raw bytes, and merge the normalised items into the case.
-At the end the case key signs the new head of the evidence Merkle tree (reason ``import``).
+When a record shows a message or account's status changed (deleted, suspended, withheld…, or
+available again) a ``status-change`` entry follows its batch; nothing is erased. At the end the
+case key signs the new head of the evidence Merkle tree (reason ``import``) and, when timestamp
+authorities are configured (``tsa_urls``), they stamp it (see
+:func:`rempart.evidence.transparency.timestamp_latest_head`).
 A run killed half-way leaves whole transactions only; running it again completes it.
 
 Example::
@@ -24,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
+from urllib.parse import urlsplit
 
 import orjson
 
@@ -31,7 +36,12 @@ from . import __version__
 from .case import Case
 from .errors import ParseError, SourceError
 from .evidence.log import LogWriter, canonical, sha256_hex
-from .evidence.transparency import case_key, sign_case_tree_head
+from .evidence.transparency import (
+    StampReport,
+    case_key,
+    sign_case_tree_head,
+    timestamp_latest_head,
+)
 from .merge import (
     account_with_status,
     apply_status,
@@ -41,6 +51,7 @@ from .merge import (
     normalise_account,
 )
 from .models import Account, Item, Message, StatusChange, iso, parse_iso
+from .settings import url_list
 from .sources.base import ParseContext, Source, Unit
 from .sources.detect import detect, expand_paths, get_source
 from .storage.base import RawRecord, Store, StoredMessage
@@ -82,6 +93,7 @@ class IngestReport:
     rejects: list[RejectNote] = field(default_factory=list)
     head_seq: int = 0
     head_hash: str = ""
+    stamps: StampReport | None = None
 
     @property
     def new_records(self) -> int:
@@ -107,19 +119,62 @@ def file_digest(path: Path) -> tuple[str, int]:
     return h.hexdigest(), size
 
 
+#: The log entry kinds a capture run writes (sealed in its ``capture-start``, so that verify
+#: knows which observations of that run must have their own ``status-change`` entry).
+CAPTURE_KINDS = ("capture-start", "record", "reject", "status-change", "capture-end")
+
+
 def capture_context(case: Case, command: str | None) -> dict[str, Any]:
-    """Who captured, where, with what tool and clock (NF Z67-147 spirit)."""
+    """Who captured, where, with what tool and clock (NF Z67-147 spirit).
+
+    ``clock_offset_s`` is the clock's known offset from a reference time; rempart reads no
+    reference clock, so it is None (the clock's own description says whether NTP keeps it).
+    """
     return {
         "tool": TOOL,
         "tool_version": __version__,
         "python": sys.version.split()[0],
         "host": socket.gethostname(),
         "os": f"{_platform.system()} {_platform.release()}",
+        "platform": _platform.platform(),
         "operator": case.settings["operator"],
         "clock": case.clock.describe(),
+        "clock_offset_s": None,
         "command": command,
         "pid": os.getpid(),
+        "entries": list(CAPTURE_KINDS),
     }
+
+
+def input_info(path: Path, sha256: str, size: int) -> dict[str, Any]:
+    """An input file as the capture context cites it: path, name, SHA-256, size, and where the
+    data came from when the file says so (see :func:`capture_origin`)."""
+    info: dict[str, Any] = {"name": str(path), "file": path.name, "sha256": sha256, "size": size}
+    origin = capture_origin(path)
+    if origin is not None:
+        info["origin"] = origin
+    return info
+
+
+def capture_origin(path: Path) -> dict[str, Any] | None:
+    """The API endpoint and query of a twarc2 capture, from its first line's ``__twarc.url``.
+
+    Other formats do not say where they were fetched from: None.
+    """
+    try:
+        with open(path, "rb") as fh:
+            first = fh.readline(1 << 20)
+        if b'"__twarc"' not in first:
+            return None
+        meta = orjson.loads(first).get("__twarc")
+    except (OSError, orjson.JSONDecodeError, AttributeError):
+        return None
+    url = meta.get("url") if isinstance(meta, dict) else None
+    if not isinstance(url, str):
+        return None
+    parts = urlsplit(url)
+    return {"tool": "twarc2", "tool_version": meta.get("version"),
+            "api": f"{parts.scheme}://{parts.netloc}{parts.path}", "query": parts.query}
 
 
 def ingest(
@@ -142,7 +197,7 @@ def ingest(
     info = {
         **capture_context(case, command),
         "started_at": iso(started),
-        "inputs": [{"name": str(p), "sha256": digests[p][0], "size": digests[p][1]} for p in files],
+        "inputs": [input_info(p, *digests[p]) for p in files],
     }
     writer = LogWriter(store)
     with store.transaction():
@@ -189,6 +244,9 @@ def ingest(
         store.record_head(writer.seq, writer.head, at, "capture")
         sign_case_tree_head(case, "import", at)
     report.head_seq, report.head_hash = writer.seq, writer.head
+    if url_list(settings["tsa_urls"]):
+        # after the commit: the import is kept whatever the timestamp authorities answer
+        report.stamps = timestamp_latest_head(case)
     return report
 
 
@@ -305,7 +363,9 @@ def _ingest_file(
                     parsed.append((entry.seq, source.name, items))
             writer.flush()
             store.add_records(records)
-            apply_items(store, parsed)
+            for observation in apply_items(store, parsed):
+                writer.append("status-change", observation)
+            writer.flush()
         if progress:
             last = batch[-1]
             position = min(last.offset + len(last.raw), freport.size)
@@ -316,8 +376,16 @@ def _ingest_file(
         progress(freport.size - done_bytes)
 
 
-def apply_items(store: Store, parsed: list[tuple[int, str, list[Item]]]) -> None:
-    """Merge the items of records (in log order) into the store's derived tables."""
+def apply_items(
+    store: Store, parsed: list[tuple[int, str, list[Item]]]
+) -> list[dict[str, Any]]:
+    """Merge the items of records (in log order) into the store's derived tables.
+
+    Returns the status observations these records make, in order: one per message or account
+    whose status a record changes (deleted, suspended, withheld…, or available again), as the
+    fields of a ``status-change`` log entry. A record that only confirms the known status makes
+    none, so importing the same observation twice records it once.
+    """
     msg_keys: set[tuple[str, str]] = set()
     acc_keys: set[tuple[str, str]] = set()
     for _, _, items in parsed:
@@ -336,7 +404,18 @@ def apply_items(store: Store, parsed: list[tuple[int, str, list[Item]]]) -> None
     accounts: dict[tuple[str, str], Account] = {}
     links: list[tuple[str, str, int]] = []
     changes: list[tuple[StatusChange, int]] = []
+    observations: list[dict[str, Any]] = []
+
+    def status(subject: str, key: tuple[str, str]) -> tuple[str | None, Any]:
+        """The current status of a message or account (None: never seen) and its record."""
+        if subject == "account":
+            acc = accounts.get(key) or accounts_before.get(key)
+            return (acc.status, acc) if acc else (None, None)
+        cur = pending.get(key) or existing.get(key)
+        return (cur.message.status, cur.message) if cur else (None, None)
+
     for seq, fmt, items in parsed:
+        before = {s: status(s[0], s[1])[0] for s in _subjects(items)}
         for item in items:
             if isinstance(item, Message):
                 key = item.key
@@ -369,6 +448,10 @@ def apply_items(store: Store, parsed: list[tuple[int, str, list[Item]]]) -> None
                     )
                     if cur is not None and seq != cur.first_seq:
                         links.append((item.platform, item.id, seq))
+        for (subject, key), previous in before.items():
+            now, current = status(subject, key)
+            if now != (previous or "available"):
+                observations.append(_observation(subject, key, previous, now, current, items, seq))
     fresh = [s for k, s in pending.items() if k not in existing]
     changed = [s for k, s in pending.items() if k in existing and s != existing[k]]
     if fresh:
@@ -382,6 +465,35 @@ def apply_items(store: Store, parsed: list[tuple[int, str, list[Item]]]) -> None
         store.put_accounts(changed_accounts)
     if changes:
         store.add_status_changes(changes)
+    return observations
+
+
+def _subjects(items: list[Item]) -> list[tuple[str, tuple[str, str]]]:
+    """``(subject, key)`` of every message and account a record's items touch, in order."""
+    out: dict[tuple[str, tuple[str, str]], None] = {}
+    for item in items:
+        if isinstance(item, Message):
+            out[("message", item.key)] = None
+        elif isinstance(item, Account):
+            out[("account", item.key)] = None
+        else:
+            out[(item.subject, (item.platform, item.id))] = None
+    return list(out)
+
+
+def _observation(subject: str, key: tuple[str, str], previous: str | None, status: str | None,
+                 current: Any, items: list[Item], seq: int) -> dict[str, Any]:
+    """The fields of a ``status-change`` entry: what record ``seq`` showed about ``key``.
+
+    ``observed_at`` and ``detail`` come from the record's own status notice when it has one,
+    else from the message or account as the record showed it.
+    """
+    notice = next((i for i in reversed(items) if isinstance(i, StatusChange)
+                   and i.subject == subject and (i.platform, i.id) == key), None)
+    observed = notice.observed_at if notice else getattr(current, "observed_at", None)
+    detail = notice.detail if notice else getattr(current, "status_detail", None)
+    return {"platform": key[0], "subject": subject, "id": key[1], "status": status,
+            "previous": previous, "observed_at": iso(observed), "detail": detail, "record": seq}
 
 
 def reparse(source: Source, record: RawRecord, source_name: str) -> list[Item]:

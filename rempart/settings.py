@@ -37,6 +37,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("batch_size", 2000, "Records written per transaction during ingest.", int),
     Setting("batch_bytes", 8_000_000, "Raw bytes per ingest transaction (whichever comes first).",
             int),
+    Setting("tsa_urls", None, "RFC 3161 timestamp authorities (comma-separated URLs) that stamp "
+            "every signed tree head; trust their roots with `rempart tsa add-root FILE.pem`."),
     Setting("alert_webhook", None, "URL that `rempart live` POSTs each raid alert to (JSON); "
             "--webhook overrides it."),
 )
@@ -64,3 +66,11 @@ def resolve(
     if not out["operator"]:
         out["operator"] = _default_operator()
     return out
+
+
+def url_list(value: Any) -> list[str]:
+    """A comma-separated setting (or a TOML list) as a list of non-empty, trimmed strings."""
+    if not value:
+        return []
+    items = value if isinstance(value, (list, tuple)) else str(value).split(",")
+    return [str(item).strip() for item in items if str(item).strip()]

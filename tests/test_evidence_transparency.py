@@ -327,3 +327,21 @@ def test_cli_tree_head_and_key(imported: Any, tmp_path: Path) -> None:
     assert fingerprint == sth.key_fingerprint
     assert verify_public_key_fingerprint(out.read_bytes(), fingerprint)
     assert verify_tree_head(sth, out.read_bytes())
+
+
+def test_proof_command_prints_proofs_that_verify(imported: Any) -> None:
+    runner = CliRunner()
+    case = str(imported.path)
+    out = runner.invoke(main, ["proof", "--case", case, "--entry", "3"])
+    assert out.exit_code == 0, out.output
+    p = orjson.loads(out.output)
+    assert verify_inclusion(bytes.fromhex(p["leaf_hash"]), p["leaf_index"], p["tree_size"],
+                            [bytes.fromhex(h) for h in p["path"]],
+                            bytes.fromhex(p["root_hash"]))
+    size = p["tree_size"]
+    out = runner.invoke(main, ["proof", "--case", case, "--consistency", "2", str(size)])
+    assert out.exit_code == 0, out.output
+    c = orjson.loads(out.output)
+    assert verify_consistency(c["old_size"], c["new_size"], bytes.fromhex(c["old_root"]),
+                              bytes.fromhex(c["new_root"]), [bytes.fromhex(h) for h in c["proof"]])
+    assert runner.invoke(main, ["proof", "--case", case]).exit_code != 0

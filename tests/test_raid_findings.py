@@ -159,3 +159,18 @@ def test_live_command_alerts_on_stdout_and_to_the_webhook(tmp_path: Path) -> Non
     truth_start = datetime.fromisoformat(raid["start"].replace("Z", "+00:00"))
     assert abs((first - truth_start).total_seconds()) <= 1800
     assert [a["kind"] for a in _Hook.received] == [a["kind"] for a in alerts]
+
+
+def test_doxxing_findings_label_the_stored_scores(tmp_path: Path) -> None:
+    truth = write_twarc2(tmp_path / "raid.jsonl", random_scenario(9))
+    case = api.init_case(tmp_path / "case", truth["targets"])
+    with case:
+        api.ingest(case, [tmp_path / "raid.jsonl"])
+        found = api.findings(case).to_json()
+        doxxing = {d["message_id"] for d in found["doxxing"]}
+        assert doxxing
+        rows = {r.id: r for r in case.store.scores() if r.id in doxxing}
+    assert set(rows) == doxxing
+    for row in rows.values():
+        assert "doxxing" in row.labels and row.data["scores"]["doxxing"] >= 0.5
+        assert any("doxxing detector" in line for line in row.data["explanation"])

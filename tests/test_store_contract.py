@@ -115,3 +115,12 @@ def test_message_dicts_and_score_summaries(store: Any) -> None:
         s.message for s in store.messages()]  # defaults may be left out of the dicts
     assert [d["id"] for d in store.message_dicts()] == ["b", "a"]
     assert list(store.score_summaries()) == [("x", "a", 0.9, 0.25, ("insult",))]
+
+
+def test_get_scores_by_key(store: Any) -> None:
+    from rempart.storage.base import ScoreRow
+
+    row = ScoreRow("x", "a", "m", "fr", 0.9, "high", ("insult",), {"scores": {}}, "t")
+    with store.transaction():
+        store.put_scores([row])
+    assert store.get_scores([("x", "a"), ("x", "missing")]) == {("x", "a"): row}

@@ -14,20 +14,34 @@ Entry kinds written so far:
   with their SHA-256; then its counts);
 - ``record``: one raw record (its SHA-256, its source file's name and SHA-256, line, format, the
   capture time and the clock that gave it, the tool and version);
-- ``reject``: the same for a record that could not be parsed, with the reason.
+- ``reject``: the same for a record that could not be parsed, with the reason;
+- ``status-change``: a record showed a message or account deleted, suspended, withheld… (or
+  available again): platform, subject, id, status, previous status, observed_at, detail and the
+  ``record`` seq that showed it. The original entries and data stay as they were;
+- ``timestamp``: an RFC 3161 token was kept for signed head ``head`` (tree size, root, TSA URL,
+  the token's SHA-256, genTime); it lands after that head and is covered by the next one;
+- chain of custody (:data:`CUSTODY_KINDS`): ``view``, ``export``, ``report`` (``by``, ``at``,
+  ``what``), ``annotation`` (a human label), ``analysis`` (a classifier run).
 """
 
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from typing import Any, Mapping
 
 import orjson
 
+from ..errors import EvidenceError
 from ..storage.base import GENESIS, LogEntry, Store
 
-__all__ = ["GENESIS", "LogWriter", "canonical", "chain_hash", "make_entry", "sha256_hex"]
+__all__ = ["CUSTODY_ACTIONS", "CUSTODY_KINDS", "GENESIS", "LogWriter", "append_custody",
+           "canonical", "chain_hash", "custody", "make_entry", "sha256_hex"]
 FORMAT_VERSION = 1
+#: The entry kinds that make the chain of custody: who did what with the evidence, and when.
+CUSTODY_KINDS = ("capture-start", "view", "annotation", "analysis", "timestamp", "export",
+                 "report")
+#: What :func:`append_custody` records (captures, labels and analyses write their own entries).
+CUSTODY_ACTIONS = ("view", "export", "report")
 
 _CANON = orjson.OPT_SORT_KEYS | orjson.OPT_UTC_Z | orjson.OPT_NON_STR_KEYS
 
@@ -88,3 +102,40 @@ class LogWriter:
         if self._pending:
             self.store.append_entries(self._pending)
             self._pending.clear()
+
+
+def append_custody(store: Store, action: str, by: str, at: str,
+                   what: Mapping[str, Any]) -> LogEntry:
+    """Seal one chain-of-custody event (``view``, ``export``, ``report``) in its own transaction.
+
+    ``what`` (the command, filters, counts, file…) is kept under its own key, so no value in it
+    can stand for a field of the entry itself.
+    """
+    if action not in CUSTODY_ACTIONS:
+        raise EvidenceError(f"unknown custody action {action!r}; use one of "
+                            f"{', '.join(CUSTODY_ACTIONS)}")
+    with store.transaction():
+        writer = LogWriter(store)
+        entry = writer.append(action, {"by": by, "at": at, "what": dict(what)})
+        writer.flush()
+    return entry
+
+
+def custody(store: Store) -> list[dict[str, Any]]:
+    """The chain of custody read from the log: ``seq``, ``kind``, ``by``, ``at``, ``what``.
+
+    Captures cite their operator and start time; ``what`` is the entry's own ``what`` or, for
+    the other kinds, its remaining fields.
+    """
+    out = []
+    for entry in store.entries():
+        if entry.kind not in CUSTODY_KINDS:
+            continue
+        body = orjson.loads(entry.body)
+        by = body.pop("by", None) or body.pop("operator", None)
+        at = body.pop("at", None) or body.pop("started_at", None)
+        for key in ("v", "seq", "kind"):
+            body.pop(key, None)
+        what = body["what"] if set(body) == {"what"} else body
+        out.append({"seq": entry.seq, "kind": entry.kind, "by": by, "at": at, "what": what})
+    return out

@@ -1,4 +1,5 @@
-"""A case's transparency log: its Merkle tree, signed tree heads, and proofs to hand out.
+"""A case's transparency log: its Merkle tree, signed tree heads, and proofs to hand out,
+and the RFC 3161 timestamp tokens of its heads.
 
 Every log entry, whatever its kind, is a leaf of the case's RFC 9162 tree: leaf ``n - 1`` is
 ``leaf_hash(body)`` of entry ``n``, written by the store with the entry itself. The tree is
@@ -7,7 +8,10 @@ hash chain of :mod:`rempart.evidence.log`, it does not replace it.
 
 A per-case Ed25519 key (``case/keys/``, see :mod:`rempart.evidence.signing`) signs a tree head
 when the case is created, after every import and on demand; the heads are kept, append-only, in
-the store. Invariant that :mod:`rempart.evidence.verify` relies on: a case that has a key has at
+the store. When timestamp authorities are configured (setting ``tsa_urls``) each of them stamps
+the head's signing input; the tokens are kept (table ``timestamps``) and each one is also a
+``timestamp`` log entry, which lands after the head it stamps and is therefore covered by the
+next head. Invariant that :mod:`rempart.evidence.verify` relies on: a case that has a key has at
 least one signed tree head, because making the key signs one.
 
 Example::
@@ -20,21 +24,32 @@ Example::
 
 from __future__ import annotations
 
-from dataclasses import asdict
+import hashlib
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding
+
 from ..errors import EvidenceError
+from ..models import iso
+from ..settings import url_list
 from ..storage.base import Store
+from .log import LogWriter, sha256_hex
 from .merkle import MerkleTree
 from .signing import PRIVATE_KEY_FILE, PUBLIC_KEY_FILE, CaseKey, SignedTreeHead, sign_tree_head
+from .timestamps import TimestampError, TimestampToken, request_tokens
 
 if TYPE_CHECKING:
     from ..case import Case
 
 __all__ = [
     "KEYS_DIR",
+    "TSA_ROOTS_DIR",
+    "StampReport",
+    "add_tsa_root",
     "case_key",
     "case_public_key",
     "consistency_proof",
@@ -44,11 +59,15 @@ __all__ = [
     "public_key_info",
     "sign_case_tree_head",
     "stored_tree",
+    "timestamp_latest_head",
     "tree_heads",
+    "tsa_roots",
 ]
 
 #: The folder of a case that holds its signing key.
 KEYS_DIR = "keys"
+#: Under ``KEYS_DIR``: the root certificates (PEM) of the timestamp authorities the case trusts.
+TSA_ROOTS_DIR = "tsa-roots"
 
 
 def stored_tree(store: Store) -> MerkleTree:
@@ -159,3 +178,82 @@ def _default_size(store: Store, tree: MerkleTree, size: int | None) -> int:
     if not 0 <= size <= tree.size:
         raise EvidenceError(f"tree size {size} is not within 0..{tree.size} (the log's size)")
     return size
+
+
+# --------------------------------------------------------------------------- trusted time
+
+
+@dataclass(frozen=True)
+class StampReport:
+    """What stamping one signed head gave: the tokens kept and the authorities that failed."""
+
+    head_id: int
+    tree_size: int
+    tokens: list[TimestampToken]
+    errors: list[TimestampError]
+
+
+def tsa_roots(path: Path) -> list[bytes]:
+    """The PEM root certificates of the timestamp authorities the case at ``path`` trusts."""
+    folder = path / KEYS_DIR / TSA_ROOTS_DIR
+    return [p.read_bytes() for p in sorted(folder.glob("*.pem"))] if folder.is_dir() else []
+
+
+def add_tsa_root(path: Path, pem: bytes) -> Path:
+    """Trust the root certificate(s) in ``pem`` for the case at ``path``; return the file kept.
+
+    The file is named after the SHA-256 of its content, so adding the same root twice keeps one.
+    """
+    try:
+        certs = x509.load_pem_x509_certificates(pem)
+    except ValueError as exc:
+        raise EvidenceError(f"not a PEM certificate ({exc}); give the TSA's root certificate "
+                            "as a .pem file") from None
+    folder = path / KEYS_DIR / TSA_ROOTS_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"root-{hashlib.sha256(pem).hexdigest()[:16]}.pem"
+    target.write_bytes(b"".join(c.public_bytes(Encoding.PEM) for c in certs))
+    return target
+
+
+def timestamp_latest_head(case: Case, urls: list[str] | None = None,
+                          timeout: float = 10.0) -> StampReport:
+    """Ask every timestamp authority (default: the ``tsa_urls`` setting) to stamp the latest
+    signed head; keep each token with a ``timestamp`` log entry.
+
+    No transaction is held while the authorities answer; one that fails is in ``errors`` and
+    the others' tokens are kept all the same.
+    """
+    urls = url_list(case.settings["tsa_urls"]) if urls is None else urls
+    if not urls:
+        raise EvidenceError("no timestamp authority configured: set tsa_urls in the case's "
+                            "[settings] or $REMPART_TSA_URLS (comma-separated URLs)")
+    heads = tree_heads(case.store)
+    if not heads:
+        raise EvidenceError("no signed tree head to stamp; run `rempart tree-head` first")
+    head_id, sth = heads[-1]
+    tokens, errors = request_tokens(urls, sth.signing_input(), timeout)
+    if tokens:
+        _keep_tokens(case, head_id, sth, tokens)
+    return StampReport(head_id, sth.tree_size, tokens, errors)
+
+
+def _keep_tokens(case: Case, head_id: int, sth: SignedTreeHead,
+                 tokens: list[TimestampToken]) -> None:
+    """Store the tokens and seal each in the log, in one transaction."""
+    at = iso(case.clock.now()) or ""
+    operator = case.settings["operator"]
+    store = case.store
+    with store.transaction():
+        writer = LogWriter(store)
+        for token in tokens:
+            store.add_timestamp({"head_id": head_id, "tree_size": sth.tree_size,
+                                 "root_hash": sth.root_hash, "url": token.url,
+                                 "token_der": token.der, "gen_time": token.gen_time,
+                                 "requested_at": at})
+            writer.append("timestamp", {
+                "head": head_id, "tree_size": sth.tree_size, "root_hash": sth.root_hash,
+                "url": token.url, "token_sha256": sha256_hex(token.der),
+                "gen_time": token.gen_time, "tsa": token.tsa_name, "serial": str(token.serial),
+                "by": operator, "at": at})
+        writer.flush()

@@ -12,6 +12,15 @@ Three passes:
 3. **The derived data**: every record is parsed again from its stored bytes and merged afresh in
    memory; the messages and accounts must equal the stored ones.
 
+**Status changes**: the replay also yields the status observations of the records (a message
+deleted, an account suspended…); every ``status-change`` entry must be one of them, and a capture
+run that lists ``status-change`` among the kinds it writes must have an entry for each.
+
+**Timestamps**: every stored RFC 3161 token must verify offline (imprint, CMS signature,
+certificate chain) over the signing input of the head it names, against the trusted TSA roots
+given; its genTime must be the one stored, and tokens and ``timestamp`` entries must match one to
+one (a deleted or slipped-in token is found).
+
 Between passes 1 and 2, **the Merkle tree**: it is rebuilt from the entry bodies (leaf ``n - 1``
 is ``leaf_hash(body(n))``); every stored leaf hash must be the hash of its entry's body, and every
 signed tree head must verify with the case's public key, have the rebuilt root at its size, never
@@ -29,7 +38,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, Sequence
 
 import orjson
 
@@ -37,13 +46,15 @@ from ..errors import ParseError, SourceError
 from ..storage.base import GENESIS, LogEntry, RawRecord, Store
 from ..storage.memory import MemoryStore
 from ..storage.sqlite import dump
-from .log import chain_hash, sha256_hex
+from .log import canonical, chain_hash, sha256_hex
 from .merkle import EMPTY_ROOT, MerkleTree, leaf_hash, verify_consistency
 from .signing import SignedTreeHead, verify_tree_head
+from .timestamps import verify_token
 from .transparency import tree_heads
 
 Progress = Callable[[str, int], None]
 _RECORD_KINDS = ("record", "reject")
+_SEALED_KINDS = ("capture-start", "status-change", "timestamp")  # kept for the later checks
 
 
 @dataclass(frozen=True)
@@ -72,6 +83,8 @@ class VerifyReport:
     tree_size: int = 0
     tree_root: str = EMPTY_ROOT.hex()
     tree_heads: int = 0
+    timestamps: int = 0
+    status_changes: int = 0
     replayed: bool = False
     problems: list[Problem] = field(default_factory=list)
 
@@ -86,21 +99,25 @@ class VerifyReport:
 
 def verify_case(
     store: Store, replay: bool = True, progress: Progress | None = None, head: str | None = None,
-    public_key: bytes | None = None,
+    public_key: bytes | None = None, tsa_roots: Sequence[bytes] = (),
 ) -> VerifyReport:
     """Verify a case's log, Merkle tree, signed tree heads, raw records and derived data.
 
     ``head`` is an entry hash the user noted earlier (printed after each import): it must still
     be in the log. ``public_key`` (PEM) checks the signed tree heads; without it, a case that has
-    heads fails as unverifiable.
+    heads fails as unverifiable. ``tsa_roots`` (PEM or DER) are the timestamp authorities'
+    root certificates the case trusts; without them, stored tokens fail as unverifiable.
     """
     report = VerifyReport()
-    bodies, leaves = _check_log(store, report, progress)
+    sealed: dict[str, list[tuple[int, dict[str, Any]]]] = {k: [] for k in _SEALED_KINDS}
+    bodies, leaves = _check_log(store, report, progress, sealed)
     _check_heads(store, report, bodies, head)
     _check_tree(store, report, leaves, public_key)
+    _check_timestamps(store, report, sealed["timestamp"], tsa_roots)
     _check_records(store, report, bodies, progress)
     if replay and not any(p.what == "record" for p in report.problems):
-        _replay(store, report, progress)
+        observed = _replay(store, report, progress)
+        _check_status_changes(report, observed, sealed)
         report.replayed = True
     return report
 
@@ -109,10 +126,12 @@ def verify_case(
 
 
 def _check_log(
-    store: Store, report: VerifyReport, progress: Progress | None
+    store: Store, report: VerifyReport, progress: Progress | None,
+    sealed: dict[str, list[tuple[int, dict[str, Any]]]],
 ) -> tuple[dict[int, Any], list[tuple[int, bytes]]]:
     """Walk the chain; return ``seq -> summary`` of record entries for pass 2 and the
-    ``(seq, leaf hash)`` of every entry, in log order, for the Merkle tree."""
+    ``(seq, leaf hash)`` of every entry, in log order, for the Merkle tree. The bodies of the
+    kinds in ``sealed`` are added to it, as ``(seq, body)``."""
     rows: list[tuple[int, int | None, str, str, bool]] = []  # row seq, body seq, prev, hash, ok
     summaries: dict[int, Any] = {}
     leaves: list[tuple[int, bytes]] = []
@@ -134,6 +153,8 @@ def _check_log(
                 if body.get("capture") not in open_captures:
                     _add(report, "log entry", entry.seq, "inserted",
                          "seals a record outside any capture run")
+            if kind in sealed:
+                sealed[kind].append((entry.seq, body))
             if kind != entry.kind:
                 _add(report, "log entry", entry.seq, "altered",
                      f"kind column says {entry.kind!r} but the sealed body says {kind!r}")
@@ -359,6 +380,41 @@ def _check_imports_signed(
                  f"the import that ended at entry {head['seq']} signed a tree head that is gone")
 
 
+# --------------------------------------------------------------------------- timestamps
+
+
+def _check_timestamps(
+    store: Store, report: VerifyReport, logged: list[tuple[int, dict[str, Any]]],
+    roots: Sequence[bytes],
+) -> None:
+    """Each stored token verifies over its head's signing input and has its log entry."""
+    heads = dict(tree_heads(store))
+    sealed = {body.get("token_sha256"): (seq, body) for seq, body in logged}
+    for row in store.timestamps():
+        report.timestamps += 1
+        where = f"#{row['id']} ({row['url']}, head #{row['head_id']})"
+        if sealed.pop(sha256_hex(row["token_der"]), None) is None:
+            _add(report, "timestamp", where, "inserted", "no timestamp log entry seals it")
+        sth = heads.get(row["head_id"])
+        if sth is None or (sth.tree_size, sth.root_hash) != (row["tree_size"], row["root_hash"]):
+            _add(report, "timestamp", where, "altered",
+                 f"it names a head of size {row['tree_size']} that is not a kept signed head")
+            continue
+        if not roots:
+            _add(report, "timestamp", where, "unverifiable", "no trusted TSA root in "
+                 "keys/tsa-roots; add one with `rempart tsa add-root FILE.pem`")
+            continue
+        check = verify_token(row["token_der"], sth.signing_input(), roots)
+        if not check.ok:
+            _add(report, "timestamp", where, "altered", "; ".join(check.problems))
+        elif check.gen_time != row["gen_time"]:
+            _add(report, "timestamp", where, "altered",
+                 f"its genTime is {check.gen_time} but {row['gen_time']} is stored")
+    for seq, body in sealed.values():
+        _add(report, "timestamp", f"entry {seq} ({body.get('url')}, head #{body.get('head')})",
+             "missing", "the log seals a token that is no longer stored")
+
+
 # --------------------------------------------------------------------------- pass 2: records
 
 
@@ -431,14 +487,20 @@ def _compare(rec: RawRecord, body: dict[str, Any], sources: dict[int, Any]) -> s
 # --------------------------------------------------------------------------- pass 3: replay
 
 
-def _replay(store: Store, report: VerifyReport, progress: Progress | None) -> None:
+def _replay(
+    store: Store, report: VerifyReport, progress: Progress | None
+) -> list[tuple[int, dict[str, Any]]]:
+    """Re-derive messages and accounts; return the status observations with their capture."""
     from ..pipeline import apply_items, reparse
     from ..sources.detect import get_source
 
     memory = MemoryStore()
     sources = store.sources()
     batch: list[tuple[int, str, list[Any]]] = []
+    observed: list[dict[str, Any]] = []
+    capture_of: dict[int, int] = {}
     for rec in store.records():
+        capture_of[rec.seq] = rec.capture_id
         if rec.reject_reason is not None:
             continue
         try:
@@ -448,13 +510,38 @@ def _replay(store: Store, report: VerifyReport, progress: Progress | None) -> No
             continue
         batch.append((rec.seq, rec.format, items))
         if len(batch) >= 2000:
-            apply_items(memory, batch)
+            observed += apply_items(memory, batch)
             batch = []
             if progress:
                 progress("replay", 2000)
     if batch:
-        apply_items(memory, batch)
+        observed += apply_items(memory, batch)
     _compare_derived(store, memory, report)
+    return [(capture_of[o["record"]], o) for o in observed]
+
+
+def _check_status_changes(
+    report: VerifyReport, observed: list[tuple[int, dict[str, Any]]],
+    sealed: dict[str, list[tuple[int, dict[str, Any]]]],
+) -> None:
+    """Every ``status-change`` entry is an observation its record makes, and every observation
+    of a capture run that writes such entries has one."""
+    logged_kinds = {body.get("capture"): body.get("entries") or [] for _, body in
+                    sealed["capture-start"]}
+    expected = {canonical(o): capture for capture, o in observed}
+    report.status_changes = len(sealed["status-change"])
+    for seq, body in sealed["status-change"]:
+        fields = {k: v for k, v in body.items() if k not in ("v", "seq", "kind")}
+        if expected.pop(canonical(fields), None) is None:
+            _add(report, "status change", seq, "inserted",
+                 f"record {fields.get('record')} does not show {fields.get('subject')} "
+                 f"{fields.get('platform')}:{fields.get('id')} as {fields.get('status')!r}")
+    for key, capture in expected.items():
+        if "status-change" in logged_kinds.get(capture, []):
+            fields = orjson.loads(key)
+            _add(report, "status change", f"record {fields['record']}", "missing",
+                 f"it shows {fields['subject']} {fields['platform']}:{fields['id']} as "
+                 f"{fields['status']!r} but no status-change entry records it")
 
 
 def _compare_derived(store: Store, memory: MemoryStore, report: VerifyReport) -> None:

@@ -3,7 +3,8 @@
 A store keeps four kinds of data:
 
 - the **evidence log**: append-only entries (:class:`LogEntry`) chained by hash, the RFC 9162
-  leaf hash of each entry's body (written with it) and the signed heads of that Merkle tree;
+  leaf hash of each entry's body (written with it), the signed heads of that Merkle tree and
+  the RFC 3161 timestamp tokens of those heads;
 - **raw records**: the exact bytes of every captured record (:class:`RawRecord`), keyed by the
   log sequence number of their entry, and the **sources** (input files) they came from;
 - **captures**: one row per capture run (who, when, with what tool and clock);
@@ -147,6 +148,15 @@ class Store(Protocol):
         """Every signed tree head kept, oldest first, each with its ``id``."""
         ...
 
+    def add_timestamp(self, stamp: dict[str, Any]) -> int:
+        """Keep an RFC 3161 token of a signed head: ``head_id``, ``tree_size``, ``root_hash``,
+        ``url``, ``token_der`` (bytes), ``gen_time``, ``requested_at``; return its id."""
+        ...
+
+    def timestamps(self) -> list[dict[str, Any]]:
+        """Every kept timestamp token, oldest first, each with its ``id``."""
+        ...
+
     # raw records and sources ------------------------------------------------------------
     def source_for(self, name: str, sha256: str, size: int, seen: str) -> int:
         """The id of the source file with that hash, registering it if new."""
@@ -213,6 +223,10 @@ class Store(Protocol):
         ...
 
     def scores(self) -> Iterator[ScoreRow]: ...
+
+    def get_scores(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], ScoreRow]:
+        """The scores of these ``(platform, id)`` messages (the unscored ones left out)."""
+        ...
 
     def score_summaries(self) -> Iterator[tuple[str, str, float, float, tuple[str, ...]]]:
         """``(platform, id, abusive, support, labels)`` of every scored message."""

@@ -28,6 +28,7 @@ class MemoryStore:
         self._heads: list[dict[str, Any]] = []
         self._leaves: list[tuple[int, bytes]] = []
         self._tree_heads: list[dict[str, Any]] = []
+        self._timestamps: list[dict[str, Any]] = []
         self._sources: dict[int, SourceFile] = {}
         self._records: dict[int, RawRecord] = {}
         self._shas: set[str] = set()
@@ -76,6 +77,13 @@ class MemoryStore:
 
     def tree_heads(self) -> list[dict[str, Any]]:
         return [dict(h) for h in self._tree_heads]
+
+    def add_timestamp(self, stamp: dict[str, Any]) -> int:
+        self._timestamps.append({"id": len(self._timestamps) + 1, **stamp})
+        return len(self._timestamps)
+
+    def timestamps(self) -> list[dict[str, Any]]:
+        return [dict(t) for t in self._timestamps]
 
     def source_for(self, name: str, sha256: str, size: int, seen: str) -> int:
         for s in self._sources.values():
@@ -176,6 +184,9 @@ class MemoryStore:
     def scores(self) -> Iterator[ScoreRow]:
         for k in sorted(self._scores):
             yield self._scores[k]
+
+    def get_scores(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], ScoreRow]:
+        return {k: self._scores[k] for k in keys if k in self._scores}
 
     def add_labels(self, labels: Iterable[HumanLabel]) -> None:
         self._labels.extend(labels)

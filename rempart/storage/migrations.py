@@ -231,3 +231,23 @@ def _transparency(db: sqlite3.Connection) -> None:
         "insert into merkle_leaves (seq, hash) values (?, ?)",
         ((seq, leaf_hash(bytes(body))) for seq, body in rows),
     )
+
+
+@migration("0005_timestamps")
+def _timestamps(db: sqlite3.Connection) -> None:
+    """RFC 3161 tokens of signed tree heads, one row per token (a head may have several TSAs)."""
+    _script(
+        db,
+        """
+        create table timestamps (
+            id integer primary key,
+            head_id integer not null,
+            tree_size integer not null,
+            root_hash text not null,
+            url text not null,
+            token_der blob not null,
+            gen_time text not null,
+            requested_at text not null
+        )
+        """,
+    )

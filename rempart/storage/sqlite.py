@@ -40,6 +40,8 @@ from .base import (
 )
 
 _STH_FIELDS = ("tree_size", "root_hash", "timestamp", "key_fingerprint", "signature", "reason")
+_STAMP_FIELDS = ("head_id", "tree_size", "root_hash", "url", "token_der", "gen_time",
+                 "requested_at")
 _CHUNK = 500  # keys per "in (...)" query, under SQLite's variable limit
 
 _DUMP = orjson.OPT_UTC_Z | orjson.OPT_NON_STR_KEYS
@@ -144,6 +146,20 @@ class SQLiteStore:
     def tree_heads(self) -> list[dict[str, Any]]:
         cur = self.db.execute(f"select id, {', '.join(_STH_FIELDS)} from tree_heads order by id")
         return [dict(zip(("id", *_STH_FIELDS), row)) for row in cur]
+
+    def add_timestamp(self, stamp: dict[str, Any]) -> int:
+        cur = self.db.execute(
+            f"insert into timestamps ({', '.join(_STAMP_FIELDS)}) values (?,?,?,?,?,?,?)",
+            tuple(stamp[k] for k in _STAMP_FIELDS),
+        )
+        return int(cur.lastrowid or 0)
+
+    def timestamps(self) -> list[dict[str, Any]]:
+        cur = self.db.execute(f"select id, {', '.join(_STAMP_FIELDS)} from timestamps order by id")
+        out = [dict(zip(("id", *_STAMP_FIELDS), row)) for row in cur]
+        for row in out:
+            row["token_der"] = bytes(row["token_der"])
+        return out
 
     # sources, records, captures -----------------------------------------------------------
     def source_for(self, name: str, sha256: str, size: int, seen: str) -> int:
@@ -356,6 +372,18 @@ class SQLiteStore:
         for p, i, m, lang, ab, sev, labels, data, at in cur:
             yield ScoreRow(p, i, m, lang, ab, sev, tuple(orjson.loads(labels)),
                            orjson.loads(data), at)
+
+    def get_scores(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], ScoreRow]:
+        out = {}
+        for p, i in keys:
+            row = self.db.execute(
+                "select platform, id, model, lang, abusive, severity, labels, data, scored_at "
+                "from scores where platform = ? and id = ?", (p, i)).fetchone()
+            if row:
+                plat, mid, model, lang, abusive, severity, labels, data, at = row
+                out[(p, i)] = ScoreRow(plat, mid, model, lang, abusive, severity,
+                                       tuple(orjson.loads(labels)), orjson.loads(data), at)
+        return out
 
     def put_findings(self, at: str, data: dict[str, Any]) -> None:
         self.db.execute("insert into findings (created_at, data) values (?, ?)",

@@ -22,7 +22,6 @@ Example::
 
 from __future__ import annotations
 
-import re
 from collections import OrderedDict
 from collections.abc import Sequence
 from functools import lru_cache
@@ -38,9 +37,6 @@ from .model import Model, sigmoid
 from .normalize import normalize, tokens
 
 DEFAULT_MODEL = Path(__file__).parent / "resources" / "model"
-#: Texts that may carry a phone number, an e-mail, a postal address or a plate (a digit, an @,
-#: or a spelt-out "at").
-_MAY_DISCLOSE = re.compile(r"\d|@|\bat\b|arobase", re.IGNORECASE)
 #: Sentence embeddings kept per classifier (512 floats each: 20,000 is about 40 MB).
 EMBEDDING_CACHE = 20_000
 
@@ -136,7 +132,6 @@ class Classifier:
         for i, text in enumerate(texts):
             probs = {name: float(p[i, j]) for j, name in enumerate(self.model.outputs)}
             notes: list[str] = []
-            disclose(probs, text, notes)
             apply_context(probs, results[i], text, parent_abusive[i], notes)
             out.append(self._finish(ids[i], langs[i], probs, results[i], norms[i], notes,
                                     explain))
@@ -188,20 +183,6 @@ def rule_matrix(results: Sequence[rules.RuleResult], names: Sequence[str]) -> np
             if v:
                 out[i, j] = v
     return out
-
-
-def disclose(probs: dict[str, float], text: str, notes: list[str]) -> None:
-    """The doxxing output from the raid analysis's parsers (phone numbers, e-mail and postal
-    addresses, plates), when they find personal data in ``text``."""
-    if not _MAY_DISCLOSE.search(text):
-        return
-    from ..raid.doxxing import KIND_WORDS, doxxing_score, parsed_spans
-
-    spans = parsed_spans(text)
-    if spans:
-        probs["doxxing"] = max(probs["doxxing"], doxxing_score(spans))
-        notes.append("discloses " + ", ".join(dict.fromkeys(
-            KIND_WORDS.get(s.kind, s.kind) for s in spans)))
 
 
 def apply_context(probs: dict[str, float], result: rules.RuleResult, text: str,

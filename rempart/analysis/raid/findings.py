@@ -14,16 +14,17 @@ Example::
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ...case import Case
 from ...evidence.log import LogWriter
 from ...models import iso
+from ...storage.base import ScoreRow, Store
 from .campaign import find_campaign
 from .corpus import Corpus
 from .designating import find_designating
-from .doxxing import prewarm, scan, shutdown_worker
+from .doxxing import doxxing_score, prewarm, scan, shutdown_worker
 from .episodes import find_episodes
 from .evasion import find_evasion
 from .impersonation import find_impersonators
@@ -123,17 +124,21 @@ def analyze_case(case: Case, score: bool = True) -> Findings:
         corpus = Corpus.from_store(case.store, case.targets)
     findings = analyze_corpus(corpus)
     findings.timings = {**timings, **findings.timings}
-    save(case, findings)
+    save(case, findings, corpus)
     return findings
 
 
-def save(case: Case, findings: Findings) -> None:
-    """Store the findings and record the run in the evidence log."""
+def save(case: Case, findings: Findings, corpus: Corpus | None = None) -> None:
+    """Store the findings and record the run in the evidence log; with the ``corpus`` they
+    came from, messages disclosing personal data also get the classifier's ``doxxing`` label
+    (the doxxing detector fills that category)."""
     now = iso(case.clock.now()) or ""
     data = findings.to_json()
     store = case.store
     with store.transaction():
         store.put_findings(now, data)
+        if corpus is not None and findings.doxxing:
+            store.put_scores(_with_doxxing(store, corpus, findings.doxxing))
         writer = LogWriter(store)
         writer.append("analysis", {
             "what": "raid analysis", "at": now,
@@ -144,6 +149,24 @@ def save(case: Case, findings: Findings) -> None:
             "impersonators": len(findings.impersonators), "doxxing": len(findings.doxxing),
         })
         writer.flush()
+
+
+def _with_doxxing(store: Store, corpus: Corpus, found: list[Doxxing]) -> list[ScoreRow]:
+    """The stored scores of the doxxing messages, with ``doxxing`` raised and labelled."""
+    keys = {(corpus.platforms[corpus.index[d.message_id]], d.message_id): d for d in found
+            if d.message_id in corpus.index}
+    out = []
+    for key, row in store.get_scores(keys).items():
+        d = keys[key]
+        score = doxxing_score(d.spans)
+        scores = dict(row.data.get("scores", {}))
+        scores["doxxing"] = max(float(scores.get("doxxing", 0.0)), score)
+        labels = tuple(dict.fromkeys((*row.labels, "doxxing")))
+        data = {**row.data, "scores": scores, "labels": list(labels),
+                "explanation": [*row.data.get("explanation", []),
+                                "doxxing detector: " + ", ".join(sorted(set(d.kinds)))]}
+        out.append(replace(row, labels=labels, data=data))
+    return out
 
 
 def summarize(data: dict[str, Any]) -> str:

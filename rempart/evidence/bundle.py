@@ -1,0 +1,848 @@
+"""The evidence bundle: a zip that a court expert checks offline, with no case and no network.
+
+Layout (members in this order, fixed timestamps, so the same export gives the same bytes)::
+
+    VERIFY.txt              how to check the bundle, in French and English
+    manifest.json           what is inside and the proofs (format ``rempart-bundle-v1``)
+    public-key.pem          the case's Ed25519 public key (compare its fingerprint out of band)
+    records/<seq>.bin       the exact raw bytes of each selected record
+    entries/<seq>.json      the canonical body of each selected record's log entry, and of the
+                            export entry; leaf hash = SHA-256(0x00 || body) (RFC 9162)
+    tree-heads/<i>.json     signing input of signed tree head i (what the signature and the
+    tree-heads/<i>.sig      timestamp tokens cover) and its raw 64-byte Ed25519 signature
+    timestamps/<n>.tsr      RFC 3161 tokens over a tree head's signing input
+    tsa-roots/<n>.pem       the TSA root certificates the tokens chain to
+
+``manifest.json`` (2-space indented, sorted keys; any other spelling is refused) holds
+``export`` (case, targets, time, tool, selection, public key fingerprint, file hashes and one
+entry per item: seq, kind, SHA-256 of the raw bytes, entry body SHA-256, leaf hash, source file
+name and SHA-256, line, format, capture time) and the proofs: ``export_entry``, ``tree_heads``
+(oldest first; every inclusion proof is against the last), ``consistency_proofs`` between
+consecutive heads, ``inclusion_proofs`` by seq, ``timestamps``.
+
+Exporting is a chain-of-custody event: an ``export`` log entry records ``by`` (the operator),
+``at`` and ``what``: the file name, the selection, the item count and ``manifest_sha256`` =
+SHA-256 of the canonical JSON of the manifest's ``export`` object (which also counts the heads
+and tokens that existed before); a tree head (reason ``export``) is then signed in the same
+transaction, and the bundle's proofs are against it. So the signature covers, through the export
+entry, every byte of the manifest's ``export`` part; the proofs, heads and tokens are checked
+against signed roots; every other member is hashed in the manifest.
+
+Example::
+
+    report = export_bundle(case, Path("dossier.zip"), Selection(message_ids=("x:123",)))
+    check = verify_bundle(Path("dossier.zip"))
+    check.ok, check.problems
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable
+
+import orjson
+
+from .. import __version__
+from ..errors import EvidenceError
+from ..models import iso
+from ..settings import url_list
+from .log import append_custody, canonical, sha256_hex
+from .merkle import leaf_hash, verify_consistency, verify_inclusion
+from .signing import (
+    SignedTreeHead,
+    short_fingerprint,
+    verify_public_key_fingerprint,
+    verify_tree_head,
+)
+from .timestamps import TimestampError, TimestampToken, verify_token
+from .transparency import (
+    TSA_ROOTS_DIR,
+    case_key,
+    sign_case_tree_head,
+    stored_tree,
+    timestamp_latest_head,
+    tree_heads,
+    tsa_roots,
+)
+
+if TYPE_CHECKING:
+    from ..case import Case
+    from ..storage.base import RawRecord, Store
+
+__all__ = [
+    "BUNDLE_FORMAT",
+    "BundleCheck",
+    "BundleReport",
+    "Selection",
+    "export_bundle",
+    "verify_bundle",
+]
+
+BUNDLE_FORMAT = "rempart-bundle-v1"
+
+#: Caps that keep a hostile zip from exhausting memory (zip bombs, millions of members).
+MAX_MEMBERS = 2_000_000
+MAX_MEMBER_BYTES = 512 << 20
+MAX_TOTAL_BYTES = 4 << 30
+MAX_RATIO = 1000  # uncompressed / compressed, for members over 1 MiB
+
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+_SAFE_NAME = re.compile(r"[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*")
+_RECORD_KINDS = ("record", "reject")
+_SEALED = ("source", "line", "format", "captured_at")  # item fields copied from the entry body
+_MANIFEST_OPTS = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS
+
+
+# ------------------------------------------------------------------------------ selection
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which records go into a bundle: all of them (no criterion), or those of the messages
+    matching every criterion given.
+
+    ``message_ids`` are ``PLATFORM:ID`` (``x:123``); ``since`` / ``until`` bound the messages'
+    creation time (ISO-8601, ``until`` excluded); ``author`` is a handle (with or without ``@``)
+    or an author id. A message's records are every record it was seen in.
+    """
+
+    message_ids: tuple[str, ...] = ()
+    since: str | None = None
+    until: str | None = None
+    author: str | None = None
+
+    @classmethod
+    def parse(cls, select: str | None = None, since: str | None = None,
+              until: str | None = None, author: str | None = None) -> Selection:
+        """From command-line text: ``select`` is ``x:123,x:456``."""
+        ids = tuple(s.strip() for s in (select or "").split(",") if s.strip())
+        return cls(ids, since or None, until or None, author or None)
+
+    @property
+    def everything(self) -> bool:
+        return not (self.message_ids or self.since or self.until or self.author)
+
+    def describe(self) -> dict[str, Any]:
+        """The selection as recorded in the export entry and the manifest."""
+        if self.everything:
+            return {"all": True}
+        return {"all": False, "message_ids": list(self.message_ids), "since": self.since,
+                "until": self.until, "author": self.author}
+
+
+def _message_key(ref: str) -> tuple[str, str]:
+    platform, sep, mid = ref.partition(":")
+    if not sep or not platform or not mid:
+        raise EvidenceError(f"{ref!r}: write message ids as PLATFORM:ID, e.g. x:123")
+    return platform, mid
+
+
+def selected_seqs(store: Store, select: Selection) -> list[int]:
+    """The seqs of the records a selection names, ascending; unknown message ids raise."""
+    if select.everything:
+        return sorted(r.seq for r in store.records())
+    keys = [_message_key(ref) for ref in select.message_ids]
+    if keys:
+        found = store.get_messages(keys)
+        missing = [f"{p}:{i}" for p, i in keys if (p, i) not in found]
+        if missing:
+            raise EvidenceError(f"no message {', '.join(missing)} in this case; use PLATFORM:ID "
+                                "as listed by `rempart messages --json`")
+    wanted = set(keys)
+    author = (select.author or "").lstrip("@").lower()
+    seqs: set[int] = set()
+    for stored in store.messages(since=select.since, until=select.until):
+        m = stored.message
+        if wanted and (m.platform, m.id) not in wanted:
+            continue
+        if author and author not in ((m.author_handle or "").lstrip("@").lower(), m.author_id):
+            continue
+        seqs.update(store.record_seqs((m.platform, m.id)))
+    return sorted(seqs)
+
+
+# ------------------------------------------------------------------------------ export
+
+
+@dataclass(frozen=True)
+class BundleReport:
+    """What :func:`export_bundle` wrote: where, how many items, under which signed head."""
+
+    path: Path
+    items: int
+    sha256: str
+    manifest_sha256: str
+    export_seq: int
+    tree_head: SignedTreeHead
+    fingerprint: str
+    timestamps: int
+
+
+def export_bundle(case: Case, out: Path, select: Selection | None = None) -> BundleReport:
+    """Write the evidence bundle of ``select`` (default: every record) to ``out``.
+
+    Appends the ``export`` custody entry and signs a tree head first, so the bundle's head covers
+    the export itself. The zip is written to a temporary name and renamed into place.
+    """
+    select = select or Selection()
+    store = case.store
+    key = case_key(case)
+    records = _records(store, selected_seqs(store, select))
+    bodies = _bodies(store, set(records))
+    now = iso(case.clock.now()) or ""
+    roots = tsa_roots(case.path)
+    verify_txt = _verify_text(key.fingerprint()).encode("utf-8")
+    with store.transaction():  # no entry or head may land between these reads and the head
+        before = [sth for _, sth in tree_heads(store)]
+        export = _export_part(case, select, now, records, bodies, key.public_pem(), verify_txt,
+                              roots)
+        export["earlier"] = {"tree_heads": len(before), "timestamps": len(_tokens(store, before))}
+        manifest_sha = sha256_hex(canonical(export))
+        what = {"file": out.name, "selection": select.describe(), "items": len(records),
+                "manifest_sha256": manifest_sha}
+        entry = append_custody(store, "export", case.settings["operator"], now, what)
+        head = sign_case_tree_head(case, "export", now)
+    if url_list(case.settings.get("tsa_urls")):
+        timestamp_latest_head(case)  # an authority that fails leaves the head unstamped
+    members = _members(store, export, entry.seq, entry.body, key.public_pem(), verify_txt,
+                       records, bodies, roots)
+    _write_zip(out, members)
+    return BundleReport(out, len(records), sha256_hex(out.read_bytes()), manifest_sha, entry.seq,
+                        head, key.fingerprint(), sum(n.startswith("timestamps/") for n in members))
+
+
+def _records(store: Store, seqs: list[int]) -> dict[int, RawRecord]:
+    wanted = set(seqs)
+    return {r.seq: r for r in store.records() if r.seq in wanted}
+
+
+def _bodies(store: Store, seqs: set[int]) -> dict[int, bytes]:
+    return {e.seq: e.body for e in store.entries() if e.seq in seqs}
+
+
+def _export_part(case: Case, select: Selection, now: str, records: dict[int, RawRecord],
+                 bodies: dict[int, bytes], public_pem: bytes, verify_txt: bytes,
+                 roots: list[bytes]) -> dict[str, Any]:
+    """The manifest's ``export`` object: everything known before the export entry is sealed.
+
+    Item fields come from the sealed entry bodies (what the log vouches for) and the SHA-256 is
+    recomputed from the raw bytes, so a damaged case yields a bundle that fails verification.
+    """
+    items = [_item(seq, records[seq].raw, bodies[seq]) for seq in sorted(records)]
+    return {
+        "case": {"name": str(case.config.get("case", {}).get("name", "")),
+                 "targets": case.targets},
+        "generated_at": now, "tool": "rempart", "tool_version": __version__,
+        "selection": select.describe(),
+        "public_key": {"file": "public-key.pem", "sha256": sha256_hex(public_pem),
+                       "fingerprint": case_key(case).fingerprint()},
+        "files": {"VERIFY.txt": sha256_hex(verify_txt)},
+        "tsa_roots": [{"file": f"{TSA_ROOTS_DIR}/{i}.pem", "sha256": sha256_hex(pem)}
+                      for i, pem in enumerate(roots, start=1)],
+        "items": items,
+    }
+
+
+def _item(seq: int, raw: bytes, body: bytes) -> dict[str, Any]:
+    sealed = orjson.loads(body)
+    return {"seq": seq, "kind": sealed.get("kind"), "record": f"records/{seq}.bin",
+            "sha256": sha256_hex(raw), "size": len(raw), "entry": f"entries/{seq}.json",
+            "entry_sha256": sha256_hex(body), "leaf_hash": leaf_hash(body).hex(),
+            **{k: sealed.get(k) for k in _SEALED}}
+
+
+def _members(store: Store, export: dict[str, Any], export_seq: int, export_body: bytes,
+             public_pem: bytes, verify_txt: bytes, records: dict[int, RawRecord],
+             bodies: dict[int, bytes], roots: list[bytes]) -> dict[str, bytes]:
+    """Every member of the zip, in the order written, with the proofs against the last head."""
+    heads = [sth for _, sth in tree_heads(store)]
+    last = heads[-1]
+    tree = stored_tree(store)
+    seqs = sorted(records) + [export_seq]
+    tokens = _tokens(store, heads)
+    manifest = {
+        "format": BUNDLE_FORMAT, "export": export,
+        "export_entry": {"seq": export_seq, "entry": f"entries/{export_seq}.json",
+                         "entry_sha256": sha256_hex(export_body),
+                         "leaf_hash": leaf_hash(export_body).hex()},
+        "tree_heads": [orjson.loads(h.to_json()) for h in heads],
+        "consistency_proofs": [[p.hex() for p in tree.consistency_proof(a.tree_size, b.tree_size)]
+                               for a, b in zip(heads, heads[1:])],
+        "inclusion_proofs": {str(s): [p.hex() for p in tree.inclusion_proof(s - 1,
+                                                                            last.tree_size)]
+                             for s in seqs},
+        "timestamps": [{"file": f"timestamps/{n}.tsr", "sha256": sha256_hex(der),
+                        "tree_head": index, "gen_time": gen_time}
+                       for n, (index, der, gen_time) in enumerate(tokens, start=1)],
+    }
+    members = {"VERIFY.txt": verify_txt, "manifest.json": _manifest_bytes(manifest),
+               "public-key.pem": public_pem}
+    members.update({f"records/{s}.bin": records[s].raw for s in sorted(records)})
+    members.update({f"entries/{s}.json": bodies[s] for s in sorted(records)})
+    members[f"entries/{export_seq}.json"] = export_body
+    for i, sth in enumerate(heads):
+        members[f"tree-heads/{i}.json"] = sth.signing_input()
+        members[f"tree-heads/{i}.sig"] = bytes.fromhex(sth.signature)
+    members.update({f"timestamps/{n}.tsr": der for n, (_, der, _) in enumerate(tokens, start=1)})
+    members.update({f"{TSA_ROOTS_DIR}/{i}.pem": pem for i, pem in enumerate(roots, start=1)})
+    return members
+
+
+def _tokens(store: Store, heads: list[SignedTreeHead]) -> list[tuple[int, bytes, str]]:
+    """``(head index, token DER, genTime)`` of every stored token whose imprint is a head's
+    signing input (the rows of ``store.timestamps()``)."""
+    out = []
+    for row in store.timestamps():
+        try:
+            token = TimestampToken.from_der(bytes(row["token_der"]))
+        except TimestampError:
+            continue
+        for index, sth in enumerate(heads):
+            try:
+                digest = hashlib.new(token.hash_algorithm, sth.signing_input()).hexdigest()
+            except ValueError:  # a hash hashlib does not know cannot match any head
+                break
+            if digest == token.imprint:
+                out.append((index, token.der, token.gen_time))
+                break
+    return out
+
+
+def _manifest_bytes(manifest: dict[str, Any]) -> bytes:
+    """The one accepted spelling of a manifest: 2-space indent, sorted keys, final newline."""
+    return orjson.dumps(manifest, option=_MANIFEST_OPTS) + b"\n"
+
+
+def _write_zip(out: Path, members: dict[str, bytes]) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".partial")
+    with zipfile.ZipFile(tmp, "w") as zf:
+        for name, data in members.items():
+            info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, data)
+    os.replace(tmp, out)
+
+
+# ------------------------------------------------------------------------------ verification
+
+
+@dataclass
+class BundleCheck:
+    """The result of :func:`verify_bundle`: ``ok`` when ``problems`` is empty.
+
+    Each problem names the file, the item and the check that failed. The other fields say what
+    was verified, for the summary.
+    """
+
+    problems: list[str] = field(default_factory=list)
+    items: int = 0
+    case: str | None = None
+    generated_at: str | None = None
+    tree_size: int | None = None
+    root_hash: str | None = None
+    head_time: str | None = None
+    fingerprint: str | None = None
+    tree_heads: int = 0
+    timestamps: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        """A few lines for people: what holds, and the key fingerprint to compare."""
+        stamps = "; ".join(self.timestamps) or "none"
+        return "\n".join([
+            f"OK: {self.items} items of case {self.case!r}, exported {self.generated_at}",
+            f"signed tree head: size {self.tree_size}, root {self.root_hash}, "
+            f"signed {self.head_time}; {self.tree_heads} heads consistent",
+            f"public key fingerprint: {self.fingerprint}",
+            f"  short: {short_fingerprint(self.fingerprint or '')} "
+            "(compare with the one published out of band)",
+            f"timestamp tokens: {stamps}"])
+
+
+class _Stop(Exception):
+    """A problem after which nothing else can be checked."""
+
+
+def verify_bundle(source: Path | str | bytes, expected_fingerprint: str | None = None
+                  ) -> BundleCheck:
+    """Check a bundle offline: the zip, the manifest, every hash, proof, signature and token.
+
+    ``source`` is the zip's path or its bytes. ``expected_fingerprint``, when given (the one
+    published out of band, full or short), must match the bundled key. Never raises on a bad
+    bundle: every failure is a line of ``problems``.
+    """
+    check = BundleCheck()
+    members: dict[str, bytes] = {}
+    try:
+        members = _read_zip(source, check)
+        manifest = _manifest(members)
+        _check_bundle(members, manifest, check)
+    except _Stop as stop:
+        check.problems.append(str(stop))
+    except Exception as exc:  # hostile input must fail the check, never crash the verifier
+        check.problems.append(f"bundle: could not be checked ({type(exc).__name__}: {exc})")
+    if expected_fingerprint and check.fingerprint and not verify_public_key_fingerprint(
+            members.get("public-key.pem", b""), expected_fingerprint):
+        check.problems.append(f"public-key.pem: fingerprint {check.fingerprint} is not the "
+                              f"expected {expected_fingerprint}")
+    return check
+
+
+def _read_zip(source: Path | str | bytes, check: BundleCheck) -> dict[str, bytes]:
+    """Every member's bytes, after refusing unsafe names, duplicates and oversized members."""
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source)
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise _Stop(f"bundle: not a readable zip file ({exc})") from None
+    with zf:
+        infos = zf.infolist()
+        if len(infos) > MAX_MEMBERS:
+            raise _Stop(f"bundle: {len(infos)} members, more than the {MAX_MEMBERS} allowed")
+        _check_names(infos)
+        total = sum(i.file_size for i in infos)
+        if total > MAX_TOTAL_BYTES:
+            raise _Stop(f"bundle: {total} bytes uncompressed, more than {MAX_TOTAL_BYTES}")
+        members: dict[str, bytes] = {}
+        for info in infos:
+            data = _read_member(zf, info)
+            if data is None:
+                check.problems.append(f"{info.filename}: unreadable or corrupt member")
+            else:
+                members[info.filename] = data
+        return members
+
+
+def _check_names(infos: Iterable[zipfile.ZipInfo]) -> None:
+    seen: set[str] = set()
+    for info in infos:
+        name = info.filename
+        if not _SAFE_NAME.fullmatch(name) or any(p in (".", "..") for p in name.split("/")):
+            raise _Stop(f"bundle: unsafe member name {name!r} (absolute, traversal or odd "
+                        "characters)")
+        if name in seen:
+            raise _Stop(f"bundle: member {name!r} appears twice")
+        seen.add(name)
+        ratio_too_high = info.file_size > (1 << 20) and (
+            info.file_size > MAX_RATIO * max(info.compress_size, 1))
+        if info.file_size > MAX_MEMBER_BYTES or ratio_too_high:
+            raise _Stop(f"{name}: {info.file_size} bytes uncompressed: refused (zip bomb cap)")
+
+
+def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes | None:
+    try:
+        with zf.open(info) as fh:
+            data = fh.read(info.file_size + 1)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+        return None
+    return data if len(data) == info.file_size else None
+
+
+def _manifest(members: dict[str, bytes]) -> dict[str, Any]:
+    raw = members.get("manifest.json")
+    if raw is None:
+        raise _Stop("manifest.json: missing")
+    try:
+        manifest = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise _Stop(f"manifest.json: not JSON ({exc})") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != BUNDLE_FORMAT:
+        raise _Stop(f"manifest.json: not a {BUNDLE_FORMAT} manifest")
+    if _manifest_bytes(manifest) != raw:
+        raise _Stop("manifest.json: not in its canonical spelling (edited by hand?)")
+    _check_shape(manifest)
+    return manifest
+
+
+# The manifest's shape: key -> type (a dict is a nested shape, a list [shape] a list of them).
+_HEX = "hex64"
+_ITEM = {"seq": int, "kind": str, "record": str, "sha256": _HEX, "size": int, "entry": str,
+         "entry_sha256": _HEX, "leaf_hash": _HEX, "source": {"name": (str, None),
+                                                               "sha256": (str, None)},
+         "line": (int, None), "format": (str, None), "captured_at": (str, None)}
+_SHAPE: dict[str, Any] = {
+    "format": str,
+    "export": {"case": {"name": str, "targets": [str]}, "generated_at": str, "tool": str,
+               "tool_version": str, "selection": dict,
+               "public_key": {"file": str, "sha256": _HEX, "fingerprint": _HEX},
+               "files": {"VERIFY.txt": _HEX},
+               "tsa_roots": [{"file": str, "sha256": _HEX}], "items": [_ITEM],
+               "earlier": {"tree_heads": int, "timestamps": int}},
+    "export_entry": {"seq": int, "entry": str, "entry_sha256": _HEX, "leaf_hash": _HEX},
+    "tree_heads": [dict], "consistency_proofs": [[_HEX]], "inclusion_proofs": dict,
+    "timestamps": [{"file": str, "sha256": _HEX, "tree_head": int, "gen_time": str}],
+}
+
+
+def _check_shape(manifest: dict[str, Any]) -> None:
+    problem = _shape_problem(manifest, _SHAPE, "manifest")
+    if problem:
+        raise _Stop(f"manifest.json: {problem}")
+
+
+def _shape_problem(value: Any, shape: Any, where: str) -> str | None:
+    """Where ``value`` departs from ``shape`` (exact key sets, exact types), or None."""
+    if isinstance(shape, dict):
+        if not isinstance(value, dict) or set(value) != set(shape):
+            return f"{where}: expected the fields {sorted(shape)}"
+        for key, sub in shape.items():
+            problem = _shape_problem(value[key], sub, f"{where}.{key}")
+            if problem:
+                return problem
+        return None
+    if isinstance(shape, list):
+        if not isinstance(value, list):
+            return f"{where}: expected a list"
+        for i, v in enumerate(value):
+            problem = _shape_problem(v, shape[0], f"{where}[{i}]")
+            if problem:
+                return problem
+        return None
+    options = shape if isinstance(shape, tuple) else (shape,)
+    if any(_is(value, t) for t in options):
+        return None
+    return f"{where}: {value!r} has the wrong type"
+
+
+def _is(value: Any, kind: Any) -> bool:
+    if kind is None:
+        return value is None
+    if kind == _HEX:
+        return isinstance(value, str) and _HEX64.fullmatch(value) is not None
+    if kind is int:
+        return type(value) is int
+    return isinstance(value, kind)
+
+
+def _check_bundle(members: dict[str, bytes], manifest: dict[str, Any],
+                  check: BundleCheck) -> None:
+    """Every check after the manifest is known to be well formed."""
+    export = manifest["export"]
+    check.case, check.generated_at = export["case"]["name"], export["generated_at"]
+    check.items = len(export["items"])
+    expected = _expected_members(manifest)
+    for name in sorted(set(members) - expected):
+        check.problems.append(f"{name}: unexpected member (not listed in the manifest)")
+    for name in sorted(expected - set(members)):
+        check.problems.append(f"{name}: missing")
+    _check_files(members, export, check)
+    heads = _heads(manifest, members, check)
+    _check_export_entry(members, manifest, heads, check)
+    _check_items(members, manifest, heads, check)
+    _check_timestamps(members, manifest, heads, check)
+    _check_counts(manifest, check)
+
+
+def _check_counts(manifest: dict[str, Any], check: BundleCheck) -> None:
+    """No signed head and no token of an earlier head was left out (the export part, sealed by
+    the export entry, counts them)."""
+    earlier = manifest["export"]["earlier"]
+    heads = len(manifest["tree_heads"])
+    if heads != earlier["tree_heads"] + 1:
+        check.problems.append(f"manifest.json: {heads} tree heads, but the case had "
+                              f"{earlier['tree_heads']} before the export head")
+    stamps = sum(t["tree_head"] < heads - 1 for t in manifest["timestamps"])
+    if stamps != earlier["timestamps"]:
+        check.problems.append(f"manifest.json: {stamps} timestamp tokens of earlier heads, but "
+                              f"the case had {earlier['timestamps']}")
+
+
+def _expected_members(manifest: dict[str, Any]) -> set[str]:
+    export = manifest["export"]
+    names = {"VERIFY.txt", "manifest.json", export["public_key"]["file"],
+             manifest["export_entry"]["entry"]}
+    for item in export["items"]:
+        names |= {item["record"], item["entry"]}
+    for i in range(len(manifest["tree_heads"])):
+        names |= {f"tree-heads/{i}.json", f"tree-heads/{i}.sig"}
+    names |= {t["file"] for t in manifest["timestamps"]}
+    names |= {r["file"] for r in export["tsa_roots"]}
+    return names
+
+
+def _file_ok(members: dict[str, bytes], name: str, sha: str, check: BundleCheck,
+             what: str) -> bool:
+    data = members.get(name)
+    if data is None:
+        return False
+    if sha256_hex(data) != sha:
+        check.problems.append(f"{name}: {what}: SHA-256 {sha256_hex(data)} is not the "
+                              f"manifest's {sha}")
+        return False
+    return True
+
+
+def _check_files(members: dict[str, bytes], export: dict[str, Any], check: BundleCheck) -> None:
+    """VERIFY.txt, the public key (and its fingerprint) and the TSA roots match their hashes."""
+    _file_ok(members, "VERIFY.txt", export["files"]["VERIFY.txt"], check, "explanation")
+    key = export["public_key"]
+    if key["file"] != "public-key.pem":
+        check.problems.append(f"manifest.json: public key file {key['file']!r} is not "
+                              "public-key.pem")
+    check.fingerprint = key["fingerprint"]
+    if _file_ok(members, key["file"], key["sha256"], check, "public key") and not (
+            verify_public_key_fingerprint(members[key["file"]], key["fingerprint"])):
+        check.problems.append(f"{key['file']}: its fingerprint is not the manifest's "
+                              f"{key['fingerprint']}")
+    for i, root in enumerate(export["tsa_roots"], start=1):
+        if root["file"] != f"{TSA_ROOTS_DIR}/{i}.pem":
+            check.problems.append(f"manifest.json: TSA root {i} is named {root['file']!r}")
+        _file_ok(members, root["file"], root["sha256"], check, "TSA root certificate")
+
+
+def _heads(manifest: dict[str, Any], members: dict[str, bytes],
+           check: BundleCheck) -> list[SignedTreeHead]:
+    """The signed tree heads, each signed by the bundled key, consecutive ones consistent."""
+    heads = []
+    for i, obj in enumerate(manifest["tree_heads"]):
+        try:
+            heads.append(SignedTreeHead.from_json(canonical(obj)))
+        except EvidenceError as exc:
+            raise _Stop(f"manifest.json: tree head {i}: {exc}") from None
+    if not heads:
+        raise _Stop("manifest.json: no signed tree head")
+    public = members.get(manifest["export"]["public_key"]["file"], b"")
+    for i, sth in enumerate(heads):
+        if not verify_tree_head(sth, public):
+            check.problems.append(f"manifest.json: tree head {i} (size {sth.tree_size}): "
+                                  "signature does not verify with public-key.pem")
+        if members.get(f"tree-heads/{i}.json", sth.signing_input()) != sth.signing_input():
+            check.problems.append(f"tree-heads/{i}.json: not the signing input of tree head {i}")
+        if members.get(f"tree-heads/{i}.sig", bytes.fromhex(sth.signature)) != bytes.fromhex(
+                sth.signature):
+            check.problems.append(f"tree-heads/{i}.sig: not the signature of tree head {i}")
+    _check_consistency(manifest["consistency_proofs"], heads, check)
+    last = heads[-1]
+    check.tree_size, check.root_hash, check.head_time = (last.tree_size, last.root_hash,
+                                                         last.timestamp)
+    check.tree_heads = len(heads)
+    return heads
+
+
+def _check_consistency(proofs: list[list[str]], heads: list[SignedTreeHead],
+                       check: BundleCheck) -> None:
+    if len(proofs) != len(heads) - 1:
+        check.problems.append(f"manifest.json: {len(proofs)} consistency proofs for "
+                              f"{len(heads)} tree heads")
+        return
+    for i, (old, new, proof) in enumerate(zip(heads, heads[1:], proofs)):
+        if not verify_consistency(old.tree_size, new.tree_size, bytes.fromhex(old.root_hash),
+                                  bytes.fromhex(new.root_hash), [bytes.fromhex(p) for p in proof]):
+            check.problems.append(f"manifest.json: tree heads {i} (size {old.tree_size}) and "
+                                  f"{i + 1} (size {new.tree_size}): consistency proof fails")
+
+
+def _included(members: dict[str, bytes], manifest: dict[str, Any], head: SignedTreeHead,
+              seq: int, entry: dict[str, Any], check: BundleCheck) -> dict[str, Any] | None:
+    """Check an entry body's hashes and inclusion proof; return the parsed body when sound."""
+    name = entry["entry"]
+    if name != f"entries/{seq}.json":
+        check.problems.append(f"manifest.json: entry {seq} is named {name!r}")
+    if not _file_ok(members, name, entry["entry_sha256"], check, f"log entry {seq}"):
+        return None
+    body = members[name]
+    if leaf_hash(body).hex() != entry["leaf_hash"]:
+        check.problems.append(f"{name}: its leaf hash is not the manifest's {entry['leaf_hash']}")
+    path = manifest["inclusion_proofs"].get(str(seq))
+    if not (isinstance(path, list) and all(_is(p, _HEX) for p in path)
+            and verify_inclusion(leaf_hash(body), seq - 1, head.tree_size,
+                                 [bytes.fromhex(p) for p in path], bytes.fromhex(head.root_hash))):
+        check.problems.append(f"{name}: inclusion proof of entry {seq} fails against the tree "
+                              f"head of size {head.tree_size}")
+    try:
+        parsed = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        parsed = None
+    if not isinstance(parsed, dict) or parsed.get("seq") != seq or canonical(parsed) != body:
+        check.problems.append(f"{name}: not the canonical log entry number {seq}")
+        return None
+    return parsed
+
+
+def _check_export_entry(members: dict[str, bytes], manifest: dict[str, Any],
+                        heads: list[SignedTreeHead], check: BundleCheck) -> None:
+    """The export entry is the last leaf of the last head and seals the manifest's export part."""
+    entry, head = manifest["export_entry"], heads[-1]
+    seq = entry["seq"]
+    if seq != head.tree_size:
+        check.problems.append(f"manifest.json: export entry {seq} is not the last of the tree "
+                              f"head of size {head.tree_size}")
+    body = _included(members, manifest, head, seq, entry, check)
+    if body is None:
+        return
+    wanted = sha256_hex(canonical(manifest["export"]))
+    what = body.get("what")
+    what = what if isinstance(what, dict) else {}
+    if body.get("kind") != "export" or what.get("manifest_sha256") != wanted:
+        check.problems.append(f"{entry['entry']}: the export entry does not seal this manifest "
+                              f"(manifest_sha256 of the export part is {wanted})")
+    if what.get("items") != check.items or what.get("selection") != manifest["export"][
+            "selection"]:
+        check.problems.append(f"{entry['entry']}: item count or selection differs from the "
+                              "manifest's")
+
+
+def _check_items(members: dict[str, bytes], manifest: dict[str, Any],
+                 heads: list[SignedTreeHead], check: BundleCheck) -> None:
+    """Each record's bytes, its entry body, leaf hash and inclusion proof."""
+    items = manifest["export"]["items"]
+    seqs = [item["seq"] for item in items]
+    if seqs != sorted(set(seqs)) or (seqs and seqs[0] < 1):
+        check.problems.append("manifest.json: item seqs are not unique, positive and ascending")
+    export_seq = manifest["export_entry"]["seq"]
+    if set(manifest["inclusion_proofs"]) != {str(s) for s in [*seqs, export_seq]}:
+        check.problems.append("manifest.json: inclusion proofs do not match the items")
+    for item in items:
+        _check_item(members, manifest, heads[-1], item, check)
+
+
+def _check_item(members: dict[str, bytes], manifest: dict[str, Any], head: SignedTreeHead,
+                item: dict[str, Any], check: BundleCheck) -> None:
+    seq = item["seq"]
+    if item["record"] != f"records/{seq}.bin":
+        check.problems.append(f"manifest.json: record {seq} is named {item['record']!r}")
+    if _file_ok(members, item["record"], item["sha256"], check, f"record {seq}") and len(
+            members[item["record"]]) != item["size"]:
+        check.problems.append(f"{item['record']}: size is not the manifest's {item['size']}")
+    body = _included(members, manifest, head, seq, item, check)
+    if body is None:
+        return
+    sealed = {"kind": body.get("kind"), "sha256": body.get("record_sha256"),
+              "size": body.get("size"), **{k: body.get(k) for k in _SEALED}}
+    listed = {k: item[k] for k in sealed}
+    if body.get("kind") not in _RECORD_KINDS or sealed != listed:
+        diff = sorted(k for k in sealed if sealed[k] != listed[k]) or ["kind"]
+        check.problems.append(f"{item['entry']}: the sealed entry of record {seq} differs from "
+                              f"the manifest in {', '.join(diff)}")
+
+
+def _check_timestamps(members: dict[str, bytes], manifest: dict[str, Any],
+                      heads: list[SignedTreeHead], check: BundleCheck) -> None:
+    """Each token stamps its head's signing input and chains to a bundled TSA root."""
+    roots = [members[r["file"]] for r in manifest["export"]["tsa_roots"] if r["file"] in members]
+    for n, stamp in enumerate(manifest["timestamps"], start=1):
+        name = stamp["file"]
+        if name != f"timestamps/{n}.tsr":
+            check.problems.append(f"manifest.json: timestamp {n} is named {name!r}")
+        if not _file_ok(members, name, stamp["sha256"], check, "timestamp token"):
+            continue
+        index = stamp["tree_head"]
+        if not 0 <= index < len(heads):
+            check.problems.append(f"{name}: stamps tree head {index}, which is not in the bundle")
+            continue
+        result = verify_token(members[name], heads[index].signing_input(), roots)
+        for problem in result.problems:
+            check.problems.append(f"{name} (tree head {index}): {problem}")
+        if result.ok and result.gen_time != stamp["gen_time"]:
+            check.problems.append(f"{name}: genTime {result.gen_time} is not the manifest's "
+                                  f"{stamp['gen_time']}")
+        if result.ok:
+            check.timestamps.append(f"tree head {index} at {result.gen_time} by {result.signer}")
+
+
+# ------------------------------------------------------------------------------ VERIFY.txt
+
+
+def _verify_text(fingerprint: str) -> str:
+    """The bilingual explanation shipped as VERIFY.txt."""
+    return _VERIFY_TEXT.replace("{fingerprint}", fingerprint).replace(
+        "{short}", short_fingerprint(fingerprint))
+
+
+_VERIFY_TEXT = """\
+RÉPERTOIRE DE PREUVES REMPART / REMPART EVIDENCE BUNDLE
+=======================================================
+
+Empreinte de la clé publique / Public key fingerprint (SHA-256 of the raw Ed25519 key):
+  {fingerprint}
+  ({short})
+Comparez-la avec celle publiée ailleurs (courrier d'avocat, page de garde du dossier).
+Compare it with the one published elsewhere (a lawyer's letter, the dossier's cover page).
+
+----------------------------------------------------------------------------------------------
+FRANÇAIS
+----------------------------------------------------------------------------------------------
+Ce fichier zip contient des enregistrements bruts capturés par rempart (records/<n>.bin, octet
+pour octet), l'entrée du journal de preuves qui a scellé chacun d'eux (entries/<n>.json), et de
+quoi vérifier, sans réseau ni accès au dossier d'origine, qu'ils n'ont pas changé depuis leur
+capture.
+
+Vérification automatique :   rempart verify-bundle CE_FICHIER.zip [--fingerprint EMPREINTE]
+(code de sortie 0 si tout est correct ; 1 et une ligne par problème sinon).
+
+Vérification à la main :
+1. Empreintes : `sha256sum records/12.bin` doit donner le "sha256" de l'élément 12 dans
+   manifest.json, et la valeur "record_sha256" de entries/12.json.
+2. Arbre de Merkle (RFC 9162) : le hachage de feuille est SHA-256(0x00 || entries/12.json),
+   p. ex. `(printf '\\000'; cat entries/12.json) | sha256sum`. La preuve d'inclusion
+   (manifest.json, "inclusion_proofs", "12") est la liste des nœuds frères de la feuille
+   d'indice 11 jusqu'à la racine ; on recombine avec SHA-256(0x01 || gauche || droite)
+   (algorithme RFC 9162 §2.1.3.2) et on doit retrouver "root_hash" de la dernière tête signée.
+3. Signature Ed25519 : tree-heads/<i>.json est exactement ce que la clé a signé ;
+   `openssl pkeyutl -verify -pubin -inkey public-key.pem -rawin -in tree-heads/<i>.json
+   -sigfile tree-heads/<i>.sig`. Les têtes successives sont reliées par des preuves de
+   cohérence (RFC 9162 §2.1.4) : le journal n'a fait que s'allonger.
+4. Horodatage (RFC 3161) : chaque jeton timestamps/<n>.tsr porte sur tree-heads/<i>.json ;
+   `openssl ts -verify -data tree-heads/<i>.json -in timestamps/<n>.tsr -CAfile
+   tsa-roots/1.pem`. Vérifiez que ce certificat racine est bien celui de l'autorité.
+5. L'export est lui-même une entrée du journal ("kind": "export", dernière feuille de la
+   dernière tête) dont "manifest_sha256" est le SHA-256 du JSON canonique (clés triées, sans
+   espaces) de la partie "export" de manifest.json.
+
+Ce que cela prouve : que ces octets sont ceux qui ont été scellés dans le journal lors de la
+capture, qu'ils n'ont pas été modifiés depuis, que le journal n'a pas été réécrit entre deux
+têtes signées, et (avec un jeton d'horodatage) que la tête signée existait à la date du jeton.
+Ce que cela ne prouve pas : la véracité du contenu, l'identité réelle des auteurs, ni que la
+plateforme a servi les mêmes octets à d'autres personnes (l'authenticité côté plateforme est
+hors du champ de ce paquet) ; ni que rien n'a été fabriqué avant la capture. La clé de
+signature appartient à l'opérateur du dossier : seule la comparaison de son empreinte avec une
+empreinte publiée ailleurs la rattache à ce dossier.
+
+----------------------------------------------------------------------------------------------
+ENGLISH
+----------------------------------------------------------------------------------------------
+This zip holds raw records captured by rempart (records/<n>.bin, byte for byte), the evidence
+log entry that sealed each one (entries/<n>.json), and what is needed to check, with no network
+and no access to the original case, that they have not changed since capture.
+
+Automatic check:   rempart verify-bundle THIS_FILE.zip [--fingerprint FINGERPRINT]
+(exit status 0 when everything holds; 1 and one line per problem otherwise).
+
+Checking by hand:
+1. Hashes: `sha256sum records/12.bin` must print item 12's "sha256" in manifest.json, and the
+   "record_sha256" of entries/12.json.
+2. Merkle tree (RFC 9162): the leaf hash is SHA-256(0x00 || entries/12.json), e.g.
+   `(printf '\\000'; cat entries/12.json) | sha256sum`. The inclusion proof (manifest.json,
+   "inclusion_proofs", "12") lists the siblings of leaf index 11 up to the root; fold them with
+   SHA-256(0x01 || left || right) (RFC 9162 section 2.1.3.2) to get the "root_hash" of the last
+   signed tree head.
+3. Ed25519 signature: tree-heads/<i>.json is exactly what the key signed;
+   `openssl pkeyutl -verify -pubin -inkey public-key.pem -rawin -in tree-heads/<i>.json
+   -sigfile tree-heads/<i>.sig`. Consecutive heads are linked by consistency proofs (RFC 9162
+   section 2.1.4): the log only ever grew.
+4. Timestamps (RFC 3161): each token timestamps/<n>.tsr stamps tree-heads/<i>.json;
+   `openssl ts -verify -data tree-heads/<i>.json -in timestamps/<n>.tsr -CAfile
+   tsa-roots/1.pem`. Check that this root certificate really is the authority's.
+5. The export is itself a log entry ("kind": "export", the last leaf of the last head) whose
+   "manifest_sha256" is the SHA-256 of the canonical JSON (sorted keys, no whitespace) of the
+   "export" part of manifest.json.
+
+What this proves: that these bytes are the ones sealed in the log at capture, that they have not
+been changed since, that the log was not rewritten between two signed heads, and (with a
+timestamp token) that the signed head existed at the token's time.
+What it does not prove: that the content is true, who the authors really are, or that the
+platform served the same bytes to anyone else (platform-side authenticity is out of scope); nor
+that nothing was fabricated before capture. The signing key belongs to the case's operator:
+only comparing its fingerprint with one published elsewhere ties it to this case.
+"""
