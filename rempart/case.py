@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import tomllib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -26,7 +27,7 @@ from typing import Any
 
 from .clock import Clock, SystemClock
 from .errors import CaseError
-from .evidence.transparency import create_case_key
+from .evidence.transparency import KEYS_DIR, create_case_key
 from .settings import resolve
 from .storage import SQLiteStore, Store
 
@@ -74,17 +75,25 @@ class Case:
 
     @classmethod
     def create(
-        cls, path: Path, targets: list[str], name: str | None = None, clock: Clock | None = None
+        cls, path: Path | str, targets: list[str], name: str | None = None,
+        clock: Clock | None = None,
     ) -> Case:
         """Create a new case directory; refuses to overwrite an existing case."""
         if not targets:
             raise CaseError("a case needs at least one target: pass --target HANDLE")
+        if not str(path).strip():
+            raise CaseError("the case folder cannot be empty: give a PATH, e.g. `rempart init "
+                            "my-case --target @alice`")
         path = Path(path)
         if (path / CONFIG_NAME).exists():
             raise CaseError(f"{path}: a case already exists here; use another PATH")
         try:
-            path.mkdir(parents=True, exist_ok=True)
-            (path / "exports").mkdir(exist_ok=True)
+            path.mkdir(mode=0o700, parents=True, exist_ok=True)
+            os.chmod(path, 0o700)  # an existing empty folder too: a case is private to its user
+            (path / "exports").mkdir(mode=0o700, exist_ok=True)
+            (path / KEYS_DIR).mkdir(mode=0o700, exist_ok=True)
+            # the database is created private; SQLite gives its -wal and -shm files its mode
+            os.close(os.open(path / DB_NAME, os.O_WRONLY | os.O_CREAT, 0o600))
         except OSError as exc:
             raise CaseError(f"{path}: cannot create the case directory ({exc.strerror})") from exc
         created = datetime.now(UTC).replace(microsecond=0)
@@ -116,7 +125,9 @@ class Case:
             config = tomllib.loads(config_path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise CaseError(f"{config_path}: invalid configuration ({exc})") from exc
+        make_private(path)
         store = SQLiteStore(path / DB_NAME)
+        make_private(path)  # the -wal and -shm files SQLite may just have made
         return cls(path, config, store, clock or SystemClock())
 
     def close(self) -> None:
@@ -127,6 +138,29 @@ class Case:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+#: What only the case's user may read or write: the folder and its sub-folders (0700), the
+#: database with its WAL files (0600). The private key is made 0600 when created.
+PRIVATE_DIRS = ("", "exports", KEYS_DIR)
+PRIVATE_FILES = (DB_NAME, DB_NAME + "-wal", DB_NAME + "-shm", DB_NAME + "-journal")
+
+
+def make_private(path: Path) -> None:
+    """Tighten an existing case to its user: folders 0700, database files 0600.
+
+    Best effort (a case on read-only media, or owned by someone else, is opened as it is);
+    never loosens a mode.
+    """
+    for name, private in [(d, 0o700) for d in PRIVATE_DIRS] + [(f, 0o600) for f in PRIVATE_FILES]:
+        target = path / name if name else path
+        try:
+            mode = stat.S_IMODE(os.lstat(target).st_mode)
+            if stat.S_ISLNK(os.lstat(target).st_mode) or not mode & 0o077:
+                continue
+            os.chmod(target, mode & private)
+        except OSError:
+            continue
 
 
 def dump_toml(data: dict[str, Any]) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Any, Callable, TypeVar
 
@@ -19,8 +20,34 @@ from .case import Case
 from .errors import RempartError
 from .models import message_to_dict
 from .settings import url_list
+from .textsafe import safe_json, safe_lines, safe_markup, safe_text
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+class When(click.ParamType):
+    """A ``--since`` / ``--until`` instant (see :mod:`rempart.timebounds`), passed on as an
+    exact ISO 8601 UTC time; a date alone is a whole day (``until`` then includes it)."""
+
+    name = "date"
+
+    def __init__(self, end: bool = False) -> None:
+        self.end = end
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from .timebounds import DATE_HINT, TimeBoundError, bound_iso
+
+        try:
+            return bound_iso(value, end=self.end)
+        except TimeBoundError:
+            self.fail(f"{safe_text(str(value)[:60])!r} is not a date: {DATE_HINT}", param, ctx)
+
+
+SINCE = click.option("--since", type=When(), default=None,
+                     help="Only messages created at or after this time: ISO 8601, e.g. "
+                          "2026-03-01 or 2026-03-01T14:00:00+02:00 (no offset: UTC).")
+UNTIL = click.option("--until", type=When(end=True), default=None,
+                     help="Only messages created before this time; a date alone includes "
+                          "that whole day (UTC).")
 
 case_option = click.option(
     "--case", "case_path", type=click.Path(path_type=Path), default=None,
@@ -36,7 +63,7 @@ def friendly(fn: F) -> F:
         try:
             return fn(*args, **kwargs)
         except RempartError as exc:
-            raise click.ClickException(str(exc)) from None
+            raise click.ClickException(safe_lines(str(exc))) from None
 
     return wrapper  # type: ignore[return-value]
 
@@ -54,66 +81,89 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("path", type=click.Path(path_type=Path))
+@click.argument("path", type=click.Path())
 @click.option("--target", "targets", multiple=True, required=True,
               help="A targeted account (repeatable), e.g. @alice or @alice@mastodon.social.")
 @click.option("--name", default=None, help="A name for the case (default: the folder name).")
 @friendly
-def init(path: Path, targets: tuple[str, ...], name: str | None) -> None:
+def init(path: str, targets: tuple[str, ...], name: str | None) -> None:
     """Create a case directory for one or more targets."""
     case = api.init_case(path, list(targets), name=name)
-    click.echo(f"Created case {case.config['case']['name']!r} in {path} "
-               f"for {', '.join(case.targets)}.")
-    click.echo(f"Next: rempart ingest --case {path} FILE_OR_DIR")
+    click.echo(safe_text(f"Created case {case.config['case']['name']!r} in {path} "
+                         f"for {', '.join(case.targets)}."))
+    click.echo(f"Next: rempart ingest --case {safe_text(path)} FILE_OR_DIR")
     case.close()
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--format", "fmt", default=None,
               help="Force a format instead of auto-detection (see `rempart formats`).")
+@click.option("--encoding", default=None,
+              help="Text encoding of CSV files (e.g. cp1252, latin-1) instead of detecting it.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @case_option
 @friendly
-def ingest(paths: tuple[Path, ...], fmt: str | None, quiet: bool, case_path: Path | None) -> None:
+def ingest(paths: tuple[str, ...], fmt: str | None, encoding: str | None, quiet: bool,
+           case_path: Path | None) -> None:
     """Import files or folders: every record sealed in the evidence log."""
     with api.open_case(case_path) as case:
-        report = _ingest_with_progress(case, list(paths), fmt, quiet)
+        report = _ingest_with_progress(case, list(paths), fmt, quiet, encoding)
     _print_ingest(report)
 
 
-def _ingest_with_progress(case: Case, paths: list[Path], fmt: str | None, quiet: bool) -> Any:
+def _ingest_with_progress(case: Case, paths: list[str], fmt: str | None, quiet: bool,
+                          encoding: str | None = None) -> Any:
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
     command = "rempart ingest " + " ".join(sys.argv[2:]) if len(sys.argv) > 1 else None
     if quiet or not sys.stderr.isatty():
-        return api.ingest(case, paths, format=fmt, command=command)
+        return api.ingest(case, paths, format=fmt, command=command, encoding=encoding)
     columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
                TimeRemainingColumn())
     with Progress(*columns, console=_stderr_console(), transient=True) as bar:
         task = bar.add_task("ingesting", total=None)
 
         def on_file(path: Path, size: int) -> None:
-            bar.update(task, description=path.name[:30], total=size, completed=0)
+            bar.update(task, description=safe_markup(path.name[:30]), total=size, completed=0)
 
-        return api.ingest(case, paths, format=fmt, command=command,
+        return api.ingest(case, paths, format=fmt, command=command, encoding=encoding,
                           progress=lambda n: bar.advance(task, n), on_file=on_file)
 
 
+#: Skipped files listed one per line by ``rempart ingest``; the others are counted by reason.
+SKIPPED_SHOWN = 20
+
+
+def _print_skipped(files: list[Any]) -> None:
+    """Each skipped path with its reason; past :data:`SKIPPED_SHOWN`, a count per reason."""
+    for f in files[:SKIPPED_SHOWN]:
+        click.echo(f"  skipped {safe_text(f.path)}: {safe_text(f.skipped)}")
+    rest = Counter(f.skipped for f in files[SKIPPED_SHOWN:])
+    if rest:
+        counts = ", ".join(f"{n} {safe_text(reason)}" for reason, n in rest.most_common())
+        click.echo(f"  … and {sum(rest.values())} more skipped: {counts}")
+
+
 def _print_ingest(report: Any) -> None:
+    _print_skipped([f for f in report.files if f.skipped])
     for f in report.files:
         if f.skipped:
-            click.echo(f"  skipped {f.path}: {f.skipped}")
             continue
         known = f.records - f.new_records - f.new_rejects
-        click.echo(f"  {f.path} [{f.format}]: {f.new_records} new records, {known} already "
-                   f"captured, {f.new_rejects} rejected, {f.items} items")
+        fmt = f"{f.format}, {f.encoding}" if f.encoding else f.format
+        click.echo(f"  {safe_text(f.path)} [{fmt}]: {f.new_records} new records, {known} "
+                   f"already captured, {f.new_rejects} rejected, {f.items} items")
+    skipped = sum(1 for f in report.files if f.skipped)
+    if skipped:
+        click.echo(f"{len(report.files) - skipped} file(s) read, {skipped} skipped (not read; "
+                   "listed above with the reason)")
     if report.rejects:
         click.echo(f"{len(report.rejects)} record(s) could not be read and were kept as rejects "
                    "(see `rempart rejects`):")
         for note in report.rejects[:10]:
             where = f"{note.path}:{note.line}" if note.line else note.path
-            click.echo(f"  {where}: {note.reason}")
+            click.echo(f"  {safe_text(where)}: {safe_text(note.reason)}")
         if len(report.rejects) > 10:
             click.echo(f"  … and {len(report.rejects) - 10} more")
     click.echo(f"Capture {report.capture_id} sealed: log head {report.head_seq} "
@@ -126,15 +176,17 @@ def _print_stamps(stamps: Any) -> None:
     """Tokens obtained, and a warning naming each timestamp authority that failed."""
     for token in stamps.tokens:
         click.echo(f"Timestamped tree head #{stamps.head_id} (size {stamps.tree_size}) by "
-                   f"{token.url} at {token.gen_time}")
+                   f"{safe_text(token.url)} at {safe_text(token.gen_time)}")
     for error in stamps.errors:
-        click.echo(f"warning: {error} (the case is kept; run `rempart timestamp` to retry)",
-                   err=True)
+        click.echo(f"warning: {safe_text(error)} (the case is kept; run `rempart timestamp` to "
+                   "retry)", err=True)
 
 
 @main.command()
 @click.option("--quick", is_flag=True, help="Skip re-deriving messages from the raw records.")
-@click.option("--head", default=None, help="A head hash noted earlier that must still be there.")
+@click.option("--head", default=None,
+              help="A head hash noted earlier that must still be there (any letter case, or "
+                   "its first 12 or more characters).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @case_option
 @friendly
@@ -147,20 +199,30 @@ def verify(quick: bool, head: str | None, as_json: bool, case_path: Path | None)
         else:
             report = api.verify(case, replay=not quick, head=head)
     if as_json:
-        click.echo(orjson.dumps({
+        click.echo(safe_json(orjson.dumps({
             "ok": report.ok, "entries": report.entries, "records": report.records,
             "rejects": report.rejects, "messages": report.messages,
             "head_seq": report.head_seq, "head_hash": report.head_hash,
+            "noted_head_seq": report.noted_head_seq,
             "problems": [vars(p) for p in report.problems],
-        }, option=orjson.OPT_INDENT_2).decode())
-    elif report.ok:
+            "notices": [vars(p) for p in report.notices],
+        }, option=orjson.OPT_INDENT_2).decode()))
+        if not report.ok:
+            sys.exit(1)
+        return
+    for notice in report.notices:
+        click.echo(f"notice: {safe_text(notice)}", err=True)
+    if report.ok:
         click.echo(f"OK: {report.entries} log entries, {report.records} records, "
                    f"{report.rejects} rejects, {report.messages} messages verified; "
                    f"head {report.head_seq} {report.head_hash}")
+        if report.noted_head_seq is not None:
+            click.echo(f"The head you noted is entry {report.noted_head_seq}: the log still "
+                       "contains it.")
     else:
-        click.echo(f"FAILED: {report.first}", err=True)
+        click.echo(f"FAILED: {safe_text(report.first)}", err=True)
         for p in report.problems[1:20]:
-            click.echo(f"  also: {p}", err=True)
+            click.echo(f"  also: {safe_text(p)}", err=True)
         if len(report.problems) > 20:
             click.echo(f"  … {len(report.problems) - 20} more problems", err=True)
     if not report.ok:
@@ -235,7 +297,7 @@ def tsa_add_root(pem_file: Path, case_path: Path | None) -> None:
     """Trust a timestamp authority's root certificate (PEM) when verifying its tokens."""
     with api.open_case(case_path) as case:
         kept = api.add_tsa_root(case, pem_file.read_bytes())
-    click.echo(f"Trusted {pem_file} (kept as {kept})")
+    click.echo(f"Trusted {safe_text(pem_file)} (kept as {safe_text(kept)})")
 
 
 @main.command()
@@ -248,16 +310,18 @@ def custody(as_json: bool, case_path: Path | None) -> None:
         events = api.custody(case)
     for event in events:
         if as_json:
-            click.echo(orjson.dumps(event).decode())
+            click.echo(safe_json(orjson.dumps(event).decode()))
             continue
         what = orjson.dumps(event["what"]).decode()
-        click.echo(_printable(f"{event['seq']:>6}  {event['at']}  {event['by']}  "
+        by = "(unknown)" if event["by"] is None else event["by"]  # entries written without it
+        click.echo(_printable(f"{event['seq']:>6}  {event['at']}  {by}  "
                               f"{event['kind']}  {what[:200]}"))
 
 
 def _printable(text: str) -> str:
-    """Control characters escaped, so hostile data cannot drive the terminal."""
-    return text if text.isprintable() else text.encode("unicode_escape").decode("ascii")
+    """Control and bidirectional characters escaped (see :mod:`rempart.textsafe`), so hostile
+    data cannot drive the terminal; accents and emoji stay as they are."""
+    return safe_text(text)
 
 
 def _record_view(case: Case, command: str, filters: dict[str, Any], count: int) -> None:
@@ -283,23 +347,25 @@ def key(out: Path | None, case_path: Path | None) -> None:
 
 @main.command("export-bundle")
 @click.option("--out", type=click.Path(path_type=Path), required=True,
-              help="The zip file to write.")
+              help="The zip file to write (never an existing folder).")
+@click.option("--force", is_flag=True, help="Replace the file --out if it exists.")
 @click.option("--select", default=None,
               help="Only these messages' records: PLATFORM:ID,... (default: every record).")
-@click.option("--since", default=None, help="Only messages created at or after this ISO time.")
-@click.option("--until", default=None, help="Only messages created before this ISO time.")
+@SINCE
+@UNTIL
 @click.option("--author", default=None, help="Only messages by this handle or author id.")
 @case_option
 @friendly
-def export_bundle(out: Path, select: str | None, since: str | None, until: str | None,
-                  author: str | None, case_path: Path | None) -> None:
+def export_bundle(out: Path, force: bool, select: str | None, since: str | None,
+                  until: str | None, author: str | None, case_path: Path | None) -> None:
     """Write an evidence bundle (zip) that anyone can check offline with verify-bundle."""
     from .evidence.bundle import Selection
 
     with api.open_case(case_path) as case:
-        report = api.export_bundle(case, out, Selection.parse(select, since, until, author))
-    click.echo(f"Wrote {report.path}: {report.items} records, signed tree head of size "
-               f"{report.tree_head.tree_size}, {report.timestamps} timestamp tokens.")
+        report = api.export_bundle(case, out, Selection.parse(select, since, until, author),
+                                   force=force)
+    click.echo(f"Wrote {safe_text(report.path)}: {report.items} records, signed tree head of "
+               f"size {report.tree_head.tree_size}, {report.timestamps} timestamp tokens.")
     click.echo(f"sha256: {report.sha256}")
     click.echo(f"public key fingerprint: {report.fingerprint}")
 
@@ -314,9 +380,9 @@ def verify_bundle(path: Path, fingerprint: str | None) -> None:
     check = api.verify_bundle(path, fingerprint)
     if not check.ok:
         for problem in check.problems:
-            click.echo(f"FAILED: {problem}", err=True)
+            click.echo(f"FAILED: {safe_text(problem)}", err=True)
         sys.exit(1)
-    click.echo(check.summary())
+    click.echo(safe_lines(check.summary()))
 
 
 @main.command()
@@ -329,29 +395,33 @@ def stats(as_json: bool, case_path: Path | None) -> None:
         data = api.stats(case)
         _record_view(case, "stats", {}, data["totals"].get("messages", 0))
     if as_json:
-        click.echo(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode())
+        click.echo(safe_json(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode()))
         return
     from rich.console import Console
-    from rich.markup import escape
     from rich.table import Table
 
     table = Table(title="Messages per day, platform and format")
     for col in ("day", "platform", "format", "messages"):
         table.add_column(col, justify="right" if col == "messages" else "left")
     for row in data["per_day"]:
-        table.add_row(escape(row["day"]), escape(row["platform"]), escape(row["format"]),
-                      str(row["messages"]))
+        table.add_row(safe_markup(row["day"]), safe_markup(row["platform"]),
+                      safe_markup(row["format"]), str(row["messages"]))
     console = Console()
     console.print(table)
-    console.print(", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in data["totals"].items()),
+    console.print(safe_text(", ".join(f"{k.replace('_', ' ')}: {v}"
+                                      for k, v in data["totals"].items())),
                   markup=False, highlight=False)
+    for c in data.get("interrupted_captures", []):
+        console.print(safe_text(f"capture {c['capture']} started {c['started_at']} has no end: "
+                                "it was interrupted (or is still running); see "
+                                "`rempart verify`"), markup=False, highlight=False)
 
 
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="A JSON array of normalised messages.")
 @click.option("--platform", default=None, help="Only this platform (x, mastodon, bluesky, sms…).")
-@click.option("--since", default=None, help="Only messages created at or after this ISO time.")
-@click.option("--until", default=None, help="Only messages created before this ISO time.")
+@SINCE
+@UNTIL
 @click.option("--all", "include_referenced", is_flag=True,
               help="Also list context posts (replied-to or quoted posts carried in captures).")
 @case_option
@@ -368,13 +438,13 @@ def messages(as_json: bool, platform: str | None, since: str | None, until: str 
         for count, m in enumerate(items, start=1):
             if as_json:
                 out.write(("," if count > 1 else "") + "\n"
-                          + orjson.dumps(message_to_dict(m)).decode())
+                          + safe_json(orjson.dumps(message_to_dict(m)).decode()))
                 continue
             when = m.created_at.isoformat() if m.created_at else "?"
-            text = m.text.replace("\n", " ")
-            # repr-escape control characters so hostile text cannot drive the terminal
-            safe = text.encode("unicode_escape").decode("ascii") if not text.isprintable() else text
-            out.write(f"{when}  {m.platform}  @{m.author_handle or m.author_id}  {safe[:200]}\n")
+            # controls and bidirectional overrides escaped, in every field: they are data
+            text = safe_text(m.text.replace("\n", " ")[:200])
+            author = safe_text(m.author_handle or m.author_id)
+            out.write(f"{when}  {safe_text(m.platform)}  @{author}  {text}\n")
         if as_json:
             out.write("\n]\n")
         _record_view(case, "messages", {"platform": platform, "since": since, "until": until,
@@ -391,9 +461,11 @@ def rejects(as_json: bool, case_path: Path | None) -> None:
         for rec in api.rejects(case):
             size = len(rec.pop("raw"))
             if as_json:
-                click.echo(orjson.dumps({**rec, "size": size}).decode())
+                click.echo(safe_json(orjson.dumps({**rec, "size": size}).decode()))
             else:
-                click.echo(f"{rec['file']}:{rec['line']}: {rec['reason']} ({size} bytes kept)")
+                again = "; read again since as a record" if rec["read_again"] else ""
+                click.echo(safe_text(f"{rec['file']}:{rec['line']}: {rec['reason']} "
+                                     f"({size} bytes kept{again})"))
 
 
 @main.command()
@@ -433,7 +505,7 @@ def score(texts: tuple[str, ...], no_encoder: bool, case_path: Path | None) -> N
                             [x.get("parent_text") for x in chunk],
                             [None if x.get("id") is None else str(x["id"]) for x in chunk])
         for r in results:
-            sys.stdout.write(orjson.dumps(r.to_json()).decode() + "\n")
+            sys.stdout.write(safe_json(orjson.dumps(r.to_json()).decode()) + "\n")
     if case is not None:
         case.close()
 
@@ -466,7 +538,7 @@ def analyze(rescore: bool, no_encoder: bool, scores_only: bool, case_path: Path 
 
     with api.open_case(case_path) as case:
         clf = load_classifier(case, use_encoder=not no_encoder)
-        report = score_case(case, clf, rescore=rescore)
+        report = _score_with_progress(case, clf, rescore, score_case)
         click.echo(f"Scored {report.scored} messages with model {report.model}.")
         if report.scored:
             click.echo("Severity: " + ", ".join(f"{k} {v}" for k, v in
@@ -474,8 +546,37 @@ def analyze(rescore: bool, no_encoder: bool, scores_only: bool, case_path: Path 
             click.echo("Labels: " + (", ".join(f"{k} {v}" for k, v in
                                                report.labels.most_common()) or "none"))
         if not scores_only:
-            findings = api.findings(case).to_json()
-            click.echo(summarize(findings))
+            findings = _with_status(lambda: api.findings(case, score=False).to_json(),
+                                    "finding raids, accounts, origins and doxxing…")
+            click.echo(safe_lines(summarize(findings)))
+
+
+def _score_with_progress(case: Case, clf: Any, rescore: bool, score_case: Any) -> Any:
+    """Score with a progress bar on standard error when it is a terminal."""
+    if not sys.stderr.isatty():
+        return score_case(case, clf, rescore=rescore, batch=1000)
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    columns = (TextColumn("scoring"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=_stderr_console(), transient=True) as bar:
+        task = bar.add_task("scoring", total=None)
+        return score_case(case, clf, rescore=rescore, batch=1000,
+                          total=lambda n: bar.update(task, total=n),
+                          progress=lambda n: bar.advance(task, n))
+
+
+def _with_status(work: Callable[[], Any], what: str) -> Any:
+    """Run ``work`` with a spinner on standard error when it is a terminal."""
+    if not sys.stderr.isatty():
+        return work()
+    with _stderr_console().status(what):
+        return work()
 
 
 @main.command()
@@ -486,16 +587,19 @@ def analyze(rescore: bool, no_encoder: bool, scores_only: bool, case_path: Path 
 def findings(as_json: bool, rerun: bool, case_path: Path | None) -> None:
     """What the raid analysis found: episodes, campaign accounts, designating posts, origins,
     ban evasion, impersonators and doxxing."""
-    from .analysis.raid.findings import summarize
+    from .analysis.raid.findings import describe_freshness, summarize
 
     with api.open_case(case_path) as case:
         data = api.findings_json(case, rerun=rerun)
         _record_view(case, "findings", {"rerun": rerun, "json": as_json},
                      len(data.get("episodes") or []))
     if as_json:
-        click.echo(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode())
+        click.echo(safe_json(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode()))
     else:
-        click.echo(summarize(data))
+        stale = describe_freshness(data.get("freshness"))
+        if stale:
+            click.echo(safe_lines(stale))
+        click.echo(safe_lines(summarize(data)))
 
 
 
@@ -522,8 +626,12 @@ def live(source: str, webhook: str | None, score: bool, case_path: Path | None) 
         url = webhook or case.settings.get("alert_webhook")
         summary = run_live_file(source, case.targets, sys.stdout, webhook=url,
                                 history=history if len(history) else None,
-                                score_fn=classifier_score_fn() if score else None)
+                                score_fn=classifier_score_fn() if score else None,
+                                retries=int(case.settings["webhook_retries"]))
     click.echo(orjson.dumps({"summary": summary.to_json()}).decode(), err=True)
+    problem = summary.delivery_problem()
+    if problem:
+        raise click.ClickException(problem)
 
 
 @main.command()
@@ -550,8 +658,8 @@ def label(message: str, judgements: tuple[str, ...], note: str | None, author: s
     with api.open_case(case_path) as case:
         m = resolve_message(case, message)
         saved = add_labels(case, m.key, values, author=author, note=note)
-    click.echo(f"Labelled {m.platform}:{m.id}: "
-               + ", ".join(f"{x.category}={x.value}" for x in saved))
+    click.echo(safe_text(f"Labelled {m.platform}:{m.id}: "
+                         + ", ".join(f"{x.category}={x.value}" for x in saved)))
 
 
 @main.command()

@@ -53,7 +53,7 @@ def run_demo(path: Path, seed: int = 7, echo: Callable[[str], None] = print) -> 
             echo(f"Scored {scored.scored} new messages with the offline classifier: "
                  + ", ".join(f"{v} {k}" for k, v in scored.severities.most_common())
                  + " (severity).")
-        found = run_findings(case).to_json()
+        found = run_findings(case, score=False).to_json()  # scored just above: once
         echo(summarize(found))
         quality = compare(found, truth, case.store.counts()["accounts"])
         echo("Against the simulator's ground truth: " + ", ".join(

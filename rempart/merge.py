@@ -9,17 +9,23 @@ Rules, in short:
   any observation that has it; empty fields are filled from the other side.
 - Mutable facts (handle, follower count, status) come from the latest observation.
 - Different texts become versions (edits), oldest first; ``text`` is the latest version's.
+- On platforms without edits (SMS, WhatsApp), other content under one id is a *conflict*: the
+  first observation's content is kept and ``extra["conflicts"]`` lists what differed, with both
+  values and both records.
 - A message is ``primary`` if any capture had it as primary.
-- ``extra`` dicts are unioned; Vonage multi-part SMS are reassembled from ``concat_parts``.
+- ``extra`` dicts are unioned; Vonage multi-part SMS are reassembled from ``concat_parts``
+  (marked ``extra["incomplete"]`` while parts are missing).
+- An empty optional string is a missing value (None), in messages and accounts alike.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import operator
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Callable
 
-from .models import Account, Message, StatusChange, Version, iso
+from .models import Account, Message, StatusChange, Version, iso, replace
 
 _MIN = datetime.min.replace(tzinfo=UTC)
 
@@ -33,30 +39,43 @@ def has_content(m: Message) -> bool:
     return bool(m.text or m.created_at or m.author_id or m.media)
 
 
-def merge_messages(old: Message, new: Message) -> Message:
-    """Combine two observations of the same message (``new`` seen after ``old`` in the log)."""
+def merge_messages(old: Message, new: Message, kept_record: int | None = None,
+                   record: int | None = None) -> Message:
+    """Combine two observations of the same message (``new`` seen after ``old`` in the log).
+
+    On a platform without edits (:data:`NO_EDITS`), content that differs under one id is a
+    conflict: ``old`` (the first observed) is kept and ``extra["conflicts"]`` gets both values
+    and the two records (``kept_record``: the message's first record; ``record``: ``new``'s).
+    """
     if old == new:
         return old
     old_has, new_has = has_content(old), has_content(new)
     later, earlier = (
         (new, old) if _when(new.observed_at) >= _when(old.observed_at) else (old, new)
     )
-    if old_has and not new_has:
+    conflict = _conflict(old, new, kept_record, record) if old_has and new_has else None
+    if old_has and not new_has or conflict is not None:
         base, other = old, new
     elif new_has and not old_has:
         base, other = new, old
     else:
         base, other = later, earlier
     fields: dict[str, Any] = {}
+    disputed = conflict["fields"] if conflict is not None else {}
     for f in _FILLABLE:
+        if f in disputed:
+            continue
         value = getattr(base, f)
         if value is None or value == () or value == "":
             alt = getattr(other, f)
             if alt is not None and alt != () and alt != "":
                 fields[f] = alt
-    fields["versions"] = _merge_versions(old, new) if (old_has and new_has) else (
-        base.versions or other.versions
-    )
+    if old.platform in NO_EDITS:  # never edited: other content is a conflict or a part
+        fields["versions"] = ()
+    elif old_has and new_has:
+        fields["versions"] = _merge_versions(old, new)
+    else:
+        fields["versions"] = base.versions or other.versions
     if fields["versions"]:
         fields["text"] = fields["versions"][-1].text
     fields["captured_as"] = "primary" if "primary" in (old.captured_as, new.captured_as) else (
@@ -68,9 +87,54 @@ def merge_messages(old: Message, new: Message) -> Message:
     fields["observed_at"] = max(_when(old.observed_at), _when(new.observed_at)) if (
         old.observed_at or new.observed_at
     ) else None
-    fields["extra"] = _merge_extra(old.extra, new.extra)
-    merged = dataclasses.replace(base, **fields)
+    if conflict is None:
+        fields["extra"] = _merge_extra(old.extra, new.extra)
+    else:  # the first observation's facts stay, the other one is told beside them
+        extra = _merge_extra(new.extra, old.extra)
+        fields["extra"] = {**extra, "conflicts": [*old.extra.get("conflicts", ()), conflict]}
+    merged = replace(base, **fields)
     return finish_message(merged)
+
+
+#: Platforms whose messages cannot be edited: an SMS or WhatsApp message id always names the
+#: same body, sender and recipient, so other content under that id is a conflict, not an edit.
+NO_EDITS = frozenset({"sms", "whatsapp"})
+
+#: What cannot differ between two observations of one message of :data:`NO_EDITS`.
+CONFLICT_FIELDS = ("text", "author_id", "recipient_id")
+
+
+def _conflict(old: Message, new: Message, kept_record: int | None,
+              record: int | None) -> dict[str, Any] | None:
+    """What ``new`` says differently from ``old`` about a message that cannot be edited.
+
+    Returns the ``extra["conflicts"]`` entry (None when they agree): for each field, the value
+    kept (first observed) and the other one; for the parts of a multi-part SMS, per part. A
+    body always counts (an empty one differs from a text); a sender or recipient missing on one
+    side is filled in, not a conflict.
+    """
+    if old.platform not in NO_EDITS:
+        return None
+    fields: dict[str, dict[str, Any]] = {}
+    old_parts, new_parts = old.extra.get("concat_parts"), new.extra.get("concat_parts")
+    if isinstance(old_parts, dict) and isinstance(new_parts, dict):
+        for part in sorted(set(old_parts) & set(new_parts), key=_part_number):
+            if old_parts[part] != new_parts[part]:
+                fields[f"part {part}"] = {"kept": old_parts[part], "other": new_parts[part]}
+    elif old.text != new.text:
+        fields["text"] = {"kept": old.text, "other": new.text}
+    for name in CONFLICT_FIELDS[1:]:
+        kept, other = getattr(old, name), getattr(new, name)
+        if kept and other and kept != other:
+            fields[name] = {"kept": kept, "other": other}
+    if not fields:
+        return None
+    return {"kept_record": kept_record, "other_record": record,
+            "other_observed_at": iso(new.observed_at), "fields": fields}
+
+
+def _part_number(part: str) -> int:
+    return int(part) if part.isdigit() else 0
 
 
 _FILLABLE = tuple(
@@ -100,8 +164,10 @@ def _merge_versions(old: Message, new: Message) -> tuple[Version, ...]:
                 # same version id, different text, no edit metadata: keep both, dated
                 vid = f"{v.id}@{iso(m.observed_at or v.created_at)}"
                 versions.setdefault(vid, Version(vid, v.text, m.observed_at or v.created_at))
-    if len(versions) <= 1:
+    if not versions:
         return ()
+    # a single version stays (finish_message drops it when it is the message itself): the same
+    # version seen twice is what was seen once
     return tuple(sorted(versions.values(), key=lambda v: (_when(v.created_at), v.id)))
 
 
@@ -119,25 +185,83 @@ def _merge_extra(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+#: Optional text fields of a message or account: an empty string there means "not shown".
+_MESSAGE_OPTIONAL_TEXT = tuple(
+    f.name for f in dataclasses.fields(Message) if f.type == "str | None"
+)
+_ACCOUNT_OPTIONAL_TEXT = tuple(
+    f.name for f in dataclasses.fields(Account) if f.type == "str | None"
+)
+
+
+def without_empty_text(obj: Any, names: tuple[str, ...]) -> Any:
+    """``obj`` with its empty optional strings made None (one spelling of "missing").
+
+    Platforms blank fields they withhold (an X user withheld in a country has ``name: ""``).
+    An empty value says nothing about the field, so it is missing: it never overwrites a known
+    value, and the stored form (which drops empty values) is the same as the one in memory, so a
+    replay of the records rebuilds exactly what was stored whatever the batches.
+    """
+    values = _getter(names)(obj)
+    if "" not in values:  # the usual case, decided in C: nothing to replace
+        return obj
+    empty = {n: None for n, v in zip(names, values) if v == ""}
+    return replace(obj, **empty)
+
+
+_GETTERS: dict[tuple[str, ...], Callable[[Any], tuple[Any, ...]]] = {}
+
+
+def _getter(names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
+    """A function returning the values of ``names`` (always a tuple), made once per tuple."""
+    getter = _GETTERS.get(names)
+    if getter is None:
+        one = operator.attrgetter(*names)
+        getter = _GETTERS[names] = one if len(names) > 1 else (lambda obj: (one(obj),))
+    return getter
+
+
 def finish_message(m: Message) -> Message:
-    """Derived fields: drop a lone version that is the message itself; reassemble SMS parts."""
+    """Derived fields: drop a lone version that is the message itself; reassemble SMS parts.
+
+    Empty optional strings become None (see :func:`without_empty_text`).
+    """
+    m = without_empty_text(m, _MESSAGE_OPTIONAL_TEXT)
     if len(m.versions) == 1:
         (v,) = m.versions
         if v.id == m.id and v.text == m.text and v.created_at == m.created_at:
-            m = dataclasses.replace(m, versions=())
+            m = replace(m, versions=())
     parts = m.extra.get("concat_parts") if m.extra else None
     if not parts:
         return m
-    total = m.extra.get("concat_total")
-    text = "".join(parts[k] for k in sorted(parts, key=lambda k: int(k)))
+    return _assembled(m, parts)
+
+
+def _assembled(m: Message, parts: dict[str, str]) -> Message:
+    """A multi-part SMS from the parts received so far, in part order.
+
+    While parts are missing it shows what arrived, marked ``extra["incomplete"]`` with the part
+    numbers received and missing (and ``status_detail`` "incomplete: 1 of 3 parts received");
+    the marks go when the last part comes, in the same import or a later one. Hashtags and
+    links are read from the assembled text (one may straddle two parts).
+    """
+    from .sources.base import extract_hashtags, extract_urls
+
+    numbers = sorted(parts, key=_part_number)
+    text = "".join(parts[k] for k in numbers)
+    total = _part_number(str(m.extra.get("concat_total") or 0))
+    received = [_part_number(k) for k in numbers]
+    missing = [n for n in range(1, total + 1) if n not in received]
+    extra = {k: v for k, v in m.extra.items()
+             if k not in ("incomplete", "parts_received", "parts_missing")}
     detail = m.status_detail
-    if total and len(parts) < int(total):
+    if missing:
+        extra.update(incomplete=True, parts_received=received, parts_missing=missing)
         detail = f"incomplete: {len(parts)} of {total} parts received"
     elif detail and detail.startswith("incomplete:"):
         detail = None
-    if text == m.text and detail == m.status_detail:
-        return m
-    return dataclasses.replace(m, text=text, status_detail=detail)
+    return replace(m, text=text, status_detail=detail, extra=extra, versions=(),
+                               hashtags=extract_hashtags(text), urls=extract_urls(text))
 
 
 def apply_status(m: Message | None, change: StatusChange) -> Message:
@@ -155,10 +279,10 @@ def apply_status(m: Message | None, change: StatusChange) -> Message:
         # An older notice than what we already saw: keep it in history only.
         history = list(m.extra.get("status_history", []))
         history.append(_history(change))
-        return dataclasses.replace(m, extra={**m.extra, "status_history": history})
+        return replace(m, extra={**m.extra, "status_history": history})
     history = list(m.extra.get("status_history", []))
     history.append(_history(change))
-    return dataclasses.replace(
+    return replace(
         m,
         status=change.status,
         status_detail=change.detail,
@@ -173,9 +297,14 @@ def _history(change: StatusChange) -> dict[str, Any]:
 
 
 def merge_accounts(old: Account, new: Account) -> Account:
-    """Combine two observations of an account; the later one wins field by field."""
+    """Combine two observations of an account; the later one wins field by field (an empty
+    value is missing: it does not erase a known one)."""
     if old == new:
         return old
+    old = without_empty_text(old, _ACCOUNT_OPTIONAL_TEXT)
+    new = without_empty_text(new, _ACCOUNT_OPTIONAL_TEXT)
+    if old == new and old.handles == _handles(old):
+        return old  # the same observation again (an author inline on line after line)
     later, earlier = (
         (new, old) if _when(new.observed_at) >= _when(old.observed_at) else (old, new)
     )
@@ -193,7 +322,12 @@ def merge_accounts(old: Account, new: Account) -> Account:
     fields["extra"] = _merge_extra(earlier.extra, later.extra)
     if later.status == "available" and earlier.status != "available" and not has_profile(later):
         fields["status"] = earlier.status
-    return dataclasses.replace(later, **fields)
+    return replace(later, **fields)
+
+
+def _handles(a: Account) -> tuple[str, ...]:
+    """``a.handles`` then ``a.handle``, empty and repeated ones left out (as a merge lists them)."""
+    return tuple(dict.fromkeys(h for h in (*a.handles, a.handle) if h))
 
 
 def has_profile(a: Account) -> bool:
@@ -207,12 +341,13 @@ def account_with_status(a: Account | None, change: StatusChange) -> Account:
                        observed_at=change.observed_at)
     if _when(change.observed_at) < _when(a.observed_at) and a.status == "available":
         return a
-    return dataclasses.replace(a, status=change.status,
+    return replace(a, status=change.status,
                                observed_at=max(_when(a.observed_at), _when(change.observed_at)))
 
 
 def normalise_account(a: Account) -> Account:
-    """Make sure the current handle is listed in ``handles``."""
+    """Make sure the current handle is listed in ``handles``; empty strings become None."""
+    a = without_empty_text(a, _ACCOUNT_OPTIONAL_TEXT)
     if a.handle and a.handle not in a.handles:
-        return dataclasses.replace(a, handles=(*a.handles, a.handle))
+        return replace(a, handles=(*a.handles, a.handle))
     return a

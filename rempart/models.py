@@ -17,7 +17,7 @@ import dataclasses
 import operator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any, Callable, Literal, TypeVar
 
 #: Who could see a message: everyone, the author's followers, only the recipient, or an SMS.
 Audience = Literal["public", "followers", "direct", "sms"]
@@ -81,7 +81,14 @@ class Message:
     message id (or ``msisdn:concat-ref`` for a reassembled Vonage message). ``text`` is the full
     text of the latest version, HTML entities decoded. ``versions`` holds every known version when
     the message was edited. ``observed_at`` is when the platform was seen to serve this state
-    (retrieval time, else capture time); merges keep the latest observation.
+    (retrieval time, else capture time); merges keep the latest observation. Empty optional
+    strings are stored as None. ``platform`` is ``x``, ``mastodon``, ``bluesky``, ``sms`` or
+    ``whatsapp``.
+
+    ``extra`` keys the merge writes: ``conflicts`` (records that gave this id other content, on
+    a platform without edits: ``kept_record``, ``other_record``, ``other_observed_at`` and per
+    field the ``kept`` and ``other`` values), ``incomplete``, ``parts_received`` and
+    ``parts_missing`` (a multi-part SMS still missing parts), ``status_history``.
     """
 
     platform: str
@@ -166,6 +173,35 @@ Item = Message | Account | StatusChange
 _MESSAGE_FIELDS = tuple(f.name for f in dataclasses.fields(Message))
 _message_values = operator.attrgetter(*_MESSAGE_FIELDS)
 
+_R = TypeVar("_R")
+_LAYOUTS: dict[type, tuple[dict[str, int], Callable[[Any], tuple[Any, ...]]]] = {}
+
+
+def replace(obj: _R, **changes: Any) -> _R:
+    """``dataclasses.replace`` for these records, three times faster.
+
+    A merge rebuilds records by the ten thousand during an import; the records here take every
+    field positionally, in field order, so a copy is their values with ``changes`` put in.
+    """
+    cls = type(obj)
+    layout = _LAYOUTS.get(cls)
+    if layout is None:
+        fields = dataclasses.fields(cls)  # type: ignore[arg-type]
+        positional = cls.__init__.__code__.co_argcount - 1  # type: ignore[misc]
+        if (positional != len(fields) or len(fields) < 2
+                or any(f.kw_only or not f.init for f in fields)):
+            return dataclasses.replace(obj, **changes)  # type: ignore[type-var]
+        names = tuple(f.name for f in fields)
+        layout = _LAYOUTS[cls] = ({n: i for i, n in enumerate(names)},
+                                  operator.attrgetter(*names))
+    index, values_of = layout
+    values = list(values_of(obj))
+    for name, value in changes.items():
+        if name not in index:
+            raise TypeError(f"{cls.__name__} has no field {name!r}")
+        values[index[name]] = value
+    return cls(*values)
+
 
 def message_compact(m: Message) -> dict[str, Any]:
     """The message's non-empty fields only (for storage); :func:`message_from_dict` inverts it.
@@ -199,15 +235,17 @@ def iso(dt: datetime | None) -> str | None:
     """ISO-8601 UTC with a ``Z`` suffix, keeping microseconds only when present."""
     if dt is None:
         return None
-    dt = dt.astimezone(UTC)
-    text = dt.isoformat()
-    return text.replace("+00:00", "Z")
+    if dt.tzinfo is not UTC:
+        dt = dt.astimezone(UTC)
+    return dt.isoformat().replace("+00:00", "Z")
 
 
 def sortable(dt: datetime | None) -> str | None:
     """Fixed-width ISO-8601 UTC (microseconds always shown): sorts correctly as text."""
     if dt is None:
         return None
+    if dt.tzinfo is UTC and dt.year >= 1000:  # the usual case: isoformat is 3 times faster
+        return dt.isoformat(timespec="microseconds")[:26] + "Z"
     return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 

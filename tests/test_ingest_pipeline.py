@@ -23,8 +23,9 @@ def test_case_layout_and_wal(fresh_case: Any) -> None:
     db = sqlite3.connect(fresh_case.path / "case.db")
     assert db.execute("pragma journal_mode").fetchone()[0] == "wal"
     names = [r[0] for r in db.execute("select name from _migrations")]
-    assert names == ["0001_initial", "0002_scores_and_labels", "0003_findings",
-                     "0004_transparency", "0005_timestamps"]
+    assert names[:5] == ["0001_initial", "0002_scores_and_labels", "0003_findings",
+                         "0004_transparency", "0005_timestamps"]
+    assert "0007_rereadable_rejects" in names  # issue 9 item 10
 
 
 def test_case_refuses_to_overwrite(fresh_case: Any) -> None:

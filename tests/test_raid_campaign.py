@@ -191,7 +191,7 @@ def raid() -> tuple[Corpus, set[str], dict[str, set[str]], str]:
 def test_campaign_precision_and_recall_on_a_raid_with_decoys(raid):
     corpus, raiders, decoys, designating = raid
     members, _ = find_campaign(corpus, [raid_episode(corpus)],
-                               [DesignatingPost(designating, 0.9)])
+                               [DesignatingPost(designating, 0.9, targets=["cible"])])
     found = {m.account_id for m in members}
     true_positive = len(found & raiders)
     assert true_positive / len(found) >= 0.9
@@ -205,7 +205,7 @@ def test_campaign_precision_and_recall_on_a_raid_with_decoys(raid):
 def test_one_shot_raiders_are_caught_with_readable_evidence(raid):
     corpus, raiders, _, designating = raid
     members, _ = find_campaign(corpus, [raid_episode(corpus)],
-                               [DesignatingPost(designating, 0.9)])
+                               [DesignatingPost(designating, 0.9, targets=["cible"])])
     by_id = {m.account_id: m for m in members}
     oneshots = [a.id for a in corpus.accounts if (a.handle or "").startswith("oneshot")]
     assert all(a in by_id for a in oneshots)
@@ -220,7 +220,7 @@ def test_one_shot_raiders_are_caught_with_readable_evidence(raid):
 def test_organiser_and_designator_is_a_member(raid):
     corpus, _, _, designating = raid
     members, _ = find_campaign(corpus, [raid_episode(corpus)],
-                               [DesignatingPost(designating, 0.9)])
+                               [DesignatingPost(designating, 0.9, targets=["cible"])])
     leader = next(a.id for a in corpus.accounts if a.handle == "meneur")
     evidence = " | ".join(next(m.evidence for m in members if m.account_id == leader))
     assert f"wrote the designating post {designating}" in evidence
@@ -231,7 +231,7 @@ def test_organiser_and_designator_is_a_member(raid):
 def test_raid_hashtag_and_link_appear_in_evidence(raid):
     corpus, _, _, designating = raid
     members, _ = find_campaign(corpus, [raid_episode(corpus)],
-                               [DesignatingPost(designating, 0.9)])
+                               [DesignatingPost(designating, 0.9, targets=["cible"])])
     text = " ".join(" ".join(m.evidence) for m in members)
     assert "#onsaittout" in text
     assert "forum.example.invalid/topic/42-on-y-va" in text and "utm_source" not in text
@@ -242,13 +242,13 @@ def test_no_member_without_a_harassment_episode(raid):
     corpus, _, _, designating = raid
     support = raid_episode(corpus)
     support.kind = "support"
-    assert find_campaign(corpus, [support], [DesignatingPost(designating, 0.9)]) == ([], [])
+    assert find_campaign(corpus, [support], [DesignatingPost(designating, 0.9, targets=["cible"])]) == ([], [])
 
 
 def test_edges_carry_evidence_and_stay_linear(raid):
     corpus, raiders, _, designating = raid
     members, edges = find_campaign(corpus, [raid_episode(corpus)],
-                                   [DesignatingPost(designating, 0.9)])
+                                   [DesignatingPost(designating, 0.9, targets=["cible"])])
     assert edges
     assert len(edges) <= 4 * len(members)
     leader = next(a.id for a in corpus.accounts if a.handle == "meneur")
@@ -259,7 +259,7 @@ def test_edges_carry_evidence_and_stay_linear(raid):
         assert e.a != e.b and e.evidence and 0 < e.weight <= 1
         assert e.to_json()["a"] == e.a
     _, capped = find_campaign(corpus, [raid_episode(corpus)],
-                              [DesignatingPost(designating, 0.9)], max_edges=10)
+                              [DesignatingPost(designating, 0.9, targets=["cible"])], max_edges=10)
     assert len(capped) == 10
 
 
@@ -315,7 +315,7 @@ def test_each_raid_episode_is_judged_on_its_own():
                       messages=10, authors=10, hostile_share=0.0, support_share=0.9,
                       kind="support", explanation="")
     members, _ = find_campaign(corpus, [earlier, raid, support],
-                               [DesignatingPost(designating, 0.9)])
+                               [DesignatingPost(designating, 0.9, targets=["cible"])])
     assert {m.episode for m in members} == {1}
     assert len({m.account_id for m in members} & raiders) >= 0.9 * len(raiders)
 
@@ -325,7 +325,7 @@ def test_without_classifier_scores_copies_from_fresh_accounts_still_count():
     corpus.hostile[:] = np.nan
     corpus.support[:] = np.nan
     members, _ = find_campaign(corpus, [raid_episode(corpus)],
-                               [DesignatingPost(designating, 0.9)])
+                               [DesignatingPost(designating, 0.9, targets=["cible"])])
     found = {m.account_id for m in members}
     assert len(found & raiders) >= 0.9 * len(raiders)
     assert not found & (decoys["regular"] | decoys["critic"])

@@ -39,12 +39,18 @@ class Case:
         return mid
 
     def pile_on(self, parent: str, start: datetime, n: int, hostile: float = 0.9,
-                support: float = 0.0, quote: bool = False, minutes: float = 120) -> None:
+                support: float = 0.0, quote: bool = False, minutes: float = 120,
+                direct: bool = True) -> None:
+        """``n`` accounts reply under (or quote) ``parent``; with ``direct``, each also writes
+        to the target with a mention a minute later (what shows whom the pile-on is about)."""
         for i in range(n):
             who = self.account(f"{parent}_r{i}")
             when = start + timedelta(minutes=minutes * i / n)
             self.post(f"{parent}-c{i}", who, when, "t'es qu'une menteuse", hostile, support,
                       reply_to=None if quote else parent, quoted=parent if quote else None)
+            if direct:
+                self.post(f"{parent}-m{i}", who, when + timedelta(minutes=1),
+                          "@cible menteuse", hostile, support, mention=True)
 
     def corpus(self) -> Corpus:
         corpus = Corpus.build(self.messages, self.accounts, [], scores=None, targets=["cible"])
@@ -146,10 +152,10 @@ def test_replies_under_designating_posts_become_aimed():
     case.post("d1", leader, RAID - timedelta(minutes=3), "Regardez ça.")
     case.pile_on("d1", RAID, 20)
     corpus = case.corpus()
-    assert not corpus.aimed.any()
-    aimed = aimed_with(corpus, find_designating(corpus, [episode()]))
     replies = np.array([(corpus.reply_to[r] == "d1") for r in range(len(corpus))])
-    assert aimed[replies].all() and not aimed[~replies].any()
+    assert not corpus.aimed[replies].any()
+    aimed = aimed_with(corpus, find_designating(corpus, [episode()]))
+    assert aimed[replies].all() and (aimed[~replies] == corpus.aimed[~replies]).all()
 
 
 def test_hostile_payload_in_the_post_is_quoted_as_data():

@@ -17,8 +17,10 @@ from pathlib import Path
 from ..case import Case
 from ..errors import RempartError
 from ..evidence.log import LogWriter
+from ..evidence.results import label_digest, score_state
+from ..evidence.transparency import sign_case_tree_head
 from ..models import Message, iso
-from ..storage.base import HumanLabel, ScoreRow
+from ..storage.base import PENDING_RUN, HumanLabel, ScoreRow
 from .classify.case_layer import CaseLayer, fit_case_layer
 from .classify.categories import OUTPUTS
 from .classify.classifier import Classifier
@@ -51,14 +53,27 @@ class ScoringReport:
 
 
 def score_case(case: Case, classifier: Classifier | None = None, rescore: bool = False,
-               progress: Progress | None = None, batch: int = 5000) -> ScoringReport:
-    """Score every primary message not yet scored (all of them with ``rescore``)."""
+               progress: Progress | None = None, batch: int = 5000, sign: bool = True,
+               total: Callable[[int], None] | None = None) -> ScoringReport:
+    """Score every primary message not yet scored (all of them with ``rescore``).
+
+    One run writes one ``analysis`` log entry (none when there was nothing to score) that
+    seals the stored scores (see :mod:`rempart.evidence.results`); with ``sign``, a tree head
+    is signed over it. ``total`` is told how many messages will be scored, ``progress`` how
+    many were, batch by batch.
+    """
     clf = classifier or load_classifier(case)
     store = case.store
-    done = set() if rescore else {(r.platform, r.id) for r in store.scores()}
+    done: set[tuple[str, str]] = set()
+    interrupted = 0  # rows an interrupted run stored without its entry: sealed by this one
+    for r in () if rescore else store.scores():
+        done.add((r.platform, r.id))
+        interrupted += r.run == PENDING_RUN
     todo = [s.message for s in store.messages(include_referenced=False)
             if s.message.key not in done]
     report = ScoringReport(clf.version)
+    if total:
+        total(len(todo))
     for i in range(0, len(todo), batch):
         chunk = todo[i : i + batch]
         parents = _parent_texts(case, chunk)
@@ -68,7 +83,7 @@ def score_case(case: Case, classifier: Classifier | None = None, rescore: bool =
         rows = []
         for m, s in zip(chunk, scores):
             rows.append(ScoreRow(m.platform, m.id, clf.version, s.lang, s.scores["abusive"],
-                                 s.severity, tuple(s.labels), s.to_json(), now))
+                                 s.severity, tuple(s.labels), s.to_json(), now, PENDING_RUN))
             report.labels.update(s.labels)
             report.severities[s.severity] += 1
         with store.transaction():
@@ -76,12 +91,29 @@ def score_case(case: Case, classifier: Classifier | None = None, rescore: bool =
         report.scored += len(chunk)
         if progress:
             progress(len(chunk))
+    if report.scored or interrupted:
+        _seal_scores(case, clf.version, report.scored, sign, interrupted)
+    return report
+
+
+def _seal_scores(case: Case, model: str, scored: int, sign: bool, interrupted: int = 0) -> None:
+    """Give the rows just stored their run (the seq of the entry written now) and seal the
+    state of the scores table in that entry; sign a tree head over it with ``sign``. Rows an
+    interrupted run left unsealed join this run, and the entry counts them."""
+    store = case.store
     with store.transaction():
         writer = LogWriter(store)
-        writer.append("analysis", {"what": "classifier scores", "model": clf.version,
-                                   "messages": report.scored, "at": iso(case.clock.now())})
+        run = writer.next_seq()
+        store.assign_score_run(run)
+        fields = {"what": "classifier scores", "model": model, "by": case.settings["operator"],
+                  "messages": scored, "at": iso(case.clock.now()), "run": run,
+                  "score_runs": score_state(store)}
+        if interrupted:
+            fields["interrupted_rows"] = interrupted
+        writer.append("analysis", fields)
         writer.flush()
-    return report
+    if sign:
+        sign_case_tree_head(case, "analysis")
 
 
 def _parent_texts(case: Case, messages: list[Message]) -> list[str | None]:
@@ -127,8 +159,10 @@ def add_labels(case: Case, key: tuple[str, str], values: dict[str, int],
         for lab in labels:
             writer.append("annotation", {"message": f"{lab.platform}:{lab.id}",
                                          "category": lab.category, "value": lab.value,
-                                         "by": lab.author, "at": lab.at, "note": lab.note})
+                                         "by": lab.author, "at": lab.at, "note": lab.note,
+                                         "sha256": label_digest(lab)})
         writer.flush()
+    sign_case_tree_head(case, "annotation")
     return labels
 
 

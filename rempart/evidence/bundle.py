@@ -42,9 +42,10 @@ import io
 import os
 import re
 import zipfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 import orjson
 
@@ -52,6 +53,7 @@ from .. import __version__
 from ..errors import EvidenceError
 from ..models import iso
 from ..settings import url_list
+from ..timebounds import bound_iso
 from .log import append_custody, canonical, sha256_hex
 from .merkle import leaf_hash, verify_consistency, verify_inclusion
 from .signing import (
@@ -60,20 +62,20 @@ from .signing import (
     verify_public_key_fingerprint,
     verify_tree_head,
 )
-from .timestamps import TimestampError, TimestampToken, verify_token
+from .timestamps import TimestampError, TimestampToken, request_tokens, verify_token
 from .transparency import (
     TSA_ROOTS_DIR,
     case_key,
+    keep_tokens,
     sign_case_tree_head,
     stored_tree,
-    timestamp_latest_head,
     tree_heads,
     tsa_roots,
 )
 
 if TYPE_CHECKING:
     from ..case import Case
-    from ..storage.base import RawRecord, Store
+    from ..storage.base import LogEntry, RawRecord, Store
 
 __all__ = [
     "BUNDLE_FORMAT",
@@ -109,8 +111,9 @@ class Selection:
     matching every criterion given.
 
     ``message_ids`` are ``PLATFORM:ID`` (``x:123``); ``since`` / ``until`` bound the messages'
-    creation time (ISO-8601, ``until`` excluded); ``author`` is a handle (with or without ``@``)
-    or an author id. A message's records are every record it was seen in.
+    creation time (ISO 8601 instants, ``until`` excluded; see :mod:`rempart.timebounds`);
+    ``author`` is a handle (with or without ``@``) or an author id. A message's records are
+    every record it was seen in.
     """
 
     message_ids: tuple[str, ...] = ()
@@ -121,9 +124,12 @@ class Selection:
     @classmethod
     def parse(cls, select: str | None = None, since: str | None = None,
               until: str | None = None, author: str | None = None) -> Selection:
-        """From command-line text: ``select`` is ``x:123,x:456``."""
+        """From command-line text: ``select`` is ``x:123,x:456``; ``since`` / ``until`` are
+        read as instants (see :mod:`rempart.timebounds`; a date alone is a whole day) and kept
+        as exact UTC times, so the bundle records the bounds it applied."""
         ids = tuple(s.strip() for s in (select or "").split(",") if s.strip())
-        return cls(ids, since or None, until or None, author or None)
+        return cls(ids, bound_iso(since, name="--since"),
+                   bound_iso(until, end=True, name="--until"), author or None)
 
     @property
     def everything(self) -> bool:
@@ -185,37 +191,119 @@ class BundleReport:
     timestamps: int
 
 
-def export_bundle(case: Case, out: Path, select: Selection | None = None) -> BundleReport:
+def export_bundle(case: Case, out: Path, select: Selection | None = None,
+                  force: bool = False) -> BundleReport:
     """Write the evidence bundle of ``select`` (default: every record) to ``out``.
 
-    Appends the ``export`` custody entry and signs a tree head first, so the bundle's head covers
-    the export itself. The zip is written to a temporary name and renamed into place.
+    The bundle's last signed head covers the ``export`` custody entry, and the entry is
+    committed only once the zip is complete and renamed into place: an export that fails
+    (no space, no permission) leaves no file, not even a partial one, and no entry. ``out``
+    must not exist, unless ``force`` (a folder is never replaced). When ``tsa_urls`` is set,
+    the authorities stamp the export head before anything is committed, while no
+    transaction is held (see :func:`_plan_head`); their tokens go in the bundle.
     """
     select = select or Selection()
+    out = Path(out)
     store = case.store
+    seqs = selected_seqs(store, select)
+    _check_target(out, force)
     key = case_key(case)
-    records = _records(store, selected_seqs(store, select))
+    records = _records(store, seqs)
     bodies = _bodies(store, set(records))
     now = iso(case.clock.now()) or ""
     roots = tsa_roots(case.path)
     verify_txt = _verify_text(key.fingerprint()).encode("utf-8")
-    with store.transaction():  # no entry or head may land between these reads and the head
-        before = [sth for _, sth in tree_heads(store)]
-        export = _export_part(case, select, now, records, bodies, key.public_pem(), verify_txt,
-                              roots)
-        export["earlier"] = {"tree_heads": len(before), "timestamps": len(_tokens(store, before))}
-        manifest_sha = sha256_hex(canonical(export))
-        what = {"file": out.name, "selection": select.describe(), "items": len(records),
-                "manifest_sha256": manifest_sha}
-        entry = append_custody(store, "export", case.settings["operator"], now, what)
-        head = sign_case_tree_head(case, "export", now)
-    if url_list(case.settings.get("tsa_urls")):
-        timestamp_latest_head(case)  # an authority that fails leaves the head unstamped
-    members = _members(store, export, entry.seq, entry.body, key.public_pem(), verify_txt,
-                       records, bodies, roots)
-    _write_zip(out, members)
-    return BundleReport(out, len(records), sha256_hex(out.read_bytes()), manifest_sha, entry.seq,
-                        head, key.fingerprint(), sum(n.startswith("timestamps/") for n in members))
+    urls = url_list(case.settings.get("tsa_urls"))
+    planned, tokens = None, []
+    if urls:
+        planned = _plan_head(case, select, now, out, records, bodies, roots, verify_txt)
+        tokens = request_tokens(urls, planned.signing_input())[0]
+    with _removed_on_failure(out) as written:
+        with store.transaction():  # nothing is committed before the file is in place
+            export, entry, head = _seal_export(case, select, now, out, records, bodies, roots,
+                                               verify_txt)
+            if planned is not None and head != planned:
+                raise EvidenceError("the case changed while the timestamp authorities answered "
+                                    f"(another command wrote to it); {out} was not written: "
+                                    "run the export again")
+            if tokens:
+                keep_tokens(case, tree_heads(store)[-1][0], head, tokens)
+            members = _members(store, export, entry.seq, entry.body, key.public_pem(),
+                               verify_txt, records, bodies, roots)
+            _write_zip(out, members, force, written)
+    return BundleReport(out, len(records), sha256_hex(out.read_bytes()),
+                        sha256_hex(canonical(export)), entry.seq, head, key.fingerprint(),
+                        sum(n.startswith("timestamps/") for n in members))
+
+
+def _check_target(out: Path, force: bool) -> None:
+    """Refuse a folder always, and an existing file unless ``force``."""
+    if out.is_dir():
+        raise EvidenceError(f"{out} is a folder; give the path of the zip file to write, "
+                            f"e.g. {out / 'bundle.zip'}")
+    if out.exists() or out.is_symlink():
+        if not force:
+            raise EvidenceError(f"{out} already exists; choose another name, or pass --force "
+                                "to replace it")
+        if not out.is_file():
+            raise EvidenceError(f"{out} is not a regular file; it is never replaced")
+
+
+class _Planned(Exception):
+    """Carries the export head out of a transaction that must leave nothing behind."""
+
+    def __init__(self, head: SignedTreeHead) -> None:
+        super().__init__("planned")
+        self.head = head
+
+
+def _plan_head(case: Case, select: Selection, now: str, out: Path,
+               records: dict[int, RawRecord], bodies: dict[int, bytes], roots: list[bytes],
+               verify_txt: bytes) -> SignedTreeHead:
+    """The head the export will sign, computed in a transaction that is rolled back.
+
+    The export entry and its head are functions of the case and ``now`` (Ed25519 signatures
+    are deterministic), so the committing transaction signs the same head, unless another
+    command wrote in between, which it then detects. The timestamp authorities can thus stamp
+    the head while no lock is held, and before anything is recorded.
+    """
+    try:
+        with case.store.transaction():
+            head = _seal_export(case, select, now, out, records, bodies, roots, verify_txt)[2]
+            raise _Planned(head)
+    except _Planned as planned:
+        return planned.head
+
+
+def _seal_export(case: Case, select: Selection, now: str, out: Path,
+                 records: dict[int, RawRecord], bodies: dict[int, bytes], roots: list[bytes],
+                 verify_txt: bytes) -> tuple[dict[str, Any], LogEntry, SignedTreeHead]:
+    """In the caller's transaction: the manifest's ``export`` part, the ``export`` custody
+    entry that seals it, and the tree head (reason ``export``) signed right after it."""
+    store = case.store
+    key = case_key(case)
+    before = [sth for _, sth in tree_heads(store)]
+    export = _export_part(case, select, now, records, bodies, key.public_pem(), verify_txt,
+                          roots)
+    export["earlier"] = {"tree_heads": len(before), "timestamps": len(_tokens(store, before))}
+    what = {"file": out.name, "selection": select.describe(), "items": len(records),
+            "manifest_sha256": sha256_hex(canonical(export))}
+    entry = append_custody(store, "export", case.settings["operator"], now, what)
+    head = sign_case_tree_head(case, "export", now)
+    return export, entry, head
+
+
+@contextmanager
+def _removed_on_failure(out: Path) -> Iterator[list[Path]]:
+    """Yields a list: a file put there is deleted again if the block fails (its custody
+    entry was not committed, so the file must not stay either)."""
+    written: list[Path] = []
+    try:
+        yield written
+    except BaseException:
+        for path in written:
+            _discard(path)
+        raise
 
 
 def _records(store: Store, seqs: list[int]) -> dict[int, RawRecord]:
@@ -320,16 +408,39 @@ def _manifest_bytes(manifest: dict[str, Any]) -> bytes:
     return orjson.dumps(manifest, option=_MANIFEST_OPTS) + b"\n"
 
 
-def _write_zip(out: Path, members: dict[str, bytes]) -> None:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".partial")
-    with zipfile.ZipFile(tmp, "w") as zf:
-        for name, data in members.items():
-            info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            zf.writestr(info, data)
-    os.replace(tmp, out)
+def _write_zip(out: Path, members: dict[str, bytes], force: bool = False,
+               written: list[Path] | None = None) -> None:
+    """Write the zip beside ``out`` under a temporary name, then rename it into place (and
+    add ``out`` to ``written``); on any failure the temporary file is removed and an
+    :class:`EvidenceError` names ``out``."""
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.partial")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with zipfile.ZipFile(tmp, "x") as zf:
+            for name, data in members.items():
+                info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                zf.writestr(info, data)
+        _check_target(out, force)  # it may have appeared meanwhile
+        os.replace(tmp, out)
+        if written is not None:
+            written.append(out)
+    except OSError as exc:
+        _discard(tmp)
+        raise EvidenceError(f"{out}: cannot write the bundle ({exc.strerror or exc}); "
+                            "nothing was exported or recorded") from None
+    except BaseException:
+        _discard(tmp)
+        raise
+
+
+def _discard(path: Path) -> None:
+    """Remove a file we wrote, if it is there at all."""
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 # ------------------------------------------------------------------------------ verification

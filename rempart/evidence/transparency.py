@@ -55,6 +55,7 @@ __all__ = [
     "consistency_proof",
     "create_case_key",
     "inclusion_proof",
+    "keep_tokens",
     "latest_tree_head",
     "public_key_info",
     "sign_case_tree_head",
@@ -234,13 +235,14 @@ def timestamp_latest_head(case: Case, urls: list[str] | None = None,
     head_id, sth = heads[-1]
     tokens, errors = request_tokens(urls, sth.signing_input(), timeout)
     if tokens:
-        _keep_tokens(case, head_id, sth, tokens)
+        keep_tokens(case, head_id, sth, tokens)
     return StampReport(head_id, sth.tree_size, tokens, errors)
 
 
-def _keep_tokens(case: Case, head_id: int, sth: SignedTreeHead,
-                 tokens: list[TimestampToken]) -> None:
-    """Store the tokens and seal each in the log, in one transaction."""
+def keep_tokens(case: Case, head_id: int, sth: SignedTreeHead,
+                tokens: list[TimestampToken]) -> None:
+    """Store the tokens of head ``head_id`` and seal each in the log, in one transaction
+    (joining the caller's, when there is one)."""
     at = iso(case.clock.now()) or ""
     operator = case.settings["operator"]
     store = case.store

@@ -28,6 +28,10 @@ shrink, and extend the last head whose root held (an RFC 9162 consistency proof,
 change down to the entries signed in between). Heads are numbered without gaps and every import
 signs one, so a deleted head is found too.
 
+All passes read one snapshot (:meth:`Store.snapshot`, one read transaction): an import
+committing meanwhile on another connection is not seen. A capture run with no ``capture-end``
+(killed, or still running) is a *notice* (``report.notices``), not a problem.
+
 Example::
 
     report = verify_case(case.store)
@@ -37,24 +41,28 @@ Example::
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import orjson
 
-from ..errors import ParseError, SourceError
-from ..storage.base import GENESIS, LogEntry, RawRecord, Store
+from ..errors import EvidenceError, ParseError, SourceError
+from ..models import StatusChange, iso
+from ..storage.base import GENESIS, LogEntry, RawRecord, Store, StoredMessage
 from ..storage.memory import MemoryStore
 from ..storage.sqlite import dump
 from .log import canonical, chain_hash, sha256_hex
 from .merkle import EMPTY_ROOT, MerkleTree, leaf_hash, verify_consistency
+from .results import check_results, check_status_rows
 from .signing import SignedTreeHead, verify_tree_head
 from .timestamps import verify_token
 from .transparency import tree_heads
 
 Progress = Callable[[str, int], None]
 _RECORD_KINDS = ("record", "reject")
-_SEALED_KINDS = ("capture-start", "status-change", "timestamp")  # kept for the later checks
+_SEALED_KINDS = ("capture-start", "status-change", "timestamp",  # kept for the later checks
+                 "analysis", "annotation")
 
 
 @dataclass(frozen=True)
@@ -86,7 +94,10 @@ class VerifyReport:
     timestamps: int = 0
     status_changes: int = 0
     replayed: bool = False
+    noted_head_seq: int | None = None  # the entry whose hash ``head`` (or its prefix) is
     problems: list[Problem] = field(default_factory=list)
+    #: what is worth knowing but proves no tampering (an interrupted capture run)
+    notices: list[Problem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -110,15 +121,19 @@ def verify_case(
     """
     report = VerifyReport()
     sealed: dict[str, list[tuple[int, dict[str, Any]]]] = {k: [] for k in _SEALED_KINDS}
-    bodies, leaves = _check_log(store, report, progress, sealed)
-    _check_heads(store, report, bodies, head)
-    _check_tree(store, report, leaves, public_key)
-    _check_timestamps(store, report, sealed["timestamp"], tsa_roots)
-    _check_records(store, report, bodies, progress)
-    if replay and not any(p.what == "record" for p in report.problems):
-        observed = _replay(store, report, progress)
-        _check_status_changes(report, observed, sealed)
-        report.replayed = True
+    # One read transaction: every pass judges the same committed state, whatever an import
+    # running on another connection commits meanwhile.
+    with store.snapshot():
+        bodies, leaves = _check_log(store, report, progress, sealed)
+        _check_heads(store, report, bodies, head)
+        _check_tree(store, report, leaves, public_key)
+        _check_timestamps(store, report, sealed["timestamp"], tsa_roots)
+        _check_records(store, report, bodies, progress)
+        _check_results(store, report, sealed)
+        if replay and not any(p.what == "record" for p in report.problems):
+            observed = _replay(store, report, progress)
+            _check_status_changes(report, observed, sealed)
+            report.replayed = True
     return report
 
 
@@ -137,6 +152,7 @@ def _check_log(
     leaves: list[tuple[int, bytes]] = []
     by_hash: dict[str, int] = {}
     open_captures: set[Any] = set()
+    starts: dict[Any, tuple[int, Any]] = {}  # capture runs not ended (yet): seq, started_at
     for entry in store.entries():
         leaves.append((entry.seq, leaf_hash(entry.body)))
         body_seq, body = _body(entry)
@@ -147,6 +163,9 @@ def _check_log(
             kind = body.get("kind")
             if kind == "capture-start":
                 open_captures.add(body.get("capture"))
+                starts[body.get("capture")] = (entry.seq, body.get("started_at"))
+            elif kind == "capture-end":
+                starts.pop(body.get("capture"), None)
             elif kind in _RECORD_KINDS:
                 # keyed by the sealed number, so a swap is reported once, on the log
                 summaries[body_seq if body_seq is not None else entry.seq] = body
@@ -162,9 +181,23 @@ def _check_log(
             progress("log", 10000)
     report.entries = len(rows)
     _classify_links(rows, by_hash, report)
+    _note_interrupted(report, starts)
     if rows:
         report.head_seq, report.head_hash = rows[-1][0], rows[-1][3]
     return summaries, leaves
+
+
+def _note_interrupted(report: VerifyReport, starts: dict[Any, tuple[int, Any]]) -> None:
+    """A capture run with a ``capture-start`` but no ``capture-end`` was killed (or is still
+    running): a notice, not a failure, since every transaction it committed is whole and
+    checked like any other; importing the same files again completes the work, in a new run
+    (the notice stays: that run was interrupted)."""
+    for capture, (seq, started) in sorted(starts.items(), key=lambda item: item[1][0]):
+        report.notices.append(Problem(
+            "capture", f"{capture} (entry {seq}, started {started})", "interrupted",
+            "it has no capture-end: the import was interrupted, or is still running; the "
+            "records it sealed are kept and checked (import the same files again to complete "
+            "the work)"))
 
 
 def _hex(entry: LogEntry) -> bool:
@@ -256,11 +289,40 @@ def _check_heads(
              f"a head was recorded at entry {heads[-1]['seq']} but the log ends at "
              f"{report.head_seq} (truncated)")
     if head is not None:
-        found = any(e.entry_hash == head for e in store.entries())
-        if not found:
-            where = known.get(head, "?")
+        noted = normalise_head(head)
+        found = sorted({e.seq for e in store.entries() if e.entry_hash.startswith(noted)})
+        if len(found) > 1:
+            raise EvidenceError(f"--head {noted}: {len(found)} log entries ({_seqs(found)}) "
+                                "have a hash that begins so; give more characters")
+        if found:
+            report.noted_head_seq = found[0]
+        else:
+            where = next((seq for h, seq in known.items() if h.startswith(noted)), "?")
             _add(report, "log head", where, "missing",
-                 f"the head {head[:16]}… you noted is no longer in the log")
+                 f"the head {noted[:16]}… you noted is no longer in the log")
+
+
+#: The fewest hex characters of a head accepted by ``verify --head``: 48 bits, so that a
+#: prefix the user copied matches no other entry by chance, even in a log of millions.
+HEAD_PREFIX_MIN = 12
+
+
+def normalise_head(text: str) -> str:
+    """A head hash as the user noted it, in the form the log stores it: surrounding spaces
+    dropped, lower case; a prefix of at least :data:`HEAD_PREFIX_MIN` hex characters is kept
+    as is. Anything else raises :class:`EvidenceError`."""
+    noted = text.strip().lower()
+    if not HEAD_PREFIX_MIN <= len(noted) <= 64 or any(c not in "0123456789abcdef"
+                                                         for c in noted):
+        raise EvidenceError(f"--head {text.strip()[:80]!r} is not a log head: give the hash "
+                            "printed after an import (64 hexadecimal characters, or at least "
+                            f"its first {HEAD_PREFIX_MIN})")
+    return noted
+
+
+def _seqs(seqs: list[int]) -> str:
+    shown = ", ".join(str(s) for s in seqs[:5])
+    return shown + (", …" if len(seqs) > 5 else "")
 
 
 # --------------------------------------------------------------------------- the Merkle tree
@@ -415,6 +477,18 @@ def _check_timestamps(
              "missing", "the log seals a token that is no longer stored")
 
 
+# --------------------------------------------------------------------------- results
+
+
+def _check_results(store: Store, report: VerifyReport,
+                   sealed: dict[str, list[tuple[int, dict[str, Any]]]]) -> None:
+    """Scores, findings and labels against the hashes their log entries sealed (see
+    :mod:`rempart.evidence.results`); results made before sealing are noticed, not failed."""
+    problems, notes = check_results(store, sealed["analysis"], sealed["annotation"])
+    report.problems += [Problem(p.what, p.where, p.kind, p.detail) for p in problems]
+    report.notices += [Problem(p.what, p.where, p.kind, p.detail) for p in notes]
+
+
 # --------------------------------------------------------------------------- pass 2: records
 
 
@@ -499,6 +573,7 @@ def _replay(
     batch: list[tuple[int, str, list[Any]]] = []
     observed: list[dict[str, Any]] = []
     capture_of: dict[int, int] = {}
+    notices: set[tuple[Any, ...]] = set()  # every status notice a record carries
     for rec in store.records():
         capture_of[rec.seq] = rec.capture_id
         if rec.reject_reason is not None:
@@ -508,6 +583,7 @@ def _replay(
         except (ParseError, SourceError, KeyError) as exc:
             _add(report, "record", rec.seq, "altered", f"no longer parses: {exc}")
             continue
+        notices.update(_change_key(i, rec.seq) for i in items if isinstance(i, StatusChange))
         batch.append((rec.seq, rec.format, items))
         if len(batch) >= 2000:
             observed += apply_items(memory, batch)
@@ -516,8 +592,13 @@ def _replay(
                 progress("replay", 2000)
     if batch:
         observed += apply_items(memory, batch)
-    _compare_derived(store, memory, report)
+    _compare_derived(store, memory, report, notices)
     return [(capture_of[o["record"]], o) for o in observed]
+
+
+def _change_key(change: StatusChange, seq: int) -> tuple[Any, ...]:
+    return (change.platform, change.subject, change.id, change.status,
+            iso(change.observed_at), change.detail, seq)
 
 
 def _check_status_changes(
@@ -544,8 +625,12 @@ def _check_status_changes(
                  f"{fields['status']!r} but no status-change entry records it")
 
 
-def _compare_derived(store: Store, memory: MemoryStore, report: VerifyReport) -> None:
+def _compare_derived(store: Store, memory: MemoryStore, report: VerifyReport,
+                     notices: set[tuple[Any, ...]] | None = None) -> None:
+    """Stored messages, accounts and status changes against the replayed ones; ``notices``
+    are the status notices the records carry (see :func:`_legacy_rows_dropped`)."""
     expected = {s.message.key: s for s in memory.messages()}
+    _note_conflicts(report, expected.values())
     for stored in store.messages():
         report.messages += 1
         key = stored.message.key
@@ -567,6 +652,44 @@ def _compare_derived(store: Store, memory: MemoryStore, report: VerifyReport) ->
                  "inserted" if want_acc is None else "altered", "differs from its records")
     for key in want_accounts:
         _add(report, "account", f"{key[0]}:{key[1]}", "missing", "gone from the case")
+    replayed = list(memory.status_changes())
+    rows = _legacy_rows_dropped(store.status_changes(), replayed, notices or set())
+    report.problems += [Problem(p.what, p.where, p.kind, p.detail) for p in
+                        check_status_rows(rows, replayed)]
+
+
+def _legacy_rows_dropped(
+    stored: Iterable[tuple[StatusChange, int]], replayed: list[tuple[StatusChange, int]],
+    notices: set[tuple[Any, ...]],
+) -> list[tuple[StatusChange, int]]:
+    """The stored status changes, less those a case imported before statuses were recorded
+    only when they change still holds: a row for every notice its records carry (a suspension
+    repeated on every page). Such a row, beyond the replayed changes, is a true notice of its
+    record, not tampering; any other row is kept for the check."""
+    want = Counter(_change_key(c, seq) for c, seq in replayed)
+    out = []
+    for change, seq in stored:
+        key = _change_key(change, seq)
+        if want[key] > 0:
+            want[key] -= 1
+        elif key in notices:
+            continue
+        out.append((change, seq))
+    return out
+
+
+def _note_conflicts(report: VerifyReport, replayed: Iterable[StoredMessage]) -> None:
+    """Records that give one message id different content (two SMS bodies under one id): a
+    notice, not a failure. Both records are sealed and intact; the message keeps the first."""
+    for stored in replayed:
+        for c in stored.message.extra.get("conflicts") or ():
+            key = stored.message.key
+            fields = ", ".join(c.get("fields") or ())
+            report.notices.append(Problem(
+                "message", f"{key[0]}:{key[1]}", "conflict",
+                f"records {c.get('kept_record')} and {c.get('other_record')} give this id "
+                f"different {fields}; the first observed is kept, both records are sealed "
+                "(see extra.conflicts in `rempart messages --json`)"))
 
 
 def _diff(a: Any, b: Any) -> str:

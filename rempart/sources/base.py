@@ -18,6 +18,7 @@ Example::
 
 from __future__ import annotations
 
+import codecs
 import html
 import re
 from dataclasses import dataclass
@@ -124,6 +125,14 @@ def split_json_document(data: bytes, start: int = 0) -> Iterator[tuple[int, byte
     while i < n:
         try:
             _, end = decoder.raw_decode(text, i)
+        except RecursionError:
+            # nested deeper than the stdlib decoder can follow: find the element's end without
+            # recursion and yield it alone (parsing keeps it as a reject), then go on
+            found = value_end(text, i)
+            if found is None:
+                yield byte_pos, text[i:].rstrip().encode("utf-8", errors="surrogateescape")
+                return
+            end = found
         except ValueError:
             rest = text[i:].rstrip()
             yield byte_pos, rest.encode("utf-8", errors="surrogateescape")
@@ -144,6 +153,25 @@ def split_json_document(data: bytes, start: int = 0) -> Iterator[tuple[int, byte
         if rest:
             yield byte_pos, rest.encode("utf-8", errors="surrogateescape")
         return
+
+
+#: A string (possibly unterminated) or a bracket, for :func:`value_end`.
+_JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?|[\[\]{}]', re.S)
+
+
+def value_end(text: str, i: int) -> int | None:
+    """End index of the JSON array or object starting at ``text[i]``, found without recursion
+    (strings skipped, brackets counted, contents not checked), or None when it never closes."""
+    depth = 0
+    for m in _JSON_TOKEN.finditer(text, i):
+        token = m.group()
+        if token in "[{":
+            depth += 1
+        elif token in "]}":
+            depth -= 1
+            if depth <= 0:
+                return m.end()
+    return None
 
 
 def _char_index(data: bytes, byte_index: int) -> int:
@@ -195,14 +223,48 @@ def iter_json_file(path: Path, prefix_until: bytes | None = None) -> Iterator[Un
 # --------------------------------------------------------------------------- parsing helpers
 
 
+#: JSON nested deeper than this is kept as a reject: orjson, which parses every record, refuses
+#: deeper documents, and rempart never follows them with recursion.
+MAX_JSON_DEPTH = 1024
+DEPTH_REASON = f"nested deeper than {MAX_JSON_DEPTH} levels"
+
+
 def loads(raw: bytes, ctx: ParseContext) -> Any:
     """Parse JSON, turning every failure into a located ParseError."""
     try:
         return orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
-        if _is_bad_utf8(raw):
-            raise ctx.error("invalid UTF-8 encoding") from None
-        raise ctx.error(f"malformed JSON ({exc})") from None
+        raise json_error(raw, exc, ctx) from None
+
+
+def json_error(raw: bytes, exc: orjson.JSONDecodeError, ctx: ParseContext) -> ParseError:
+    """The located ParseError for a JSON record orjson refused: too deep, bad UTF-8, or
+    malformed."""
+    if too_deep(exc):
+        return ctx.error(f"JSON {DEPTH_REASON}")
+    if _is_bad_utf8(raw):
+        return ctx.error("invalid UTF-8 encoding")
+    return ctx.error(f"malformed JSON ({exc})")
+
+
+def too_deep(exc: orjson.JSONDecodeError) -> bool:
+    """Whether orjson refused a document for its nesting depth."""
+    return "depth limit" in str(exc) or "recursion" in str(exc)
+
+
+def parse_safely(source: Source, raw: bytes, ctx: ParseContext) -> list[Item]:
+    """``source.parse``, any failure a located ParseError: one record that a reader cannot
+    handle (too deep for recursion, a reader bug) is kept as a reject and never stops a capture."""
+    try:
+        return source.parse(raw, ctx)
+    except ParseError:
+        raise
+    except RecursionError:
+        raise ctx.error(f"nested too deeply to be read (over {MAX_JSON_DEPTH} levels or "
+                        "beyond what the reader can follow)") from None
+    except Exception as exc:  # noqa: BLE001 - a reader's failure is this record's reject
+        raise ctx.error(f"the {source.name} reader failed on this record "
+                        f"({type(exc).__name__}: {exc})") from None
 
 
 def decode_text(raw: bytes, ctx: ParseContext) -> str:
@@ -211,6 +273,24 @@ def decode_text(raw: bytes, ctx: ParseContext) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ctx.error(f"invalid UTF-8 encoding at byte {exc.start}") from None
+
+
+def check_encoding(name: str) -> str:
+    """The canonical name of a text encoding (``latin-1`` -> ``iso8859-1``), or a SourceError."""
+    try:
+        info = codecs.lookup(name.strip())
+    except (LookupError, ValueError):
+        info = None
+    if info is None or not getattr(info, "_is_text_encoding", True):
+        raise SourceError(f"unknown text encoding {name!r} (e.g. utf-8, cp1252, latin-1)")
+    return info.name
+
+
+def with_encoding(source: Source, encoding: str) -> Source:
+    """``source`` reading its files as ``encoding`` when its format has an encoding to choose
+    (CSV: a ``with_encoding`` method); other formats (JSON is UTF-8 by definition) as they are."""
+    method = getattr(source, "with_encoding", None)
+    return method(encoding) if callable(method) else source
 
 
 def _is_bad_utf8(raw: bytes) -> bool:

@@ -14,6 +14,7 @@ physical lines). The header, the delimiter, the layout and any user mapping trav
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -130,12 +131,18 @@ class CsvSource:
     description = ("CSV: twarc-csv layouts (current and 2021) and a plain "
                    "id,author,created_at,text layout")
 
-    def __init__(self, mapping: Mapping[str, str] | None = None) -> None:
+    def __init__(self, mapping: Mapping[str, str] | None = None,
+                 encoding: str | None = None) -> None:
         self.mapping = dict(mapping or {})
+        self.encoding = encoding
         unknown = [k for k in self.mapping if k not in FIELD_NAMES]
         if unknown:
             raise ValueError(f"unknown field(s) in CSV mapping: {', '.join(unknown)}; "
                              f"use: {', '.join(sorted(ALIASES))}")
+
+    def with_encoding(self, encoding: str) -> CsvSource:
+        """This source reading its files as ``encoding`` instead of detecting it."""
+        return CsvSource(self.mapping, encoding)
 
     # ---------------------------------------------------------------- detection
 
@@ -158,13 +165,14 @@ class CsvSource:
     # ---------------------------------------------------------------- splitting
 
     def units(self, path: Path) -> Iterator[Unit]:
+        encoding = self.encoding or detect_encoding(path)
         with open(path, "rb") as fh:
             head = fh.read(65536)
             fh.seek(0)
             header_raw = fh.readline()
             if not header_raw.strip(_BOM + b" \t\r\n"):
                 return
-            first = header_raw.removeprefix(_BOM).rstrip(b"\r\n").decode("utf-8", "replace")
+            first = header_raw.removeprefix(_BOM).rstrip(b"\r\n").decode(encoding, "replace")
             delimiter = _delimiter(head, first, path)
             header = _split_header(first, delimiter)
             context: dict[str, Any] = {
@@ -174,7 +182,16 @@ class CsvSource:
             }
             if self.mapping:
                 context["mapping"] = dict(self.mapping)
-            yield from _rows(fh, delimiter, len(header), 2, len(header_raw), context)
+            if self.encoding or encoding != "utf-8":
+                context["encoding"] = encoding
+            rows = 0
+            for unit in _rows(fh, delimiter, len(header), 2, len(header_raw), context):
+                rows += 1
+                yield unit
+            if not rows:
+                # a one-line file: a header without rows, or one row without its header; kept
+                # as a reject with its bytes rather than read as nothing
+                yield Unit(_strip_eol(header_raw), 1, 0, {**context, "lone_line": True})
 
     # ---------------------------------------------------------------- parsing
 
@@ -183,7 +200,10 @@ class CsvSource:
         header = c.get("header")
         if not isinstance(header, list) or not header:
             raise ctx.error("no CSV header in the unit context")
-        cells = _cells(raw, ctx, str(c.get("delimiter") or ","))
+        if c.get("lone_line"):
+            raise ctx.error(_lone_line_reason(header, tuple(sorted((c.get("mapping") or
+                                                                    {}).items()))))
+        cells = _cells(raw, ctx, str(c.get("delimiter") or ","), c.get("encoding"))
         if len(cells) != len(header):
             raise ctx.error(f"row has {len(cells)} cells but the header has {len(header)}")
         row = dict(zip(header, cells))
@@ -201,6 +221,52 @@ class CsvSource:
             return _plain_items(row, cols, ctx)
         except (KeyError, TypeError, AttributeError, ValueError) as exc:
             raise ctx.error(f"unexpected cell content ({exc})") from None
+
+
+# --------------------------------------------------------------------------- text encoding
+
+#: Characters of Western European text, what a Windows-1252 or Latin-1 export holds beyond ASCII.
+_LEGACY_TEXT = frozenset(
+    "àâäáãåæçèéêëìíîïñòóôöõøœùúûüýÿÀÂÄÁÃÅÆÇÈÉÊËÌÍÎÏÑÒÓÔÖÕØŒÙÚÛÜÝŸßšžŠŽƒ"
+    "€‘’‚“”„«»‹›–—…°·•†‡\xa0ºª¿¡£¥¢§©®™×÷±²³µ¶¹¼½¾¨´¸¯¬¦ˆ˜‰"
+)
+_ASCII = bytes(range(128))
+
+
+def detect_encoding(path: Path) -> str:
+    """The text encoding of a CSV file: ``utf-8`` (a BOM tolerated) when it decodes as UTF-8 or
+    is mostly UTF-8 (then its few undecodable rows are rejects), else ``cp1252`` (Windows-1252,
+    a superset of Latin-1's letters) when every byte UTF-8 refuses is a Western European
+    character there; else ``utf-8`` (pass ``--encoding`` to force another)."""
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+    bad = valid = 0
+    high: set[int] = set()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            text = decoder.decode(chunk)
+            non_ascii = len(text) - len(text.encode("ascii", "ignore"))
+            if non_ascii:
+                replaced = text.count("\ufffd")
+                bad += replaced
+                valid += non_ascii - replaced
+                high.update(chunk.translate(None, _ASCII))
+        text = decoder.decode(b"", final=True)
+        bad += text.count("\ufffd")
+    if not bad or valid > bad:
+        return "utf-8"
+    try:
+        legacy = bytes(sorted(high)).decode("cp1252")
+    except UnicodeDecodeError:
+        return "utf-8"
+    return "cp1252" if set(legacy) <= _LEGACY_TEXT else "utf-8"
+
+
+def _lone_line_reason(header: list[str], mapping: tuple[tuple[str, str], ...]) -> str:
+    cols = _columns(tuple(header), mapping)
+    if "id" in cols or "text" in cols or layout_of(header).startswith("twarc"):
+        return "a CSV header without any data row"
+    return ("a single CSV line and no header: add the header line (e.g. id,author,created_at,"
+            "text) and import the file again")
 
 
 # --------------------------------------------------------------------------- row splitting
@@ -310,8 +376,14 @@ def _delimiter(head: bytes, header: str, path: Path) -> str:
 # --------------------------------------------------------------------------- parsing helpers
 
 
-def _cells(raw: bytes, ctx: ParseContext, delimiter: str) -> list[str]:
-    text = decode_text(raw, ctx)
+def _cells(raw: bytes, ctx: ParseContext, delimiter: str, encoding: Any = None) -> list[str]:
+    if encoding and encoding not in ("utf-8", "utf-8-sig"):
+        try:
+            text = raw.decode(str(encoding))
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise ctx.error(f"not valid {encoding} text ({exc})") from None
+    else:
+        text = decode_text(raw, ctx)
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
     except csv.Error as exc:

@@ -35,6 +35,7 @@ import orjson
 
 from ..models import Item, Message, StatusChange
 from .base import (
+    DEPTH_REASON,
     ParseContext,
     Unit,
     decode_text,
@@ -42,6 +43,7 @@ from .base import (
     first_json_object,
     iter_json_units,
     loads,
+    too_deep,
 )
 from .mastodon_status import PLATFORM, Resolver, collect, references, status_items
 
@@ -191,6 +193,8 @@ def event_items(event: str, data: str, ctx: ParseContext) -> list[Item]:
     try:
         obj = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
+        if too_deep(exc):
+            raise ctx.error(f"{event!r} event: JSON payload {DEPTH_REASON}") from None
         raise ctx.error(f"{event!r} event: malformed JSON payload ({exc})") from None
     if event == "notification" and not isinstance(obj, dict):
         raise ctx.error("'notification' event payload is not an object")

@@ -9,6 +9,9 @@ Twilio does not send the message time, so ``created_at`` is the capture time and
 ``extra["created_at_source"]`` says so (Vonage too when a body has no timestamp).
 Phone numbers are normalised to E.164 with ``+`` so that
 a number seen through both gateways is one author; the thread is ``"{from}|{to}"``.
+WhatsApp messages relayed by either gateway (``whatsapp:+…`` numbers) get the ``whatsapp``
+platform and the ``direct`` audience. A Vonage multi-part message is one message whose parts
+are reassembled by the merge (:mod:`rempart.merge`), marked incomplete while parts are missing.
 
 Example::
 
@@ -44,6 +47,9 @@ from .base import (
 )
 
 PLATFORM = "sms"
+#: WhatsApp messages relayed by the same gateways (``From=whatsapp:+…``, ``channel: whatsapp``)
+#: are not SMS: they get their own platform (and the ``direct`` audience).
+WHATSAPP = "whatsapp"
 _BOM = b"\xef\xbb\xbf"
 _WS = b" \t\r\n"
 
@@ -131,11 +137,16 @@ def _media_kind(content_type: str | None) -> str:
     return {"image": "photo", "video": "video", "audio": "audio"}.get(major, "unknown")
 
 
+def _platform(*numbers: str | None) -> str:
+    """``whatsapp`` when the sender or recipient is a WhatsApp address, else ``sms``."""
+    return WHATSAPP if any(n and n.startswith("whatsapp:") for n in numbers) else PLATFORM
+
+
 def _account(author: str | None, name: str | None, ctx: ParseContext,
-             extra: dict[str, Any] | None = None) -> list[Item]:
+             extra: dict[str, Any] | None = None, platform: str = PLATFORM) -> list[Item]:
     if not author:
         return []
-    return [Account(platform=PLATFORM, id=author, handle=author, display_name=name or None,
+    return [Account(platform=platform, id=author, handle=author, display_name=name or None,
                     observed_at=ctx.captured_at, handles=(author,), extra=extra or {})]
 
 
@@ -219,15 +230,18 @@ class TwilioSource:
                                name=p.get("ProfileName") or None, media=media)
         account_extra = {name: p[k] for k, name in (("WaId", "wa_id"), ("FromCountry", "country"))
                          if p.get(k)}
-        return [message, *_account(sender, p.get("ProfileName"), ctx, account_extra)]
+        return [message, *_account(sender, p.get("ProfileName"), ctx, account_extra,
+                                   message.platform)]
 
 
 def _sms_message(mid: str, text: str, created_at: datetime | None, sender: str | None,
                  recipient: str | None, url: str, ctx: ParseContext, extra: dict[str, Any],
                  name: str | None = None, media: tuple[Media, ...] = ()) -> Message:
-    """The normalised message of any SMS gateway (urls and hashtags come from the text)."""
+    """The normalised message of any SMS gateway (urls and hashtags come from the text); a
+    WhatsApp sender or recipient makes it a ``whatsapp`` message."""
+    platform = _platform(sender, recipient)
     return Message(
-        platform=PLATFORM,
+        platform=platform,
         id=mid,
         text=text,
         created_at=created_at,
@@ -238,7 +252,7 @@ def _sms_message(mid: str, text: str, created_at: datetime | None, sender: str |
         hashtags=extract_hashtags(text),
         urls=extract_urls(text),
         media=media,
-        audience="sms",
+        audience="direct" if platform == WHATSAPP else "sms",
         url=url,
         observed_at=ctx.captured_at,
         recipient_id=recipient,
@@ -326,7 +340,7 @@ def _sms_api(p: Mapping[str, str], ctx: ParseContext) -> list[Item]:
     if p.get("keyword"):
         extra["keyword"] = p["keyword"]
     msg_id = message_id
-    if p.get("concat") == "true":
+    if (p.get("concat") or "").lower() == "true":  # "true" (form), true (JSON) -> "True"
         msg_id, concat = _concat(p, msisdn, message_id, text, ctx)
         extra.update(concat)
     message = _sms_message(msg_id, text, created_at, sender, recipient, f"vonage:{msg_id}",
@@ -375,7 +389,7 @@ def _messages_api(d: dict[str, Any], ctx: ParseContext) -> list[Item]:
     name = as_str(_dict(d.get("profile")).get("name"))
     message = _sms_message(uuid, text, created_at, sender, recipient, f"vonage:{uuid}", ctx,
                            extra, name=name, media=_messages_media(d))
-    return [message, *_account(sender, name, ctx)]
+    return [message, *_account(sender, name, ctx, platform=message.platform)]
 
 
 def _dict(value: Any) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Iterable, Iterator, Protocol
 
 from ..models import Account, Message, StatusChange
@@ -94,6 +95,24 @@ class ScoreRow:
     labels: tuple[str, ...]
     data: dict[str, Any]
     scored_at: str
+    #: The seq of the log entry that sealed the run which stored this row (``PENDING_RUN``
+    #: until that entry is written; None for rows stored before results were sealed).
+    run: int | None = None
+
+
+#: The ``run`` of score rows stored by a scoring run whose log entry is not written yet.
+PENDING_RUN = 0
+
+
+@dataclass(frozen=True, slots=True)
+class FindingsRun:
+    """One stored run of the raid analysis: ``log_size`` is the log's size when it ran (the
+    seq of the entry that seals it; None for runs made before results were sealed)."""
+
+    id: int
+    created_at: str
+    log_size: int | None
+    data: dict[str, Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +133,11 @@ class Store(Protocol):
 
     def transaction(self) -> AbstractContextManager[None]:
         """A write transaction; everything inside commits or rolls back together."""
+        ...
+
+    def snapshot(self) -> AbstractContextManager[None]:
+        """A read transaction: every read inside sees one consistent state of the case, what
+        was committed when it began, whatever other connections write meanwhile."""
         ...
 
     def close(self) -> None: ...
@@ -168,6 +192,11 @@ class Store(Protocol):
         """Those of ``shas`` already stored."""
         ...
 
+    def rejected_records(self, shas: Iterable[str]) -> dict[str, set[tuple[str, str | None]]]:
+        """Those of ``shas`` stored only as rejects, each with the ``(format, context)`` pairs
+        it was rejected under (a record read with another one is tried again)."""
+        ...
+
     def add_records(self, records: Iterable[RawRecord]) -> None: ...
 
     def records(self, rejects_only: bool = False) -> Iterator[RawRecord]: ...
@@ -203,10 +232,14 @@ class Store(Protocol):
     def messages(
         self,
         platform: str | None = None,
-        since: str | None = None,
-        until: str | None = None,
+        since: str | datetime | None = None,
+        until: str | datetime | None = None,
         include_referenced: bool = True,
-    ) -> Iterator[StoredMessage]: ...
+    ) -> Iterator[StoredMessage]:
+        """Messages oldest first. ``since`` / ``until`` are instants (see
+        :mod:`rempart.timebounds`: ISO 8601 with an offset or not, a date alone is a whole
+        day); ``until`` is excluded; what is not a date raises ``TimeBoundError``."""
+        ...
 
     def message_dicts(self) -> Iterator[dict[str, Any]]:
         """Every message as :func:`rempart.models.message_to_dict` writes it, in the order of
@@ -232,11 +265,22 @@ class Store(Protocol):
         """``(platform, id, abusive, support, labels)`` of every scored message."""
         ...
 
-    def put_findings(self, at: str, data: dict[str, Any]) -> None:
-        """Keep one run of the raid analysis (``rempart findings --json``'s object)."""
+    def assign_score_run(self, run: int) -> None:
+        """Give the rows stored with ``run = PENDING_RUN`` their sealing entry's ``run``."""
+        ...
+
+    def put_findings(self, at: str, data: dict[str, Any], log_size: int | None = None) -> int:
+        """Keep one run of the raid analysis (``rempart findings --json``'s object); return
+        its id."""
         ...
 
     def latest_findings(self) -> dict[str, Any] | None: ...
+
+    def findings_runs(self) -> Iterator[FindingsRun]:
+        """Every stored run of the raid analysis, oldest first."""
+        ...
+
+    def latest_findings_run(self) -> FindingsRun | None: ...
 
     def add_labels(self, labels: Iterable[HumanLabel]) -> None: ...
 

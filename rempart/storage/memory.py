@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
+from dataclasses import replace
+from datetime import datetime
 from typing import Any, Iterable, Iterator
 
 import orjson
 
 from ..evidence.merkle import leaf_hash
 from ..models import Account, StatusChange, message_to_dict, sortable
+from ..timebounds import bound_key
 from .base import (
     GENESIS,
+    PENDING_RUN,
+    FindingsRun,
     HumanLabel,
     LogEntry,
     RawRecord,
@@ -38,11 +43,16 @@ class MemoryStore:
         self._accounts: dict[tuple[str, str], Account] = {}
         self._status: list[tuple[StatusChange, int]] = []
         self._scores: dict[tuple[str, str], ScoreRow] = {}
-        self._findings: list[tuple[str, dict[str, Any]]] = []
+        self._findings: list[FindingsRun] = []
         self._labels: list[HumanLabel] = []
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
+        yield
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Reads in memory are consistent already: nothing to do."""
         yield
 
     def close(self) -> None:
@@ -99,6 +109,18 @@ class MemoryStore:
     def known_records(self, shas: Iterable[str]) -> set[str]:
         return {s for s in shas if s in self._shas}
 
+    def rejected_records(self, shas: Iterable[str]) -> dict[str, set[tuple[str, str | None]]]:
+        wanted = set(shas)
+        tried: dict[str, set[tuple[str, str | None]]] = {}
+        accepted: set[str] = set()
+        for r in self._records.values():
+            if r.sha256 in wanted:
+                if r.reject_reason is None:
+                    accepted.add(r.sha256)
+                else:
+                    tried.setdefault(r.sha256, set()).add((r.format, r.context))
+        return {sha: ways for sha, ways in tried.items() if sha not in accepted}
+
     def add_records(self, records: Iterable[RawRecord]) -> None:
         for r in records:
             self._records[r.seq] = r
@@ -149,10 +171,11 @@ class MemoryStore:
     def messages(
         self,
         platform: str | None = None,
-        since: str | None = None,
-        until: str | None = None,
+        since: str | datetime | None = None,
+        until: str | datetime | None = None,
         include_referenced: bool = True,
     ) -> Iterator[StoredMessage]:
+        low, high = bound_key(since), bound_key(until, end=True)
         def order(s: StoredMessage) -> tuple[bool, str, str, str]:
             c = sortable(s.message.created_at)
             return (c is None, c or "", s.message.platform, s.message.id)
@@ -162,9 +185,9 @@ class MemoryStore:
             created = sortable(m.created_at)
             if platform and m.platform != platform:
                 continue
-            if since and (created is None or created < since):
+            if low and (created is None or created < low):
                 continue
-            if until and (created is None or created >= until):
+            if high and (created is None or created >= high):
                 continue
             if not include_referenced and m.captured_as != "primary":
                 continue
@@ -188,6 +211,11 @@ class MemoryStore:
     def get_scores(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], ScoreRow]:
         return {k: self._scores[k] for k in keys if k in self._scores}
 
+    def assign_score_run(self, run: int) -> None:
+        for k, r in self._scores.items():
+            if r.run == PENDING_RUN:
+                self._scores[k] = replace(r, run=run)
+
     def add_labels(self, labels: Iterable[HumanLabel]) -> None:
         self._labels.extend(labels)
 
@@ -203,11 +231,19 @@ class MemoryStore:
             yield (r.platform, r.id, r.abusive,
                    float(r.data.get("scores", {}).get("support", 0.0)), r.labels)
 
-    def put_findings(self, at: str, data: dict[str, Any]) -> None:
-        self._findings.append((at, orjson.loads(orjson.dumps(data))))
+    def put_findings(self, at: str, data: dict[str, Any], log_size: int | None = None) -> int:
+        run = FindingsRun(len(self._findings) + 1, at, log_size, orjson.loads(orjson.dumps(data)))
+        self._findings.append(run)
+        return run.id
 
     def latest_findings(self) -> dict[str, Any] | None:
-        return self._findings[-1][1] if self._findings else None
+        return self._findings[-1].data if self._findings else None
+
+    def findings_runs(self) -> Iterator[FindingsRun]:
+        return iter(list(self._findings))
+
+    def latest_findings_run(self) -> FindingsRun | None:
+        return self._findings[-1] if self._findings else None
 
     def counts(self) -> dict[str, int]:
         return {

@@ -251,3 +251,50 @@ def _timestamps(db: sqlite3.Connection) -> None:
         )
         """,
     )
+
+
+@migration("0006_sealed_results")
+def _sealed_results(db: sqlite3.Connection) -> None:
+    """Which sealed run stored each score (the seq of its log entry; NULL for older rows), and
+    the log's size when each raid analysis ran (to tell stale findings)."""
+    _script(
+        db,
+        """
+        alter table scores add column run integer;
+        alter table findings add column log_size integer
+        """,
+    )
+
+
+@migration("0007_rereadable_rejects")
+def _rereadable_rejects(db: sqlite3.Connection) -> None:
+    """A rejected record may be read again with another format (or encoding): its bytes are then
+    stored again under the new log entry, so ``records.sha256`` is indexed, no longer unique.
+    The table is rebuilt (SQLite cannot drop a constraint) with the same columns and rows."""
+    columns = ('seq, sha256, raw, format, source_id, capture_id, line, "offset", member, '
+               "context, captured_at, clock, reject_reason")
+    _script(
+        db,
+        f"""
+        create table records_new (
+            seq integer primary key,
+            sha256 text not null,
+            raw blob not null,
+            format text not null,
+            source_id integer not null references sources(id),
+            capture_id integer not null references captures(id),
+            line integer,
+            "offset" integer,
+            member text,
+            context text,
+            captured_at text not null,
+            clock text not null,
+            reject_reason text
+        );
+        insert into records_new ({columns}) select {columns} from records;
+        drop table records;
+        alter table records_new rename to records;
+        create index records_sha on records(sha256);
+        create index records_rejects on records(seq) where reject_reason is not null
+        """,
+    )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
@@ -28,9 +29,12 @@ from ..models import (
     parse_iso,
     sortable,
 )
+from ..timebounds import bound_key
 from . import migrations
 from .base import (
     GENESIS,
+    PENDING_RUN,
+    FindingsRun,
     HumanLabel,
     LogEntry,
     RawRecord,
@@ -46,6 +50,18 @@ _CHUNK = 500  # keys per "in (...)" query, under SQLite's variable limit
 
 _DUMP = orjson.OPT_UTC_Z | orjson.OPT_NON_STR_KEYS
 
+#: How a commit is made durable: write-ahead log, synced at checkpoints (a power cut may lose
+#: the last commits, never corrupt the database). ``bench/ingest.py`` gives its floor the same.
+DURABILITY = ("journal_mode=wal", "synchronous=normal")
+#: Every setting of a case database's connection. ``page_size`` applies to a new database only
+#: (it must come before WAL mode): 16 KiB pages hold the ~1 KB raw records and log entries in a
+#: quarter of the pages (and WAL frames) that 4 KiB ones need, which halves the cost of writing
+#: an import. Checkpoints come every 64 MiB of WAL: fewer, larger ones during a bulk import.
+_PAGE = 16384
+_CHECKPOINT_BYTES = 64 << 20
+PRAGMAS = (f"page_size={_PAGE}", *DURABILITY, "busy_timeout=30000", "cache_size=-65536",
+           "temp_store=memory", f"wal_autocheckpoint={_CHECKPOINT_BYTES // _PAGE}")
+
 
 def dump(obj: Any) -> bytes:
     """Serialise a record (dataclass or dict) to compact JSON."""
@@ -59,20 +75,39 @@ class SQLiteStore:
         self.path = str(path)
         try:
             self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-            self.db.execute("pragma journal_mode=wal")
-            self.db.execute("pragma synchronous=normal")
-            self.db.execute("pragma busy_timeout=30000")
-            self.db.execute("pragma cache_size=-65536")
-            self.db.execute("pragma temp_store=memory")
-            # fewer, larger checkpoints: ingest writes raw payloads in bulk
-            self.db.execute("pragma wal_autocheckpoint=16384")
+            for pragma in PRAGMAS:
+                self.db.execute(f"pragma {pragma}")
+            page = int(self.db.execute("pragma page_size").fetchone()[0])
+            if page != _PAGE:  # a case made with other pages: checkpoints still every 64 MiB
+                self.db.execute(f"pragma wal_autocheckpoint={_CHECKPOINT_BYTES // page}")
             migrations.apply(self.db)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: cannot open the case database ({exc})") from exc
         self._depth = 0
+        self._reading = 0
 
     def close(self) -> None:
         self.db.close()
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """A read transaction: every query inside sees the database as it stood at the first
+        one. Writers on other connections go on (WAL mode); their commits stay invisible here.
+        Inside a write transaction (or another snapshot) it simply joins it."""
+        if self._depth or self._reading:
+            self._reading += 1
+            try:
+                yield
+            finally:
+                self._reading -= 1
+            return
+        self.db.execute("begin deferred")
+        self._reading = 1
+        try:
+            yield
+        finally:
+            self._reading = 0
+            self.db.execute("rollback")  # it wrote nothing: ending it is all there is to do
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -83,6 +118,8 @@ class SQLiteStore:
             finally:
                 self._depth -= 1
             return
+        if self._reading:
+            raise StoreError("cannot write inside a read snapshot")
         self.db.execute("begin immediate")
         self._depth = 1
         try:
@@ -189,6 +226,23 @@ class SQLiteStore:
                 )
             )
         return found
+
+    def rejected_records(self, shas: Iterable[str]) -> dict[str, set[tuple[str, str | None]]]:
+        tried: dict[str, set[tuple[str, str | None]]] = {}
+        accepted: set[str] = set()
+        shas = list(shas)
+        for i in range(0, len(shas), _CHUNK):
+            chunk = shas[i : i + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            for sha, fmt, context, reason in self.db.execute(
+                f"select sha256, format, context, reject_reason from records "
+                f"where sha256 in ({marks})", chunk,
+            ):
+                if reason is None:
+                    accepted.add(sha)
+                else:
+                    tried.setdefault(sha, set()).add((fmt, context))
+        return {sha: ways for sha, ways in tried.items() if sha not in accepted}
 
     def add_records(self, records: Iterable[RawRecord]) -> None:
         self.db.executemany(
@@ -304,20 +358,21 @@ class SQLiteStore:
     def messages(
         self,
         platform: str | None = None,
-        since: str | None = None,
-        until: str | None = None,
+        since: str | datetime | None = None,
+        until: str | datetime | None = None,
         include_referenced: bool = True,
     ) -> Iterator[StoredMessage]:
         where, args = [], []
+        low, high = bound_key(since), bound_key(until, end=True)  # instants, not text
         if platform:
             where.append("platform = ?")
             args.append(platform)
-        if since:
+        if low:
             where.append("created_at >= ?")
-            args.append(since)
-        if until:
+            args.append(low)
+        if high:
             where.append("created_at < ?")
-            args.append(until)
+            args.append(high)
         if not include_referenced:
             where.append("captured_as = 'primary'")
         clause = ("where " + " and ".join(where)) if where else ""
@@ -359,39 +414,53 @@ class SQLiteStore:
     def put_scores(self, rows: Iterable[ScoreRow]) -> None:
         self.db.executemany(
             "insert or replace into scores (platform, id, model, lang, abusive, severity, labels, "
-            "data, scored_at) values (?,?,?,?,?,?,?,?,?)",
+            "data, scored_at, run) values (?,?,?,?,?,?,?,?,?,?)",
             ((r.platform, r.id, r.model, r.lang, r.abusive, r.severity, dump(list(r.labels)),
-              dump(r.data), r.scored_at) for r in rows),
+              dump(r.data), r.scored_at, r.run) for r in rows),
         )
+
+    def assign_score_run(self, run: int) -> None:
+        self.db.execute("update scores set run = ? where run = ?", (run, PENDING_RUN))
 
     def scores(self) -> Iterator[ScoreRow]:
         cur = self.db.execute(
-            "select platform, id, model, lang, abusive, severity, labels, data, scored_at "
+            "select platform, id, model, lang, abusive, severity, labels, data, scored_at, run "
             "from scores order by platform, id"
         )
-        for p, i, m, lang, ab, sev, labels, data, at in cur:
+        for p, i, m, lang, ab, sev, labels, data, at, run in cur:
             yield ScoreRow(p, i, m, lang, ab, sev, tuple(orjson.loads(labels)),
-                           orjson.loads(data), at)
+                           orjson.loads(data), at, run)
 
     def get_scores(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], ScoreRow]:
         out = {}
         for p, i in keys:
             row = self.db.execute(
-                "select platform, id, model, lang, abusive, severity, labels, data, scored_at "
-                "from scores where platform = ? and id = ?", (p, i)).fetchone()
+                "select platform, id, model, lang, abusive, severity, labels, data, scored_at, "
+                "run from scores where platform = ? and id = ?", (p, i)).fetchone()
             if row:
-                plat, mid, model, lang, abusive, severity, labels, data, at = row
+                plat, mid, model, lang, abusive, severity, labels, data, at, run = row
                 out[(p, i)] = ScoreRow(plat, mid, model, lang, abusive, severity,
-                                       tuple(orjson.loads(labels)), orjson.loads(data), at)
+                                       tuple(orjson.loads(labels)), orjson.loads(data), at, run)
         return out
 
-    def put_findings(self, at: str, data: dict[str, Any]) -> None:
-        self.db.execute("insert into findings (created_at, data) values (?, ?)",
-                        (at, dump(data)))
+    def put_findings(self, at: str, data: dict[str, Any], log_size: int | None = None) -> int:
+        cur = self.db.execute("insert into findings (created_at, data, log_size) values (?, ?, ?)",
+                              (at, dump(data), log_size))
+        return int(cur.lastrowid or 0)
 
     def latest_findings(self) -> dict[str, Any] | None:
         row = self.db.execute("select data from findings order by id desc limit 1").fetchone()
         return orjson.loads(row[0]) if row else None
+
+    def findings_runs(self) -> Iterator[FindingsRun]:
+        cur = self.db.execute("select id, created_at, log_size, data from findings order by id")
+        for fid, at, size, data in cur:
+            yield FindingsRun(fid, at, size, orjson.loads(data))
+
+    def latest_findings_run(self) -> FindingsRun | None:
+        row = self.db.execute("select id, created_at, log_size, data from findings "
+                              "order by id desc limit 1").fetchone()
+        return FindingsRun(row[0], row[1], row[2], orjson.loads(row[3])) if row else None
 
     def add_labels(self, labels: Iterable[HumanLabel]) -> None:
         self.db.executemany(

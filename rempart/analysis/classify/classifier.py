@@ -13,6 +13,16 @@ Pipeline for a batch of texts:
 5. labels at each output's threshold, a severity, and an explanation naming the rules and the
    n-grams that weighed most.
 
+**Long texts** (over :data:`WINDOW` characters) are scored window by window: overlapping
+windows of at most ``WINDOW`` characters, cut at spaces, cover the whole text, a bounded number
+at a time, and the text gets the worst of them (each output's highest probability; the
+explanation names the worst window's characters). Every stage (cleaning, normalisation, rules,
+n-grams, language id, the encoder) thus sees at most ``WINDOW`` characters: memory stays flat
+whatever the length, time grows with it, and abuse at the end of a long text is still found.
+The stored message keeps its whole text. Direct callers of :meth:`Classifier.probabilities`
+and :meth:`Classifier.logits` (training, the case layer) get each text clipped to its head and
+tail (:func:`clip`).
+
 Example::
 
     clf = Classifier.load()
@@ -22,8 +32,8 @@ Example::
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from collections.abc import Sequence
+from collections import Counter, OrderedDict
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -39,6 +49,18 @@ from .normalize import normalize, tokens
 DEFAULT_MODEL = Path(__file__).parent / "resources" / "model"
 #: Sentence embeddings kept per classifier (512 floats each: 20,000 is about 40 MB).
 EMBEDDING_CACHE = 20_000
+#: The most characters any stage of the classifier reads at once (see "Long texts" above):
+#: messages are short (a post is 280 to 500 characters, the training data alike), and the
+#: n-gram model drifts towards "abusive" on texts several times longer than it ever saw.
+WINDOW = 1_000
+#: Characters shared by consecutive windows, so that a phrase cut by a window's end is whole in
+#: the next one.
+OVERLAP = 150
+#: Windows of one long text scored per batch (bounds memory whatever the text's length).
+WINDOW_BATCH = 128
+#: Of each batch of windows, how many of those the n-gram model is unsure of go to the sentence
+#: encoder (the likeliest abusive first; about 50 ms each): the others keep the n-gram answer.
+ENCODE_PER_BATCH = 2
 
 AGREEMENT = {"+1", "pareil", "exactement", "tellement vrai", "trop vrai", "grave", "clairement",
              "moi aussi", "so true", "this", "exactly", "same", "agreed", "bien dit", "voilà",
@@ -72,7 +94,9 @@ class Classifier:
 
     def _stage1(self, texts: Sequence[str], parents: Sequence[str | None] | None
                 ) -> tuple[np.ndarray, list[rules.RuleResult], list[str]]:
-        parents = parents if parents is not None else [None] * len(texts)
+        texts = [clip(t) for t in texts]
+        parents = [clip(p) if p else p for p in parents] if parents is not None else (
+            [None] * len(texts))
         cleaned = [clean_text(t) for t in texts]
         norms = [normalize(c) for c in cleaned]
         # the rules read the raw text (leading mentions say whom it addresses); when cleaning
@@ -84,18 +108,22 @@ class Classifier:
         out = X.dot(self.model.hashed_t) + dense @ self.model.dense + self.model.bias
         return out, results, norms
 
-    def probabilities(self, texts: Sequence[str], parents: Sequence[str | None] | None = None
+    def probabilities(self, texts: Sequence[str], parents: Sequence[str | None] | None = None,
+                      encode_limit: int | None = None
                       ) -> tuple[np.ndarray, list[rules.RuleResult], list[str]]:
-        """Calibrated probabilities ``(n, K)`` after both stages, before context rules."""
+        """Calibrated probabilities ``(n, K)`` after both stages, before context rules (with
+        ``encode_limit``, only that many unsure texts, the likeliest abusive, are encoded)."""
         z1, results, norms = self._stage1(texts, parents)
         m = self.model
         p = sigmoid(m.calib[0] * z1 + m.calib[1])
         if self.use_encoder and len(texts):
             a = p[:, self._idx["abusive"]]
             unsure = np.flatnonzero((a >= m.band[0]) & (a <= m.band[1]))
+            if encode_limit is not None and len(unsure) > encode_limit:
+                unsure = np.sort(unsure[np.argsort(-a[unsure], kind="stable")[:encode_limit]])
             if len(unsure):
                 # raids are copy-paste: embed each distinct text once
-                emb = self._embed([texts[int(i)] for i in unsure])
+                emb = self._embed([clip(texts[int(i)]) for i in unsure])
                 p[unsure] = self._stage2(emb, z1[unsure])
         return p, results, norms
 
@@ -119,14 +147,70 @@ class Classifier:
 
     def score(self, texts: Sequence[str], parents: Sequence[str | None] | None = None,
               ids: Sequence[str | None] | None = None, explain: bool = True) -> list[Score]:
-        """Score texts (with their parents' texts when known); one :class:`Score` each."""
+        """Score texts (with their parents' texts when known); one :class:`Score` each.
+
+        A text longer than :data:`WINDOW` is scored window by window (see the module's "Long
+        texts").
+        """
         texts = [t or "" for t in texts]
         parents = list(parents) if parents is not None else [None] * len(texts)
         ids = list(ids) if ids is not None else [None] * len(texts)
-        p, results, norms = self.probabilities(texts, parents)
+        long = [i for i, t in enumerate(texts) if len(t) > WINDOW]
+        if not long:
+            return self._score(texts, parents, ids, explain)
+        short = [i for i, t in enumerate(texts) if len(t) <= WINDOW]
+        out: list[Score | None] = [None] * len(texts)
+        for i, s in zip(short, self._score([texts[i] for i in short], [parents[i] for i in short],
+                                           [ids[i] for i in short], explain)):
+            out[i] = s
+        for i in long:
+            out[i] = self._score_long(texts[i], parents[i], ids[i], explain)
+        return [s for s in out if s is not None]
+
+    def _score_long(self, text: str, parent: str | None, mid: str | None,
+                    explain: bool) -> Score:
+        """The worst of the windows of a long text, scored ``WINDOW_BATCH`` at a time."""
+        parent_abusive = self._parent_scores([parent])
+        probs: dict[str, float] = {}
+        worst: tuple[float, Score, tuple[int, int]] | None = None
+        langs: Counter[str] = Counter()
+        identity: set[str] = set()
+        spans = list(windows(text))
+        for b in range(0, len(spans), WINDOW_BATCH):
+            batch = spans[b : b + WINDOW_BATCH]
+            scores = self._score([text[x:y] for x, y in batch], [parent] * len(batch),
+                                 [mid] * len(batch), explain, parent_abusive * len(batch),
+                                 ENCODE_PER_BATCH)
+            for span, sc in zip(batch, scores):
+                for k, v in sc.scores.items():
+                    probs[k] = max(probs.get(k, 0.0), v)
+                langs.update([sc.lang] if sc.lang else [])
+                identity.update(sc.identity)
+                rank = (SEVERITIES.index(sc.severity), sc.scores["abusive"])
+                if worst is None or rank > (SEVERITIES.index(worst[1].severity),
+                                            worst[1].scores["abusive"]):
+                    worst = (rank[1], sc, span)
+        assert worst is not None
+        _, top, (x, y) = worst
+        labels = [c for c in self.model.outputs if c != "abusive"
+                  and probs[c] >= self.model.thresholds.get(c, 0.5)]
+        if probs["abusive"] >= self.model.thresholds.get("abusive", 0.5):
+            labels.insert(0, "abusive")
+        note = (f"long text ({len(text):,} characters) scored in {len(spans)} windows of at "
+                f"most {WINDOW:,}: the worst is characters {x:,}-{y:,}")
+        return Score(mid, langs.most_common(1)[0][0] if langs else None, probs, labels,
+                     severity(probs, labels), [note, *top.explanation],
+                     sorted(identity) if "identity_attack" in labels else [], top.target)
+
+    def _score(self, texts: list[str], parents: list[str | None], ids: list[str | None],
+               explain: bool, parent_abusive: list[float | None] | None = None,
+               encode_limit: int | None = None) -> list[Score]:
+        """Score texts of at most ``WINDOW`` characters."""
+        p, results, norms = self.probabilities(texts, parents, encode_limit)
         if self.case_layer is not None:
             p = self.case_layer.adjust(self, texts, norms, p)  # type: ignore[attr-defined]
-        parent_abusive = self._parent_scores(parents)
+        if parent_abusive is None:
+            parent_abusive = self._parent_scores(parents)
         langs = langid.detect(texts)
         out = []
         for i, text in enumerate(texts):
@@ -138,13 +222,28 @@ class Classifier:
         return out
 
     def _parent_scores(self, parents: Sequence[str | None]) -> list[float | None]:
+        """The ``abusive`` probability of each parent (of its worst window when long)."""
         idx = [i for i, t in enumerate(parents) if t]
         out: list[float | None] = [None] * len(parents)
-        if idx:
-            pp, _, _ = self.probabilities([parents[i] or "" for i in idx])
-            for j, i in enumerate(idx):
+        short = [i for i in idx if len(parents[i] or "") <= WINDOW]
+        if short:
+            pp, _, _ = self.probabilities([parents[i] or "" for i in short])
+            for j, i in enumerate(short):
                 out[i] = float(pp[j, self._idx["abusive"]])
+        for i in idx:
+            if out[i] is None:
+                out[i] = self._worst_abusive(parents[i] or "")
         return out
+
+    def _worst_abusive(self, text: str) -> float:
+        """The highest ``abusive`` probability over the windows of a long text."""
+        spans = list(windows(text))
+        best = 0.0
+        for b in range(0, len(spans), WINDOW_BATCH):
+            pp, _, _ = self.probabilities([text[x:y] for x, y in spans[b : b + WINDOW_BATCH]],
+                                          encode_limit=ENCODE_PER_BATCH)
+            best = max(best, float(pp[:, self._idx["abusive"]].max()))
+        return best
 
     def _finish(self, mid: str | None, lang: str | None, probs: dict[str, float],
                 result: rules.RuleResult, norm: str, notes: list[str], explain: bool) -> Score:
@@ -171,6 +270,33 @@ class Classifier:
             return []
         vals = np.array([weights[word_bucket(w, bits)] for w in words])
         return [words[int(k)] for k in np.argsort(-vals)[:n] if vals[int(k)] > 0]
+
+
+def windows(text: str, size: int = WINDOW, overlap: int = OVERLAP) -> Iterator[tuple[int, int]]:
+    """``(start, end)`` spans of at most ``size`` characters covering ``text``, consecutive
+    ones sharing at least ``overlap`` characters; they end and start at a space when one lies
+    near enough (a fifth of a window before the end, a tenth before the overlap)."""
+    n, start = len(text), 0
+    while True:
+        end = min(start + size, n)
+        if end < n:
+            cut = text.rfind(" ", end - size // 5, end)
+            if cut > start + overlap:
+                end = cut
+        yield start, end
+        if end >= n:
+            return
+        nxt = max(end - overlap, start + 1)
+        space = text.rfind(" ", max(nxt - size // 10, start + 1), nxt)
+        start = space + 1 if space >= 0 else nxt
+
+
+def clip(text: str, size: int = WINDOW) -> str:
+    """``text`` when short, else its head and tail (``size`` characters in all)."""
+    if len(text) <= size:
+        return text
+    half = (size - 3) // 2
+    return text[:half] + " … " + text[-half:]
 
 
 def rule_matrix(results: Sequence[rules.RuleResult], names: Sequence[str]) -> np.ndarray:
@@ -211,6 +337,10 @@ def apply_context(probs: dict[str, float], result: rules.RuleResult, text: str,
     # a threat, or personal data laid bare, is abuse whatever the abusive head says
     lift = max(probs["threat"], probs["doxxing"] if probs["doxxing"] >= 0.7 else 0.0)
     probs["abusive"] = max(probs["abusive"], lift)
+
+
+#: Severities, mildest first.
+SEVERITIES = ("none", "low", "medium", "high", "critical")
 
 
 def severity(probs: dict[str, float], labels: Sequence[str]) -> str:

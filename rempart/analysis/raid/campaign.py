@@ -16,7 +16,12 @@ signals a court can read:
 - whether it was already posting before the raid (regulars and organic critics were).
 
 The signals are combined into a score in [0, 1] (a logistic sum); each member comes with the
-sentences that justify it. The coordination graph links members through the same evidence
+sentences that justify it. Only accounts that took part *against the episode's target* can be
+members: they wrote to her (mention, reply, quote, or a reply under a post designating her),
+wrote a post designating her, or were among the first to share a raid link that messages
+aimed at her carry. Accounts busy with someone else at the same time are never members.
+
+The coordination graph links members through the same evidence
 (same cluster, same designating post, same link, repeated posts within a minute) as stars
 around the first account of each group, so that a cluster of ``k`` accounts gives ``k - 1``
 edges, not ``k**2``.
@@ -38,7 +43,7 @@ from functools import lru_cache
 import numpy as np
 
 from .corpus import Corpus
-from .designating import HOSTILE, RAID_KINDS, SUPPORTIVE
+from .designating import HOSTILE, RAID_KINDS, SUPPORTIVE, designated
 from .minhash import count, duration, excerpt, near_duplicate_clusters
 from .origins import is_captured_post, normalise_url
 from .types import CampaignAccount, CoordinationEdge, DesignatingPost, Episode, iso_utc
@@ -78,6 +83,7 @@ class _Case:
     in_raid: np.ndarray  # bool per row: inside some raid window
     designating: dict[str, DesignatingPost]
     windows: dict[int, tuple[float, float]]  # episode index -> time span judged
+    codes: np.ndarray  # int64 per row: the targets each message is aimed at (Corpus.aim)
 
 
 @dataclass
@@ -150,7 +156,11 @@ def _case(corpus: Corpus, episodes: Sequence[Episode],
     if tags:
         supportive |= np.fromiter((bool(tags.intersection(x)) for x in corpus.hashtags),
                                   dtype=bool, count=len(corpus))
-    return _Case(supportive, tags, in_raid, {d.message_id: d for d in designating}, windows)
+    codes = corpus.aimed_code
+    if designating and codes is corpus.direct_code:  # the caller did not widen it: do it here
+        codes = corpus.aimed_codes(designated(corpus, designating))
+    return _Case(supportive, tags, in_raid, {d.message_id: d for d in designating}, windows,
+                 codes)
 
 
 def support_tags(corpus: Corpus, min_accounts: int = 3) -> set[str]:
@@ -207,8 +217,10 @@ def _context(corpus: Corpus, case: _Case, index: int, ep: Episode) -> _Context |
     factor = max((span[1] - span[0]) / 3600, 1.0) / base_hours
     tags = _raid_items(corpus, case, ep, rows, base, factor, _hashtags)
     links = _raid_items(corpus, case, ep, rows, base, factor, _links)
-    designators = _designators(corpus, case, ep)
-    organisers = _organisers(corpus, ep, links)
+    bit = _target_bit(corpus, ep)
+    designators = _designators(corpus, case, ep, bit)
+    organisers = _organisers(corpus, ep, {url: g for url, g in links.items()
+                                          if _carried_to(case, g, bit)})
     extra = [corpus.index[mid] for mids in designators.values() for mid in mids]
     extra += [r for _, r in organisers.values()]
     if extra:  # their posts may precede the span: judge them with the rest
@@ -234,10 +246,25 @@ def _by_row(items: dict[str, _Shared]) -> dict[int, list[str]]:
     return out
 
 
-def _designators(corpus: Corpus, case: _Case, ep: Episode) -> dict[int, list[str]]:
-    """Authors of designating posts written shortly before or during the episode."""
+def _target_bit(corpus: Corpus, ep: Episode) -> int:
+    """The aimed-code bits of the episode's target (every target's when it names none)."""
+    bit = corpus.target_bit(ep.details.get("target") or "")
+    return bit or (1 << len(corpus.targets)) - 1
+
+
+def _carried_to(case: _Case, g: _Shared, bit: int) -> bool:
+    """Whether messages aimed at the target ``bit`` carry this shared item."""
+    rows = np.asarray(g.rows, dtype=np.int64)
+    return bool(len(rows)) and bool(np.any(case.codes[rows] & bit))
+
+
+def _designators(corpus: Corpus, case: _Case, ep: Episode, bit: int) -> dict[int, list[str]]:
+    """Authors of posts designating the episode's target written shortly before or during
+    the episode."""
     out: dict[int, list[str]] = {}
-    for mid in case.designating:
+    for mid, post in case.designating.items():
+        if not any(corpus.target_bit(t) & bit for t in post.targets):
+            continue
         r = corpus.index.get(mid)
         if r is None or corpus.author[r] < 0 or int(corpus.author[r]) in corpus.target_accounts:
             continue
@@ -396,14 +423,34 @@ def _judge(corpus: Corpus, case: _Case, ctx: _Context, min_score: float
     prior = np.bincount(corpus.author[earlier], minlength=len(corpus.accounts))
     authors, inverse = np.unique(corpus.author[ctx.rows], return_inverse=True)
     per = _PerAccount.collect(corpus, case, ctx, len(authors), inverse)
+    against = _against_target(corpus, case, ctx)
+    target = ep.details.get("target")
     out = []
     for k, a in enumerate(authors.tolist()):
+        if a not in against:
+            continue  # busy with someone else: no part in a raid on this target
         signals = _Signals.of(corpus, ctx, per, k, a, int(prior[a]))
         score = signals.score()
         if score >= min_score:
-            out.append(CampaignAccount(corpus.accounts[a].id, ctx.index, score,
-                                       signals.evidence(corpus, ctx, per, k)))
+            evidence = signals.evidence(corpus, ctx, per, k)
+            if target and against[a]:
+                evidence.append(f"{against[a]} of its messages around the episode were aimed at "
+                                f"@{target} (mention, reply, quote, or under a post "
+                                f"designating @{target})")
+            out.append(CampaignAccount(corpus.accounts[a].id, ctx.index, score, evidence))
     out.sort(key=lambda c: (-c.score, c.account_id))
+    return out
+
+
+def _against_target(corpus: Corpus, case: _Case, ctx: _Context) -> dict[int, int]:
+    """Accounts that took part against the episode's target -> messages aimed at her among
+    the judged ones (0 for a designator or organiser who wrote none)."""
+    bit = _target_bit(corpus, ctx.episode)
+    aimed = (case.codes[ctx.rows] & bit) != 0
+    authors, counts = np.unique(corpus.author[ctx.rows[aimed]], return_counts=True)
+    out = dict(zip(authors.tolist(), counts.tolist(), strict=True))
+    for a in (*ctx.designators, *ctx.organisers):
+        out.setdefault(a, 0)
     return out
 
 

@@ -12,10 +12,18 @@ The target's own posts are left out (replies under them are already aimed at the
 so are posts whose replies are supportive (a message of support answered by support) or
 neither hostile nor from fresh accounts (a popular post answered as usual).
 
+A pile-on is only a designating post *of this case* when it is shown to designate one of the
+case's targets: it mentions her, replies to her or to one of her posts, quotes one of her
+posts, or names her in words (a display name or alias); or, when the post shows none of
+these (a screenshot, a post missing from the capture), most of the accounts piling on under
+it also wrote to her directly (mention, reply or quote) around the same hours. A pile-on
+against someone else is no evidence about the target and is left out: replies under it are
+never counted as aimed at her.
+
 Example::
 
     posts = find_designating(corpus, episodes)
-    corpus.aimed = aimed_with(corpus, posts)     # replies under them now count as aimed
+    corpus.aim(designated(corpus, posts))    # replies under them now count as aimed
 """
 
 from __future__ import annotations
@@ -28,6 +36,7 @@ import numpy as np
 
 from .corpus import Corpus
 from .minhash import duration, excerpt
+from .targets import names_target
 from .types import DesignatingPost, Episode, iso_utc
 
 #: The abusive probability from which a message counts as hostile (the classifier's threshold).
@@ -38,6 +47,12 @@ SUPPORTIVE = 0.5
 FRESH_DAYS = 30
 #: Episode kinds a pile-on belongs to.
 RAID_KINDS = ("harassment", "mixed")
+#: Share of a burst's accounts that must also write to a target directly (and how many) for
+#: a post that does not show whom it designates to count as designating her.
+REPLIERS_SHARE = 0.5
+REPLIERS_MIN = 3
+#: How far around the burst those direct messages are looked for (seconds).
+REPLIERS_AROUND = 24 * 3600.0
 
 
 @dataclass
@@ -82,16 +97,92 @@ def find_designating(corpus: Corpus, episodes: Sequence[Episode] | None = None, 
         if burst.authors < min_authors:
             continue
         score, near = _score(corpus, burst, episodes, min_authors, usual)
-        if score >= min_score:
+        if score < min_score:
+            continue
+        bits, why = designated_targets(corpus, prow, burst)
+        if bits:
+            targets = [t for k, t in enumerate(corpus.targets) if bits >> k & 1]
             found.append(DesignatingPost(parent, score,
-                                         _evidence(corpus, parent, prow, burst, near)))
+                                         _evidence(corpus, parent, prow, burst, near) + why,
+                                         targets))
     found.sort(key=lambda d: (-d.score, d.message_id))
     return found
 
 
+def designated(corpus: Corpus, posts: Sequence[DesignatingPost]) -> dict[str, int]:
+    """Designating post id -> bits of the targets it designates (for ``Corpus.aim``)."""
+    out: dict[str, int] = {}
+    for p in posts:
+        bits = 0
+        for t in p.targets:
+            bits |= corpus.target_bit(t)
+        if bits:
+            out[p.message_id] = bits
+    return out
+
+
 def aimed_with(corpus: Corpus, posts: Sequence[DesignatingPost]) -> np.ndarray:
-    """``corpus.aimed`` widened: replies and quotes under ``posts`` count as aimed at the target."""
-    return corpus.aimed_at_targets(extra_parents=[p.message_id for p in posts])
+    """``corpus.aimed`` widened: replies and quotes under ``posts`` count as aimed at the
+    targets each designates."""
+    return corpus.aimed_at_targets(extra_parents=designated(corpus, posts))
+
+
+def designated_targets(corpus: Corpus, prow: int | None, burst: _Burst
+                       ) -> tuple[int, list[str]]:
+    """The bits of the targets a post designates, and why, in sentences (0: none shown)."""
+    bits, why = 0, list[str]()
+    if prow is not None:
+        bits, why = _shown_by_post(corpus, prow)
+    if bits:
+        return bits, why
+    for k, target in enumerate(corpus.targets):
+        authors, direct = _repliers_writing_to(corpus, burst, 1 << k)
+        if direct >= REPLIERS_MIN and direct >= REPLIERS_SHARE * authors:
+            bits |= 1 << k
+            why.append(f"it designates @{target}: the post does not show whom it is about, but "
+                       f"{direct} of the {authors} accounts piling on under it also wrote to "
+                       f"@{target} directly (mention, reply or quote) within "
+                       f"{REPLIERS_AROUND / 3600:.0f} hours of the burst")
+    return bits, why
+
+
+def _shown_by_post(corpus: Corpus, prow: int) -> tuple[int, list[str]]:
+    """Targets the post itself designates: mention, reply, quote, or a name in its text."""
+    bits, why = 0, list[str]()
+    owners: dict[str, int] | None = None
+    for k, target in enumerate(corpus.targets):
+        bit = 1 << k
+        if corpus.target_keys[k].intersection(corpus.mentions[prow]):
+            how = f"mentions @{target}"
+        elif corpus.reply_to_author[prow] in {corpus.accounts[a].id for a, j
+                                              in corpus.target_of.items() if j == k}:
+            how = f"replies to @{target}"
+        else:
+            owners = corpus.post_owners() if owners is None else owners
+            if owners.get(corpus.reply_to[prow] or "", 0) & bit:
+                how = f"replies to a post of @{target} ({corpus.reply_to[prow]})"
+            elif owners.get(corpus.quoted[prow] or "", 0) & bit:
+                how = f"quotes a post of @{target} ({corpus.quoted[prow]})"
+            else:
+                named = names_target(corpus.text[prow], corpus.target_names[k])
+                if named is None:
+                    continue
+                how = f"names @{target} in its text (\"{named}\")"
+        bits |= bit
+        why.append(f"it designates @{target}: it {how}")
+    return bits, why
+
+
+def _repliers_writing_to(corpus: Corpus, burst: _Burst, bit: int) -> tuple[int, int]:
+    """(accounts in the burst, how many of them wrote to the target ``bit`` directly around
+    it)."""
+    authors = set(np.unique(corpus.author[burst.rows]).tolist())
+    lo, hi = np.searchsorted(corpus.t, [burst.start - REPLIERS_AROUND,
+                                        float(burst.times[-1]) + REPLIERS_AROUND])
+    rows = np.arange(lo, hi)
+    rows = rows[(corpus.direct_code[rows] & bit) != 0]
+    direct = authors.intersection(np.unique(corpus.author[rows]).tolist())
+    return len(authors), len(direct)
 
 
 def _children_by_parent(corpus: Corpus) -> dict[str, list[int]]:
@@ -214,7 +305,7 @@ def _evidence(corpus: Corpus, parent: str, prow: int | None, burst: _Burst,
         out.append(f"posted by {who} at {iso_utc(float(corpus.t[prow]))}: "
                    f"\"{excerpt(corpus.text[prow])}\"; the first reply or quote of the burst came "
                    f"{duration(delay)} {'after' if delay >= 0 else 'before'} it")
-        named = set(corpus.targets).intersection(corpus.mentions[prow])
+        named = any(keys.intersection(corpus.mentions[prow]) for keys in corpus.target_keys)
         out.append("it mentions the target" if named else "it does not mention the target")
         if not corpus.primary[prow]:
             out.append("the post was captured only as a referenced post (context of replies)")

@@ -35,7 +35,7 @@ from itertools import chain
 import numpy as np
 from scipy.stats import nbinom, poisson
 
-from .corpus import Corpus, handle_key
+from .corpus import Corpus
 from .types import Episode, iso_utc
 
 BIN = 600.0  # seconds per bin (10 minutes)
@@ -402,41 +402,21 @@ def find_episodes(corpus: Corpus, aimed: np.ndarray | None = None, threshold: fl
 
 
 def target_masks(corpus: Corpus, mask: np.ndarray) -> list[tuple[str, np.ndarray]]:
-    """The messages of ``mask`` aimed at each target (by mention, reply or quote).
+    """The messages of ``mask`` aimed at each target (``corpus.aimed_code``: by mention,
+    reply, quote, or under a post designating that target).
 
-    A message that names no target in particular (a reply under a designating post) counts
-    for every target.
+    Only a row of ``mask`` that the corpus does not know as aimed at any target (a caller's
+    own widening) counts for every target.
     """
     targets = corpus.targets
     if len(targets) <= 1:
         return [(targets[0] if targets else "", mask)]
-    bit = {h: 1 << k for k, h in enumerate(targets)}
-    by_id = {corpus.accounts[a].id: bit[handle_key(corpus.accounts[a].handle)]
-             for a in corpus.target_accounts}
-    owner = {corpus.ids[r]: by_id[corpus.accounts[int(corpus.author[r])].id]
-             for r in np.flatnonzero(np.isin(corpus.author, list(corpus.target_accounts)))}
-    rows = np.flatnonzero(mask)
-    codes = []
-    mentions, to_author = corpus.mentions, corpus.reply_to_author
-    replied, quoted_ = corpus.reply_to, corpus.quoted
-    named: dict[tuple[str, ...], int] = {}
-    for r in rows.tolist():  # one pass in Python: mentions are tuples of strings
-        code = named.get(mentions[r])
-        if code is None:
-            code = named[mentions[r]] = sum({bit.get(h, 0) for h in mentions[r]})
-        if to_author[r] is not None:
-            code |= by_id.get(to_author[r] or "", 0)
-        if replied[r] is not None:
-            code |= owner.get(replied[r] or "", 0)
-        if quoted_[r] is not None:
-            code |= owner.get(quoted_[r] or "", 0)
-        codes.append(code)
-    hits = np.array(codes, dtype=np.int64)
+    codes = corpus.aimed_code
+    if len(codes) != len(mask):
+        codes = np.zeros(len(mask), dtype=np.int64)
     out = []
     for k, target in enumerate(targets):
-        m = np.zeros(len(mask), dtype=bool)
-        m[rows] = ((hits >> k) & 1).astype(bool) | (hits == 0)
-        out.append((target, m))
+        out.append((target, mask & ((((codes >> k) & 1) != 0) | (codes == 0))))
     return out
 
 

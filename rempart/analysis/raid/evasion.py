@@ -20,6 +20,14 @@ ones sharing most handle-skeleton trigrams, a handle stem or core, a display nam
 bio words. Each new account keeps at most one predecessor and each stopped account one
 successor, so a chain A -> B -> C comes out as A -> B and B -> C.
 
+A stopped account known only by its id (a capture made after the ban: no handle, display name,
+bio or creation date) has no name to block on: it is compared with the accounts that started
+after its last post, were created shortly before it or later, and aim at one of its targets,
+on behaviour alone (writing style and habits, posting hours, see :mod:`.evasion_style` and
+:mod:`.behaviour`), with stricter rules: an observed stop, the same target, a strong style or
+habit sign (two when the new account is undated too), and no link when two newcomers fit
+about as well. Writing style lives in :mod:`.evasion_style`.
+
 Example::
 
     for link in find_evasion(corpus):
@@ -31,16 +39,14 @@ from __future__ import annotations
 import math
 import os
 import re
-from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import cached_property
 
 import numpy as np
 
 from . import names
 from .corpus import STOPPED, AccountInfo, Corpus
+from .evasion_style import STYLE_MAX, _Sign, _Style
 from .types import EvasionLink
 
 #: How long after a stop a new account may take over.
@@ -56,18 +62,8 @@ SILENT_SPAN = 86400.0
 SILENT_RATIO = 5.0
 #: Log-odds before any evidence: most candidate pairs are strangers.
 PRIOR = -3.5
-#: Accounts sampled to tell rare writing features from common ones.
-REFERENCE_ACCOUNTS = 600
-#: Messages per account read for its writing profile.
-PROFILE_MESSAGES = 60
-#: Character n-grams used by this share of the sampled accounts or more say nothing personal.
-COMMON_SHARE = 0.05
-#: Personal n-grams an account needs before its style is compared.
-MIN_GRAMS = 25
 #: Weaker identity signs adding up to this much count as one strong sign.
 SUM_STRONG = 3.5
-#: The most a writing-style sign can weigh.
-STYLE_MAX = 2.5
 #: The most the shared-target sign can weigh.
 TARGET_MAX = 0.5
 #: Share of the stopped account's handle trigrams a newcomer must have to be compared...
@@ -76,18 +72,20 @@ BLOCK_SHARE = 0.6
 BLOCK_SHARE_NEW = 0.4
 #: A display name or bio run shared by more newcomers than this is not used to find pairs.
 MAX_SHARED_KEY = 20
-_HASH_BITS = 22
-_URL = re.compile(r"https?://\S+|www\.\S+")
-_MENTION = re.compile(r"(?<!\w)@[\w.]+")
+#: A stopped account known only by its id (profile gone) is compared with the accounts that
+#: started after it, created at most this long before its last post (seconds)...
+NAMELESS_CREATED_BEFORE = 6 * 3600.0
+#: ... at most this many of them (those created closest to the stop).
+NAMELESS_CANDIDATES = 200
+#: The most the behavioural signs (habits, creation, posting hours) can weigh together.
+BEHAVIOUR_MAX = 3.5
+#: A nameless account's two best successors closer than this (log-odds) make no link.
+AMBIGUOUS = 1.0
 #: What a re-created account says about itself in its bio.
 _ANNOUNCE = re.compile(
     r"nouveau compte|nouvel? compte|new account|compte de (?:secours|sauvegarde)|"
     r"back-?up|ancien compte|old account|(?:compte|account) (?:suspendu|suspended|banni|banned)"
     r"|\b(?:re)?banni\b|je suis de retour|i'?m back|is back|ex-@", re.IGNORECASE)
-_TOKEN = re.compile(r"\w+|[^\w\s]")
-#: Words of three letters or more (not numbers) and non-ASCII signs such as emoji: the tokens
-#: that can make a personal habit.
-_SIGNATURE = re.compile(r"[^\W\d]\w{2,}|[^\w\s\x00-\x7f]")
 
 
 @dataclass(frozen=True)
@@ -99,21 +97,6 @@ class _Stop:
     hi: float
     observed: bool  # a status says it stopped; otherwise it only fell silent
     status: str
-
-
-@dataclass
-class _Sign:
-    """One piece of evidence about a pair: log-odds weight, whether it is strong, in words."""
-
-    weight: float
-    strong: bool
-    text: str
-    later: Callable[[], str] | None = None  # writes ``text`` when it is costly and may go unused
-    identity: bool = True  # about who the accounts are (not about timing or targets)
-
-    @property
-    def sentence(self) -> str:
-        return self.later() if self.later is not None else self.text
 
 
 @dataclass
@@ -151,11 +134,15 @@ def find_evasion(corpus: Corpus, window_hours: float = WINDOW_HOURS,
     floor = math.log(min_score / (1.0 - min_score)) - PRIOR
     kept: list[_Pair] = []
     for stop in stops:
-        for b in pool.candidates(stop):
+        candidates = pool.candidates(stop)
+        if stop.observed and nameless(corpus.accounts[stop.account]):
+            candidates = sorted(set(candidates) | set(pool.behavioural(stop, style)))
+        for b in candidates:
             pair = _judge(corpus, pool, style, stop, b, floor)
             if pair is not None:
                 kept.append(pair)
-    return [_link(corpus, p) for p in _one_to_one(_transitive_reduction(kept))]
+    kept = _unambiguous(corpus, _transitive_reduction(kept))
+    return [_link(corpus, p) for p in _one_to_one(kept)]
 
 
 # ---------------------------------------------------------------------------------- stops
@@ -257,6 +244,10 @@ class _Pool:
         hi = int(np.searchsorted(self.first, stop.hi + self.window, side="right"))
         return lo, hi
 
+    def behavioural(self, stop: _Stop, style: _Style) -> list[int]:
+        """Candidates found by time and target alone (see :func:`_behavioural`)."""
+        return _behavioural(self, stop, style)
+
     def candidates(self, stop: _Stop) -> list[int]:
         """Accounts that started in the stop's window and share name keys with it: a handle
         skeleton, stem or core, a display name or a run of bio words that few newcomers share
@@ -284,6 +275,36 @@ class _Pool:
             found.update(int(p) for p in pos[close])
         return [b for b in (int(self.order[p]) for p in sorted(found))
                 if b != stop.account and _fits(self.corpus.accounts[b], stop)]
+
+
+def nameless(a: AccountInfo) -> bool:
+    """Known only by its id: no handle, display name or bio (a profile gone with a ban)."""
+    return not (a.handle or a.display_name or a.bio or a.handles)
+
+
+def _behavioural(pool: _Pool, stop: _Stop, style: _Style) -> list[int]:
+    """For a stopped account whose profile is gone: the accounts that started in its window,
+    created shortly before its last post or later (or of unknown creation: gone too), and
+    aiming at one of its targets. Blocking by time and target keeps the cost linear."""
+    corpus = pool.corpus
+    lo, hi = pool._span(stop)
+    own = style.aimed(stop.account)
+    if lo >= hi or not own:
+        return []
+    earliest = stop.lo - NAMELESS_CREATED_BEFORE
+    found: list[tuple[float, int]] = []
+    for b in pool.order[lo:hi].tolist():
+        info = corpus.accounts[b]
+        if b == stop.account or not _fits(info, stop):
+            continue
+        if info.created_at is not None and info.created_at < earliest:
+            continue
+        if not own.keys() & style.aimed(b).keys():
+            continue
+        created = info.created_at if info.created_at is not None else info.first_post or 0.0
+        found.append((abs(created - stop.lo), b))
+    found.sort()
+    return [b for _, b in found[:NAMELESS_CANDIDATES]]
 
 
 def _name_keys(a: AccountInfo) -> list[str]:
@@ -356,12 +377,45 @@ def _judge(corpus: Corpus, pool: _Pool, style: _Style, stop: _Stop, b: int,
         if sign is not None:
             pair.signs.append(sign)
     need = 1 if stop.observed else 2
-    if pair.weight + STYLE_MAX + TARGET_MAX < floor or pair.strong + 1 < need:
+    gone = nameless(a_info) or nameless(b_info)
+    reach = STYLE_MAX + TARGET_MAX + (BEHAVIOUR_MAX if gone else 0.0)
+    if pair.weight + reach < floor or pair.strong + 1 < need:
         return None
-    for sign in (_target_sign(style, stop.account, b), style.sign(stop.account, b)):
+    target = _target_sign(style, stop.account, b)
+    if gone and (target is None or target.weight <= 0):
+        return None  # without names, the same target is a precondition
+    for sign in (target, style.sign(stop.account, b)):
         if sign is not None:
             pair.signs.append(sign)
+    if gone:
+        pair.signs.extend(style.behaviour_signs(stop.account, b))
+        created = _created_sign(a_info, b_info, stop)
+        if created is not None:
+            pair.signs.append(created)
+        if b_info.created_at is None:
+            need = 2  # nothing dates the new account: it may be any raider banned later
+        pair.signs.append(_Sign(0.0, False, _gone_words(a_info, b_info), identity=False))
     return pair if pair.weight >= floor and pair.strong >= need else None
+
+
+def _created_sign(a: AccountInfo, b: AccountInfo, stop: _Stop) -> _Sign | None:
+    """A new account created within hours before the banned one's last post, or after it
+    (the timing sign already rewards creation after it)."""
+    if b.created_at is None or a.last_post is None:
+        return None
+    lead = a.last_post - b.created_at
+    if 3600 < lead <= NAMELESS_CREATED_BEFORE:
+        return _Sign(0.5, False, f"{_who(b)} was created {_duration(lead)} before the last post "
+                                 f"of {_who(a)}", identity=False)
+    return None
+
+
+def _gone_words(a: AccountInfo, b: AccountInfo) -> str:
+    """Why names play no part in the link."""
+    which = [_who(x) for x in (a, b) if nameless(x)]
+    its = "its id and posts" if len(which) == 1 else "their ids and posts"
+    return (f"the profile of {' and '.join(which)} is not in the capture (only {its}): the "
+            f"link rests on timing, target and writing habits alone")
 
 
 def _timing(corpus: Corpus, stop: _Stop, b: AccountInfo) -> _Sign:
@@ -382,16 +436,16 @@ def _timing_words(stop: _Stop, a: AccountInfo, b: AccountInfo, first: float,
                   gap: float) -> str:
     """The timing in one sentence naming both accounts (written for reported links only)."""
     if stop.observed:
-        head = f"@{_h(a)} {stop.status} (observed {_when(stop.hi)})"
+        head = f"{_who(a)} {stop.status} (observed {_when(stop.hi)})"
         if a.last_post is not None:
             head += f", last post {_when(a.last_post)}"
         after = ("before the stop was observed" if first < stop.hi
                  else f"{_duration(gap)} after the stop was observed")
     else:
-        head = f"@{_h(a)} silent after {_when(stop.lo)}"
+        head = f"{_who(a)} silent after {_when(stop.lo)}"
         after = f"{_duration(gap)} after its last post"
     created = f"created {_when(b.created_at)}, " if b.created_at is not None else ""
-    return f"{head}; @{_h(b)}, {created}first post {_when(first)} ({after})"
+    return f"{head}; {_who(b)}, {created}first post {_when(first)} ({after})"
 
 
 def _handle_sign(pool: _Pool, a: AccountInfo, b: AccountInfo) -> _Sign | None:
@@ -562,192 +616,6 @@ def _target_sign(style: _Style, a: int, b: int) -> _Sign | None:
     return None
 
 
-# -------------------------------------------------------------------------- writing style
-@dataclass
-class _Profile:
-    """An account's writing habits, from its own texts (reposts left out)."""
-
-    messages: int
-    grams: np.ndarray  # sorted unique hashed character 3- and 4-grams
-    counts: np.ndarray  # how often each occurs
-    tokens: Counter[str]  # word or emoji -> number of messages using it
-    signoff: str | None  # the last words most of its messages end with
-
-
-@dataclass
-class _Reference:
-    """Document frequencies over the sampled accounts."""
-
-    sampled: set[int]
-    keys: np.ndarray  # sorted n-gram hashes
-    df: np.ndarray  # accounts using each
-    token_df: Counter[str]
-    signoff_df: Counter[str]
-
-
-class _Style:
-    """Writing profiles, judged against an evenly spaced sample of the case's accounts.
-
-    An n-gram used by many sampled accounts (a copy-pasted insult, a hashtag, common words)
-    weighs nothing; what is left is personal, so two accounts of one raid posting the same
-    texts do not look alike, while a sign-off or a misspelling shared by two accounts does.
-    """
-
-    def __init__(self, corpus: Corpus) -> None:
-        self.corpus = corpus
-        self._order = np.argsort(corpus.author, kind="stable")
-        by_author, everyone = corpus.author[self._order], np.arange(len(corpus.accounts))
-        self._start = np.searchsorted(by_author, everyone, side="left")
-        self._end = np.searchsorted(by_author, everyone, side="right")
-        self._profiles: dict[int, _Profile] = {}
-        self._vectors: dict[int, np.ndarray] = {}
-        self._aims: dict[int, Counter[str]] = {}
-
-    @cached_property
-    def _reference(self) -> _Reference:
-        """How many sampled accounts use each n-gram, word and sign-off (built when first
-        needed: most cases have few pairs worth a style comparison)."""
-        posting = np.flatnonzero(self._end > self._start)
-        sample = np.unique(posting[np.linspace(0, len(posting) - 1, min(
-            len(posting), REFERENCE_ACCOUNTS)).astype(np.int64)]) if len(posting) else posting
-        profiles = [self.profile(int(i)) for i in sample]
-        grams = [p.grams for p in profiles]
-        keys, df = np.unique(np.concatenate(grams) if grams else np.zeros(0, dtype=np.uint64),
-                             return_counts=True)
-        tokens: Counter[str] = Counter()
-        for p in profiles:
-            tokens.update(p.tokens.keys())
-        return _Reference({int(i) for i in sample}, keys, df, tokens,
-                          Counter(p.signoff for p in profiles if p.signoff))
-
-    def rows(self, account: int) -> np.ndarray:
-        """The account's message rows, in time order."""
-        return self._order[self._start[account]:self._end[account]]
-
-    def aimed(self, account: int) -> Counter[str]:
-        """Messages the account aimed at each target."""
-        if account not in self._aims:
-            out: Counter[str] = Counter()
-            targets = set(self.corpus.targets)
-            for r in self.rows(account):
-                if not self.corpus.aimed[r]:
-                    continue
-                hit = targets.intersection(self.corpus.mentions[r])
-                out.update(hit if hit or len(targets) != 1 else targets)
-            self._aims[account] = out
-        return self._aims[account]
-
-    def profile(self, account: int) -> _Profile:
-        if account not in self._profiles:
-            self._profiles[account] = self._read(account)
-        return self._profiles[account]
-
-    def _read(self, account: int) -> _Profile:
-        texts = [_own_text(self.corpus.text[r]) for r in self.rows(account)[:PROFILE_MESSAGES]
-                 if self.corpus.repost_of[r] is None]
-        texts = [t for t in texts if t]
-        grams, counts = np.unique(_hashes("\n".join(texts)), return_counts=True)
-        tokens: Counter[str] = Counter()
-        endings: Counter[str] = Counter()
-        for t in texts:
-            tokens.update(set(_SIGNATURE.findall(t)))
-            words = _TOKEN.findall(t[-60:])
-            if len(words) >= 3:
-                endings[" ".join(words[-3:])] += 1
-        signoff = None
-        if endings:
-            ending, count = endings.most_common(1)[0]
-            if count >= 2 and count >= 0.4 * len(texts):
-                signoff = ending
-        return _Profile(len(texts), grams, counts, tokens, signoff)
-
-    def _vector(self, account: int) -> np.ndarray:
-        """Sublinear tf times an idf that is zero for common n-grams, L2-normalised."""
-        if account not in self._vectors:
-            p, ref = self.profile(account), self._reference
-            at = np.minimum(np.searchsorted(ref.keys, p.grams), max(0, len(ref.keys) - 1))
-            df = np.where(ref.keys[at] == p.grams, ref.df[at], 0) if len(ref.keys) else (
-                np.zeros(len(p.grams)))
-            common = max(COMMON_SHARE * (len(ref.sampled) + 1), 6.0)
-            idf = np.maximum(0.0, np.log(common / (df + 1.0)))
-            w = (1.0 + np.log(p.counts)) * idf
-            norm = float(np.sqrt((w * w).sum()))
-            self._vectors[account] = w / norm if np.count_nonzero(w) >= MIN_GRAMS else w * 0
-        return self._vectors[account]
-
-    def similarity(self, a: int, b: int) -> float | None:
-        """Cosine of the personal n-gram profiles; ``None`` when one has too little text."""
-        va, vb = self._vector(a), self._vector(b)
-        if not va.any() or not vb.any():
-            return None
-        _, ia, ib = np.intersect1d(self.profile(a).grams, self.profile(b).grams,
-                                   assume_unique=True, return_indices=True)
-        return float((va[ia] * vb[ib]).sum())
-
-    def habits(self, a: int, b: int) -> list[str]:
-        """A shared rare sign-off and rare words used again and again by both, in words.
-
-        Rare: at most one other sampled account uses them (the third account of a chain).
-        """
-        pa, pb, ref = self.profile(a), self.profile(b), self._reference
-        own = (a in ref.sampled) + (b in ref.sampled)  # sampled pair members use them too
-        signoff = (pa.signoff if pa.signoff and pa.signoff == pb.signoff
-                   and ref.signoff_df[pa.signoff] - own <= 1 else None)
-        in_signoff = set(_TOKEN.findall(signoff or ""))
-        rare = sorted(t for t in pa.tokens.keys() & pb.tokens.keys()
-                      if ref.token_df[t] - own <= 1 and pa.tokens[t] >= min(2, pa.messages)
-                      and pb.tokens[t] >= min(2, pb.messages) and t not in in_signoff)[:5]
-        out = []
-        if signoff:
-            out.append(f"same sign-off '{names.shown(signoff, 60)}'")
-        if rare:
-            out.append("both use the rare words " + ", ".join(
-                f"'{names.shown(t, 30)}'" for t in rare))
-        return out
-
-    def sign(self, a: int, b: int) -> _Sign | None:
-        """Writing-style evidence: profile similarity, shared sign-off and rare words."""
-        pa, pb = self.profile(a), self.profile(b)
-        if not pa.messages or not pb.messages:
-            return None
-        cos = self.similarity(a, b)
-        habits = self.habits(a, b)
-        text = (f"writing style similarity {cos:.2f}" if cos is not None
-                else "little personal text to compare styles")
-        text += f" over {pa.messages} and {pb.messages} messages"
-        text += f" ({'; '.join(habits)})" if habits else ""
-        if cos is not None and cos >= 0.6 and habits:
-            return _Sign(STYLE_MAX, True, text)
-        if cos is not None and cos >= 0.75 and min(pa.messages, pb.messages) >= 2:
-            return _Sign(2.0, True, text)
-        if habits:
-            return _Sign(1.5, False, text)
-        if cos is not None and cos >= 0.5:
-            return _Sign(1.0, False, text)
-        rich = min(np.count_nonzero(self._vector(a)), np.count_nonzero(self._vector(b)))
-        if cos is not None and cos < 0.1 and rich >= 4 * MIN_GRAMS:
-            return _Sign(-1.0, False, text)
-        return None
-
-
-def _own_text(text: str) -> str:
-    """A message without links, mentions and spacing noise: what the author typed."""
-    return " ".join(_MENTION.sub(" ", _URL.sub(" ", text)).casefold().split())
-
-
-def _hashes(text: str) -> np.ndarray:
-    """Hashed character 3- and 4-grams of a text (vectorised over its code points)."""
-    raw = ("\x02" + text + "\x03").encode("utf-32-le", "surrogatepass")
-    c = np.frombuffer(raw, dtype=np.uint32).astype(np.uint64)
-    mask = np.uint64((1 << _HASH_BITS) - 1)
-    p = np.uint64(1_000_003)
-    if len(c) < 4:
-        return np.zeros(0, dtype=np.uint64)
-    three = ((c[:-2] * p + c[1:-1]) * p + c[2:]) & mask
-    four = ((((c[:-3] * p + c[1:-2]) * p + c[2:-1]) * p + c[3:]) * p + np.uint64(7)) & mask
-    return np.concatenate([three, four | np.uint64(1 << _HASH_BITS)])
-
-
 # ------------------------------------------------------------------------------- choosing
 def _transitive_reduction(pairs: list[_Pair]) -> list[_Pair]:
     """Drop A -> C when C's other predecessor B itself took over from A (chain A -> B -> C)."""
@@ -757,6 +625,23 @@ def _transitive_reduction(pairs: list[_Pair]) -> list[_Pair]:
         before.setdefault(c, set()).add(a)
     return [p for p in pairs if not any(
         (p.stop.account, b) in links for b in before[p.successor] if b != p.stop.account)]
+
+
+def _unambiguous(corpus: Corpus, pairs: list[_Pair]) -> list[_Pair]:
+    """Without names, two newcomers fitting one stopped account about as well is no evidence
+    against either: neither is linked (an unproven accusation is worse than a missed link)."""
+    by_stop: dict[int, list[_Pair]] = {}
+    for p in pairs:
+        if nameless(corpus.accounts[p.stop.account]):
+            by_stop.setdefault(p.stop.account, []).append(p)
+    dropped: set[int] = set()
+    for group in by_stop.values():
+        if len(group) < 2:
+            continue
+        best, second = sorted((p.weight for p in group), reverse=True)[:2]
+        if best - second < AMBIGUOUS:
+            dropped.add(group[0].stop.account)
+    return [p for p in pairs if p.stop.account not in dropped]
 
 
 def _one_to_one(pairs: list[_Pair]) -> list[_Pair]:
@@ -783,6 +668,11 @@ def _link(corpus: Corpus, pair: _Pair) -> EvasionLink:
 # ------------------------------------------------------------------------------- wording
 def _h(a: AccountInfo) -> str:
     return names.shown(a.handle or a.id, 40)
+
+
+def _who(a: AccountInfo) -> str:
+    """``@handle``, or ``account <id>`` when the capture has no handle for it."""
+    return f"@{_h(a)}" if a.handle else f"account {names.shown(a.id, 40)}"
 
 
 def _when(t: float) -> str:

@@ -19,11 +19,14 @@ from typing import Any
 
 from ...case import Case
 from ...evidence.log import LogWriter
+from ...evidence.results import findings_digest, score_state
+from ...evidence.transparency import sign_case_tree_head
 from ...models import iso
-from ...storage.base import ScoreRow, Store
+from ...storage.base import FindingsRun, ScoreRow, Store
+from ...textsafe import safe_text
 from .campaign import find_campaign
 from .corpus import Corpus
-from .designating import find_designating
+from .designating import designated, find_designating
 from .doxxing import doxxing_score, prewarm, scan, shutdown_worker
 from .episodes import find_episodes
 from .evasion import find_evasion
@@ -87,8 +90,7 @@ def analyze_corpus(corpus: Corpus) -> Findings:
         out.designating_posts = find_designating(corpus, first)
     with clock("episodes"):
         if out.designating_posts:
-            corpus.aimed = corpus.aimed_at_targets(
-                extra_parents=[d.message_id for d in out.designating_posts])
+            corpus.aim(designated(corpus, out.designating_posts))
             out.episodes = find_episodes(corpus, threshold=HOSTILE)
         else:
             out.episodes = first
@@ -117,15 +119,25 @@ def analyze_case(case: Case, score: bool = True) -> Findings:
         from ..scoring import score_case
 
         with clock("scoring"):
-            score_case(case)
+            score_case(case, sign=False)  # the head signed after the findings covers it
     if case.store.counts()["messages"] >= PREWARM_FROM:
         prewarm()  # spaCy loads in a child process while the case loads and is analysed
     with clock("loading"):
-        corpus = Corpus.from_store(case.store, case.targets)
+        corpus = Corpus.from_store(case.store, case.targets, target_aliases(case))
     findings = analyze_corpus(corpus)
     findings.timings = {**timings, **findings.timings}
     save(case, findings, corpus)
     return findings
+
+
+def target_aliases(case: Case) -> dict[str, list[str]]:
+    """Other names each target goes by, from the case file's ``[case.aliases]`` table
+    (``"@alice" = ["Alice Martin", "la journaliste de Radio X"]``)."""
+    table = case.config.get("case", {}).get("aliases", {})
+    if not isinstance(table, dict):
+        return {}
+    return {str(k): [str(v) for v in (vs if isinstance(vs, list) else [vs])]
+            for k, vs in table.items()}
 
 
 def save(case: Case, findings: Findings, corpus: Corpus | None = None) -> None:
@@ -136,19 +148,25 @@ def save(case: Case, findings: Findings, corpus: Corpus | None = None) -> None:
     data = findings.to_json()
     store = case.store
     with store.transaction():
-        store.put_findings(now, data)
+        writer = LogWriter(store)
+        seq = writer.next_seq()  # the entry sealing this run: the log's size once written
+        fid = store.put_findings(now, data, log_size=seq)
         if corpus is not None and findings.doxxing:
             store.put_scores(_with_doxxing(store, corpus, findings.doxxing))
-        writer = LogWriter(store)
+        stored = store.latest_findings_run()  # as stored, read back
         writer.append("analysis", {
-            "what": "raid analysis", "at": now,
+            "what": "raid analysis", "at": now, "by": case.settings["operator"],
             "episodes": len(findings.episodes),
             "campaign_accounts": len(findings.campaign_accounts),
             "designating_posts": len(findings.designating_posts),
             "origins": len(findings.origins), "evasion_links": len(findings.evasion_links),
             "impersonators": len(findings.impersonators), "doxxing": len(findings.doxxing),
+            "findings": {"id": fid, "log_size": seq,
+                         "sha256": findings_digest(stored) if stored else None},
+            "score_runs": score_state(store),
         })
         writer.flush()
+    sign_case_tree_head(case, "analysis")
 
 
 def _with_doxxing(store: Store, corpus: Corpus, found: list[Doxxing]) -> list[ScoreRow]:
@@ -169,6 +187,51 @@ def _with_doxxing(store: Store, corpus: Corpus, found: list[Doxxing]) -> list[Sc
     return out
 
 
+def freshness(store: Store, run: FindingsRun) -> dict[str, Any]:
+    """Whether new data reached the case after the stored run ``run`` of the raid analysis.
+
+    The run is stale when records or status changes were sealed, or messages scored again,
+    after the entry that sealed it (its ``log_size``). A run stored before rempart kept that
+    size is judged by the times of the imports that followed it.
+    """
+    out: dict[str, Any] = {"computed_at": run.created_at, "computed_at_log_size": run.log_size,
+                           "new_records": 0, "new_status_changes": 0, "rescored": False}
+    if run.log_size is None:
+        later = [h for h in store.heads() if h["reason"] == "capture" and h["at"] > run.created_at]
+        out["new_imports"] = len(later)
+        out["stale"] = bool(later)
+    else:
+        for entry in store.entries(run.log_size + 1):
+            if entry.kind == "record":
+                out["new_records"] += 1
+            elif entry.kind == "status-change":
+                out["new_status_changes"] += 1
+            elif entry.kind == "analysis" and b'"classifier scores"' in entry.body:
+                out["rescored"] = True
+        out["stale"] = bool(out["new_records"] or out["new_status_changes"] or out["rescored"])
+    out["advice"] = ("run `rempart findings --rerun` (or `rempart analyze`) to refresh"
+                     if out["stale"] else None)
+    return out
+
+
+def describe_freshness(fresh: dict[str, Any] | None) -> str | None:
+    """One warning line for stale findings (None when they are up to date)."""
+    if not fresh or not fresh.get("stale"):
+        return None
+    if fresh.get("computed_at_log_size") is None:
+        since = f"{fresh.get('new_imports', 0)} import(s) came after them"
+    else:
+        parts = [f"{fresh['new_records']} new record(s)"]
+        if fresh["new_status_changes"]:
+            parts.append(f"{fresh['new_status_changes']} status change(s)")
+        if fresh["rescored"]:
+            parts.append("messages scored again")
+        since = ("computed at log size " + str(fresh["computed_at_log_size"]) + "; since then "
+                 + ", ".join(parts))
+    return (f"STALE: these findings date from {fresh.get('computed_at')} ({since}); "
+            f"{fresh['advice']}.")
+
+
 def summarize(data: dict[str, Any]) -> str:
     """A plain-text summary (message-derived strings are printed as text, never markup)."""
     lines = []
@@ -178,7 +241,7 @@ def summarize(data: dict[str, Any]) -> str:
         lines.append(f"  #{i} {e['kind']}: {e['start']} -> {e['end']} (peak {e['peak']}), "
                      f"{e['messages']} messages from {e['authors']} accounts, "
                      f"{e['hostile_share']:.0%} hostile")
-        lines.append(f"     {e['explanation']}")
+        lines.append(f"     {safe_text(e['explanation'])}")  # names handles: data
     for key, label in (("campaign_accounts", "campaign accounts"),
                        ("designating_posts", "designating posts"), ("origins", "origins"),
                        ("evasion_links", "ban-evasion links"),
@@ -186,7 +249,8 @@ def summarize(data: dict[str, Any]) -> str:
                        ("doxxing", "messages disclosing personal data")):
         lines.append(f"{len(data.get(key, []))} {label}")
     for o in data.get("origins", [])[:3]:
-        lines.append(f"  origin {o['url']} first seen {o['first_seen']} ({o['messages']} msgs)")
+        lines.append(f"  origin {safe_text(o['url'])} first seen {o['first_seen']} "
+                     f"({o['messages']} msgs)")
     return "\n".join(lines)
 
 

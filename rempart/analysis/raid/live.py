@@ -36,10 +36,11 @@ from typing import IO, Any, BinaryIO, TextIO
 
 import numpy as np
 
-from ...errors import ParseError
+from ...errors import ParseError, SourceError
 from ...models import Message
 from ...sources.base import ParseContext
 from ...sources.twitter import Twarc2Source
+from ...textsafe import safe_json
 from .corpus import Corpus, handle_key
 from .episodes import (
     DEFAULT,
@@ -560,6 +561,20 @@ class LiveSummary:
                 "webhook_sent": self.webhook_sent, "webhook_failed": self.webhook_failed,
                 "webhook_dropped": self.webhook_dropped, "score_errors": self.score_errors}
 
+    @property
+    def undelivered(self) -> int:
+        """Alerts the webhook never received (failed after retries, or dropped)."""
+        return self.webhook_failed + self.webhook_dropped
+
+    def delivery_problem(self) -> str | None:
+        """A one-line account of the alerts the webhook did not get (None when it got all)."""
+        if not self.undelivered:
+            return None
+        total = sum(self.alerts.values())
+        return (f"{self.undelivered} of {total} alert(s) were not delivered to the webhook "
+                f"({self.webhook_failed} failed after retries, {self.webhook_dropped} dropped); "
+                "they are on standard output")
+
 
 def run_live(messages: Iterable[Message], targets: Iterable[str], out: TextIO,
              webhook: str | None = None, history: Corpus | None = None,
@@ -579,7 +594,7 @@ def run_live(messages: Iterable[Message], targets: Iterable[str], out: TextIO,
     def emit(alerts: list[Alert]) -> None:
         for alert in alerts:
             payload = alert.to_json()
-            out.write(json.dumps(payload, ensure_ascii=False) + "\n")
+            out.write(safe_json(json.dumps(payload, ensure_ascii=False)) + "\n")
             out.flush()
             summary.alerts[alert.kind] += 1
             if sender is not None:
@@ -602,11 +617,13 @@ def run_live(messages: Iterable[Message], targets: Iterable[str], out: TextIO,
 
 def run_live_file(path: str, targets: Iterable[str], out: TextIO,
                   webhook: str | None = None, history: Corpus | None = None,
-                  score_fn: ScoreFn | None = None) -> LiveSummary:
-    """``rempart live FILE|-``: read a twarc2 JSONL stream (``-`` for stdin) and run live."""
+                  score_fn: ScoreFn | None = None, retries: int = 3) -> LiveSummary:
+    """``rempart live FILE|-``: read a twarc2 JSONL stream (``-`` for stdin) and run live;
+    each alert POSTed to ``webhook`` is retried ``retries`` times."""
     with open_input(path) as fh:
-        return run_live(read_twarc2(fh, path), targets, out, webhook=webhook,
-                        history=history, score_fn=score_fn)
+        sender = WebhookSender(webhook, retries=retries) if webhook else None
+        return run_live(read_twarc2(fh, path), targets, out, history=history,
+                        score_fn=score_fn, sender=sender)
 
 
 # ------------------------------------------------------------------------------ input
@@ -618,7 +635,13 @@ def open_input(path: str) -> Iterator[IO[bytes]]:
     if path == "-":
         yield sys.stdin.buffer
         return
-    with open(Path(path), "rb") as fh:
+    try:
+        fh = open(Path(path), "rb")  # noqa: SIM115 (closed below; errors must be told first)
+    except OSError as exc:
+        raise SourceError(f"cannot read the stream ({exc.strerror or exc}); give a twarc2 "
+                          "JSONL file (one line per tweet or page, e.g. what `twarc2 stream` "
+                          "appends to) or - for standard input", path) from None
+    with fh:
         yield fh
 
 

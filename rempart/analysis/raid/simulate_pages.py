@@ -6,6 +6,8 @@ scenario says so, like a search API. Each page carries ``includes.users`` (autho
 and replied-to users), ``includes.tweets`` (replied-to and quoted posts), ``includes.media``
 (screenshots), ``meta`` and ``__twarc.retrieved_at``; ``errors`` report suspended or deleted
 accounts and deleted posts on the first window retrieved after it happened (on its last page).
+With ``banned_profiles=False`` (a capture made after the bans) the suspended and deleted
+accounts never appear in ``includes.users``: their posts carry only their ``author_id``.
 
 Texts are escaped as X escapes them (``&amp;``, ``&lt;``, ``&gt;``) and entity offsets index
 the escaped text, in code points; links appear as t.co links expanded in ``entities.urls``.
@@ -80,6 +82,9 @@ class Renderer:
         self.target = world.accounts[world.targets[0]]
         self.relative = world.accounts[world.targets[1]] if len(world.targets) > 1 else None
         self.needed = {int(r) for r in plan.ref[plan.ref >= 0]}
+        # captured after the bans: a suspended or deleted account has no user object left
+        self.gone = set() if scn.banned_profiles else {
+            int(subject) for _, kind, subject, _ in plan.events if kind == "user"}
         self.cache: dict[int, dict[str, Any]] = {}
         self.media: dict[int, dict[str, Any]] = {}
         self.wave_weights = [1.0 / (k + 1) for k in range(len(world.waves))]
@@ -345,7 +350,8 @@ def _page(chunk: list[tuple[dict[str, Any], list[int], list[int]]],
     if chunk:
         ids = [t["id"] for t, _, _ in chunk]
         page["data"] = [t for t, _, _ in chunk]
-        includes: dict[str, Any] = {"users": [renderer.accounts[u].user for u in users]}
+        includes: dict[str, Any] = {"users": [renderer.accounts[u].user for u in users
+                                              if u not in renderer.gone]}
         if refs:
             includes["tweets"] = [renderer.cache[r] for r in refs]
         if media:

@@ -89,6 +89,9 @@ class RaidScenario:
     newest_first: bool = True
     hostile_payloads: int = 0
     broken_lines: int = 0
+    #: False: the capture was made after the bans, so a suspended or deleted account is only
+    #: its id (on its posts) and the API's error: no handle, display name, bio or creation date.
+    banned_profiles: bool = True
 
     def params(self) -> dict[str, object]:
         """The parameters as JSON-ready values (``start`` as ISO-8601 UTC)."""

@@ -74,13 +74,16 @@ class CoordinationEdge:
 
 @dataclass
 class DesignatingPost:
+    """A post that set off a pile-on, and the case targets it is shown to designate."""
+
     message_id: str
     score: float
     evidence: list[str] = field(default_factory=list)
+    targets: list[str] = field(default_factory=list)  # target keys (corpus.targets)
 
     def to_json(self) -> dict[str, Any]:
         return {"message_id": self.message_id, "score": round(self.score, 3),
-                "evidence": self.evidence}
+                "targets": list(self.targets), "evidence": self.evidence}
 
 
 @dataclass
