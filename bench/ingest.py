@@ -38,9 +38,13 @@ from typing import Any
 
 import orjson
 
-from rempart.analysis.raid.simulate import RaidScenario, write_twarc2
-from rempart.api import ingest, init_case, verify
-from rempart.storage.sqlite import DURABILITY, PRAGMAS
+# the rempart of this checkout, not one installed elsewhere (a script's folder, bench/, comes
+# first on sys.path, so an editable install of another checkout would be timed instead)
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from rempart.analysis.raid.simulate import RaidScenario, write_twarc2  # noqa: E402
+from rempart.api import ingest, init_case, verify  # noqa: E402
+from rempart.storage.sqlite import DURABILITY, PRAGMAS  # noqa: E402
 
 FLOOR_BATCH = 1000
 KEYED = ("create table records (seq integer primary key, sha256 text not null unique, "

@@ -444,7 +444,8 @@ def messages(as_json: bool, platform: str | None, since: str | None, until: str 
             # controls and bidirectional overrides escaped, in every field: they are data
             text = safe_text(m.text.replace("\n", " ")[:200])
             author = safe_text(m.author_handle or m.author_id)
-            out.write(f"{when}  {safe_text(m.platform)}  @{author}  {text}\n")
+            marks = "".join(f"[{safe_text(mark)}] " for mark in m.marks())
+            out.write(f"{when}  {safe_text(m.platform)}  @{author}  {marks}{text}\n")
         if as_json:
             out.write("\n]\n")
         _record_view(case, "messages", {"platform": platform, "since": since, "until": until,

@@ -14,8 +14,9 @@ Rules, in short:
   values and both records.
 - A message is ``primary`` if any capture had it as primary.
 - ``extra`` dicts are unioned; Vonage multi-part SMS are reassembled from ``concat_parts``
-  (marked ``extra["incomplete"]`` while parts are missing).
-- An empty optional string is a missing value (None), in messages and accounts alike.
+  (marked ``extra["incomplete"]`` while parts are missing), dated by their earliest part.
+- An empty optional string is a missing value (None), in messages and accounts alike; an
+  empty SMS body or part is missing too (filled by a later text, not a conflict).
 """
 
 from __future__ import annotations
@@ -49,6 +50,16 @@ def merge_messages(old: Message, new: Message, kept_record: int | None = None,
     """
     if old == new:
         return old
+    if (not old.versions and _but_when_and_role(old) == _but_when_and_role(new)
+            and "" not in _getter(_MESSAGE_OPTIONAL_TEXT)(old)
+            and not (old.extra and old.extra.get("concat_parts"))):
+        # the same message seen again, at another time or as another role (a tweet replied to
+        # on line after line): the later observation, primary if either was, as the full merge
+        # below makes it, without the copying
+        later = new if _when(new.observed_at) >= _when(old.observed_at) else old
+        role = "primary" if "primary" in (old.captured_as, new.captured_as) else later.captured_as
+        return later if later.captured_as == role else replace(later, captured_as=role)
+    old, new = _uncut(old, new), _uncut(new, old)  # a truncated copy is not an edit
     old_has, new_has = has_content(old), has_content(new)
     later, earlier = (
         (new, old) if _when(new.observed_at) >= _when(old.observed_at) else (old, new)
@@ -70,6 +81,9 @@ def merge_messages(old: Message, new: Message, kept_record: int | None = None,
             alt = getattr(other, f)
             if alt is not None and alt != () and alt != "":
                 fields[f] = alt
+    url = _best_url(fields.get("url", base.url), other.url)
+    if url != base.url:
+        fields["url"] = url
     if old.platform in NO_EDITS:  # never edited: other content is a conflict or a part
         fields["versions"] = ()
     elif old_has and new_has:
@@ -92,6 +106,15 @@ def merge_messages(old: Message, new: Message, kept_record: int | None = None,
     else:  # the first observation's facts stay, the other one is told beside them
         extra = _merge_extra(new.extra, old.extra)
         fields["extra"] = {**extra, "conflicts": [*old.extra.get("conflicts", ()), conflict]}
+    history = _merged_history(old, new)
+    if history is not None:
+        fields["extra"] = {**fields["extra"], "status_history": history}
+    parts = _merged_parts(old.extra.get("concat_parts"), new.extra.get("concat_parts"))
+    if parts is not None:
+        fields["extra"]["concat_parts"] = parts
+        # a reassembled SMS is dated by its earliest part, whatever the order of imports
+        times = [t for t in (old.created_at, new.created_at) if t is not None]
+        fields["created_at"] = min(times) if times else None
     merged = replace(base, **fields)
     return finish_message(merged)
 
@@ -109,9 +132,9 @@ def _conflict(old: Message, new: Message, kept_record: int | None,
     """What ``new`` says differently from ``old`` about a message that cannot be edited.
 
     Returns the ``extra["conflicts"]`` entry (None when they agree): for each field, the value
-    kept (first observed) and the other one; for the parts of a multi-part SMS, per part. A
-    body always counts (an empty one differs from a text); a sender or recipient missing on one
-    side is filled in, not a conflict.
+    kept (first observed) and the other one; for the parts of a multi-part SMS, per part. An
+    empty body or part is a missing value, like a sender or recipient missing on one side: it
+    is filled in from the other observation, not a conflict.
     """
     if old.platform not in NO_EDITS:
         return None
@@ -119,9 +142,9 @@ def _conflict(old: Message, new: Message, kept_record: int | None,
     old_parts, new_parts = old.extra.get("concat_parts"), new.extra.get("concat_parts")
     if isinstance(old_parts, dict) and isinstance(new_parts, dict):
         for part in sorted(set(old_parts) & set(new_parts), key=_part_number):
-            if old_parts[part] != new_parts[part]:
+            if old_parts[part] and new_parts[part] and old_parts[part] != new_parts[part]:
                 fields[f"part {part}"] = {"kept": old_parts[part], "other": new_parts[part]}
-    elif old.text != new.text:
+    elif old.text and new.text and old.text != new.text:  # an empty body is a missing one
         fields["text"] = {"kept": old.text, "other": new.text}
     for name in CONFLICT_FIELDS[1:]:
         kept, other = getattr(old, name), getattr(new, name)
@@ -131,6 +154,16 @@ def _conflict(old: Message, new: Message, kept_record: int | None,
         return None
     return {"kept_record": kept_record, "other_record": record,
             "other_observed_at": iso(new.observed_at), "fields": fields}
+
+
+def _merged_parts(old: Any, new: Any) -> dict[str, str] | None:
+    """The parts of a multi-part SMS seen in two observations: per part the first non-empty
+    text (an empty part is a missing one); None unless both are multi-part."""
+    if not isinstance(old, dict) or not isinstance(new, dict):
+        return None
+    out = dict(new)
+    out.update({k: v for k, v in old.items() if v or not out.get(k)})
+    return {k: out[k] for k in sorted(out, key=_part_number)}
 
 
 def _part_number(part: str) -> int:
@@ -153,6 +186,51 @@ def _versions_of(m: Message) -> tuple[Version, ...]:
     return (Version(m.id, m.text, m.created_at),) if m.text else ()
 
 
+def _uncut(cut: Message, whole: Message) -> Message:
+    """``cut`` with the texts of ``whole`` when it is a truncated copy of the same post.
+
+    X shows a long post seen without its ``note_tweet`` (or a v1.1 ``truncated`` one) as its
+    first ~280 characters and "…", marked ``extra["truncated"]``. That observation is not an
+    edit: when each of its versions is a cut of the version of the same id in ``whole``, it
+    takes their full texts (and, for the latest, ``whole``'s mentions, hashtags and links) and
+    loses the mark (unless ``whole`` is cut too), so the whole text is kept whatever the order
+    of the observations.
+    """
+    if not cut.extra.get("truncated") or not has_content(whole):
+        return cut
+    known = {v.id: v.text for v in _versions_of(whole)}
+    texts: list[str] = []
+    for v in _versions_of(cut):
+        full = known.get(v.id)
+        if full is None or not (full == v.text or _is_cut_of(v.text, full)):
+            return cut
+        texts.append(full)
+    if not texts:
+        return cut
+    fields: dict[str, Any] = {
+        "text": texts[-1],
+        "versions": tuple(replace(v, text=t) for v, t in zip(cut.versions, texts)),
+        "extra": cut.extra if whole.extra.get("truncated") else (  # the mark goes with the cut
+            {k: x for k, x in cut.extra.items() if k != "truncated"}
+        ),
+    }
+    if texts[-1] == whole.text:
+        for name in ("mentions", "hashtags", "urls"):
+            fields[name] = getattr(whole, name) or getattr(cut, name)
+    return replace(cut, **fields)
+
+
+def _is_cut_of(cut: str, full: str) -> bool:
+    """Whether ``cut`` is ``full`` cut short with "…" (spacing aside)."""
+    from .sources.base import cut_stem
+
+    stem = cut_stem(cut)
+    if stem is None:
+        return False
+    kept, whole = " ".join(stem.split()), " ".join(full.split())
+    return len(whole) > len(kept) and whole.startswith(kept)
+
+
 def _merge_versions(old: Message, new: Message) -> tuple[Version, ...]:
     versions: dict[str, Version] = {}
     for m in (old, new):
@@ -160,7 +238,10 @@ def _merge_versions(old: Message, new: Message) -> tuple[Version, ...]:
             seen = versions.get(v.id)
             if seen is None:
                 versions[v.id] = v
-            elif seen.text != v.text:
+            elif seen.text == v.text:  # the same version, its date known on one side only
+                if seen.created_at is None and v.created_at is not None:
+                    versions[v.id] = v
+            else:
                 # same version id, different text, no edit metadata: keep both, dated
                 vid = f"{v.id}@{iso(m.observed_at or v.created_at)}"
                 versions.setdefault(vid, Version(vid, v.text, m.observed_at or v.created_at))
@@ -169,6 +250,19 @@ def _merge_versions(old: Message, new: Message) -> tuple[Version, ...]:
     # a single version stays (finish_message drops it when it is the message itself): the same
     # version seen twice is what was seen once
     return tuple(sorted(versions.values(), key=lambda v: (_when(v.created_at), v.id)))
+
+
+#: The part of a URL that shows it was built without the author's handle (X's generic link).
+_GENERIC_URL = "/i/web/status/"
+
+
+def _best_url(kept: str | None, other: str | None) -> str | None:
+    """The better of two URLs of one message: one that names the author beats X's generic
+    ``x.com/i/web/status/ID`` (built when the page lacked ``includes.users``), whatever the
+    order in which the pages were imported."""
+    if kept and _GENERIC_URL in kept and other and _GENERIC_URL not in other:
+        return other
+    return kept
 
 
 def _merge_extra(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
@@ -274,14 +368,12 @@ def apply_status(m: Message | None, change: StatusChange) -> Message:
             status_detail=change.detail,
             observed_at=change.observed_at,
             captured_as="referenced",
+            extra={"status_history": [_history(change)]},
         )
+    history = _timeline([*_history_of(m), _history(change)])
     if _when(change.observed_at) < _when(m.observed_at) and m.status == "available":
         # An older notice than what we already saw: keep it in history only.
-        history = list(m.extra.get("status_history", []))
-        history.append(_history(change))
         return replace(m, extra={**m.extra, "status_history": history})
-    history = list(m.extra.get("status_history", []))
-    history.append(_history(change))
     return replace(
         m,
         status=change.status,
@@ -289,6 +381,42 @@ def apply_status(m: Message | None, change: StatusChange) -> Message:
         observed_at=max(_when(m.observed_at), _when(change.observed_at)),
         extra={**m.extra, "status_history": history},
     )
+
+
+def _history_of(m: Message) -> list[dict[str, Any]]:
+    """A message's status history; one that has none yet starts with the status it showed
+    when last seen (a post seen available, then deleted: available, then deleted)."""
+    history = m.extra.get("status_history") if m.extra else None
+    if history:
+        return list(history)
+    if not has_content(m):
+        return []
+    return [{"status": m.status, "observed_at": iso(m.observed_at), "detail": m.status_detail}]
+
+
+def _merged_history(old: Message, new: Message) -> list[dict[str, Any]] | None:
+    """The status history of two observations of one message, in time order whatever the
+    order of the observations (None when neither has one)."""
+    if not (old.extra.get("status_history") or new.extra.get("status_history")):
+        return None
+    return _timeline([*_history_of(old), *_history_of(new)])
+
+
+def _timeline(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Status observations as a history: each once, in the order they were observed (not
+    imported). Of several "available" in a row only the last is kept: when the message was
+    last seen available before it changed (which dates the change), whatever the order in
+    which its observations were imported."""
+    distinct = {(e.get("observed_at") or "", e.get("status") or "", e.get("detail") or ""): e
+                for e in entries}
+    out: list[dict[str, Any]] = []
+    for key in sorted(distinct):
+        entry = distinct[key]
+        if entry.get("status") == "available" and out and out[-1].get("status") == "available":
+            out[-1] = entry
+        else:
+            out.append(entry)
+    return out
 
 
 def _history(change: StatusChange) -> dict[str, Any]:
@@ -301,6 +429,12 @@ def merge_accounts(old: Account, new: Account) -> Account:
     value is missing: it does not erase a known one)."""
     if old == new:
         return old
+    if _but_observed_at(old) == _but_observed_at(new) and old.handles == _handles(old):
+        # the same account seen again at another time (an author inline on line after line):
+        # the later observation, as the full merge below makes it, without the copying
+        later = new if _when(new.observed_at) >= _when(old.observed_at) else old
+        if "" not in _getter(_ACCOUNT_OPTIONAL_TEXT)(later):
+            return later
     old = without_empty_text(old, _ACCOUNT_OPTIONAL_TEXT)
     new = without_empty_text(new, _ACCOUNT_OPTIONAL_TEXT)
     if old == new and old.handles == _handles(old):
@@ -325,9 +459,22 @@ def merge_accounts(old: Account, new: Account) -> Account:
     return replace(later, **fields)
 
 
+#: Every field of a message but ``observed_at`` and ``captured_as``, for comparing two
+#: observations of it.
+_but_when_and_role = operator.attrgetter(
+    *(f.name for f in dataclasses.fields(Message) if f.name not in ("observed_at", "captured_as")))
+
+#: Every field of an account but ``observed_at``, for comparing two observations of it.
+_but_observed_at = operator.attrgetter(
+    *(f.name for f in dataclasses.fields(Account) if f.name != "observed_at"))
+
+
 def _handles(a: Account) -> tuple[str, ...]:
     """``a.handles`` then ``a.handle``, empty and repeated ones left out (as a merge lists them)."""
-    return tuple(dict.fromkeys(h for h in (*a.handles, a.handle) if h))
+    handles = a.handles
+    if len(handles) == 1 and handles[0] and (not a.handle or a.handle == handles[0]):
+        return handles  # the usual case: the one handle, listed
+    return tuple(dict.fromkeys(h for h in (*handles, a.handle) if h))
 
 
 def has_profile(a: Account) -> bool:

@@ -78,7 +78,9 @@ class Message:
 
     ``id`` is the platform's stable id for the message: for X the first id of the edit history,
     for Mastodon the ActivityPub ``uri``, for Bluesky the ``at://`` URI, for SMS the gateway's
-    message id (or ``msisdn:concat-ref`` for a reassembled Vonage message). ``text`` is the full
+    message id (``multipart:msisdn:ref:total:YYYY-MM-DDTHH`` for a reassembled Vonage message,
+    dated by its earliest part; a gateway id that starts with ``multipart:`` or ``id:`` is
+    prefixed with ``id:``, so the two never meet). ``text`` is the full
     text of the latest version, HTML entities decoded. ``versions`` holds every known version when
     the message was edited. ``observed_at`` is when the platform was seen to serve this state
     (retrieval time, else capture time); merges keep the latest observation. Empty optional
@@ -124,6 +126,23 @@ class Message:
     def key(self) -> tuple[str, str]:
         """The identity of a message in a case: ``(platform, id)``."""
         return (self.platform, self.id)
+
+    def marks(self) -> tuple[str, ...]:
+        """What a listing must say beside the text: ``incomplete 1/3`` (a multi-part SMS
+        missing parts) and ``conflict: 2 texts`` (other content seen under this id; ``2
+        records`` when only the sender or recipient differs)."""
+        out = []
+        extra = self.extra
+        if extra.get("incomplete"):
+            got = len(extra.get("parts_received") or ())
+            out.append(f"incomplete {got}/{got + len(extra.get('parts_missing') or ())}")
+        conflicts = [c for c in extra.get("conflicts") or () if isinstance(c, dict)]
+        if conflicts:
+            texts = sum(1 for c in conflicts for name in (c.get("fields") or {})
+                        if name == "text" or name.startswith("part "))
+            out.append(f"conflict: {texts + 1} texts" if texts
+                       else f"conflict: {len(conflicts) + 1} records")
+        return tuple(out)
 
 
 @dataclass(slots=True)
@@ -201,6 +220,33 @@ def replace(obj: _R, **changes: Any) -> _R:
             raise TypeError(f"{cls.__name__} has no field {name!r}")
         values[index[name]] = value
     return cls(*values)
+
+
+def positional_maker(cls: type[_R]) -> Callable[..., _R]:
+    """A constructor of the frozen, slotted dataclass ``cls`` taking every field positionally.
+
+    A frozen dataclass's ``__init__`` sets each field through ``object.__setattr__``, looked up
+    field by field; an import builds a few of these records per line (units, log entries, raw
+    records, stored messages), so this one sets the slots directly, in straight-line code (two
+    to three times faster). It builds the same object: same class, every field set, nothing
+    else run. Classes with ``__post_init__`` or fields outside ``__init__`` get ``cls`` itself.
+    """
+    fields = dataclasses.fields(cls)  # type: ignore[arg-type]
+    slots = getattr(cls, "__slots__", ())
+    if (hasattr(cls, "__post_init__") or any(not f.init for f in fields)
+            or tuple(slots) != tuple(f.name for f in fields)):
+        return cls
+    namespace: dict[str, Any] = {"_new": object.__new__, "_cls": cls}
+    lines = []
+    for i, f in enumerate(fields):
+        namespace[f"_set{i}"] = getattr(cls, f.name).__set__
+        lines.append(f"    _set{i}(obj, a{i})\n")
+    params = ", ".join(f"a{i}" for i in range(len(fields)))
+    exec(f"def make({params}):\n    obj = _new(_cls)\n{''.join(lines)}    return obj\n",
+         namespace)
+    maker: Callable[..., _R] = namespace["make"]
+    maker.__qualname__ = maker.__name__ = f"make_{cls.__name__}"
+    return maker
 
 
 def message_compact(m: Message) -> dict[str, Any]:

@@ -207,8 +207,8 @@ def test_vonage_timestamps_iso_unix_and_missing() -> None:
 
 def test_vonage_concatenated_parts_out_of_order() -> None:
     parts = messages(VONAGE / "concat.txt")
-    assert {m.id for m in parts} == {"447700900008:108"}
-    assert {m.url for m in parts} == {"vonage:447700900008:108"}
+    assert {m.id for m in parts} == {"multipart:447700900008:108:3:2026-02-20T09"}
+    assert {m.url for m in parts} == {"vonage:multipart:447700900008:108:3:2026-02-20T09"}
     assert [list(m.extra["concat_parts"]) for m in parts] == [["2"], ["3"], ["1"]]
     assert parts[0].text == " you will regret posting that "
     assert parts[0].extra["part_message_ids"] == {"2": "0A00000001230002"}

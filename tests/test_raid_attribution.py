@@ -158,7 +158,7 @@ def test_pile_on_under_bobs_post_is_not_a_designating_post_for_alice():
     corpus = case.corpus(["@alice_m"])
     assert find_designating(corpus, [_episode()]) == []
     assert not corpus.aimed.any()
-    members, _ = find_campaign(corpus, [_episode()], [])
+    members, _, _ = find_campaign(corpus, [_episode()], [])
     assert members == []
 
 
@@ -186,7 +186,7 @@ def test_a_silent_post_designates_alice_only_if_its_repliers_also_write_to_her()
     assert set(found) == {"d1"}
     assert any("40 of the 40 accounts piling on under it also wrote to @alice_m directly"
                in e for e in found["d1"].evidence)
-    members, _ = find_campaign(corpus, [_episode()], list(found.values()))
+    members, _, _ = find_campaign(corpus, [_episode()], list(found.values()))
     handles = {corpus.accounts[corpus.account_index[("x", m.account_id)]].handle
                for m in members}
     assert "meneur" in handles  # the designator

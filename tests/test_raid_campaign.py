@@ -85,12 +85,17 @@ class Builder:
         return corpus
 
 
-def raid_case(seed: int = 3) -> tuple[Corpus, set[str], dict[str, set[str]], str]:
-    """The case, the raiders' ids, the decoys' ids by kind, and the designating post's id."""
+def raid_case(seed: int = 3, relay: bool = False
+              ) -> tuple[Corpus, set[str], dict[str, set[str]], str]:
+    """The case, the raiders' ids, the decoys' ids by kind, and the designating post's id.
+
+    With ``relay``, an account (decoy kind "relay") shares the raid link among the first,
+    before the raid, and then writes only to someone else: none of its messages is aimed at
+    the target."""
     b = Builder(seed)
     rng = b.rng
     decoys: dict[str, set[str]] = {"regular": set(), "critic": set(), "supporter": set(),
-                                   "bystander": set(), "viewer": set()}
+                                   "bystander": set(), "viewer": set(), "relay": set()}
     raiders: set[str] = set()
     regulars = [b.account(f"habitue{i}", rng.uniform(200, 3000), rng.randint(50, 900))
                 for i in range(40)]
@@ -115,6 +120,13 @@ def raid_case(seed: int = 3) -> tuple[Corpus, set[str], dict[str, set[str]], str
     b.post(leader, RAID - timedelta(minutes=45), "Le topic est là, on y va : " + FORUM, 0.3,
            mention=False, urls=(FORUM,))
     raiders.add(leader)  # the organiser and designator is part of the campaign
+    if relay:
+        relayer = b.account("relais_actu", 5, 2)
+        decoys["relay"].add(relayer)
+        b.post(relayer, RAID - timedelta(minutes=40), "Vu sur le forum, ça chauffe : " + FORUM,
+               0.3, mention=False, urls=(FORUM,))
+        b.post(relayer, RAID + timedelta(minutes=20), "@autre_compte tu as vu ce topic ?", 0.4,
+               mention=False)
     designating = b.post(leader, RAID - timedelta(minutes=5),
                          "Regardez ce qu'elle a encore écrit, elle mérite une bonne leçon", 0.5,
                          mention=False)
@@ -190,7 +202,7 @@ def raid() -> tuple[Corpus, set[str], dict[str, set[str]], str]:
 
 def test_campaign_precision_and_recall_on_a_raid_with_decoys(raid):
     corpus, raiders, decoys, designating = raid
-    members, _ = find_campaign(corpus, [raid_episode(corpus)],
+    members, _, _ = find_campaign(corpus, [raid_episode(corpus)],
                                [DesignatingPost(designating, 0.9, targets=["cible"])])
     found = {m.account_id for m in members}
     true_positive = len(found & raiders)
@@ -204,7 +216,7 @@ def test_campaign_precision_and_recall_on_a_raid_with_decoys(raid):
 
 def test_one_shot_raiders_are_caught_with_readable_evidence(raid):
     corpus, raiders, _, designating = raid
-    members, _ = find_campaign(corpus, [raid_episode(corpus)],
+    members, _, _ = find_campaign(corpus, [raid_episode(corpus)],
                                [DesignatingPost(designating, 0.9, targets=["cible"])])
     by_id = {m.account_id: m for m in members}
     oneshots = [a.id for a in corpus.accounts if (a.handle or "").startswith("oneshot")]
@@ -219,7 +231,7 @@ def test_one_shot_raiders_are_caught_with_readable_evidence(raid):
 
 def test_organiser_and_designator_is_a_member(raid):
     corpus, _, _, designating = raid
-    members, _ = find_campaign(corpus, [raid_episode(corpus)],
+    members, _, _ = find_campaign(corpus, [raid_episode(corpus)],
                                [DesignatingPost(designating, 0.9, targets=["cible"])])
     leader = next(a.id for a in corpus.accounts if a.handle == "meneur")
     evidence = " | ".join(next(m.evidence for m in members if m.account_id == leader))
@@ -230,7 +242,7 @@ def test_organiser_and_designator_is_a_member(raid):
 
 def test_raid_hashtag_and_link_appear_in_evidence(raid):
     corpus, _, _, designating = raid
-    members, _ = find_campaign(corpus, [raid_episode(corpus)],
+    members, _, _ = find_campaign(corpus, [raid_episode(corpus)],
                                [DesignatingPost(designating, 0.9, targets=["cible"])])
     text = " ".join(" ".join(m.evidence) for m in members)
     assert "#onsaittout" in text
@@ -242,12 +254,12 @@ def test_no_member_without_a_harassment_episode(raid):
     corpus, _, _, designating = raid
     support = raid_episode(corpus)
     support.kind = "support"
-    assert find_campaign(corpus, [support], [DesignatingPost(designating, 0.9, targets=["cible"])]) == ([], [])
+    assert find_campaign(corpus, [support], [DesignatingPost(designating, 0.9, targets=["cible"])]) == ([], [], [])
 
 
 def test_edges_carry_evidence_and_stay_linear(raid):
     corpus, raiders, _, designating = raid
-    members, edges = find_campaign(corpus, [raid_episode(corpus)],
+    members, edges, _ = find_campaign(corpus, [raid_episode(corpus)],
                                    [DesignatingPost(designating, 0.9, targets=["cible"])])
     assert edges
     assert len(edges) <= 4 * len(members)
@@ -258,7 +270,7 @@ def test_edges_carry_evidence_and_stay_linear(raid):
     for e in edges:
         assert e.a != e.b and e.evidence and 0 < e.weight <= 1
         assert e.to_json()["a"] == e.a
-    _, capped = find_campaign(corpus, [raid_episode(corpus)],
+    _, capped, _ = find_campaign(corpus, [raid_episode(corpus)],
                               [DesignatingPost(designating, 0.9, targets=["cible"])], max_edges=10)
     assert len(capped) == 10
 
@@ -297,7 +309,7 @@ def test_hostile_payloads_in_raid_texts_are_quoted_safely():
         b.post(who, RAID + timedelta(minutes=i), payload + f" {i}", 0.9,
                urls=("javascript:alert(1)",))
     corpus = b.corpus()
-    members, edges = find_campaign(corpus, [raid_episode(corpus)])
+    members, edges, _ = find_campaign(corpus, [raid_episode(corpus)])
     assert len(members) == 6
     text = " ".join([s for m in members for s in m.evidence] + [s for e in edges for s in e.evidence])
     assert "\u202e" not in text and "\\u202e" in text
@@ -314,7 +326,7 @@ def test_each_raid_episode_is_judged_on_its_own():
     support = Episode(start=raid.end + 3600, end=raid.end + 7200, peak=raid.end + 3600,
                       messages=10, authors=10, hostile_share=0.0, support_share=0.9,
                       kind="support", explanation="")
-    members, _ = find_campaign(corpus, [earlier, raid, support],
+    members, _, _ = find_campaign(corpus, [earlier, raid, support],
                                [DesignatingPost(designating, 0.9, targets=["cible"])])
     assert {m.episode for m in members} == {1}
     assert len({m.account_id for m in members} & raiders) >= 0.9 * len(raiders)
@@ -324,7 +336,7 @@ def test_without_classifier_scores_copies_from_fresh_accounts_still_count():
     corpus, raiders, decoys, designating = raid_case()
     corpus.hostile[:] = np.nan
     corpus.support[:] = np.nan
-    members, _ = find_campaign(corpus, [raid_episode(corpus)],
+    members, _, _ = find_campaign(corpus, [raid_episode(corpus)],
                                [DesignatingPost(designating, 0.9, targets=["cible"])])
     found = {m.account_id for m in members}
     assert len(found & raiders) >= 0.9 * len(raiders)
@@ -339,8 +351,40 @@ def test_repeated_synchronised_copies_make_an_edge():
             b.post(who, RAID + timedelta(minutes=40 * burst, seconds=10 * k),
                    mutate(b.rng, INSULTS[0]), 0.9)
     corpus = b.corpus()
-    members, edges = find_campaign(corpus, [raid_episode(corpus)])
+    members, edges, _ = find_campaign(corpus, [raid_episode(corpus)])
     assert {m.account_id for m in members} == set(ids)
     synced = [e for e in edges if any("within 60 seconds of each other" in x for x in e.evidence)]
     assert synced and all({e.a, e.b} <= set(ids) for e in synced)
     assert any("3 times" in x for e in synced for x in e.evidence)
+
+
+def test_an_early_link_sharer_with_no_message_aimed_at_the_target_is_not_a_member():
+    """Sharing the raid link among the first is not taking part against her: an account with
+    0 messages aimed at the target is listed apart, and its evidence says so (hostile 6)."""
+    corpus, raiders, decoys, designating = raid_case(relay=True)
+    members, edges, sharers = find_campaign(
+        corpus, [raid_episode(corpus)], [DesignatingPost(designating, 0.9, targets=["cible"])])
+    (relayer,) = decoys["relay"]
+    assert relayer not in {m.account_id for m in members}
+    assert all(relayer not in (e.a, e.b) for e in edges)
+    (sharer,) = [x for x in sharers if x.account_id == relayer]
+    assert sharer.episode == 0 and "forum.example.invalid/topic/42-on-y-va" in sharer.url
+    text = " | ".join(sharer.evidence)
+    assert "was among the first to share" in text and "40 minutes before the raid began" in text
+    assert "0 of its messages were aimed at @cible" in text
+    assert sharer.to_json()["first_shared"] == "2026-03-07T09:20:00Z"
+    # the organiser who also wrote to her stays a member; recall is unchanged
+    leader = next(a.id for a in corpus.accounts if a.handle == "meneur")
+    assert leader in {m.account_id for m in members}
+    assert leader not in {x.account_id for x in sharers}
+    found = {m.account_id for m in members}
+    assert len(found & raiders) >= 0.9 * len(raiders)
+
+
+def test_every_member_says_how_many_of_its_messages_were_aimed_at_the_target(raid):
+    corpus, _, _, designating = raid
+    members, _, _ = find_campaign(corpus, [raid_episode(corpus)],
+                                  [DesignatingPost(designating, 0.9, targets=["cible"])])
+    for m in members:
+        said = [e for e in m.evidence if "of its messages around the episode were aimed at" in e]
+        assert len(said) == 1, m.evidence

@@ -352,3 +352,43 @@ def test_candidates_are_blocked_not_compared_all_against_all(
     monkeypatch.setattr(evasion, "_judge", counting)
     assert [(x.source, x.target) for x in find_evasion(w.corpus())] == [(a, b)]
     assert len(judged) <= 5
+
+
+def _loup_chain(w: World, at_target: bool) -> tuple[str, str]:
+    """vrai_loup suspended, vrai_loup2 taking over: same display name, bio and habits."""
+    day = timedelta(days=1)
+    a = w.account("vrai_loup", T0 - 40 * day, "Loup Lucide",
+                  "Ici pour dire la vérité, rien que la vérité. Pas de DM.")
+    for k in range(6):
+        w.post(a, T0 + timedelta(hours=2 + 5 * k), loup_text(w.rng), at_target=at_target)
+    w.suspend(a, T0 + day + timedelta(hours=14))
+    b = w.account("vrai_loup2", T0 + day + timedelta(hours=14, minutes=25), "Loup Lucide",
+                  "Ici pour dire la vérité. Pas de DM.")
+    for k in range(5):
+        w.post(b, T0 + day + timedelta(hours=14, minutes=40 + 50 * k), loup_text(w.rng),
+               at_target=at_target)
+    return a, b
+
+
+def _quiet_background(w: World, n: int) -> None:
+    """Ordinary accounts that never write to the target."""
+    for i in range(n):
+        aid = w.account(f"voisin{i}_{w.rng.randint(1, 99)}",
+                        T0 - timedelta(days=w.rng.randint(60, 900)))
+        for _ in range(3):
+            w.post(aid, T0 + timedelta(hours=w.rng.uniform(0, 120)),
+                   " ".join(w.rng.sample(WORDS, 5)), at_target=False)
+
+
+def test_evasion_between_accounts_that_never_aimed_at_a_target_is_not_reported() -> None:
+    """A case whose target is absent from the data reported ban-evasion links between raiders
+    of someone else (hostile observation a): a link needs one of its accounts to have aimed
+    at a case target."""
+    w = World()
+    _quiet_background(w, 30)
+    _loup_chain(w, at_target=False)
+    assert find_evasion(w.corpus()) == []
+    w = World()
+    _quiet_background(w, 30)
+    a, b = _loup_chain(w, at_target=True)
+    assert [(x.source, x.target) for x in find_evasion(w.corpus())] == [(a, b)]

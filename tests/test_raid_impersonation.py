@@ -197,3 +197,57 @@ def test_namesakes_of_a_name_like_handle_are_not_flagged() -> None:
     assert set(flagged) == {"copy", "homoglyph"}
     assert flagged["copy"] == ["display name 'sebastien_r' copies the target's handle "
                                "'sebastien_r'"]
+
+
+# ------------------------------------------------------ a similar handle alone (hostile obs. b)
+DAY = 86400
+
+
+def _dated(target_present: bool, own: Account) -> Corpus:
+    """The target (created 2020-01-01, if present) and ``own``, both writing once."""
+    created = datetime(2020, 1, 1, tzinfo=UTC)
+    accounts = [own]
+    if target_present:
+        accounts.append(Account("x", "1", handle=TARGET, display_name="Cible Démo",
+                                bio=TARGET_BIO, created_at=created))
+    messages = [Message("x", "m0", f"@{TARGET} courage", created_at=T0, author_id=own.id,
+                        mentions=(Mention(TARGET),))]
+    return Corpus.build(messages, accounts, [], None, [TARGET])
+
+
+def _older_namesake(**kw: object) -> Account:
+    fields = dict(handle="cible.demo", display_name="Camille Bernard",
+                  bio="Photographe, Lyon. Mes photos, mes balades.",
+                  created_at=datetime(2015, 6, 1, tzinfo=UTC))
+    fields.update(kw)
+    return Account("x", "500", **fields)  # type: ignore[arg-type]
+
+
+def test_an_older_account_with_a_similar_handle_is_not_an_impersonator() -> None:
+    """The raid's real victim @SarahL_, older than the case target @SarahL, was flagged 0.9 on
+    its handle alone: an established account that always had its name copies no one."""
+    assert find_impersonators(_dated(True, _older_namesake())) == []
+
+
+def test_a_similar_handle_alone_is_not_reported_when_the_target_is_absent() -> None:
+    assert find_impersonators(_dated(False, _older_namesake())) == []
+    assert find_impersonators(_dated(False, _older_namesake(created_at=None))) == []
+
+
+def test_a_similar_handle_created_after_the_target_is_reported_and_says_so() -> None:
+    late = _older_namesake(created_at=datetime(2026, 2, 20, tzinfo=UTC))
+    (found,) = find_impersonators(_dated(True, late))
+    assert found.account_id == "500" and found.score >= 0.5
+    assert any("after the target's account" in e for e in found.evidence)
+
+
+def test_an_older_account_that_took_the_look_alike_handle_later_is_reported() -> None:
+    renamed = _older_namesake(handles=("photos_camille", "cible.demo"))
+    (found,) = find_impersonators(_dated(True, renamed))
+    assert any("earlier handle 'photos_camille'" in e for e in found.evidence)
+
+
+def test_an_older_account_copying_the_display_name_is_still_reported() -> None:
+    copy = _older_namesake(display_name="Cible Démo")
+    (found,) = find_impersonators(_dated(True, copy))
+    assert any("display name" in e for e in found.evidence)

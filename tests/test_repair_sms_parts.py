@@ -29,9 +29,9 @@ def _by_id(case: Any) -> dict[str, Message]:
 
 
 @pytest.mark.parametrize(("path", "concat_id", "single_id", "part", "single"), [
-    (ALONE, "447700900031:208", "0B00000002340002", " sait où tu habites, voir https://example.org/",
+    (ALONE, "multipart:447700900031:208:3:2026-02-21T18", "0B00000002340002", " sait où tu habites, voir https://example.org/",
      "un message seul"),
-    (ALONE_JSON, "447700900041:309", "0B00000002350002", "partie deux ", "seul en JSON"),
+    (ALONE_JSON, "multipart:447700900041:309:3:2026-02-21T18", "0B00000002350002", "partie deux ", "seul en JSON"),
 ], ids=["form", "json-true-and-numbers"])
 def test_a_lone_part_and_a_single_sharing_its_id_both_appear(
         fresh_case: Any, path: Path, concat_id: str, single_id: str, part: str,
@@ -65,7 +65,7 @@ def test_the_missing_parts_complete_it_in_a_later_import(fresh_case: Any,
         "&type=text&message-timestamp=2026-02-21+18%3A05%3A01&concat=true"
         "&concat-ref=208&concat-total=3&concat-part=1\n")
     ingest(fresh_case, [later])
-    m = _by_id(fresh_case)["447700900031:208"]
+    m = _by_id(fresh_case)["multipart:447700900031:208:3:2026-02-21T18"]
     assert m.text == "On sait où tu habites, voir https://example.org/ex/suite #raid"
     assert not {"incomplete", "parts_received", "parts_missing"} & set(m.extra)
     assert m.status_detail is None

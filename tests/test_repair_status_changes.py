@@ -83,8 +83,8 @@ def test_a_status_that_comes_back_is_logged_each_time_it_changes(
 
 def test_verify_checks_the_case_status_changes_against_the_records(
         fresh_case: Any, write_jsonl: Callable[..., Path]) -> None:
-    """What raid analysis reads is replayed too: a row edited, deleted or slipped in is found;
-    the per-page rows of a case imported before this fix are true notices and pass."""
+    """What raid analysis reads is replayed too: a row edited, deleted or slipped in is found,
+    and so is a row copied (one row per status-change entry)."""
     ingest(fresh_case, [write_jsonl("raid.jsonl", _pages(3, 5000))])
     db = fresh_case.store.db
     first = db.execute("select rowid, seq from status_changes order by rowid").fetchone()
@@ -92,9 +92,19 @@ def test_verify_checks_the_case_status_changes_against_the_records(
     def problems() -> list[str]:
         return [f"{p.what} {p.kind}" for p in verify(fresh_case).problems]
 
-    with fresh_case.store.transaction():  # a case from before: one row per page
+    assert problems() == []
+    with fresh_case.store.transaction():  # rows that look like an older version's: slipped in
         db.execute("insert into status_changes select platform, subject, id, status, "
                    "'2026-03-02T00:00:01Z', detail, seq + 1 from status_changes")
+    assert problems() == ["status change altered or inserted"] * 5
+    with fresh_case.store.transaction():
+        db.execute("delete from status_changes where seq <> ?", (first[1],))
+        db.execute("insert into status_changes select * from status_changes where rowid = ?",
+                   (first[0],))
+    assert problems() == ["status change inserted"]  # an exact copy (finding 1)
+    with fresh_case.store.transaction():
+        db.execute("delete from status_changes where rowid > (select max(rowid) - 1 from "
+                   "status_changes) and seq = ?", (first[1],))
     assert problems() == []
     with fresh_case.store.transaction():
         db.execute("update status_changes set status = 'available' where rowid = ?",
@@ -105,4 +115,34 @@ def test_verify_checks_the_case_status_changes_against_the_records(
         db.execute("update status_changes set status = 'suspended' where rowid = ?",
                    (first[0],))
         db.execute("delete from status_changes where rowid = ?", (first[0],))
+    assert problems() == ["status change missing"]
+
+
+def test_a_case_from_an_older_version_keeps_its_per_page_rows_one_for_one(
+        fresh_case: Any, write_jsonl: Callable[..., Path], monkeypatch: Any) -> None:
+    """A capture run of an older version (its capture-start has no ``status_rows``) stored one
+    row per status notice: those rows pass, one for one; a copy or a deletion is found."""
+    import rempart.pipeline
+
+    monkeypatch.setattr(rempart.pipeline, "STATUS_ROWS", None)
+    ingest(fresh_case, [write_jsonl("raid.jsonl", _pages(3, 5000))])
+    db = fresh_case.store.db
+
+    def problems() -> list[str]:
+        return [f"{p.what} {p.kind}" for p in verify(fresh_case).problems]
+
+    with fresh_case.store.transaction():  # what the older version stored: a row per page
+        for page_no in (1, 2):
+            db.execute("insert into status_changes select platform, subject, id, status, ?, "
+                       "detail, seq + ? from status_changes where seq = (select min(seq) "
+                       "from status_changes)", (f"2026-03-02T00:00:{page_no:02d}Z", page_no))
+    assert db.execute("select count(*) from status_changes").fetchone()[0] == 15
+    assert problems() == []
+    with fresh_case.store.transaction():
+        db.execute("insert into status_changes select * from status_changes "
+                   "order by rowid desc limit 1")
+    assert problems() == ["status change inserted"]
+    with fresh_case.store.transaction():
+        db.execute("delete from status_changes where rowid >= (select max(rowid) - 1 "
+                   "from status_changes)")
     assert problems() == ["status change missing"]

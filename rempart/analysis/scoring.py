@@ -9,6 +9,7 @@ Example::
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -22,8 +23,8 @@ from ..evidence.transparency import sign_case_tree_head
 from ..models import Message, iso
 from ..storage.base import PENDING_RUN, HumanLabel, ScoreRow
 from .classify.case_layer import CaseLayer, fit_case_layer
-from .classify.categories import OUTPUTS
-from .classify.classifier import Classifier
+from .classify.categories import OUTPUTS, Score
+from .classify.classifier import SEVERITIES, Classifier
 
 Progress = Callable[[int], None]
 
@@ -79,6 +80,7 @@ def score_case(case: Case, classifier: Classifier | None = None, rescore: bool =
         parents = _parent_texts(case, chunk)
         scores = clf.score([m.text for m in chunk], parents, [f"{m.platform}:{m.id}"
                                                               for m in chunk])
+        scores = _worst_of_observed(clf, chunk, parents, scores)
         now = iso(case.clock.now()) or ""
         rows = []
         for m, s in zip(chunk, scores):
@@ -94,6 +96,49 @@ def score_case(case: Case, classifier: Classifier | None = None, rescore: bool =
     if report.scored or interrupted:
         _seal_scores(case, clf.version, report.scored, sign, interrupted)
     return report
+
+
+def conflicting_texts(m: Message) -> list[tuple[int | None, str]]:
+    """The other texts a message was observed with (``extra["conflicts"]``): per conflicting
+    record, its body, or its part of a multi-part SMS, with the record's number."""
+    out: list[tuple[int | None, str]] = []
+    for conflict in m.extra.get("conflicts") or ():
+        if not isinstance(conflict, dict):
+            continue
+        for name, values in (conflict.get("fields") or {}).items():
+            other = values.get("other") if isinstance(values, dict) else None
+            if (name == "text" or name.startswith("part ")) and isinstance(other, str) and other:
+                out.append((conflict.get("other_record"), other))
+    return out
+
+
+def _rank(s: Score) -> tuple[int, float]:
+    return SEVERITIES.index(s.severity), s.scores["abusive"]
+
+
+def _worst_of_observed(clf: Classifier, messages: list[Message], parents: list[str | None],
+                       scores: list[Score]) -> list[Score]:
+    """Each message's score, or the most severe over all its observed texts when it carries a
+    conflict: a threat in the other record's text is scored, and the explanation says which
+    text gave the stored score."""
+    others = [(i, rec, text) for i, m in enumerate(messages) for rec, text in conflicting_texts(m)]
+    if not others:
+        return scores
+    alt = clf.score([text for _, _, text in others], [parents[i] for i, _, _ in others],
+                    [f"{messages[i].platform}:{messages[i].id}" for i, _, _ in others])
+    out = list(scores)
+    counts = Counter(i for i, _, _ in others)
+    for (i, rec, _), s in zip(others, alt):
+        if _rank(s) > _rank(out[i]):
+            note = (f"most severe of the {counts[i] + 1} texts observed under this id: the "
+                    f"conflicting text of record {rec}, not the text kept")
+            out[i] = dataclasses.replace(s, id=scores[i].id, explanation=[note, *s.explanation])
+    for i, n in counts.items():
+        if out[i] is scores[i]:
+            note = (f"most severe of the {n + 1} texts observed under this id: the text kept "
+                    "(its conflicting texts score lower)")
+            out[i] = dataclasses.replace(scores[i], explanation=[note, *scores[i].explanation])
+    return out
 
 
 def _seal_scores(case: Case, model: str, scored: int, sign: bool, interrupted: int = 0) -> None:

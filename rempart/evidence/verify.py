@@ -10,7 +10,10 @@ Three passes:
 2. **The raw records**: each payload's SHA-256 is recomputed and must match the log entry that
    seals it, together with its source file's hash, line, format, context, capture time and clock.
 3. **The derived data**: every record is parsed again from its stored bytes and merged afresh in
-   memory; the messages and accounts must equal the stored ones.
+   memory; the messages and accounts must equal the stored ones, data and columns alike
+   (``created_at``, ``captured_as``… which listings filter on), and each message must be linked
+   to exactly the records the replay saw it in (what a bundle carries). The stored status
+   change rows are counted one for one against the replayed changes.
 
 **Status changes**: the replay also yields the status observations of the records (a message
 deleted, an account suspended…); every ``status-change`` entry must be one of them, and a capture
@@ -49,12 +52,22 @@ import orjson
 
 from ..errors import EvidenceError, ParseError, SourceError
 from ..models import StatusChange, iso
-from ..storage.base import GENESIS, LogEntry, RawRecord, Store, StoredMessage
+from ..storage.base import (
+    ACCOUNT_COLUMNS,
+    GENESIS,
+    MESSAGE_COLUMNS,
+    LogEntry,
+    RawRecord,
+    Store,
+    StoredMessage,
+    account_columns,
+    message_columns,
+)
 from ..storage.memory import MemoryStore
 from ..storage.sqlite import dump
 from .log import canonical, chain_hash, sha256_hex
 from .merkle import EMPTY_ROOT, MerkleTree, leaf_hash, verify_consistency
-from .results import check_results, check_status_rows
+from .results import ResultProblem, check_results, check_status_rows
 from .signing import SignedTreeHead, verify_tree_head
 from .timestamps import verify_token
 from .transparency import tree_heads
@@ -131,7 +144,7 @@ def verify_case(
         _check_records(store, report, bodies, progress)
         _check_results(store, report, sealed)
         if replay and not any(p.what == "record" for p in report.problems):
-            observed = _replay(store, report, progress)
+            observed = _replay(store, report, progress, sealed["capture-start"])
             _check_status_changes(report, observed, sealed)
             report.replayed = True
     return report
@@ -562,9 +575,12 @@ def _compare(rec: RawRecord, body: dict[str, Any], sources: dict[int, Any]) -> s
 
 
 def _replay(
-    store: Store, report: VerifyReport, progress: Progress | None
+    store: Store, report: VerifyReport, progress: Progress | None,
+    starts: Sequence[tuple[int, dict[str, Any]]] = (),
 ) -> list[tuple[int, dict[str, Any]]]:
-    """Re-derive messages and accounts; return the status observations with their capture."""
+    """Re-derive messages and accounts; return the status observations with their capture.
+    ``starts`` are the sealed ``capture-start`` bodies (they say how each run stored its
+    status changes)."""
     from ..pipeline import apply_items, reparse
     from ..sources.detect import get_source
 
@@ -573,7 +589,7 @@ def _replay(
     batch: list[tuple[int, str, list[Any]]] = []
     observed: list[dict[str, Any]] = []
     capture_of: dict[int, int] = {}
-    notices: set[tuple[Any, ...]] = set()  # every status notice a record carries
+    notices: Counter[tuple[Any, ...]] = Counter()  # every status notice a record carries
     for rec in store.records():
         capture_of[rec.seq] = rec.capture_id
         if rec.reject_reason is not None:
@@ -592,7 +608,9 @@ def _replay(
                 progress("replay", 2000)
     if batch:
         observed += apply_items(memory, batch)
-    _compare_derived(store, memory, report, notices)
+    older = _older_runs(starts)
+    _compare_derived(store, memory, report, notices,
+                     {seq for seq, capture in capture_of.items() if capture in older})
     return [(capture_of[o["record"]], o) for o in observed]
 
 
@@ -625,57 +643,115 @@ def _check_status_changes(
                  f"{fields['status']!r} but no status-change entry records it")
 
 
+def _older_runs(starts: Sequence[tuple[int, dict[str, Any]]]) -> set[Any]:
+    """The capture runs of older rempart versions, which stored a status change row per status
+    notice of their records rather than one per ``status-change`` entry (their
+    ``capture-start`` has no ``status_rows``; see :data:`rempart.pipeline.STATUS_ROWS`)."""
+    return {body.get("capture") for _, body in starts if not body.get("status_rows")}
+
+
 def _compare_derived(store: Store, memory: MemoryStore, report: VerifyReport,
-                     notices: set[tuple[Any, ...]] | None = None) -> None:
-    """Stored messages, accounts and status changes against the replayed ones; ``notices``
-    are the status notices the records carry (see :func:`_legacy_rows_dropped`)."""
+                     notices: Counter[tuple[Any, ...]] | None = None,
+                     older: set[int] | None = None) -> None:
+    """Stored messages, accounts, message-to-record links and status changes against the
+    replayed ones, column by column: the data and every column beside it that listings,
+    filters and bundles read (``created_at``, ``captured_as``, ``first_seq``…). ``notices``
+    are the status notices the records carry and ``older`` the records of runs of older
+    versions (see :func:`_status_rows`)."""
+    _compare_messages(store, memory, report)
+    _compare_links(store, memory, report)
+    _compare_accounts(store, memory, report)
+    report.problems += [Problem(p.what, p.where, p.kind, p.detail) for p in
+                        _status_rows(store, memory, notices or Counter(), older or set())]
+
+
+def _compare_messages(store: Store, memory: MemoryStore, report: VerifyReport) -> None:
     expected = {s.message.key: s for s in memory.messages()}
     _note_conflicts(report, expected.values())
-    for stored in store.messages():
+    for columns, stored in store.message_rows():
         report.messages += 1
-        key = stored.message.key
+        key = (str(columns[0]), str(columns[1]))  # the row's key: what lookups and filters see
         want = expected.pop(key, None)
+        where = f"{key[0]}:{key[1]}"
         if want is None:
-            _add(report, "message", f"{key[0]}:{key[1]}", "inserted",
-                 "no stored record yields this message")
+            _add(report, "message", where, "inserted", "no stored record yields this message")
         elif dump(want.message) != dump(stored.message):
-            _add(report, "message", f"{key[0]}:{key[1]}", "altered",
+            _add(report, "message", where, "altered",
                  f"differs from its records ({_diff(want.message, stored.message)})")
+        elif (bad := _columns_differ(MESSAGE_COLUMNS, message_columns(want), columns)):
+            _add(report, "message", where, "altered",
+                 f"its stored columns differ from its records (columns: {bad})")
     for key in expected:
         _add(report, "message", f"{key[0]}:{key[1]}", "missing",
              "its records are stored but the message is gone")
+
+
+def _columns_differ(names: Sequence[str], want: Sequence[Any], have: Sequence[Any]) -> str:
+    return ", ".join(n for n, a, b in zip(names, want, have, strict=True) if a != b)
+
+
+def _compare_links(store: Store, memory: MemoryStore, report: VerifyReport) -> None:
+    """The records each message is linked to (its evidence, which a bundle carries) must be
+    exactly those the replay saw it in."""
+    want: dict[tuple[str, str], set[int]] = {}
+    have: dict[tuple[str, str], set[int]] = {}
+    for links, out in ((memory.message_links(), want), (store.message_links(), have)):
+        for platform, mid, seq in links:
+            out.setdefault((platform, mid), set()).add(seq)
+    for key in sorted(set(want) | set(have)):
+        gone, added = want.get(key, set()) - have.get(key, set()), have.get(key, set()) - \
+            want.get(key, set())
+        parts = ([f"record(s) {_seqs(sorted(gone))} it was seen in are unlinked"] if gone
+                 else []) + ([f"record(s) {_seqs(sorted(added))} that do not show it are "
+                              "linked"] if added else [])
+        if parts:
+            _add(report, "message", f"{key[0]}:{key[1]}", "missing" if gone and not added
+                 else "inserted" if added and not gone else "altered",
+                 "its links to records differ from the replay: " + "; ".join(parts))
+
+
+def _compare_accounts(store: Store, memory: MemoryStore, report: VerifyReport) -> None:
     want_accounts = {a.key: a for a in memory.accounts()}
-    for acc in store.accounts():
-        want_acc = want_accounts.pop(acc.key, None)
-        if want_acc is None or dump(want_acc) != dump(acc):
-            _add(report, "account", f"{acc.platform}:{acc.id}",
-                 "inserted" if want_acc is None else "altered", "differs from its records")
+    for columns, acc in store.account_rows():
+        key = (str(columns[0]), str(columns[1]))
+        want_acc = want_accounts.pop(key, None)
+        where = f"{key[0]}:{key[1]}"
+        if want_acc is None:
+            _add(report, "account", where, "inserted", "differs from its records")
+        elif dump(want_acc) != dump(acc):
+            _add(report, "account", where, "altered", "differs from its records")
+        elif (bad := _columns_differ(ACCOUNT_COLUMNS, account_columns(want_acc), columns)):
+            _add(report, "account", where, "altered",
+                 f"its stored columns differ from its records (columns: {bad})")
     for key in want_accounts:
         _add(report, "account", f"{key[0]}:{key[1]}", "missing", "gone from the case")
+
+
+def _status_rows(store: Store, memory: MemoryStore, notices: Counter[tuple[Any, ...]],
+                 older: set[int]) -> list[Any]:
+    """The stored status changes, one for one: those of a current capture run are exactly the
+    replayed changes (one per ``status-change`` entry), so a duplicated row is *inserted*.
+    A run of an older version stored one row per status notice its records carry (a
+    suspension repeated on every page): each of its records must have one row per notice it
+    carries, plus at most the changes the replay finds there, and no more."""
     replayed = list(memory.status_changes())
-    rows = _legacy_rows_dropped(store.status_changes(), replayed, notices or set())
-    report.problems += [Problem(p.what, p.where, p.kind, p.detail) for p in
-                        check_status_rows(rows, replayed)]
-
-
-def _legacy_rows_dropped(
-    stored: Iterable[tuple[StatusChange, int]], replayed: list[tuple[StatusChange, int]],
-    notices: set[tuple[Any, ...]],
-) -> list[tuple[StatusChange, int]]:
-    """The stored status changes, less those a case imported before statuses were recorded
-    only when they change still holds: a row for every notice its records carry (a suspension
-    repeated on every page). Such a row, beyond the replayed changes, is a true notice of its
-    record, not tampering; any other row is kept for the check."""
-    want = Counter(_change_key(c, seq) for c, seq in replayed)
-    out = []
-    for change, seq in stored:
-        key = _change_key(change, seq)
-        if want[key] > 0:
-            want[key] -= 1
-        elif key in notices:
-            continue
-        out.append((change, seq))
-    return out
+    stored = list(store.status_changes())
+    problems = check_status_rows([r for r in stored if r[1] not in older],
+                                 [r for r in replayed if r[1] not in older])
+    old_rows = Counter(_change_key(c, seq) for c, seq in stored if seq in older)
+    if not old_rows and not any(key[-1] in older for key in notices):
+        return problems
+    carried = Counter({k: n for k, n in notices.items() if k[-1] in older})
+    allowed = carried | Counter(_change_key(c, seq) for c, seq in replayed if seq in older)
+    for key, n in sorted((old_rows - allowed).items(), key=repr):
+        problems.append(ResultProblem(
+            "status change", f"{key[1]} {key[0]}:{key[2]}", "inserted",
+            f"{n} stored row(s) say {key[3]!r} (record {key[-1]}) beyond what the record shows"))
+    for key in sorted(carried - old_rows, key=repr):
+        problems.append(ResultProblem(
+            "status change", f"{key[1]} {key[0]}:{key[2]}", "missing",
+            f"record {key[-1]} shows it {key[3]!r} but the stored row is gone"))
+    return problems
 
 
 def _note_conflicts(report: VerifyReport, replayed: Iterable[StoredMessage]) -> None:

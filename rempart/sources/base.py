@@ -30,7 +30,7 @@ from typing import Any, Iterator, Protocol, runtime_checkable
 import orjson
 
 from ..errors import ParseError, SourceError
-from ..models import Item, Message
+from ..models import Item, Message, positional_maker
 
 UTC = UTC
 
@@ -86,6 +86,10 @@ class Source(Protocol):
         ...
 
 
+#: ``Unit(raw, line, offset, context, member)``, every field given (see positional_maker)
+new_unit = positional_maker(Unit)
+
+
 # --------------------------------------------------------------------------- splitting helpers
 
 
@@ -97,7 +101,7 @@ def iter_lines(path: Path) -> Iterator[Unit]:
             size = len(line)
             body = line.rstrip(b"\r\n")
             if body.strip():
-                yield Unit(body, lineno, offset)
+                yield new_unit(body, lineno, offset, None, None)
             offset += size
 
 
@@ -380,6 +384,26 @@ def extract_hashtags(text: str) -> tuple[str, ...]:
 def extract_mentions(text: str) -> tuple[str, ...]:
     """@handles in free text, without the ``@``."""
     return tuple(dict.fromkeys(_MENTION.findall(text or "")))
+
+
+#: How X ends a text it cut: "…", then (v1.1) perhaps a t.co link to the post itself.
+_CUT_TAIL = re.compile(r"\u2026\s*(?:https://t\.co/\w+)?\s*\Z")
+
+
+def cut_stem(text: str | None) -> str | None:
+    """What X kept of a cut text (before its final "…" and link), or None if not cut so.
+
+    A long X post (``note_tweet``) seen without its full text shows about 280 characters and
+    "…"; a v1.1 ``truncated`` text ends "… https://t.co/…". The stem is compared with the
+    other observations of the same post (:func:`rempart.merge.merge_messages`).
+    """
+    if not text or "\u2026" not in text[-40:]:
+        return None
+    found = _CUT_TAIL.search(text, max(0, len(text) - 40))
+    if found is None:
+        return None
+    stem = text[:found.start()].rstrip()
+    return stem or None
 
 
 def unescape(text: str | None) -> str:

@@ -31,6 +31,7 @@ from .base import (
     ParseContext,
     Unit,
     as_str,
+    cut_stem,
     decode_text,
     extract_hashtags,
     extract_mentions,
@@ -480,7 +481,11 @@ def _twarc_items(row: Mapping[str, str], cols: Mapping[str, str], layout: str,
     protected = _truthy(row.get("author.protected"))
     observed = time_field(row.get("__twarc.retrieved_at"), ctx, "__twarc.retrieved_at")
     observed = observed or ctx.captured_at
-    extra = {"retrieved_from": row["__twarc.url"]} if row.get("__twarc.url") else {}
+    extra: dict[str, Any] = (
+        {"retrieved_from": row["__twarc.url"]} if row.get("__twarc.url") else {}
+    )
+    if not row.get("note_tweet.text") and cut_stem(text) is not None:
+        extra["truncated"] = True  # a long post without its note_tweet.text column
     message = Message(
         platform="x",
         id=msg_id,

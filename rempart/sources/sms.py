@@ -25,7 +25,7 @@ import base64
 import hashlib
 import hmac
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -139,7 +139,20 @@ def _media_kind(content_type: str | None) -> str:
 
 def _platform(*numbers: str | None) -> str:
     """``whatsapp`` when the sender or recipient is a WhatsApp address, else ``sms``."""
-    return WHATSAPP if any(n and n.startswith("whatsapp:") for n in numbers) else PLATFORM
+    return WHATSAPP if any(n and n.startswith(_WA_SCHEME) for n in numbers) else PLATFORM
+
+
+_WA_SCHEME = "whatsapp:"
+
+
+def _address(number: str | None) -> str | None:
+    """A gateway address with one spelling of the WhatsApp scheme: ``WhatsApp:+44…`` (any
+    case) is ``whatsapp:+44…``, so one number is one account."""
+    if not number:
+        return None
+    if number[:len(_WA_SCHEME)].lower() == _WA_SCHEME:
+        return _WA_SCHEME + number[len(_WA_SCHEME):]
+    return number
 
 
 def _account(author: str | None, name: str | None, ctx: ParseContext,
@@ -215,7 +228,7 @@ class TwilioSource:
         sid = next((p[k] for k in _TWILIO_IDS if p.get(k)), None)
         if not sid:
             raise ctx.error("missing field 'MessageSid' (nor legacy SmsMessageSid/SmsSid)")
-        sender, recipient = p.get("From") or None, p.get("To") or None
+        sender, recipient = _address(p.get("From")), _address(p.get("To"))
         body = p.get("Body", "")
         media = _twilio_media(p)
         extra: dict[str, Any] = {"created_at_source": "capture"}
@@ -225,7 +238,7 @@ class TwilioSource:
                 extra[name] = p[key]
         if media:
             extra["media_types"] = [p.get(f"MediaContentType{i}", "") for i in range(len(media))]
-        message = _sms_message(sid, body, ctx.captured_at, sender, recipient,
+        message = _sms_message(single_id(sid), body, ctx.captured_at, sender, recipient,
                                f"twilio:{p.get('AccountSid', '')}:{sid}", ctx, extra,
                                name=p.get("ProfileName") or None, media=media)
         account_extra = {name: p[k] for k, name in (("WaId", "wa_id"), ("FromCountry", "country"))
@@ -281,7 +294,7 @@ def _twilio_media(p: Mapping[str, str]) -> tuple[Media, ...]:
 class VonageSource:
     """Vonage (Nexmo) inbound SMS webhooks: SMS API (GET query, POST form or JSON), Messages API.
 
-    Each part of a concatenated SMS yields a message whose id is ``"{msisdn}:{concat-ref}"`` with
+    Each part of a concatenated SMS yields a message keyed by :func:`_concat` with
     ``extra["concat_parts"]`` holding this part's text; the store's merge reassembles them.
     """
 
@@ -339,32 +352,85 @@ def _sms_api(p: Mapping[str, str], ctx: ParseContext) -> list[Item]:
         text = ""
     if p.get("keyword"):
         extra["keyword"] = p["keyword"]
-    msg_id = message_id
-    if (p.get("concat") or "").lower() == "true":  # "true" (form), true (JSON) -> "True"
-        msg_id, concat = _concat(p, msisdn, message_id, text, ctx)
+    msg_id = single_id(message_id)
+    if _is_concat(p.get("concat")):
+        msg_id, concat = _concat(p, msisdn, message_id, text, created_at, ctx)
         extra.update(concat)
-    message = _sms_message(msg_id, text, created_at, sender, recipient, f"vonage:{msg_id}",
-                           ctx, extra)
+    url = f"vonage:{msg_id if 'concat_parts' in extra else message_id}"
+    message = _sms_message(msg_id, text, created_at, sender, recipient, url, ctx, extra)
     return [message, *_account(sender, None, ctx)]
 
 
+#: The most parts a concatenated SMS can have: its user data header counts them in one byte
+#: (3GPP TS 23.040, 9.2.3.24.1), so a ``concat-total`` or ``concat-part`` above it is not real.
+MAX_PARTS = 255
+
+#: Every multi-part SMS key starts with this; no message id of a gateway can (see
+#: :func:`single_id`), so a single message never merges with a multi-part one.
+MULTIPART_PREFIX = "multipart:"
+#: Prefix of a gateway id that would otherwise look like a reserved key.
+_ESCAPE_PREFIX = "id:"
+
+
+def single_id(message_id: str) -> str:
+    """The key of a single message from its gateway id: the id itself, or ``"id:"`` + the id
+    when it starts with :data:`MULTIPART_PREFIX` or ``"id:"`` (an injective escape, so that a
+    forged ``messageId`` cannot land on a multi-part message's key)."""
+    if message_id.startswith((MULTIPART_PREFIX, _ESCAPE_PREFIX)):
+        return _ESCAPE_PREFIX + message_id
+    return message_id
+
+
+def _is_concat(value: str | None) -> bool:
+    """``concat`` says yes: ``true`` (form), ``True`` (JSON true), ``1`` or ``"1"``."""
+    return (value or "").strip().lower() in ("true", "1")
+
+
+def _concat_ref(value: str | None) -> str | None:
+    """One spelling of a reference: ``21``, ``"21"``, ``21.0`` and ``" 21 "`` are ``"21"``."""
+    ref = (value or "").strip()
+    try:
+        number = float(ref)
+    except ValueError:
+        return ref or None
+    return str(int(number)) if number.is_integer() else ref
+
+
+def _bounded(p: Mapping[str, str], name: str, low: int, ctx: ParseContext) -> int:
+    """An integer field between ``low`` and :data:`MAX_PARTS` (``2``, ``"2"``, ``2.0``)."""
+    raw = p.get(name)
+    value = _concat_ref(raw)
+    number = as_int(value) if value and value.lstrip("-").isdigit() else None
+    if number is None or not low <= number <= MAX_PARTS:
+        raise ctx.error(f"field {name!r}: expected a number from {low} to {MAX_PARTS}, "
+                        f"got {raw!r}")
+    return number
+
+
 def _concat(p: Mapping[str, str], msisdn: str | None, message_id: str, text: str,
-            ctx: ParseContext) -> tuple[str, dict[str, Any]]:
-    """The shared id of a concatenated message and this part's contribution to ``extra``."""
-    ref = p.get("concat-ref")
+            created_at: datetime, ctx: ParseContext) -> tuple[str, dict[str, Any]]:
+    """The shared key of a concatenated message and this part's contribution to ``extra``.
+
+    Parts are grouped by sender, reference, part count and the UTC hour of the part's time:
+    a sender reuses its 8-bit reference after 256 long messages, so two SMS weeks apart with
+    one reference are two messages. The key is :data:`MULTIPART_PREFIX` +
+    ``msisdn:ref:total:YYYY-MM-DDTHH``. Part numbers and totals are bounded by
+    :data:`MAX_PARTS`; a record beyond them is rejected with the reason.
+    """
+    ref = _concat_ref(p.get("concat-ref"))
     if not ref:
         raise ctx.error("field 'concat-ref' missing on a concatenated message part")
     if not msisdn:
         raise ctx.error("field 'msisdn' missing on a concatenated message part")
-    part, total = as_int(p.get("concat-part")), as_int(p.get("concat-total"))
-    if part is None or part < 1:
-        got = p.get("concat-part")
-        raise ctx.error(f"field 'concat-part': expected a part number, got {got!r}")
-    if total is None or total < part:
-        raise ctx.error(f"field 'concat-total': {p.get('concat-total')!r} (part {part})")
+    total = _bounded(p, "concat-total", 1, ctx)
+    part = _bounded(p, "concat-part", 1, ctx)
+    if part > total:
+        raise ctx.error(f"field 'concat-part': part {part} of a message of {total} parts")
+    aware = created_at if created_at.tzinfo else created_at.replace(tzinfo=UTC)
+    when = aware.astimezone(UTC).strftime("%Y-%m-%dT%H")
     extra = {"concat_parts": {str(part): text}, "concat_total": total,
-             "part_message_ids": {str(part): message_id}}
-    return f"{msisdn}:{ref}", extra
+             "part_message_ids": {str(part): message_id}, "concat_ref": ref}
+    return f"{MULTIPART_PREFIX}{msisdn}:{ref}:{total}:{when}", extra
 
 
 def _messages_api(d: dict[str, Any], ctx: ParseContext) -> list[Item]:
@@ -372,11 +438,12 @@ def _messages_api(d: dict[str, Any], ctx: ParseContext) -> list[Item]:
     uuid = as_str(d.get("message_uuid"))
     if not uuid:
         raise ctx.error("missing field 'message_uuid'")
-    channel = as_str(d.get("channel")) or "sms"
-    sender, recipient = _e164(as_str(d.get("from"))), _e164(as_str(d.get("to")))
-    if channel == "whatsapp":  # the same form as Twilio's WhatsApp numbers
-        sender = sender and "whatsapp:" + sender
-        recipient = recipient and "whatsapp:" + recipient
+    channel = (as_str(d.get("channel")) or "sms").lower()
+    sender = _address(_e164(as_str(d.get("from"))))
+    recipient = _address(_e164(as_str(d.get("to"))))
+    if channel == WHATSAPP:  # the same form as Twilio's WhatsApp numbers
+        sender = sender and _whatsapp(sender)
+        recipient = recipient and _whatsapp(recipient)
     created_at, extra = _vonage_time(d, ctx)
     extra["channel"] = channel
     text = d.get("text")
@@ -387,9 +454,14 @@ def _messages_api(d: dict[str, Any], ctx: ParseContext) -> list[Item]:
     if sms.get("keyword"):
         extra["keyword"] = as_str(sms["keyword"])
     name = as_str(_dict(d.get("profile")).get("name"))
-    message = _sms_message(uuid, text, created_at, sender, recipient, f"vonage:{uuid}", ctx,
-                           extra, name=name, media=_messages_media(d))
+    message = _sms_message(single_id(uuid), text, created_at, sender, recipient,
+                           f"vonage:{uuid}", ctx, extra, name=name, media=_messages_media(d))
     return [message, *_account(sender, name, ctx, platform=message.platform)]
+
+
+def _whatsapp(address: str) -> str:
+    """``+44…`` as a WhatsApp address (one already written so stays as it is)."""
+    return address if address.startswith(_WA_SCHEME) else _WA_SCHEME + address
 
 
 def _dict(value: Any) -> dict[str, Any]:

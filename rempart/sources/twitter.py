@@ -29,7 +29,16 @@ from pathlib import Path
 from typing import Any
 
 from ..models import Account, Item, Media, Mention, Message, StatusChange, Version
-from .base import ParseContext, Unit, first_json_line, iter_json_file, iter_lines, loads, time_field
+from .base import (
+    ParseContext,
+    Unit,
+    cut_stem,
+    first_json_line,
+    iter_json_file,
+    iter_lines,
+    loads,
+    time_field,
+)
 
 PLATFORM = "x"
 _BOM = b"\xef\xbb\xbf"
@@ -338,6 +347,8 @@ def _message(t: dict[str, Any], rec: _Record, captured_as: str, where: str) -> M
     extra = dict(rec.extra)
     if repost and source is t:
         extra["retweet_original_missing"] = True
+    if not note and cut_stem(text) is not None:
+        extra["truncated"] = True  # a long post seen without note_tweet: not its whole text
     mentions: tuple[Mention, ...] = ()
     hashtags: tuple[str, ...] = ()
     urls: tuple[str, ...] = ()

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Iterable, Iterator, Protocol
 
-from ..models import Account, Message, StatusChange
+from ..models import Account, Message, StatusChange, sortable
 
 #: The hash that the first log entry chains to.
 GENESIS = "0" * 64
@@ -250,6 +250,20 @@ class Store(Protocol):
 
     def status_changes(self) -> Iterator[tuple[StatusChange, int]]: ...
 
+    # the derived tables as stored, for verify -------------------------------------------
+    def message_rows(self) -> Iterator[tuple[tuple[Any, ...], StoredMessage]]:
+        """Every stored message: the columns it is listed and filtered by (see
+        :func:`message_columns`) as they are stored, and the message its data decodes to."""
+        ...
+
+    def message_links(self) -> Iterator[tuple[str, str, int]]:
+        """Every ``(platform, id, seq)`` link of :meth:`link_records`, as stored."""
+        ...
+
+    def account_rows(self) -> Iterator[tuple[tuple[Any, ...], Account]]:
+        """Every stored account: its columns (see :func:`account_columns`) and its data."""
+        ...
+
     # analysis ---------------------------------------------------------------------------
     def put_scores(self, rows: Iterable[ScoreRow]) -> None:
         """Insert or replace the classifier's scores of messages."""
@@ -293,3 +307,23 @@ class Store(Protocol):
     def stats_rows(self) -> list[tuple[str | None, str, str, int]]:
         """``(day, platform, format, messages)`` for primary messages, sorted."""
         ...
+
+
+#: The columns of a stored message beside its data, in :func:`message_columns`' order.
+MESSAGE_COLUMNS = ("platform", "id", "author_id", "created_at", "status", "captured_as",
+                   "format", "first_seq", "last_seq")
+#: The columns of a stored account beside its data, in :func:`account_columns`' order.
+ACCOUNT_COLUMNS = ("platform", "id", "handle", "status")
+
+
+def message_columns(stored: StoredMessage) -> tuple[Any, ...]:
+    """The columns a store keeps beside a message's data (what listings filter and sort by,
+    and the first and last records it was seen in), as it writes them."""
+    m = stored.message
+    return (m.platform, m.id, m.author_id, sortable(m.created_at), m.status, m.captured_as,
+            stored.format, stored.first_seq, stored.last_seq)
+
+
+def account_columns(account: Account) -> tuple[Any, ...]:
+    """The columns a store keeps beside an account's data, as it writes them."""
+    return (account.platform, account.id, account.handle, account.status)

@@ -22,6 +22,8 @@ from .base import (
     ScoreRow,
     SourceFile,
     StoredMessage,
+    account_columns,
+    message_columns,
 )
 
 
@@ -199,6 +201,17 @@ class MemoryStore:
 
     def status_changes(self) -> Iterator[tuple[StatusChange, int]]:
         return iter(list(self._status))
+
+    def message_rows(self) -> Iterator[tuple[tuple[Any, ...], StoredMessage]]:
+        for k in sorted(self._messages):
+            yield message_columns(self._messages[k]), self._messages[k]
+
+    def message_links(self) -> Iterator[tuple[str, str, int]]:
+        return iter(sorted(self._links))
+
+    def account_rows(self) -> Iterator[tuple[tuple[Any, ...], Account]]:
+        for k in sorted(self._accounts):
+            yield account_columns(self._accounts[k]), self._accounts[k]
 
     def put_scores(self, rows: Iterable[ScoreRow]) -> None:
         for r in rows:

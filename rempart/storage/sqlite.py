@@ -27,12 +27,13 @@ from ..models import (
     message_compact,
     message_from_dict,
     parse_iso,
-    sortable,
 )
 from ..timebounds import bound_key
 from . import migrations
 from .base import (
+    ACCOUNT_COLUMNS,
     GENESIS,
+    MESSAGE_COLUMNS,
     PENDING_RUN,
     FindingsRun,
     HumanLabel,
@@ -41,6 +42,8 @@ from .base import (
     ScoreRow,
     SourceFile,
     StoredMessage,
+    account_columns,
+    message_columns,
 )
 
 _STH_FIELDS = ("tree_size", "root_hash", "timestamp", "key_fingerprint", "signature", "reason")
@@ -302,13 +305,7 @@ class SQLiteStore:
         self.db.executemany(
             f"{verb} into messages (platform, id, author_id, created_at, status, captured_as, "
             "format, first_seq, last_seq, data) values (?,?,?,?,?,?,?,?,?,?)",
-            (
-                (s.message.platform, s.message.id, s.message.author_id,
-                 sortable(s.message.created_at),
-                 s.message.status, s.message.captured_as, s.format, s.first_seq, s.last_seq,
-                 dump(message_compact(s.message)))
-                for s in messages
-            ),
+            ((*message_columns(s), dump(message_compact(s.message))) for s in messages),
         )
 
     def link_records(self, links: Iterable[tuple[str, str, int]]) -> None:
@@ -344,7 +341,7 @@ class SQLiteStore:
         self.db.executemany(
             "insert or replace into accounts (platform, id, handle, status, data) "
             "values (?,?,?,?,?)",
-            ((a.platform, a.id, a.handle, a.status, dump(a)) for a in accounts),
+            ((*account_columns(a), dump(a)) for a in accounts),
         )
 
     def add_status_changes(self, changes: Iterable[tuple[StatusChange, int]]) -> None:
@@ -410,6 +407,25 @@ class SQLiteStore:
         )
         for p, subj, i, st, obs, det, seq in cur:
             yield StatusChange(p, subj, i, st, parse_iso(obs), det), seq
+
+    def message_rows(self) -> Iterator[tuple[tuple[Any, ...], StoredMessage]]:
+        cur = self.db.execute(
+            f"select {', '.join(MESSAGE_COLUMNS)}, data from messages order by platform, id")
+        for *columns, data in cur:
+            m = message_from_dict(orjson.loads(data))
+            yield tuple(columns), StoredMessage(m, columns[6], columns[7], columns[8])
+
+    def message_links(self) -> Iterator[tuple[str, str, int]]:
+        cur = self.db.execute("select platform, id, seq from message_records "
+                              "order by platform, id, seq")
+        for p, i, seq in cur:
+            yield str(p), str(i), int(seq)
+
+    def account_rows(self) -> Iterator[tuple[tuple[Any, ...], Account]]:
+        cur = self.db.execute(
+            f"select {', '.join(ACCOUNT_COLUMNS)}, data from accounts order by platform, id")
+        for *columns, data in cur:
+            yield tuple(columns), account_from_dict(orjson.loads(data))
 
     def put_scores(self, rows: Iterable[ScoreRow]) -> None:
         self.db.executemany(

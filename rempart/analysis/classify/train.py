@@ -194,7 +194,8 @@ def train_examples(examples: list[Example], config: TrainConfig, log: Log = prin
     report = {"examples": len(examples), "train": len(tr), "dev": len(dev),
               "dev_metrics": _dev_metrics(dev, pdev)}
     model.meta = {
-        "trained_with": {"python": platform.python_version(), "numpy": np.__version__},
+        "trained_with": {"python": platform.python_version(), "numpy": np.__version__,
+                         "blas": blas_kernel()},
         "config": {"n_bits": config.n_bits, "C": config.C, "seed": config.seed,
                    "band": list(config.band), "use_encoder": model.stage2 is not None},
         "data": manifest or {},
@@ -278,3 +279,21 @@ def _counts(examples: Sequence[Example]) -> dict[str, int]:
         src = e.source.split(":")[0]
         counts[src] = counts.get(src, 0) + 1
     return dict(sorted(counts.items()))
+
+
+def blas_kernel() -> str:
+    """The BLAS library and the CPU kernel it chose here (``openblas 0.3.31 SkylakeX``).
+
+    Matrix products (the sentence encoder, stage 2) round differently under another kernel,
+    so a model rebuilds bit for bit only where this is the same.
+    """
+    try:
+        from threadpoolctl import threadpool_info
+
+        for lib in threadpool_info():
+            if lib.get("user_api") == "blas":
+                return " ".join(str(lib.get(k) or "?")
+                                for k in ("internal_api", "version", "architecture"))
+    except Exception:  # noqa: BLE001 - an unknown kernel only weakens the check's message
+        pass
+    return "unknown"

@@ -17,9 +17,12 @@ signals a court can read:
 
 The signals are combined into a score in [0, 1] (a logistic sum); each member comes with the
 sentences that justify it. Only accounts that took part *against the episode's target* can be
-members: they wrote to her (mention, reply, quote, or a reply under a post designating her),
-wrote a post designating her, or were among the first to share a raid link that messages
-aimed at her carry. Accounts busy with someone else at the same time are never members.
+members: they wrote to her (mention, reply, quote, or a reply under a post designating her)
+or wrote a post designating her. Accounts busy with someone else at the same time are never
+members. An account that was only among the first to share a raid link that messages aimed
+at her carry, with none of its own messages aimed at her, is not a member either: it is
+listed apart (:class:`~.types.LinkSharer`), its evidence saying that 0 of its messages were
+aimed at her.
 
 The coordination graph links members through the same evidence
 (same cluster, same designating post, same link, repeated posts within a minute) as stars
@@ -28,7 +31,7 @@ edges, not ``k**2``.
 
 Example::
 
-    members, edges = find_campaign(corpus, episodes, designating)
+    members, edges, sharers = find_campaign(corpus, episodes, designating)
     members[0].evidence   # ['posted 2 near-copies of "t'es qu'une menteuse…", ...]
 """
 
@@ -46,7 +49,14 @@ from .corpus import Corpus
 from .designating import HOSTILE, RAID_KINDS, SUPPORTIVE, designated
 from .minhash import count, duration, excerpt, near_duplicate_clusters
 from .origins import is_captured_post, normalise_url
-from .types import CampaignAccount, CoordinationEdge, DesignatingPost, Episode, iso_utc
+from .types import (
+    CampaignAccount,
+    CoordinationEdge,
+    DesignatingPost,
+    Episode,
+    LinkSharer,
+    iso_utc,
+)
 
 PRE = 2 * 3600.0  # messages this long before an episode start still belong to it
 POST = 6 * 3600.0  # and this long after its end (unless another episode starts)
@@ -113,26 +123,30 @@ _Items = Callable[[Corpus, int], tuple[str, ...]]
 def find_campaign(corpus: Corpus, episodes: Sequence[Episode],
                   designating: Sequence[DesignatingPost] = (), *, min_score: float = 0.5,
                   max_edges: int = 20_000) -> tuple[list[CampaignAccount],
-                                                    list[CoordinationEdge]]:
-    """Members of each harassment or mixed episode, and the edges between them.
+                                                    list[CoordinationEdge], list[LinkSharer]]:
+    """Members of each harassment or mixed episode, the edges between them, and the early
+    sharers of a raid link that wrote nothing aimed at the episode's target (not members).
 
     Members score at least ``min_score``; they come by episode, best first. At most
     ``max_edges`` edges are kept (the heaviest).
     """
     raids = [(i, ep) for i, ep in enumerate(episodes) if ep.kind in RAID_KINDS]
     if not raids or len(corpus) == 0:
-        return [], []
+        return [], [], []
     case = _case(corpus, episodes, designating)
     members: list[CampaignAccount] = []
+    sharers: list[LinkSharer] = []
     graph = _Graph()
     for i, ep in raids:
         ctx = _context(corpus, case, i, ep)
         if ctx is None:
             continue
-        found = _judge(corpus, case, ctx, min_score)
+        against = _against_target(corpus, case, ctx)
+        found = _judge(corpus, case, ctx, min_score, against)
         members.extend(found)
+        sharers.extend(_link_sharers(corpus, ctx, against))
         _add_edges(corpus, ctx, {m.account_id for m in found}, graph)
-    return members, graph.edges(max_edges)
+    return members, graph.edges(max_edges), sharers
 
 
 # ------------------------------------------------------------------------------ case facts
@@ -414,16 +428,16 @@ def _age_days(corpus: Corpus, account: int, ep: Episode) -> float | None:
     return None if created is None else (ep.start - created) / 86400
 
 
-def _judge(corpus: Corpus, case: _Case, ctx: _Context, min_score: float
-           ) -> list[CampaignAccount]:
-    """Score every account of the episode; keep the members."""
+def _judge(corpus: Corpus, case: _Case, ctx: _Context, min_score: float,
+           against: dict[int, int]) -> list[CampaignAccount]:
+    """Score every account of the episode that took part against its target (``against``,
+    see :func:`_against_target`); keep the members."""
     ep = ctx.episode
     earlier = (corpus.t < ep.start - PRIOR_GAP) & ~case.in_raid & (corpus.author >= 0)
     earlier[ctx.rows] = False
     prior = np.bincount(corpus.author[earlier], minlength=len(corpus.accounts))
     authors, inverse = np.unique(corpus.author[ctx.rows], return_inverse=True)
     per = _PerAccount.collect(corpus, case, ctx, len(authors), inverse)
-    against = _against_target(corpus, case, ctx)
     target = ep.details.get("target")
     out = []
     for k, a in enumerate(authors.tolist()):
@@ -433,10 +447,14 @@ def _judge(corpus: Corpus, case: _Case, ctx: _Context, min_score: float
         score = signals.score()
         if score >= min_score:
             evidence = signals.evidence(corpus, ctx, per, k)
-            if target and against[a]:
+            whom = _whom(corpus, target)
+            if against[a]:
                 evidence.append(f"{against[a]} of its messages around the episode were aimed at "
-                                f"@{target} (mention, reply, quote, or under a post "
-                                f"designating @{target})")
+                                f"{whom} (mention, reply, quote, or under a post "
+                                f"designating {whom})")
+            else:  # a designator only: say plainly that it never wrote to her
+                evidence.append(f"0 of its messages around the episode were aimed at {whom}; "
+                                f"it counts for its designating post about {whom}")
             out.append(CampaignAccount(corpus.accounts[a].id, ctx.index, score, evidence))
     out.sort(key=lambda c: (-c.score, c.account_id))
     return out
@@ -444,13 +462,42 @@ def _judge(corpus: Corpus, case: _Case, ctx: _Context, min_score: float
 
 def _against_target(corpus: Corpus, case: _Case, ctx: _Context) -> dict[int, int]:
     """Accounts that took part against the episode's target -> messages aimed at her among
-    the judged ones (0 for a designator or organiser who wrote none)."""
+    the judged ones (0 for the author of a designating post about her who wrote none).
+
+    Sharing early a link that raiders later carry to her is not taking part against her: an
+    organiser who wrote nothing aimed at her is left out (see :func:`_link_sharers`).
+    """
     bit = _target_bit(corpus, ctx.episode)
     aimed = (case.codes[ctx.rows] & bit) != 0
     authors, counts = np.unique(corpus.author[ctx.rows[aimed]], return_counts=True)
     out = dict(zip(authors.tolist(), counts.tolist(), strict=True))
-    for a in (*ctx.designators, *ctx.organisers):
+    for a in ctx.designators:
         out.setdefault(a, 0)
+    return out
+
+
+def _whom(corpus: Corpus, target: str | None) -> str:
+    """The episode's target as evidence names her (every case target when it names none)."""
+    if target:
+        return f"@{target}"
+    names = [f"@{t}" for t in corpus.targets if t]
+    return names[0] if len(names) == 1 else f"any case target ({', '.join(names)})"
+
+
+def _link_sharers(corpus: Corpus, ctx: _Context, against: dict[int, int]) -> list[LinkSharer]:
+    """The first sharers of a raid link with no message aimed at the target: not members."""
+    whom = _whom(corpus, ctx.episode.details.get("target"))
+    out = []
+    for a, (url, when) in sorted(ctx.organisers.items(), key=lambda x: (x[1][1], x[0])):
+        if a in against:
+            continue
+        lead = ctx.episode.start - when
+        out.append(LinkSharer(corpus.accounts[a].id, ctx.index, url, iso_utc(when), [
+            f"was among the first to share {excerpt(url, 100)}, {duration(lead)} "
+            f"{'before' if lead >= 0 else 'after'} the raid began; messages aimed at {whom} "
+            f"later carried that link",
+            f"0 of its messages were aimed at {whom}: not counted as taking part against "
+            f"{whom}"]))
     return out
 
 

@@ -14,6 +14,9 @@ one chain follow each other, namesakes and generated handles overlap). Writing s
 on character n-grams that few sampled accounts use, so a raid's copy-pasted insults weigh
 nothing.
 
+A link is reported only when one of its two accounts aimed a message at a case target:
+evasion among raiders of someone else is not the target's case.
+
 Candidates are blocked, never compared all against all: accounts are sorted by first post,
 each stop only looks at the accounts that started in its window, and among those only at the
 ones sharing most handle-skeleton trigrams, a handle stem or core, a display name or a run of
@@ -142,7 +145,14 @@ def find_evasion(corpus: Corpus, window_hours: float = WINDOW_HOURS,
             if pair is not None:
                 kept.append(pair)
     kept = _unambiguous(corpus, _transitive_reduction(kept))
-    return [_link(corpus, p) for p in _one_to_one(kept)]
+    return [_link(corpus, p) for p in _one_to_one(kept) if _about_a_target(style, p)]
+
+
+def _about_a_target(style: _Style, pair: _Pair) -> bool:
+    """Whether the stopped account or its successor aimed a message at a case target: ban
+    evasion between raiders of someone else is no evidence in the target's case (a case whose
+    target is absent from the data reports none)."""
+    return bool(style.aimed(pair.stop.account) or style.aimed(pair.successor))
 
 
 # ---------------------------------------------------------------------------------- stops

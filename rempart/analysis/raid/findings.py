@@ -40,6 +40,7 @@ from .types import (
     Episode,
     EvasionLink,
     Impersonator,
+    LinkSharer,
     Origin,
 )
 
@@ -57,6 +58,8 @@ class Findings:
     episodes: list[Episode] = field(default_factory=list)
     campaign_accounts: list[CampaignAccount] = field(default_factory=list)
     coordination_edges: list[CoordinationEdge] = field(default_factory=list)
+    #: early sharers of a raid link with no message aimed at the target: not campaign accounts
+    link_sharers: list[LinkSharer] = field(default_factory=list)
     designating_posts: list[DesignatingPost] = field(default_factory=list)
     origins: list[Origin] = field(default_factory=list)
     evasion_links: list[EvasionLink] = field(default_factory=list)
@@ -69,6 +72,7 @@ class Findings:
         return {
             "episodes": [e.to_json() for e in self.episodes],
             "campaign_accounts": [c.to_json() for c in self.campaign_accounts],
+            "link_sharers": [x.to_json() for x in self.link_sharers],
             "designating_posts": [d.to_json() for d in self.designating_posts],
             "origins": [o.to_json() for o in self.origins],
             "evasion_links": [x.to_json() for x in self.evasion_links],
@@ -95,7 +99,7 @@ def analyze_corpus(corpus: Corpus) -> Findings:
         else:
             out.episodes = first
     with clock("campaign"):
-        out.campaign_accounts, out.coordination_edges = find_campaign(
+        out.campaign_accounts, out.coordination_edges, out.link_sharers = find_campaign(
             corpus, out.episodes, out.designating_posts)
     with clock("origins"):
         out.origins = find_origins(corpus, out.episodes, out.campaign_accounts)
@@ -243,10 +247,14 @@ def summarize(data: dict[str, Any]) -> str:
                      f"{e['hostile_share']:.0%} hostile")
         lines.append(f"     {safe_text(e['explanation'])}")  # names handles: data
     for key, label in (("campaign_accounts", "campaign accounts"),
+                       ("link_sharers", "early sharers of a raid link with no message aimed "
+                                        "at the target (not campaign accounts)"),
                        ("designating_posts", "designating posts"), ("origins", "origins"),
                        ("evasion_links", "ban-evasion links"),
                        ("impersonators", "impersonators"),
                        ("doxxing", "messages disclosing personal data")):
+        if key == "link_sharers" and not data.get(key):
+            continue  # said only when there are some
         lines.append(f"{len(data.get(key, []))} {label}")
     for o in data.get("origins", [])[:3]:
         lines.append(f"  origin {safe_text(o['url'])} first seen {o['first_seen']} "

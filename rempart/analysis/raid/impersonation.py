@@ -11,6 +11,13 @@ Accounts that only share a first name or a common word with the target do not ma
 of the target's name must be read in the copy, and a one-word display name needs more than
 itself to count.
 
+A similar handle alone is not impersonation: another person may simply bear a name close to
+the target's (the raid's real victim ``@SarahL_`` beside a case target ``@SarahL``). When only
+handles match (no copied display name or bio), the finding needs the target's own account in
+the data, and, where both creation dates are known, an account created after hers (said in the
+evidence) or one that took the look-alike handle later (an earlier handle of its own); an
+older account that always had its handle is not reported.
+
 Example::
 
     for imp in find_impersonators(corpus):
@@ -20,7 +27,7 @@ Example::
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from . import names
 from .corpus import AccountInfo, Corpus, handle_key
@@ -53,6 +60,7 @@ class _Name:
 class _Match:
     strength: float
     sentence: str
+    handle: bool = False  # the account's handle (or an earlier one) matched, nothing else
 
 
 def find_impersonators(corpus: Corpus, min_score: float = MIN_SCORE) -> list[Impersonator]:
@@ -66,12 +74,19 @@ def find_impersonators(corpus: Corpus, min_score: float = MIN_SCORE) -> list[Imp
         if not originals:
             continue
         bios = _target_bios(corpus, target)
+        infos = _target_infos(corpus, target)
         for info in corpus.accounts:
             if info.index in corpus.target_accounts:
                 continue
             matches = _account_matches(info, originals)
             if matches and (bio := _copied_bio(info.bio, bios)) is not None:
                 matches.append(bio)
+            if matches and all(m.handle for m in matches):
+                support = _handle_support(info, infos, originals)
+                if support is None:
+                    continue  # a similar handle alone: a namesake as much as a copy
+                if support:
+                    matches.append(_Match(0.0, support))
             score = _combine(m.strength for m in matches)
             if score >= min_score:
                 found.append(Impersonator(info.id, target, score, [m.sentence for m in matches]))
@@ -117,6 +132,34 @@ def _copied_bio(bio: str | None, originals: list[str]) -> _Match | None:
 
 
 
+def _handle_support(info: AccountInfo, targets: list[AccountInfo],
+                    originals: list[_Name]) -> str | None:
+    """What makes a handle-only match more than a similar name: "" when nothing is known
+    either way, a sentence when the account came after the target's or took the handle later,
+    None when it is not impersonation (the target's account is not in the data, or the account
+    is older than hers and always had that handle)."""
+    if not targets:
+        return None
+    created = [t.created_at for t in targets if t.created_at is not None]
+    if info.created_at is None or not created:
+        return ""
+    first = min(created)
+    if info.created_at > first:
+        return (f"account created {_days(info.created_at - first)} after the target's "
+                f"account")
+    renamed = [h for h in info.handles if h and h != info.handle and not any(
+        _compare("handle", "earlier handle", h, o) for o in originals)]
+    if renamed and _account_matches(replace(info, handles=()), originals):
+        return (f"an older account than the target's that took its look-alike handle later "
+                f"(earlier handle '{names.shown(renamed[0])}')")
+    return None
+
+
+def _days(seconds: float) -> str:
+    days = seconds / 86400
+    return f"{days:.0f} days" if days >= 2 else f"{seconds / 3600:.0f} hours"
+
+
 def _account_matches(info: AccountInfo, originals: list[_Name]) -> list[_Match]:
     """Every way the account's names mimic the target's: the strongest match per own name."""
     own = [("handle", "handle", info.handle)] if info.handle else []
@@ -128,7 +171,7 @@ def _account_matches(info: AccountInfo, originals: list[_Name]) -> list[_Match]:
         best = max((m for o in originals if (m := _compare(kind, label, raw, o)) is not None),
                    key=lambda m: m.strength, default=None)
         if best is not None:
-            matches.append(best)
+            matches.append(_Match(best.strength, best.sentence, kind == "handle"))
     return matches
 
 

@@ -59,6 +59,25 @@ class CampaignAccount:
 
 
 @dataclass
+class LinkSharer:
+    """An early sharer of a raid link that wrote nothing aimed at the episode's target.
+
+    Not a campaign account: sharing a link that raiders later carry to her is not taking part
+    against her (a court expert requires participation). Listed apart, with that said.
+    """
+
+    account_id: str
+    episode: int  # index into the episodes list
+    url: str
+    first_shared: str | None  # ISO-8601 UTC
+    evidence: list[str]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"account_id": self.account_id, "episode": self.episode, "url": self.url,
+                "first_shared": self.first_shared, "evidence": self.evidence}
+
+
+@dataclass
 class CoordinationEdge:
     """Two accounts acting together, and why (near-duplicate texts, shared links, timing...)."""
 
