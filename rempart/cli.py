@@ -314,14 +314,8 @@ def custody(as_json: bool, case_path: Path | None) -> None:
             continue
         what = orjson.dumps(event["what"]).decode()
         by = "(unknown)" if event["by"] is None else event["by"]  # entries written without it
-        click.echo(_printable(f"{event['seq']:>6}  {event['at']}  {by}  "
-                              f"{event['kind']}  {what[:200]}"))
-
-
-def _printable(text: str) -> str:
-    """Control and bidirectional characters escaped (see :mod:`rempart.textsafe`), so hostile
-    data cannot drive the terminal; accents and emoji stay as they are."""
-    return safe_text(text)
+        click.echo(safe_text(f"{event['seq']:>6}  {event['at']}  {by}  "
+                             f"{event['kind']}  {what[:200]}"))
 
 
 def _record_view(case: Case, command: str, filters: dict[str, Any], count: int) -> None:
