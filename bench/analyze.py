@@ -27,9 +27,9 @@ from pathlib import Path
 
 def prepare(folder: Path, size: int, seed: int, encoder: bool) -> dict:
     """Simulate, ingest and score one case; returns the truth and the times."""
-    from rempart import api
-    from rempart.analysis.raid.simulate import random_scenario, write_twarc2
-    from rempart.analysis.scoring import load_classifier, score_case
+    from rempart import case as api
+    from rempart.case.scoring import load_classifier, score_case
+    from rempart.simulate import random_scenario, write_twarc2
 
     t0 = time.perf_counter()
     truth = write_twarc2(folder / "raid.jsonl", random_scenario(seed, size))
@@ -41,17 +41,21 @@ def prepare(folder: Path, size: int, seed: int, encoder: bool) -> dict:
     t3 = time.perf_counter()
     case.close()
     (folder / "truth.json").write_text(json.dumps(truth))
-    return {"messages": truth["messages"], "simulate_s": t1 - t0, "ingest_s": t2 - t1,
-            "score_s": t3 - t2}
+    return {
+        "messages": truth["messages"],
+        "simulate_s": t1 - t0,
+        "ingest_s": t2 - t1,
+        "score_s": t3 - t2,
+    }
 
 
 def analyse(case_dir: Path) -> None:
     """In a fresh process: load the case, run every detector, print one JSON line."""
-    from rempart import api
+    from rempart import case as api
     from rempart.analysis.raid.corpus import Corpus
     from rempart.analysis.raid.doxxing import prewarm
-    from rempart.analysis.raid.evaluate import compare
     from rempart.analysis.raid.findings import analyze_corpus
+    from rempart.simulate.grading import compare
 
     case = api.open_case(case_dir)
     t0 = time.perf_counter()
@@ -62,14 +66,21 @@ def analyse(case_dir: Path) -> None:
     t2 = time.perf_counter()
     truth = json.loads((case_dir.parent / "truth.json").read_text())
     quality = compare(findings.to_json(), truth, len(corpus.accounts))
-    print(json.dumps({
-        "load_s": t1 - t0, "detect_s": t2 - t1, "total_s": t2 - t0,
-        "stages": {k: round(v, 2) for k, v in findings.timings.items()},
-        "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "worker_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
-        "accounts": len(corpus.accounts), "quality": quality.row(),
-        "failures": quality.failures,
-    }))
+    print(
+        json.dumps(
+            {
+                "load_s": t1 - t0,
+                "detect_s": t2 - t1,
+                "total_s": t2 - t0,
+                "stages": {k: round(v, 2) for k, v in findings.timings.items()},
+                "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                "worker_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+                "accounts": len(corpus.accounts),
+                "quality": quality.row(),
+                "failures": quality.failures,
+            }
+        )
+    )
 
 
 def main() -> None:
@@ -89,19 +100,28 @@ def main() -> None:
         folder = base / f"n{size}"
         folder.mkdir(parents=True, exist_ok=True)
         prep = prepare(folder, size, args.seed, encoder=size <= args.encoder_limit)
-        out = subprocess.run([sys.executable, __file__, "--analyse", str(folder / "case")],
-                             capture_output=True, text=True, check=True)
+        out = subprocess.run(
+            [sys.executable, __file__, "--analyse", str(folder / "case")],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         result = json.loads(out.stdout.strip().splitlines()[-1])
         rows.append((prep, result))
-        print(f"{prep['messages']:>9,} messages, {result['accounts']:,} accounts: analysis "
-              f"{result['total_s']:.1f} s (load {result['load_s']:.1f} s, detectors "
-              f"{result['detect_s']:.1f} s), peak memory {result['rss_mb']:.0f} MB "
-              f"(+ {result['worker_mb']:.0f} MB in the spaCy process)  "
-              f"[simulate {prep['simulate_s']:.0f} s, ingest {prep['ingest_s']:.0f} s, "
-              f"score {prep['score_s']:.0f} s]", flush=True)
+        print(
+            f"{prep['messages']:>9,} messages, {result['accounts']:,} accounts: analysis "
+            f"{result['total_s']:.1f} s (load {result['load_s']:.1f} s, detectors "
+            f"{result['detect_s']:.1f} s), peak memory {result['rss_mb']:.0f} MB "
+            f"(+ {result['worker_mb']:.0f} MB in the spaCy process)  "
+            f"[simulate {prep['simulate_s']:.0f} s, ingest {prep['ingest_s']:.0f} s, "
+            f"score {prep['score_s']:.0f} s]",
+            flush=True,
+        )
         print(f"           stages: {result['stages']}")
-        print(f"           quality vs truth: {result['quality']}"
-              + (f"; misses: {result['failures']}" if result["failures"] else "; all criteria met"))
+        print(
+            f"           quality vs truth: {result['quality']}"
+            + (f"; misses: {result['failures']}" if result["failures"] else "; all criteria met")
+        )
     if len(rows) >= 2:
         (p0, r0), (p1, r1) = rows[0], rows[-1]
         growth = (r1["total_s"] / r0["total_s"]) / (p1["messages"] / p0["messages"])

@@ -14,7 +14,7 @@ import random
 import resource
 import time
 
-from rempart.analysis.simulate import HOSTILE, NEUTRAL, SUPPORT, TOPICS
+from rempart.simulate.simple_raid import HOSTILE, NEUTRAL, SUPPORT, TOPICS
 
 BATCH = 5000
 
@@ -45,31 +45,39 @@ def main() -> None:
         from rempart.analysis.classify import encoder
 
         encoder.encode(["warm-up"])  # loads the encoder's weights once
-    print(f"model {clf.version} loaded in {time.perf_counter() - t0:.2f} s "
-          f"(sentence encoder {'on' if clf.use_encoder else 'off'})")
+    print(
+        f"model {clf.version} loaded in {time.perf_counter() - t0:.2f} s "
+        f"(sentence encoder {'on' if clf.use_encoder else 'off'})"
+    )
     data = texts(args.messages)
     t0 = time.perf_counter()
     for i in range(0, len(data), BATCH):
         clf.score(data[i : i + BATCH])
     secs = time.perf_counter() - t0
-    print(f"batched ({BATCH} per call, as `rempart analyze` does): {len(data)} messages "
-          f"({len(set(data))} distinct) in {secs:.2f} s = {len(data) / secs:,.0f} messages/s")
+    print(
+        f"batched ({BATCH} per call, as `rempart analyze` does): {len(data)} messages "
+        f"({len(set(data))} distinct) in {secs:.2f} s = {len(data) / secs:,.0f} messages/s"
+    )
     unique = [f"{t} #{i}" for i, t in enumerate(data)]  # worst case: nothing repeats
     clf = Classifier.load(use_encoder=not args.no_encoder)
     t0 = time.perf_counter()
     for i in range(0, len(unique), BATCH):
         clf.score(unique[i : i + BATCH])
     secs = time.perf_counter() - t0
-    print(f"batched, every text distinct: {len(unique)} messages in {secs:.2f} s = "
-          f"{len(unique) / secs:,.0f} messages/s")
+    print(
+        f"batched, every text distinct: {len(unique)} messages in {secs:.2f} s = "
+        f"{len(unique) / secs:,.0f} messages/s"
+    )
     fresh = texts(args.single, seed=11)  # other texts, and an empty embedding cache
     clf = Classifier.load(use_encoder=not args.no_encoder)
     t0 = time.perf_counter()
     for text in fresh:
         clf.score([text])
     secs = time.perf_counter() - t0
-    print(f"one at a time: {args.single} messages in {secs:.2f} s = "
-          f"{args.single / secs:,.0f} messages/s")
+    print(
+        f"one at a time: {args.single} messages in {secs:.2f} s = "
+        f"{args.single / secs:,.0f} messages/s"
+    )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (max RSS): {peak:.0f} MB; cores available: {os.cpu_count()}")
 

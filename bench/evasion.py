@@ -52,21 +52,23 @@ class Tally:
         false = self.found - self.true
         wrong = false - self.same_person
         person = (self.found - wrong) / self.found if self.found else 1.0
-        return (f"{self.found:4d} links, {self.true:4d} true of {self.truth:4d}, "
-                f"{false:3d} false ({self.same_person} skip an account of the same evader, "
-                f"{wrong} name a wrong person, {self.raider_pairs} of them between ordinary "
-                f"raiders): precision {precision:.3f} (right person {person:.3f}), "
-                f"recall {recall:.3f}  [{self.seconds:.1f} s]")
+        return (
+            f"{self.found:4d} links, {self.true:4d} true of {self.truth:4d}, "
+            f"{false:3d} false ({self.same_person} skip an account of the same evader, "
+            f"{wrong} name a wrong person, {self.raider_pairs} of them between ordinary "
+            f"raiders): precision {precision:.3f} (right person {person:.3f}), "
+            f"recall {recall:.3f}  [{self.seconds:.1f} s]"
+        )
 
 
 def run(folder: Path, seed: int, size: str, profiles: bool) -> Tally:
     """Simulate, ingest and look for evasion links in one case; compare with the truth."""
-    from rempart import api
+    from rempart import case as api
     from rempart.analysis.raid.corpus import Corpus
     from rempart.analysis.raid.designating import designated, find_designating
     from rempart.analysis.raid.episodes import find_episodes
     from rempart.analysis.raid.evasion import find_evasion
-    from rempart.analysis.raid.simulate import random_scenario, write_twarc2
+    from rempart.simulate import random_scenario, write_twarc2
 
     scn = replace(random_scenario(seed, size), banned_profiles=profiles)
     truth = write_twarc2(folder / "raid.jsonl", scn)

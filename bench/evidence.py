@@ -56,21 +56,26 @@ def make_log(n: int) -> Log:
     head = GENESIS
     for seq in range(1, n + 1):
         raw_sha = leaf_hash(seq.to_bytes(8, "big")).hex()
-        entry = make_entry(seq, head, "record", {
-            "capture": 1 + seq // 200_000,
-            "record_sha256": raw_sha,
-            "size": 600 + seq % 1_500,
-            "source": {"name": "mentions.jsonl", "sha256": "5e" * 32},
-            "format": "twarc2",
-            "line": seq,
-            "offset": None,
-            "member": None,
-            "context_sha256": None,
-            "captured_at": f"2026-03-01T12:{seq // 60_000 % 60:02d}:{seq // 1000 % 60:02d}Z",
-            "clock": "system",
-            "tool": "rempart",
-            "tool_version": "0.1.0",
-        })
+        entry = make_entry(
+            seq,
+            head,
+            "record",
+            {
+                "capture": 1 + seq // 200_000,
+                "record_sha256": raw_sha,
+                "size": 600 + seq % 1_500,
+                "source": {"name": "mentions.jsonl", "sha256": "5e" * 32},
+                "format": "twarc2",
+                "line": seq,
+                "offset": None,
+                "member": None,
+                "context_sha256": None,
+                "captured_at": f"2026-03-01T12:{seq // 60_000 % 60:02d}:{seq // 1000 % 60:02d}Z",
+                "clock": "system",
+                "tool": "rempart",
+                "tool_version": "0.1.0",
+            },
+        )
         # a tight copy: orjson's output keeps its whole write buffer (kilobytes) allocated
         bodies.append(bytes(memoryview(entry.body)))
         hashes.append(entry.entry_hash)
@@ -99,8 +104,10 @@ def bench_append(log: Log) -> MerkleTree:
     tree, secs = timed(lambda: build_tree(log))
     n = tree.size
     mean = sum(map(len, log.bodies)) / n
-    print(f"append: {n:,} leaves (bodies of {mean:.0f} bytes on average, leaf hashing included) "
-          f"in {secs:.2f} s = {n / secs:,.0f} leaves/s (target >= 50,000)")
+    print(
+        f"append: {n:,} leaves (bodies of {mean:.0f} bytes on average, leaf hashing included) "
+        f"in {secs:.2f} s = {n / secs:,.0f} leaves/s (target >= 50,000)"
+    )
     packed = tree.packed()
     rebuilt, secs = timed(lambda: MerkleTree.from_packed(packed))
     assert rebuilt.root() == tree.root()
@@ -124,8 +131,10 @@ def verify_log(log: Log, root: bytes) -> bool:
 def bench_verify(log: Log, tree: MerkleTree) -> None:
     """Part 2: full verification, and proof that it fails on one changed byte."""
     ok, secs = timed(lambda: verify_log(log, tree.root()))
-    print(f"verify: {tree.size:,} leaves (chain, leaf hashes and root from the bodies) "
-          f"in {secs:.2f} s, ok={ok} (target <= 20 s)")
+    print(
+        f"verify: {tree.size:,} leaves (chain, leaf hashes and root from the bodies) "
+        f"in {secs:.2f} s, ok={ok} (target <= 20 s)"
+    )
     middle = len(log.bodies) // 2
     original = log.bodies[middle]
     log.bodies[middle] = original.replace(b'"twarc2"', b'"twarc3"')
@@ -137,10 +146,14 @@ def bench_verify(log: Log, tree: MerkleTree) -> None:
 def bench_proofs(tree: MerkleTree, rounds: int) -> None:
     """Part 3: proof sizes and timings for each past size the tree reaches."""
     rng = random.Random(9162)
-    print(f"proofs (largest of {rounds:,} random proofs per size, in hashes and bytes; "
-          f"consistency from a random earlier size; mean time per proof):")
-    print(f"  {'leaves':>10}  {'log2':>4}  {'inclusion':>12}  {'consistency':>12}  "
-          f"{'make incl.':>10}  {'check incl.':>11}  {'make cons.':>10}  {'check cons.':>11}")
+    print(
+        f"proofs (largest of {rounds:,} random proofs per size, in hashes and bytes; "
+        f"consistency from a random earlier size; mean time per proof):"
+    )
+    print(
+        f"  {'leaves':>10}  {'log2':>4}  {'inclusion':>12}  {'consistency':>12}  "
+        f"{'make incl.':>10}  {'check incl.':>11}  {'make cons.':>10}  {'check cons.':>11}"
+    )
     for size in (s for s in PROOF_SIZES if s <= tree.size):
         print(_proof_row(tree, size, rng, rounds))
 
@@ -153,14 +166,20 @@ def _proof_row(tree: MerkleTree, size: int, rng: random.Random, rounds: int) -> 
     old_roots = [tree.root(m) for m in olds]
     incl, t_incl = timed(lambda: [tree.inclusion_proof(i, size) for i in indices])
     cons, t_cons = timed(lambda: [tree.consistency_proof(m, size) for m in olds])
-    ok_incl, v_incl = timed(lambda: all(
-        verify_inclusion(tree.leaf(i), i, size, p, root) for i, p in zip(indices, incl)))
-    ok_cons, v_cons = timed(lambda: all(
-        verify_consistency(m, size, r, root, p) for m, r, p in zip(olds, old_roots, cons)))
+    ok_incl, v_incl = timed(
+        lambda: all(verify_inclusion(tree.leaf(i), i, size, p, root) for i, p in zip(indices, incl))
+    )
+    ok_cons, v_cons = timed(
+        lambda: all(
+            verify_consistency(m, size, r, root, p) for m, r, p in zip(olds, old_roots, cons)
+        )
+    )
     assert ok_incl and ok_cons
-    return (f"  {size:>10,}  {math.log2(size):>4.1f}  {_size(incl):>12}  {_size(cons):>12}  "
-            f"{_us(t_incl, rounds):>10}  {_us(v_incl, rounds):>11}  "
-            f"{_us(t_cons, rounds):>10}  {_us(v_cons, rounds):>11}")
+    return (
+        f"  {size:>10,}  {math.log2(size):>4.1f}  {_size(incl):>12}  {_size(cons):>12}  "
+        f"{_us(t_incl, rounds):>10}  {_us(v_incl, rounds):>11}  "
+        f"{_us(t_cons, rounds):>10}  {_us(v_cons, rounds):>11}"
+    )
 
 
 def _size(proofs: list[list[bytes]]) -> str:
@@ -174,8 +193,9 @@ def _us(secs: float, rounds: int) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--leaves", type=int, default=1_000_000)
     parser.add_argument("--proofs", type=int, default=1_000, help="Proofs timed per size.")
     args = parser.parse_args()
@@ -212,11 +232,15 @@ def bench_case(log: Log, batch: int = 10_000) -> None:
 
         _, secs = timed(append)
         n = len(log.bodies)
-        print(f"case store: {n:,} entries with their Merkle leaves written to case.db in "
-              f"{secs:.2f} s = {n / secs:,.0f} leaves/s (target >= 50,000)")
+        print(
+            f"case store: {n:,} entries with their Merkle leaves written to case.db in "
+            f"{secs:.2f} s = {n / secs:,.0f} leaves/s (target >= 50,000)"
+        )
         report, secs = timed(lambda: verify_case(store, replay=False))
-        print(f"case store: verify (chain, leaves, tree) of {report.entries:,} entries in "
-              f"{secs:.2f} s, ok={report.ok} (target <= 20 s)")
+        print(
+            f"case store: verify (chain, leaves, tree) of {report.entries:,} entries in "
+            f"{secs:.2f} s, ok={report.ok} (target <= 20 s)"
+        )
         store.close()
 
 

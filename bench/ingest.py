@@ -1,7 +1,7 @@
 """Ingest benchmark: rempart against the floor of a bare loop, on one file, in one run.
 
 The file is a realistic twarc2 capture written by the raid simulator
-(:mod:`rempart.analysis.raid.simulate`): by default in the flattened form (``twarc2 flatten``:
+(:mod:`rempart.simulate`): by default in the flattened form (``twarc2 flatten``:
 one tweet a line, its author, referenced tweets and ``__twarc`` metadata inline), or as the
 pages it writes (``--shape pages``: up to 100 tweets and their ``includes`` a line).
 
@@ -42,13 +42,14 @@ import orjson
 # first on sys.path, so an editable install of another checkout would be timed instead)
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from rempart.analysis.raid.simulate import RaidScenario, write_twarc2  # noqa: E402
-from rempart.api import ingest, init_case, verify  # noqa: E402
+from rempart.case import ingest, init_case, verify  # noqa: E402
+from rempart.simulate import RaidScenario, write_twarc2  # noqa: E402
 from rempart.storage.sqlite import DURABILITY, PRAGMAS  # noqa: E402
 
 FLOOR_BATCH = 1000
-KEYED = ("create table records (seq integer primary key, sha256 text not null unique, "
-         "raw blob not null)")
+KEYED = (
+    "create table records (seq integer primary key, sha256 text not null unique, raw blob not null)"
+)
 UNKEYED = "create table records (seq integer primary key, sha256 text not null, raw blob not null)"
 
 
@@ -57,8 +58,12 @@ def write_file(path: Path, messages: int, shape: str) -> tuple[int, int]:
     about a quarter of the messages, replies, quotes, media, deletions); returns (tweets, lines).
     """
     raid = messages * 27 // 100
-    scn = RaidScenario(seed=3, baseline_per_day=max(10, (messages - raid - 600) / 7),
-                       raid_messages=raid, raider_accounts=max(50, raid // 5))
+    scn = RaidScenario(
+        seed=3,
+        baseline_per_day=max(10, (messages - raid - 600) / 7),
+        raid_messages=raid,
+        raider_accounts=max(50, raid // 5),
+    )
     pages = path if shape == "pages" else path.with_suffix(".pages.jsonl")
     write_twarc2(pages, scn)
     tweets = lines = 0
@@ -104,8 +109,9 @@ def flatten(page: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
-def floor(path: Path, work: Path, schema: str = KEYED,
-          pragmas: tuple[str, ...] = DURABILITY) -> tuple[float, float]:
+def floor(
+    path: Path, work: Path, schema: str = KEYED, pragmas: tuple[str, ...] = DURABILITY
+) -> tuple[float, float]:
     """Wall and CPU seconds for the bare loop: orjson.loads, sha256, INSERT (see the module
     docstring)."""
     db_path = work / "floor.db"
@@ -173,46 +179,64 @@ def main() -> None:
         with multiprocessing.get_context("fork").Pool(1) as pool:
             n, lines = pool.apply(write_file, (data, args.messages, args.shape))
         size_mb = data.stat().st_size / 1e6
-        print(f"generated {n} tweets as {lines} {args.shape} twarc2 lines ({size_mb:.1f} MB) "
-              f"in {time.perf_counter() - t0:.1f} s")
+        print(
+            f"generated {n} tweets as {lines} {args.shape} twarc2 lines ({size_mb:.1f} MB) "
+            f"in {time.perf_counter() - t0:.1f} s"
+        )
         floors, runs = [], []
         for _ in range(max(1, args.repeat)):  # alternated: a noisy neighbour slows both alike
             floors.append(floor(data, work))
             runs.append(rempart_once(data, work))
         (floor_s, floor_cpu), (best, best_cpu) = best_of(floors), best_of(runs)
-        print(f"floor   (orjson.loads + sha256 + INSERT keyed by sha256, {FLOOR_BATCH} a "
-              f"transaction, {', '.join(DURABILITY)}): {lines / floor_s:,.0f} lines/s "
-              f"(best of {len(floors)}: {floor_s:.2f} s, CPU {floor_cpu:.2f} s)")
-        print(f"rempart (ingest into a fresh case, every guarantee): {lines / best:,.0f} lines/s "
-              f"= {n / best:,.0f} messages/s (best of {len(runs)}: {best:.2f} s, "
-              f"CPU {best_cpu:.2f} s)")
-        print(f"ratio rempart/floor: {floor_s / best:.2f} (wall clock); "
-              f"{floor_cpu / best_cpu:.2f} (CPU time of the process)")
+        print(
+            f"floor   (orjson.loads + sha256 + INSERT keyed by sha256, {FLOOR_BATCH} a "
+            f"transaction, {', '.join(DURABILITY)}): {lines / floor_s:,.0f} lines/s "
+            f"(best of {len(floors)}: {floor_s:.2f} s, CPU {floor_cpu:.2f} s)"
+        )
+        print(
+            f"rempart (ingest into a fresh case, every guarantee): {lines / best:,.0f} lines/s "
+            f"= {n / best:,.0f} messages/s (best of {len(runs)}: {best:.2f} s, "
+            f"CPU {best_cpu:.2f} s)"
+        )
+        print(
+            f"ratio rempart/floor: {floor_s / best:.2f} (wall clock); "
+            f"{floor_cpu / best_cpu:.2f} (CPU time of the process)"
+        )
         unkeyed = best_of([floor(data, work, UNKEYED) for _ in range(max(1, args.repeat))])
         tuned = best_of([floor(data, work, KEYED, PRAGMAS) for _ in range(max(1, args.repeat))])
-        print(f"for reference: floor without the sha256 key {lines / unkeyed[0]:,.0f} lines/s "
-              f"(ratio {unkeyed[0] / best:.2f}); floor with all of rempart's SQLite settings "
-              f"({', '.join(PRAGMAS)}) {lines / tuned[0]:,.0f} lines/s "
-              f"(ratio {tuned[0] / best:.2f})")
+        print(
+            f"for reference: floor without the sha256 key {lines / unkeyed[0]:,.0f} lines/s "
+            f"(ratio {unkeyed[0] / best:.2f}); floor with all of rempart's SQLite settings "
+            f"({', '.join(PRAGMAS)}) {lines / tuned[0]:,.0f} lines/s "
+            f"(ratio {tuned[0] / best:.2f})"
+        )
 
         case = init_case(work / "case2", ["@cible_demo"])
         report = ingest(case, [data])
         counts = case.store.counts()
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"stored: {report.new_records} records, {counts['messages']} messages, "
-              f"{counts['accounts']} accounts; peak memory (max RSS of this process): "
-              f"{peak:.0f} MB")
-        print(f"cores available: {os.cpu_count()}; python {sys.version.split()[0]}; "
-              f"sqlite {sqlite3.sqlite_version}")
+        print(
+            f"stored: {report.new_records} records, {counts['messages']} messages, "
+            f"{counts['accounts']} accounts; peak memory (max RSS of this process): "
+            f"{peak:.0f} MB"
+        )
+        print(
+            f"cores available: {os.cpu_count()}; python {sys.version.split()[0]}; "
+            f"sqlite {sqlite3.sqlite_version}"
+        )
         t0 = time.perf_counter()
         again = ingest(case, [data])
-        print(f"re-ingest of the same file: {time.perf_counter() - t0:.2f} s, "
-              f"{again.new_records} new records")
+        print(
+            f"re-ingest of the same file: {time.perf_counter() - t0:.2f} s, "
+            f"{again.new_records} new records"
+        )
         if args.verify:
             t0 = time.perf_counter()
             result = verify(case)
-            print(f"verify (hashes, chain and replay of every record): "
-                  f"{time.perf_counter() - t0:.2f} s, ok={result.ok}")
+            print(
+                f"verify (hashes, chain and replay of every record): "
+                f"{time.perf_counter() - t0:.2f} s, ok={result.ok}"
+            )
         case.close()
         if args.keep:
             shutil.copytree(work / "case2", args.keep, dirs_exist_ok=True)

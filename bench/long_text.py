@@ -27,7 +27,7 @@ THREAT = " @cible je vais te tuer, je sais où tu habites"
 def make_text(kind: str, n: int) -> str:
     if kind == "doubt":
         return "x" * n
-    from rempart.analysis.simulate import NEUTRAL, TOPICS
+    from rempart.simulate.simple_raid import NEUTRAL, TOPICS
 
     rng = random.Random(5)
     fmt = {"target": "cible", "tag": "Info", "tagsuffix": "", "url": "https://exemple.invalid/a"}
@@ -56,10 +56,17 @@ def measure(kind: str, n: int, use_encoder: bool) -> dict[str, object]:
     secs = time.perf_counter() - t0
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    return {"kind": kind, "chars": len(text), "encoder": clf.use_encoder, "seconds": secs,
-            "traced_peak_mb": peak / 2**20, "loaded_rss_mb": loaded,
-            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-            "severity": score.severity, "threat": "threat" in score.labels}
+    return {
+        "kind": kind,
+        "chars": len(text),
+        "encoder": clf.use_encoder,
+        "seconds": secs,
+        "traced_peak_mb": peak / 2**20,
+        "loaded_rss_mb": loaded,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "severity": score.severity,
+        "threat": "threat" in score.labels,
+    }
 
 
 def main() -> None:
@@ -71,8 +78,10 @@ def main() -> None:
     if args.child:
         print(json.dumps(measure(args.child[0], int(args.child[1]), not args.no_encoder)))
         return
-    print(f"{'text':8} {'chars':>9} {'seconds':>8} {'traced peak':>12} {'RSS loaded':>11} "
-          f"{'RSS peak':>9}  result")
+    print(
+        f"{'text':8} {'chars':>9} {'seconds':>8} {'traced peak':>12} {'RSS loaded':>11} "
+        f"{'RSS peak':>9}  result"
+    )
     for n in (int(x) for x in args.sizes.split(",")):
         for kind in ("doubt", "chatter"):
             cmd = [sys.executable, __file__, "--child", kind, str(n)]
@@ -81,9 +90,11 @@ def main() -> None:
             out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
             r = json.loads(out.strip().splitlines()[-1])
             flag = f"{r['severity']}" + (", threat flagged" if r["threat"] else "")
-            print(f"{r['kind']:8} {r['chars']:>9,} {r['seconds']:>8.2f} "
-                  f"{r['traced_peak_mb']:>9.1f} MB {r['loaded_rss_mb']:>8.0f} MB "
-                  f"{r['peak_rss_mb']:>6.0f} MB  {flag}")
+            print(
+                f"{r['kind']:8} {r['chars']:>9,} {r['seconds']:>8.2f} "
+                f"{r['traced_peak_mb']:>9.1f} MB {r['loaded_rss_mb']:>8.0f} MB "
+                f"{r['peak_rss_mb']:>6.0f} MB  {flag}"
+            )
     print("(encoder " + ("off" if args.no_encoder else "on when installed") + ")")
 
 

@@ -1,40 +1,46 @@
 """rempart: defend people targeted by online harassment raids.
 
-The library is the product; the ``rempart`` command is a thin layer over it::
+The library is the product; the ``rempart`` command is a thin layer over it. Every use case is
+a function of the case layer, :mod:`rempart.case`, re-exported here::
 
     import rempart
     case = rempart.init_case("my-case", targets=["@alice"])
     rempart.ingest(case, ["mentions.jsonl"])
     assert rempart.verify(case).ok
-    for m in rempart.messages(case): print(m.created_at, m.author_handle, m.text)
+    for row in rempart.messages(case): print(row.message.created_at, row.message.text)
+    rempart.score(["je sais où tu habites"])[0]["labels"]   # texts alone, no case
 """
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
-from .analysis.classify import score  # noqa: E402
-from .api import (  # noqa: E402
+from .analysis.classify import score
+from .case import (
+    Case,
+    MessageQuery,
+    analyze,
     consistency_proof,
     custody,
     export_bundle,
     findings,
-    findings_json,
     inclusion_proof,
     ingest,
+    ingest_record,
     init_case,
+    label,
     messages,
     open_case,
     public_key,
     rejects,
+    score_texts,
     stats,
     timestamp,
     tree_head,
     verify,
     verify_bundle,
+    watch,
 )
-from .case import Case  # noqa: E402
-from .errors import (  # noqa: E402
+from .case import score as score_case
+from .errors import (
     CaseError,
     EvidenceError,
     ParseError,
@@ -42,7 +48,8 @@ from .errors import (  # noqa: E402
     SourceError,
     StoreError,
 )
-from .models import Account, Media, Mention, Message, StatusChange, Version  # noqa: E402
+from .models import Account, Media, Mention, Message, StatusChange, Version
+from .version import __version__
 
 __all__ = [
     "Account",
@@ -52,6 +59,7 @@ __all__ = [
     "Media",
     "Mention",
     "Message",
+    "MessageQuery",
     "ParseError",
     "RempartError",
     "SourceError",
@@ -59,22 +67,27 @@ __all__ = [
     "StoreError",
     "Version",
     "__version__",
+    "analyze",
     "consistency_proof",
     "custody",
     "export_bundle",
     "findings",
-    "findings_json",
     "inclusion_proof",
     "ingest",
+    "ingest_record",
     "init_case",
+    "label",
     "messages",
     "open_case",
     "public_key",
     "rejects",
     "score",
+    "score_case",
+    "score_texts",
     "stats",
     "timestamp",
     "tree_head",
     "verify",
     "verify_bundle",
+    "watch",
 ]

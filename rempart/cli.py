@@ -1,5 +1,9 @@
 """The ``rempart`` command: one short function per command over the library.
 
+Each command parses its options, makes one call to the case layer (:mod:`rempart.case`) and
+prints what it returns; the case layer records custody, whichever interface calls it. This
+module imports nothing but the public library (checked by ``tests/test_architecture.py``).
+
 Every command finds its case from ``--case PATH``, else ``$REMPART_CASE``, else
 ``./rempart-case``. Library errors become a one-line message and a non-zero exit.
 """
@@ -9,22 +13,24 @@ from __future__ import annotations
 import functools
 import sys
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, TypeVar
 
 import click
 import orjson
 
-from . import __version__, api
-from .case import Case
+from . import case as rc
 from .errors import RempartError
-from .models import message_to_dict
-from .settings import url_list
 from .textsafe import safe_json, safe_lines, safe_markup, safe_text
+from .timebounds import DATE_HINT, TimeBoundError, bound_iso
+from .version import __version__
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-class When(click.ParamType):
+
+class When(click.ParamType):  # type: ignore[type-arg]
     """A ``--since`` / ``--until`` instant (see :mod:`rempart.timebounds`), passed on as an
     exact ISO 8601 UTC time; a date alone is a whole day (``until`` then includes it)."""
 
@@ -34,23 +40,31 @@ class When(click.ParamType):
         self.end = end
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        from .timebounds import DATE_HINT, TimeBoundError, bound_iso
-
         try:
             return bound_iso(value, end=self.end)
         except TimeBoundError:
             self.fail(f"{safe_text(str(value)[:60])!r} is not a date: {DATE_HINT}", param, ctx)
 
 
-SINCE = click.option("--since", type=When(), default=None,
-                     help="Only messages created at or after this time: ISO 8601, e.g. "
-                          "2026-03-01 or 2026-03-01T14:00:00+02:00 (no offset: UTC).")
-UNTIL = click.option("--until", type=When(end=True), default=None,
-                     help="Only messages created before this time; a date alone includes "
-                          "that whole day (UTC).")
+SINCE = click.option(
+    "--since",
+    type=When(),
+    default=None,
+    help="Only messages created at or after this time: ISO 8601, e.g. "
+    "2026-03-01 or 2026-03-01T14:00:00+02:00 (no offset: UTC).",
+)
+UNTIL = click.option(
+    "--until",
+    type=When(end=True),
+    default=None,
+    help="Only messages created before this time; a date alone includes that whole day (UTC).",
+)
 
 case_option = click.option(
-    "--case", "case_path", type=click.Path(path_type=Path), default=None,
+    "--case",
+    "case_path",
+    type=click.Path(path_type=Path),
+    default=None,
     help="Case directory (default: $REMPART_CASE, else ./rempart-case).",
 )
 
@@ -82,53 +96,85 @@ def main() -> None:
 
 @main.command()
 @click.argument("path", type=click.Path())
-@click.option("--target", "targets", multiple=True, required=True,
-              help="A targeted account (repeatable), e.g. @alice or @alice@mastodon.social.")
+@click.option(
+    "--target",
+    "targets",
+    multiple=True,
+    required=True,
+    help="A targeted account (repeatable), e.g. @alice or @alice@mastodon.social.",
+)
 @click.option("--name", default=None, help="A name for the case (default: the folder name).")
 @friendly
 def init(path: str, targets: tuple[str, ...], name: str | None) -> None:
     """Create a case directory for one or more targets."""
-    case = api.init_case(path, list(targets), name=name)
-    click.echo(safe_text(f"Created case {case.config['case']['name']!r} in {path} "
-                         f"for {', '.join(case.targets)}."))
+    case = rc.init_case(path, list(targets), name=name)
+    click.echo(
+        safe_text(
+            f"Created case {case.config['case']['name']!r} in {path} for {', '.join(case.targets)}."
+        )
+    )
     click.echo(f"Next: rempart ingest --case {safe_text(path)} FILE_OR_DIR")
     case.close()
 
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--format", "fmt", default=None,
-              help="Force a format instead of auto-detection (see `rempart formats`).")
-@click.option("--encoding", default=None,
-              help="Text encoding of CSV files (e.g. cp1252, latin-1) instead of detecting it.")
+@click.option(
+    "--format",
+    "fmt",
+    default=None,
+    help="Force a format instead of auto-detection (see `rempart formats`).",
+)
+@click.option(
+    "--encoding",
+    default=None,
+    help="Text encoding of CSV files (e.g. cp1252, latin-1) instead of detecting it.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @case_option
 @friendly
-def ingest(paths: tuple[str, ...], fmt: str | None, encoding: str | None, quiet: bool,
-           case_path: Path | None) -> None:
+def ingest(
+    paths: tuple[str, ...],
+    fmt: str | None,
+    encoding: str | None,
+    quiet: bool,
+    case_path: Path | None,
+) -> None:
     """Import files or folders: every record sealed in the evidence log."""
-    with api.open_case(case_path) as case:
+    with rc.open_case(case_path) as case:
         report = _ingest_with_progress(case, list(paths), fmt, quiet, encoding)
     _print_ingest(report)
 
 
-def _ingest_with_progress(case: Case, paths: list[str], fmt: str | None, quiet: bool,
-                          encoding: str | None = None) -> Any:
+def _ingest_with_progress(
+    case: rc.Case, paths: list[str], fmt: str | None, quiet: bool, encoding: str | None = None
+) -> Any:
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
     command = "rempart ingest " + " ".join(sys.argv[2:]) if len(sys.argv) > 1 else None
     if quiet or not sys.stderr.isatty():
-        return api.ingest(case, paths, format=fmt, command=command, encoding=encoding)
-    columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
-               TimeRemainingColumn())
+        return rc.ingest(case, paths, format=fmt, command=command, encoding=encoding)
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TimeRemainingColumn(),
+    )
     with Progress(*columns, console=_stderr_console(), transient=True) as bar:
         task = bar.add_task("ingesting", total=None)
 
         def on_file(path: Path, size: int) -> None:
             bar.update(task, description=safe_markup(path.name[:30]), total=size, completed=0)
 
-        return api.ingest(case, paths, format=fmt, command=command, encoding=encoding,
-                          progress=lambda n: bar.advance(task, n), on_file=on_file)
+        return rc.ingest(
+            case,
+            paths,
+            format=fmt,
+            command=command,
+            encoding=encoding,
+            progress=lambda n: bar.advance(task, n),
+            on_file=on_file,
+        )
 
 
 #: Skipped files listed one per line by ``rempart ingest``; the others are counted by reason.
@@ -152,22 +198,27 @@ def _print_ingest(report: Any) -> None:
             continue
         known = f.records - f.new_records - f.new_rejects
         fmt = f"{f.format}, {f.encoding}" if f.encoding else f.format
-        click.echo(f"  {safe_text(f.path)} [{fmt}]: {f.new_records} new records, {known} "
-                   f"already captured, {f.new_rejects} rejected, {f.items} items")
+        click.echo(
+            f"  {safe_text(f.path)} [{fmt}]: {f.new_records} new records, {known} "
+            f"already captured, {f.new_rejects} rejected, {f.items} items"
+        )
     skipped = sum(1 for f in report.files if f.skipped)
     if skipped:
-        click.echo(f"{len(report.files) - skipped} file(s) read, {skipped} skipped (not read; "
-                   "listed above with the reason)")
+        click.echo(
+            f"{len(report.files) - skipped} file(s) read, {skipped} skipped (not read; "
+            "listed above with the reason)"
+        )
     if report.rejects:
-        click.echo(f"{len(report.rejects)} record(s) could not be read and were kept as rejects "
-                   "(see `rempart rejects`):")
+        click.echo(
+            f"{len(report.rejects)} record(s) could not be read and were kept as rejects "
+            "(see `rempart rejects`):"
+        )
         for note in report.rejects[:10]:
             where = f"{note.path}:{note.line}" if note.line else note.path
             click.echo(f"  {safe_text(where)}: {safe_text(note.reason)}")
         if len(report.rejects) > 10:
             click.echo(f"  … and {len(report.rejects) - 10} more")
-    click.echo(f"Capture {report.capture_id} sealed: log head {report.head_seq} "
-               f"{report.head_hash}")
+    click.echo(f"Capture {report.capture_id} sealed: log head {report.head_seq} {report.head_hash}")
     if report.stamps is not None:
         _print_stamps(report.stamps)
 
@@ -175,50 +226,71 @@ def _print_ingest(report: Any) -> None:
 def _print_stamps(stamps: Any) -> None:
     """Tokens obtained, and a warning naming each timestamp authority that failed."""
     for token in stamps.tokens:
-        click.echo(f"Timestamped tree head #{stamps.head_id} (size {stamps.tree_size}) by "
-                   f"{safe_text(token.url)} at {safe_text(token.gen_time)}")
+        click.echo(
+            f"Timestamped tree head #{stamps.head_id} (size {stamps.tree_size}) by "
+            f"{safe_text(token.url)} at {safe_text(token.gen_time)}"
+        )
     for error in stamps.errors:
-        click.echo(f"warning: {safe_text(error)} (the case is kept; run `rempart timestamp` to "
-                   "retry)", err=True)
+        click.echo(
+            f"warning: {safe_text(error)} (the case is kept; run `rempart timestamp` to retry)",
+            err=True,
+        )
 
 
 @main.command()
 @click.option("--quick", is_flag=True, help="Skip re-deriving messages from the raw records.")
-@click.option("--head", default=None,
-              help="A head hash noted earlier that must still be there (any letter case, or "
-                   "its first 12 or more characters).")
+@click.option(
+    "--head",
+    default=None,
+    help="A head hash noted earlier that must still be there (any letter case, or "
+    "its first 12 or more characters).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @case_option
 @friendly
 def verify(quick: bool, head: str | None, as_json: bool, case_path: Path | None) -> None:
     """Recompute every hash, link and message; exit 1 naming the first problem."""
-    with api.open_case(case_path) as case:
+    with rc.open_case(case_path) as case:
         if sys.stderr.isatty() and not as_json:
             with _stderr_console().status("verifying hashes, chain and messages…"):
-                report = api.verify(case, replay=not quick, head=head)
+                report = rc.verify(case, replay=not quick, head=head)
         else:
-            report = api.verify(case, replay=not quick, head=head)
+            report = rc.verify(case, replay=not quick, head=head)
     if as_json:
-        click.echo(safe_json(orjson.dumps({
-            "ok": report.ok, "entries": report.entries, "records": report.records,
-            "rejects": report.rejects, "messages": report.messages,
-            "head_seq": report.head_seq, "head_hash": report.head_hash,
-            "noted_head_seq": report.noted_head_seq,
-            "problems": [vars(p) for p in report.problems],
-            "notices": [vars(p) for p in report.notices],
-        }, option=orjson.OPT_INDENT_2).decode()))
+        click.echo(
+            safe_json(
+                orjson.dumps(
+                    {
+                        "ok": report.ok,
+                        "entries": report.entries,
+                        "records": report.records,
+                        "rejects": report.rejects,
+                        "messages": report.messages,
+                        "head_seq": report.head_seq,
+                        "head_hash": report.head_hash,
+                        "noted_head_seq": report.noted_head_seq,
+                        "problems": [vars(p) for p in report.problems],
+                        "notices": [vars(p) for p in report.notices],
+                    },
+                    option=orjson.OPT_INDENT_2,
+                ).decode()
+            )
+        )
         if not report.ok:
             sys.exit(1)
         return
     for notice in report.notices:
         click.echo(f"notice: {safe_text(notice)}", err=True)
     if report.ok:
-        click.echo(f"OK: {report.entries} log entries, {report.records} records, "
-                   f"{report.rejects} rejects, {report.messages} messages verified; "
-                   f"head {report.head_seq} {report.head_hash}")
+        click.echo(
+            f"OK: {report.entries} log entries, {report.records} records, "
+            f"{report.rejects} rejects, {report.messages} messages verified; "
+            f"head {report.head_seq} {report.head_hash}"
+        )
         if report.noted_head_seq is not None:
-            click.echo(f"The head you noted is entry {report.noted_head_seq}: the log still "
-                       "contains it.")
+            click.echo(
+                f"The head you noted is entry {report.noted_head_seq}: the log still contains it."
+            )
     else:
         click.echo(f"FAILED: {safe_text(report.first)}", err=True)
         for p in report.problems[1:20]:
@@ -235,10 +307,8 @@ def verify(quick: bool, head: str | None, as_json: bool, case_path: Path | None)
 @friendly
 def tree_head(latest: bool, case_path: Path | None) -> None:
     """Sign the head of the case's evidence Merkle tree now and print it as JSON."""
-    with api.open_case(case_path) as case:
-        sth = api.latest_tree_head(case) if latest else api.tree_head(case)
-        stamps = None if latest or not url_list(case.settings["tsa_urls"]) else (
-            api.timestamp(case))
+    with rc.open_case(case_path) as case:
+        sth, stamps = (rc.latest_tree_head(case), None) if latest else rc.sign_and_stamp(case)
     if sth is None:
         raise click.ClickException("no signed tree head yet; run `rempart tree-head` to sign one")
     click.echo(sth.to_json())
@@ -247,38 +317,58 @@ def tree_head(latest: bool, case_path: Path | None) -> None:
 
 
 @main.command()
-@click.option("--entry", "seq", type=int, default=None,
-              help="Inclusion proof of this log entry (its sequence number).")
-@click.option("--consistency", nargs=2, type=int, default=None, metavar="OLD NEW",
-              help="Consistency proof between two tree sizes (two signed heads).")
-@click.option("--size", type=int, default=None,
-              help="Tree size of the inclusion proof (default: the latest signed head's).")
+@click.option(
+    "--entry",
+    "seq",
+    type=int,
+    default=None,
+    help="Inclusion proof of this log entry (its sequence number).",
+)
+@click.option(
+    "--consistency",
+    nargs=2,
+    type=int,
+    default=None,
+    metavar="OLD NEW",
+    help="Consistency proof between two tree sizes (two signed heads).",
+)
+@click.option(
+    "--size",
+    type=int,
+    default=None,
+    help="Tree size of the inclusion proof (default: the latest signed head's).",
+)
 @case_option
 @friendly
-def proof(seq: int | None, consistency: tuple[int, int] | None, size: int | None,
-          case_path: Path | None) -> None:
+def proof(
+    seq: int | None, consistency: tuple[int, int] | None, size: int | None, case_path: Path | None
+) -> None:
     """Print an RFC 9162 proof as JSON: that an entry is in the signed tree (--entry SEQ),
     or that a later tree extends an earlier one (--consistency OLD NEW)."""
     if (seq is None) == (consistency is None):
         raise click.UsageError("give either --entry SEQ or --consistency OLD NEW")
-    with api.open_case(case_path) as case:
+    with rc.open_case(case_path) as case:
         if seq is not None:
-            data = api.inclusion_proof(case, seq, size)
+            data = rc.inclusion_proof(case, seq, size)
         else:
             assert consistency is not None
-            data = api.consistency_proof(case, consistency[0], consistency[1])
+            data = rc.consistency_proof(case, consistency[0], consistency[1])
     click.echo(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode())
 
 
 @main.command()
-@click.option("--tsa", "urls", multiple=True,
-              help="A timestamp authority URL (repeatable; default: the tsa_urls setting).")
+@click.option(
+    "--tsa",
+    "urls",
+    multiple=True,
+    help="A timestamp authority URL (repeatable; default: the tsa_urls setting).",
+)
 @case_option
 @friendly
 def timestamp(urls: tuple[str, ...], case_path: Path | None) -> None:
     """Have the timestamp authorities (RFC 3161) stamp the latest signed tree head."""
-    with api.open_case(case_path) as case:
-        stamps = api.timestamp(case, list(urls) or None)
+    with rc.open_case(case_path) as case:
+        stamps = rc.timestamp(case, list(urls) or None)
     _print_stamps(stamps)
     if not stamps.tokens:
         sys.exit(1)
@@ -295,8 +385,8 @@ def tsa() -> None:
 @friendly
 def tsa_add_root(pem_file: Path, case_path: Path | None) -> None:
     """Trust a timestamp authority's root certificate (PEM) when verifying its tokens."""
-    with api.open_case(case_path) as case:
-        kept = api.add_tsa_root(case, pem_file.read_bytes())
+    with rc.open_case(case_path) as case:
+        kept = rc.add_tsa_root(case, pem_file.read_bytes())
     click.echo(f"Trusted {safe_text(pem_file)} (kept as {safe_text(kept)})")
 
 
@@ -306,32 +396,30 @@ def tsa_add_root(pem_file: Path, case_path: Path | None) -> None:
 @friendly
 def custody(as_json: bool, case_path: Path | None) -> None:
     """The chain of custody: who captured, viewed, annotated, stamped or exported what, when."""
-    with api.open_case(case_path) as case:
-        events = api.custody(case)
+    with rc.open_case(case_path) as case:
+        events = rc.custody(case)
     for event in events:
         if as_json:
-            click.echo(safe_json(orjson.dumps(event).decode()))
+            click.echo(safe_json(orjson.dumps(event.to_json()).decode()))
             continue
-        what = orjson.dumps(event["what"]).decode()
-        by = "(unknown)" if event["by"] is None else event["by"]  # entries written without it
-        click.echo(safe_text(f"{event['seq']:>6}  {event['at']}  {by}  "
-                             f"{event['kind']}  {what[:200]}"))
-
-
-def _record_view(case: Case, command: str, filters: dict[str, Any], count: int) -> None:
-    """Seal in the chain of custody that the operator viewed ``count`` items with ``command``."""
-    api.record_custody(case, "view", {"command": command, "filters": filters, "count": count})
+        what = orjson.dumps(event.what).decode()
+        by = "(unknown)" if event.by is None else event.by  # entries written without it
+        click.echo(safe_text(f"{event.seq:>6}  {event.at}  {by}  {event.kind}  {what[:200]}"))
 
 
 @main.command()
-@click.option("--out", type=click.Path(path_type=Path), default=None,
-              help="Also write the public key (PEM) to this file.")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Also write the public key (PEM) to this file.",
+)
 @case_option
 @friendly
 def key(out: Path | None, case_path: Path | None) -> None:
     """Print the case's public key (PEM) and its fingerprint, to publish out of band."""
-    with api.open_case(case_path) as case:
-        info = api.public_key(case)
+    with rc.open_case(case_path) as case:
+        info = rc.public_key(case)
     if out is not None:
         out.write_text(info["public_key_pem"], encoding="ascii")
     click.echo(info["public_key_pem"], nl=False)
@@ -340,38 +428,56 @@ def key(out: Path | None, case_path: Path | None) -> None:
 
 
 @main.command("export-bundle")
-@click.option("--out", type=click.Path(path_type=Path), required=True,
-              help="The zip file to write (never an existing folder).")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="The zip file to write (never an existing folder).",
+)
 @click.option("--force", is_flag=True, help="Replace the file --out if it exists.")
-@click.option("--select", default=None,
-              help="Only these messages' records: PLATFORM:ID,... (default: every record).")
+@click.option(
+    "--select",
+    default=None,
+    help="Only these messages' records: PLATFORM:ID,... (default: every record).",
+)
 @SINCE
 @UNTIL
 @click.option("--author", default=None, help="Only messages by this handle or author id.")
 @case_option
 @friendly
-def export_bundle(out: Path, force: bool, select: str | None, since: str | None,
-                  until: str | None, author: str | None, case_path: Path | None) -> None:
+def export_bundle(
+    out: Path,
+    force: bool,
+    select: str | None,
+    since: str | None,
+    until: str | None,
+    author: str | None,
+    case_path: Path | None,
+) -> None:
     """Write an evidence bundle (zip) that anyone can check offline with verify-bundle."""
-    from .evidence.bundle import Selection
-
-    with api.open_case(case_path) as case:
-        report = api.export_bundle(case, out, Selection.parse(select, since, until, author),
-                                   force=force)
-    click.echo(f"Wrote {safe_text(report.path)}: {report.items} records, signed tree head of "
-               f"size {report.tree_head.tree_size}, {report.timestamps} timestamp tokens.")
+    with rc.open_case(case_path) as case:
+        report = rc.export_bundle(
+            case, out, rc.Selection.parse(select, since, until, author), force=force
+        )
+    click.echo(
+        f"Wrote {safe_text(report.path)}: {report.items} records, signed tree head of "
+        f"size {report.tree_head.tree_size}, {report.timestamps} timestamp tokens."
+    )
     click.echo(f"sha256: {report.sha256}")
     click.echo(f"public key fingerprint: {report.fingerprint}")
 
 
 @main.command("verify-bundle")
 @click.argument("path", type=click.Path(path_type=Path, exists=True, dir_okay=False))
-@click.option("--fingerprint", default=None,
-              help="The key fingerprint published out of band (full or short); must match.")
+@click.option(
+    "--fingerprint",
+    default=None,
+    help="The key fingerprint published out of band (full or short); must match.",
+)
 @friendly
 def verify_bundle(path: Path, fingerprint: str | None) -> None:
     """Check an evidence bundle offline (no case, no network); exit 1 listing each problem."""
-    check = api.verify_bundle(path, fingerprint)
+    check = rc.verify_bundle(path, fingerprint)
     if not check.ok:
         for problem in check.problems:
             click.echo(f"FAILED: {safe_text(problem)}", err=True)
@@ -385,11 +491,10 @@ def verify_bundle(path: Path, fingerprint: str | None) -> None:
 @friendly
 def stats(as_json: bool, case_path: Path | None) -> None:
     """Messages per day, platform and format, and totals."""
-    with api.open_case(case_path) as case:
-        data = api.stats(case)
-        _record_view(case, "stats", {}, data["totals"].get("messages", 0))
+    with rc.open_case(case_path) as case:
+        data = rc.stats(case, by="cli")
     if as_json:
-        click.echo(safe_json(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode()))
+        click.echo(safe_json(orjson.dumps(data.to_json(), option=orjson.OPT_INDENT_2).decode()))
         return
     from rich.console import Console
     from rich.table import Table
@@ -397,53 +502,130 @@ def stats(as_json: bool, case_path: Path | None) -> None:
     table = Table(title="Messages per day, platform and format")
     for col in ("day", "platform", "format", "messages"):
         table.add_column(col, justify="right" if col == "messages" else "left")
-    for row in data["per_day"]:
-        table.add_row(safe_markup(row["day"]), safe_markup(row["platform"]),
-                      safe_markup(row["format"]), str(row["messages"]))
+    for row in data.per_day:
+        table.add_row(
+            safe_markup(row.day),
+            safe_markup(row.platform),
+            safe_markup(row.format),
+            str(row.messages),
+        )
     console = Console()
     console.print(table)
-    console.print(safe_text(", ".join(f"{k.replace('_', ' ')}: {v}"
-                                      for k, v in data["totals"].items())),
-                  markup=False, highlight=False)
-    for c in data.get("interrupted_captures", []):
-        console.print(safe_text(f"capture {c['capture']} started {c['started_at']} has no end: "
-                                "it was interrupted (or is still running); see "
-                                "`rempart verify`"), markup=False, highlight=False)
+    console.print(
+        safe_text(", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in data.totals.items())),
+        markup=False,
+        highlight=False,
+    )
+    for c in data.interrupted_captures:
+        console.print(
+            safe_text(
+                f"capture {c['capture']} started {c['started_at']} has no end: "
+                "it was interrupted (or is still running); see "
+                "`rempart verify`"
+            ),
+            markup=False,
+            highlight=False,
+        )
 
 
 @main.command()
-@click.option("--json", "as_json", is_flag=True, help="A JSON array of normalised messages.")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="A JSON array of normalised messages, with their scores and labels.",
+)
 @click.option("--platform", default=None, help="Only this platform (x, mastodon, bluesky, sms…).")
 @SINCE
 @UNTIL
-@click.option("--all", "include_referenced", is_flag=True,
-              help="Also list context posts (replied-to or quoted posts carried in captures).")
+@click.option(
+    "--all",
+    "include_referenced",
+    is_flag=True,
+    help="Also list context posts (replied-to or quoted posts carried in captures).",
+)
+@click.option(
+    "--label",
+    "labels",
+    multiple=True,
+    help="Only messages with this label (repeatable: any of them), e.g. threat.",
+)
+@click.option(
+    "--min-severity",
+    type=click.Choice(["low", "medium", "high", "critical"]),
+    default=None,
+    help="Only messages at least this severe (scored by `analyze`).",
+)
+@click.option(
+    "--author",
+    "authors",
+    multiple=True,
+    help="Only messages by this handle or author id (repeatable).",
+)
+@click.option(
+    "--episode",
+    type=int,
+    default=None,
+    help="Only messages within this episode of the last raid analysis (#N).",
+)
+@click.option(
+    "--sort",
+    type=click.Choice(["time", "severity", "author"]),
+    default="time",
+    show_default=True,
+    help="Order: oldest first, most severe first, or by author.",
+)
+@click.option("--reverse", is_flag=True, help="Reverse the order.")
+@click.option("--limit", type=click.IntRange(min=0), default=None, help="Show at most N.")
 @case_option
 @friendly
-def messages(as_json: bool, platform: str | None, since: str | None, until: str | None,
-             include_referenced: bool, case_path: Path | None) -> None:
-    """List the case's normalised messages, oldest first."""
-    with api.open_case(case_path) as case:
-        items = api.messages(case, platform, since, until, include_referenced)
-        out = sys.stdout
-        count = 0
-        if as_json:
-            out.write("[")
-        for count, m in enumerate(items, start=1):
-            if as_json:
-                out.write(("," if count > 1 else "") + "\n"
-                          + safe_json(orjson.dumps(message_to_dict(m)).decode()))
-                continue
-            when = m.created_at.isoformat() if m.created_at else "?"
-            # controls and bidirectional overrides escaped, in every field: they are data
-            text = safe_text(m.text.replace("\n", " ")[:200])
-            author = safe_text(m.author_handle or m.author_id)
-            marks = "".join(f"[{safe_text(mark)}] " for mark in m.marks())
-            out.write(f"{when}  {safe_text(m.platform)}  @{author}  {marks}{text}\n")
-        if as_json:
-            out.write("\n]\n")
-        _record_view(case, "messages", {"platform": platform, "since": since, "until": until,
-                                        "all": include_referenced, "json": as_json}, count)
+def messages(
+    as_json: bool,
+    platform: str | None,
+    since: str | None,
+    until: str | None,
+    include_referenced: bool,
+    labels: tuple[str, ...],
+    min_severity: str | None,
+    authors: tuple[str, ...],
+    episode: int | None,
+    sort: str,
+    reverse: bool,
+    limit: int | None,
+    case_path: Path | None,
+) -> None:
+    """List the case's normalised messages (oldest first unless --sort), with their scores."""
+    query = rc.MessageQuery(
+        platform,
+        since,
+        until,
+        include_referenced,
+        labels,
+        min_severity,
+        authors,
+        episode,
+        sort,
+        reverse,
+        limit,
+    )
+    with rc.open_case(case_path) as case:
+        rows = rc.messages(case, query, by="cli")
+    out = sys.stdout
+    if as_json:
+        out.write("[")
+        for i, row in enumerate(rows):
+            out.write(("," if i else "") + "\n" + safe_json(orjson.dumps(row.to_json()).decode()))
+        out.write("\n]\n")
+        return
+    for row in rows:
+        m = row.message
+        when = m.created_at.isoformat() if m.created_at else "?"
+        # controls and bidirectional overrides escaped, in every field: they are data
+        text = safe_text(m.text.replace("\n", " ")[:200])
+        author = safe_text(m.author_handle or m.author_id)
+        marks = "".join(f"[{safe_text(mark)}] " for mark in m.marks())
+        severity = f"[{row.severity}] " if row.severity and row.severity != "none" else ""
+        out.write(f"{when}  {safe_text(m.platform)}  @{author}  {severity}{marks}{text}\n")
 
 
 @main.command()
@@ -452,30 +634,30 @@ def messages(as_json: bool, platform: str | None, since: str | None, until: str 
 @friendly
 def rejects(as_json: bool, case_path: Path | None) -> None:
     """Records that could not be read: file, line and reason (their bytes are kept)."""
-    with api.open_case(case_path) as case:
-        for rec in api.rejects(case):
-            size = len(rec.pop("raw"))
-            if as_json:
-                click.echo(safe_json(orjson.dumps({**rec, "size": size}).decode()))
-            else:
-                again = "; read again since as a record" if rec["read_again"] else ""
-                click.echo(safe_text(f"{rec['file']}:{rec['line']}: {rec['reason']} "
-                                     f"({size} bytes kept{again})"))
+    with rc.open_case(case_path) as case:
+        found = rc.rejects(case)
+    for rec in found:
+        if as_json:
+            click.echo(safe_json(orjson.dumps(rec.to_json()).decode()))
+        else:
+            again = "; read again since as a record" if rec.read_again else ""
+            click.echo(
+                safe_text(f"{rec.file}:{rec.line}: {rec.reason} ({len(rec.raw)} bytes kept{again})")
+            )
 
 
 @main.command()
 def formats() -> None:
     """List the input formats rempart can read."""
-    from .sources import sources
-
-    for name, src in sorted(sources().items()):
-        click.echo(f"{name:18} {src.description}")
+    for fmt in rc.formats():
+        click.echo(f"{fmt.name:18} {fmt.description}")
 
 
 @main.command()
 @click.argument("texts", nargs=-1)
-@click.option("--no-encoder", is_flag=True,
-              help="Skip the sentence encoder (faster, less accurate).")
+@click.option(
+    "--no-encoder", is_flag=True, help="Skip the sentence encoder (faster, less accurate)."
+)
 @case_option
 @friendly
 def score(texts: tuple[str, ...], no_encoder: bool, case_path: Path | None) -> None:
@@ -484,25 +666,18 @@ def score(texts: tuple[str, ...], no_encoder: bool, case_path: Path | None) -> N
     Writes one JSON line per input with its scores, labels, severity and explanation. With
     --case (or $REMPART_CASE pointing to a case), the case's adapted layer is used.
     """
-    from .analysis.scoring import load_classifier
-
-    case = None
-    if case_path is not None:
-        case = api.open_case(case_path)
-    clf = load_classifier(case, use_encoder=not no_encoder)
+    items: list[rc.JSONObject]
     if texts:
         items = [{"id": str(i), "text": t} for i, t in enumerate(texts, start=1)]
     else:
         items = list(_read_json_lines(sys.stdin))
-    for start in range(0, len(items), 1000):
-        chunk = items[start : start + 1000]
-        results = clf.score([str(x.get("text") or "") for x in chunk],
-                            [x.get("parent_text") for x in chunk],
-                            [None if x.get("id") is None else str(x["id"]) for x in chunk])
-        for r in results:
-            sys.stdout.write(safe_json(orjson.dumps(r.to_json()).decode()) + "\n")
-    if case is not None:
-        case.close()
+    case = rc.open_case(case_path) if case_path is not None else None
+    try:
+        for result in rc.score_items(items, case, use_encoder=not no_encoder):
+            sys.stdout.write(safe_json(orjson.dumps(result).decode()) + "\n")
+    finally:
+        if case is not None:
+            case.close()
 
 
 def _read_json_lines(stream: Any) -> Any:
@@ -528,28 +703,36 @@ def _read_json_lines(stream: Any) -> Any:
 @friendly
 def analyze(rescore: bool, no_encoder: bool, scores_only: bool, case_path: Path | None) -> None:
     """Score the case's messages, then find raids, their accounts, origins and doxxing."""
-    from .analysis.raid.findings import summarize
-    from .analysis.scoring import load_classifier, score_case
+    with rc.open_case(case_path) as case, _progress("scoring") as (progress, total):
+        report = rc.analyze(
+            case,
+            rescore=rescore,
+            use_encoder=not no_encoder,
+            raids=not scores_only,
+            progress=progress,
+            total=total,
+        )
+    scoring = report.scoring
+    assert scoring is not None
+    click.echo(f"Scored {scoring.scored} messages with model {scoring.model}.")
+    if scoring.scored:
+        click.echo(
+            "Severity: " + ", ".join(f"{k} {v}" for k, v in scoring.severities.most_common())
+        )
+        click.echo(
+            "Labels: " + (", ".join(f"{k} {v}" for k, v in scoring.labels.most_common()) or "none")
+        )
+    if report.findings is not None:
+        click.echo(safe_lines(rc.summarize(report.findings.to_json())))
 
-    with api.open_case(case_path) as case:
-        clf = load_classifier(case, use_encoder=not no_encoder)
-        report = _score_with_progress(case, clf, rescore, score_case)
-        click.echo(f"Scored {report.scored} messages with model {report.model}.")
-        if report.scored:
-            click.echo("Severity: " + ", ".join(f"{k} {v}" for k, v in
-                                                report.severities.most_common()))
-            click.echo("Labels: " + (", ".join(f"{k} {v}" for k, v in
-                                               report.labels.most_common()) or "none"))
-        if not scores_only:
-            findings = _with_status(lambda: api.findings(case, score=False).to_json(),
-                                    "finding raids, accounts, origins and doxxing…")
-            click.echo(safe_lines(summarize(findings)))
 
-
-def _score_with_progress(case: Case, clf: Any, rescore: bool, score_case: Any) -> Any:
-    """Score with a progress bar on standard error when it is a terminal."""
+@contextmanager
+def _progress(what: str) -> Iterator[tuple[Any, Any]]:
+    """``(progress, total)`` callbacks of a bar on standard error when it is a terminal
+    (``(None, None)`` otherwise)."""
     if not sys.stderr.isatty():
-        return score_case(case, clf, rescore=rescore, batch=1000)
+        yield None, None
+        return
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -558,12 +741,10 @@ def _score_with_progress(case: Case, clf: Any, rescore: bool, score_case: Any) -
         TimeRemainingColumn,
     )
 
-    columns = (TextColumn("scoring"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    columns = (TextColumn(what), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=_stderr_console(), transient=True) as bar:
-        task = bar.add_task("scoring", total=None)
-        return score_case(case, clf, rescore=rescore, batch=1000,
-                          total=lambda n: bar.update(task, total=n),
-                          progress=lambda n: bar.advance(task, n))
+        task = bar.add_task(what, total=None)
+        yield (lambda n: bar.advance(task, n)), (lambda n: bar.update(task, total=n))
 
 
 def _with_status(work: Callable[[], Any], what: str) -> Any:
@@ -582,29 +763,26 @@ def _with_status(work: Callable[[], Any], what: str) -> Any:
 def findings(as_json: bool, rerun: bool, case_path: Path | None) -> None:
     """What the raid analysis found: episodes, campaign accounts, designating posts, origins,
     ban evasion, impersonators and doxxing."""
-    from .analysis.raid.findings import describe_freshness, summarize
-
-    with api.open_case(case_path) as case:
-        data = api.findings_json(case, rerun=rerun)
-        _record_view(case, "findings", {"rerun": rerun, "json": as_json},
-                     len(data.get("episodes") or []))
+    with rc.open_case(case_path) as case:
+        view = rc.findings(case, rerun=rerun, by="cli")
     if as_json:
-        click.echo(safe_json(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode()))
+        click.echo(safe_json(orjson.dumps(view.to_json(), option=orjson.OPT_INDENT_2).decode()))
     else:
-        stale = describe_freshness(data.get("freshness"))
-        if stale:
-            click.echo(safe_lines(stale))
-        click.echo(safe_lines(summarize(data)))
-
-
+        click.echo(safe_lines(view.summary()))
 
 
 @main.command()
 @click.argument("source", default="-")
-@click.option("--webhook", default=None,
-              help="POST each alert there as JSON (default: the case's alert_webhook setting).")
-@click.option("--score/--no-score", default=True,
-              help="Score messages as they come to tell raids from support waves.")
+@click.option(
+    "--webhook",
+    default=None,
+    help="POST each alert there as JSON (default: the case's alert_webhook setting).",
+)
+@click.option(
+    "--score/--no-score",
+    default=True,
+    help="Score messages as they come to tell raids from support waves.",
+)
 @case_option
 @friendly
 def live(source: str, webhook: str | None, score: bool, case_path: Path | None) -> None:
@@ -613,16 +791,8 @@ def live(source: str, webhook: str | None, score: bool, case_path: Path | None) 
     Alerts are JSON lines on standard output, and POSTs to the webhook. The case's messages
     serve as the baseline; the stream is not stored (ingest it to keep it as evidence).
     """
-    from .analysis.raid.corpus import Corpus
-    from .analysis.raid.live import classifier_score_fn, run_live_file
-
-    with api.open_case(case_path) as case:
-        history = Corpus.from_store(case.store, case.targets)
-        url = webhook or case.settings.get("alert_webhook")
-        summary = run_live_file(source, case.targets, sys.stdout, webhook=url,
-                                history=history if len(history) else None,
-                                score_fn=classifier_score_fn() if score else None,
-                                retries=int(case.settings["webhook_retries"]))
+    with rc.open_case(case_path) as case:
+        summary = rc.watch(case, source, sys.stdout, webhook=webhook, score=score)
     click.echo(orjson.dumps({"summary": summary.to_json()}).decode(), err=True)
     problem = summary.delivery_problem()
     if problem:
@@ -636,71 +806,106 @@ def live(source: str, webhook: str | None, score: bool, case_path: Path | None) 
 @click.option("--by", "author", default=None, help="Who labels (default: the operator).")
 @case_option
 @friendly
-def label(message: str, judgements: tuple[str, ...], note: str | None, author: str | None,
-          case_path: Path | None) -> None:
+def label(
+    message: str,
+    judgements: tuple[str, ...],
+    note: str | None,
+    author: str | None,
+    case_path: Path | None,
+) -> None:
     """Confirm or correct a message's labels: rempart label x:123 insult=1 threat=0.
 
     These labels adapt the classifier to the case (`rempart train --case`).
     """
-    from .analysis.scoring import add_labels, resolve_message
-
     values: dict[str, int] = {}
     for j in judgements:
         name, _, value = j.partition("=")
         if value not in ("0", "1"):
             raise RempartError(f"{j!r}: write CATEGORY=1 (yes) or CATEGORY=0 (no)")
         values[name] = int(value)
-    with api.open_case(case_path) as case:
-        m = resolve_message(case, message)
-        saved = add_labels(case, m.key, values, author=author, note=note)
-    click.echo(safe_text(f"Labelled {m.platform}:{m.id}: "
-                         + ", ".join(f"{x.category}={x.value}" for x in saved)))
+    with rc.open_case(case_path) as case:
+        saved = rc.label(case, message, values, author=author, note=note)
+    click.echo(
+        safe_text(
+            f"Labelled {saved[0].platform}:{saved[0].id}: "
+            + ", ".join(f"{x.category}={x.value}" for x in saved)
+        )
+    )
 
 
 @main.command()
-@click.option("--data", "data_dir", type=click.Path(path_type=Path), default=None,
-              help="The datasets folder (default: $REMPART_DATA, else ../shared/data).")
-@click.option("--extra", multiple=True, type=click.Path(path_type=Path),
-              help="Your own labelled JSON lines (repeatable).")
-@click.option("--out", type=click.Path(path_type=Path), default=None,
-              help="Where to write the model (default: the shipped model's folder).")
-@click.option("--check", is_flag=True, help="Rebuild into a temporary folder and compare "
-              "bit for bit with the shipped model.")
-@click.option("--case", "case_path", type=click.Path(path_type=Path), default=None,
-              help="Train the case's adaptation layer from its labels instead.")
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="The datasets folder (default: $REMPART_DATA, else ../shared/data).",
+)
+@click.option(
+    "--extra",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Your own labelled JSON lines (repeatable).",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Where to write the model (default: the shipped model's folder).",
+)
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Rebuild into a temporary folder and compare bit for bit with the shipped model.",
+)
+@click.option(
+    "--case",
+    "case_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Train the case's adaptation layer from its labels instead.",
+)
 @friendly
-def train(data_dir: Path | None, extra: tuple[Path, ...], out: Path | None, check: bool,
-          case_path: Path | None) -> None:
+def train(
+    data_dir: Path | None,
+    extra: tuple[Path, ...],
+    out: Path | None,
+    check: bool,
+    case_path: Path | None,
+) -> None:
     """Train the classifier reproducibly (or a case's adaptation layer with --case)."""
     if case_path is not None:
-        from .analysis.scoring import train_case_layer
-
-        with api.open_case(case_path) as case:
-            layer = train_case_layer(case)
-        click.echo(f"Adapted the classifier to this case from {layer.trained_on} labelled "
-                   f"messages: {', '.join(layer.heads)}.")
+        with rc.open_case(case_path) as case:
+            layer = rc.train_layer(case)
+        click.echo(
+            f"Adapted the classifier to this case from {layer.trained_on} labelled "
+            f"messages: {', '.join(layer.heads)}."
+        )
         return
-    from .analysis.classify.training import run_training
-
-    ok = run_training(data_dir, list(extra), out, check, echo=click.echo)
+    ok = rc.train_classifier(data_dir, list(extra), out, check, echo=click.echo)
     if not ok:
         sys.exit(1)
 
 
 @main.command()
-@click.option("--data", "data_dir", type=click.Path(path_type=Path), default=None,
-              help="The datasets folder (default: $REMPART_DATA, else ../shared/data).")
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="The datasets folder (default: $REMPART_DATA, else ../shared/data).",
+)
 @click.option("--cross/--no-cross", default=True, help="Also the cross-dataset table.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @friendly
 def evaluate(data_dir: Path | None, cross: bool, as_json: bool) -> None:
     """Per-category ROC-AUC, PR-AUC and F1, cross-dataset table and the functional suite."""
-    from .analysis.classify.evaluate import evaluate as run
-    from .analysis.classify.evaluate import render
-
-    report = run(data_dir, cross=cross, echo=lambda m: click.echo(m, err=True))
-    click.echo(orjson.dumps(report, option=orjson.OPT_INDENT_2).decode() if as_json
-               else render(report))
+    report = rc.evaluate_classifier(data_dir, cross=cross, echo=lambda m: click.echo(m, err=True))
+    click.echo(
+        orjson.dumps(report, option=orjson.OPT_INDENT_2).decode()
+        if as_json
+        else rc.render_evaluation(report)
+    )
 
 
 @main.command()
@@ -709,9 +914,7 @@ def evaluate(data_dir: Path | None, cross: bool, as_json: bool) -> None:
 @friendly
 def demo(path: Path, seed: int) -> None:
     """Build a demo case from a synthetic raid: ingest, verify and summarise."""
-    from .demo import run_demo
-
-    run_demo(path, seed=seed, echo=click.echo)
+    rc.demo(path, seed=seed, echo=click.echo)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -23,6 +23,22 @@ from typing import Any, Callable, Literal, TypeVar
 Audience = Literal["public", "followers", "direct", "sms"]
 AUDIENCES: tuple[str, ...] = ("public", "followers", "direct", "sms")
 
+#: A JSON value, as stored and exported: what ``extra`` fields, findings and reports hold.
+JSONValue = None | bool | int | float | str | list["JSONValue"] | dict[str, "JSONValue"]
+#: A JSON object.
+JSONObject = dict[str, JSONValue]
+
+
+def json_list(value: JSONValue) -> list[JSONValue]:
+    """``value`` when it is a JSON array, else an empty one (``extra`` is data: check it)."""
+    return value if isinstance(value, list) else []
+
+
+def json_dict(value: JSONValue) -> JSONObject:
+    """``value`` when it is a JSON object, else an empty one."""
+    return value if isinstance(value, dict) else {}
+
+
 #: What the platform says about a message or account when it was last observed.
 Status = Literal["available", "deleted", "suspended", "protected", "withheld", "unavailable"]
 STATUSES: tuple[str, ...] = (
@@ -120,7 +136,7 @@ class Message:
     observed_at: datetime | None = None
     captured_as: str = "primary"
     recipient_id: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    extra: JSONObject = field(default_factory=dict)
 
     @property
     def key(self) -> tuple[str, str]:
@@ -134,14 +150,21 @@ class Message:
         out = []
         extra = self.extra
         if extra.get("incomplete"):
-            got = len(extra.get("parts_received") or ())
-            out.append(f"incomplete {got}/{got + len(extra.get('parts_missing') or ())}")
-        conflicts = [c for c in extra.get("conflicts") or () if isinstance(c, dict)]
+            got = len(json_list(extra.get("parts_received")))
+            out.append(f"incomplete {got}/{got + len(json_list(extra.get('parts_missing')))}")
+        conflicts = [c for c in json_list(extra.get("conflicts")) if isinstance(c, dict)]
         if conflicts:
-            texts = sum(1 for c in conflicts for name in (c.get("fields") or {})
-                        if name == "text" or name.startswith("part "))
-            out.append(f"conflict: {texts + 1} texts" if texts
-                       else f"conflict: {len(conflicts) + 1} records")
+            texts = sum(
+                1
+                for c in conflicts
+                for name in json_dict(c.get("fields"))
+                if name == "text" or name.startswith("part ")
+            )
+            out.append(
+                f"conflict: {texts + 1} texts"
+                if texts
+                else f"conflict: {len(conflicts) + 1} records"
+            )
         return tuple(out)
 
 
@@ -162,7 +185,7 @@ class Account:
     status: str = "available"
     observed_at: datetime | None = None
     handles: tuple[str, ...] = ()
-    extra: dict[str, Any] = field(default_factory=dict)
+    extra: JSONObject = field(default_factory=dict)
 
     @property
     def key(self) -> tuple[str, str]:
@@ -206,13 +229,15 @@ def replace(obj: _R, **changes: Any) -> _R:
     layout = _LAYOUTS.get(cls)
     if layout is None:
         fields = dataclasses.fields(cls)  # type: ignore[arg-type]
-        positional = cls.__init__.__code__.co_argcount - 1  # type: ignore[misc]
-        if (positional != len(fields) or len(fields) < 2
-                or any(f.kw_only or not f.init for f in fields)):
+        positional = cls.__init__.__code__.co_argcount - 1
+        if (
+            positional != len(fields)
+            or len(fields) < 2
+            or any(f.kw_only or not f.init for f in fields)
+        ):
             return dataclasses.replace(obj, **changes)  # type: ignore[type-var]
         names = tuple(f.name for f in fields)
-        layout = _LAYOUTS[cls] = ({n: i for i, n in enumerate(names)},
-                                  operator.attrgetter(*names))
+        layout = _LAYOUTS[cls] = ({n: i for i, n in enumerate(names)}, operator.attrgetter(*names))
     index, values_of = layout
     values = list(values_of(obj))
     for name, value in changes.items():
@@ -233,8 +258,11 @@ def positional_maker(cls: type[_R]) -> Callable[..., _R]:
     """
     fields = dataclasses.fields(cls)  # type: ignore[arg-type]
     slots = getattr(cls, "__slots__", ())
-    if (hasattr(cls, "__post_init__") or any(not f.init for f in fields)
-            or tuple(slots) != tuple(f.name for f in fields)):
+    if (
+        hasattr(cls, "__post_init__")
+        or any(not f.init for f in fields)
+        or tuple(slots) != tuple(f.name for f in fields)
+    ):
         return cls
     namespace: dict[str, Any] = {"_new": object.__new__, "_cls": cls}
     lines = []
@@ -242,8 +270,7 @@ def positional_maker(cls: type[_R]) -> Callable[..., _R]:
         namespace[f"_set{i}"] = getattr(cls, f.name).__set__
         lines.append(f"    _set{i}(obj, a{i})\n")
     params = ", ".join(f"a{i}" for i in range(len(fields)))
-    exec(f"def make({params}):\n    obj = _new(_cls)\n{''.join(lines)}    return obj\n",
-         namespace)
+    exec(f"def make({params}):\n    obj = _new(_cls)\n{''.join(lines)}    return obj\n", namespace)
     maker: Callable[..., _R] = namespace["make"]
     maker.__qualname__ = maker.__name__ = f"make_{cls.__name__}"
     return maker
@@ -259,12 +286,14 @@ def message_compact(m: Message) -> dict[str, Any]:
 
 def message_to_dict(m: Message) -> dict[str, Any]:
     """A JSON-ready dict of a message (datetimes as ISO-8601 UTC strings)."""
-    return _jsonable(dataclasses.asdict(m))
+    out: dict[str, Any] = _jsonable(dataclasses.asdict(m))
+    return out
 
 
 def account_to_dict(a: Account) -> dict[str, Any]:
     """A JSON-ready dict of an account."""
-    return _jsonable(dataclasses.asdict(a))
+    out: dict[str, Any] = _jsonable(dataclasses.asdict(a))
+    return out
 
 
 def _jsonable(value: Any) -> Any:

@@ -32,17 +32,33 @@ def _default_operator() -> str:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("operator", None, "Who runs captures (recorded in the chain of custody); "
-            "defaults to the login name."),
+    Setting(
+        "operator",
+        None,
+        "Who runs captures (recorded in the chain of custody); defaults to the login name.",
+    ),
     Setting("batch_size", 5000, "Records written per transaction during ingest.", int),
-    Setting("batch_bytes", 16_000_000, "Raw bytes per ingest transaction (whichever comes "
-            "first).", int),
-    Setting("tsa_urls", None, "RFC 3161 timestamp authorities (comma-separated URLs) that stamp "
-            "every signed tree head; trust their roots with `rempart tsa add-root FILE.pem`."),
-    Setting("alert_webhook", None, "URL that `rempart live` POSTs each raid alert to (JSON); "
-            "--webhook overrides it."),
-    Setting("webhook_retries", 3, "How many times `rempart live` retries an alert the webhook "
-            "did not take (with a growing pause: 1 s, 2 s, 4 s…).", int),
+    Setting(
+        "batch_bytes", 16_000_000, "Raw bytes per ingest transaction (whichever comes first).", int
+    ),
+    Setting(
+        "tsa_urls",
+        None,
+        "RFC 3161 timestamp authorities (comma-separated URLs) that stamp "
+        "every signed tree head; trust their roots with `rempart tsa add-root FILE.pem`.",
+    ),
+    Setting(
+        "alert_webhook",
+        None,
+        "URL that `rempart live` POSTs each raid alert to (JSON); --webhook overrides it.",
+    ),
+    Setting(
+        "webhook_retries",
+        3,
+        "How many times `rempart live` retries an alert the webhook "
+        "did not take (with a growing pause: 1 s, 2 s, 4 s…).",
+        int,
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -38,7 +38,8 @@ __all__ = ["BIDI_CONTROLS", "safe_json", "safe_lines", "safe_markup", "safe_text
 #: The bidirectional formatting characters (Unicode UAX #9): marks, embeddings, overrides and
 #: isolates.
 BIDI_CONTROLS = frozenset(
-    "\u061c\u200e\u200f" + "".join(map(chr, range(0x202A, 0x202F)))
+    "\u061c\u200e\u200f"
+    + "".join(map(chr, range(0x202A, 0x202F)))
     + "".join(map(chr, range(0x2066, 0x206A)))
 )
 _UNSAFE_CATEGORIES = frozenset(("Cc", "Cs", "Zl", "Zp"))
@@ -87,9 +88,7 @@ def safe_json(text: str) -> str:
         return text  # JSON writers escape the C0 controls already
     # a raw tab, newline or carriage return can only be JSON's own white space between tokens
     # (writers escape them inside strings): it stays, or the text would no longer parse
-    return "".join(
-        f"\\u{ord(c):04x}" if _unsafe(c) and c not in _JSON_SPACE else c for c in text
-    )
+    return "".join(f"\\u{ord(c):04x}" if _unsafe(c) and c not in _JSON_SPACE else c for c in text)
 
 
 _JSON_SPACE = frozenset("\t\n\r")

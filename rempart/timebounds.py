@@ -25,8 +25,10 @@ from .models import iso, sortable
 __all__ = ["DATE_HINT", "TimeBoundError", "bound_iso", "bound_key", "parse_bound"]
 
 #: How to write a bound, for error messages.
-DATE_HINT = ("write an ISO 8601 date or time, e.g. 2026-03-01, 2026-03-01T14:00:00Z or "
-             "2026-03-01T16:00:00+02:00")
+DATE_HINT = (
+    "write an ISO 8601 date or time, e.g. 2026-03-01, 2026-03-01T14:00:00Z or "
+    "2026-03-01T16:00:00+02:00"
+)
 
 
 class TimeBoundError(RempartError):
@@ -53,16 +55,18 @@ def parse_bound(value: str | datetime, end: bool = False, name: str | None = Non
         raise TimeBoundError(f"{option} {str(value)[:60]!r} is not a date: {DATE_HINT}") from None
 
 
-def bound_key(value: str | datetime | None, end: bool = False,
-              name: str | None = None) -> str | None:
+def bound_key(
+    value: str | datetime | None, end: bool = False, name: str | None = None
+) -> str | None:
     """The bound as stores compare it (None stays None: no bound)."""
     if value is None or value == "":
         return None
     return sortable(parse_bound(value, end, name))
 
 
-def bound_iso(value: str | datetime | None, end: bool = False,
-              name: str | None = None) -> str | None:
+def bound_iso(
+    value: str | datetime | None, end: bool = False, name: str | None = None
+) -> str | None:
     """The bound as an exact ISO 8601 UTC instant, to record what a filter applied."""
     if value is None or value == "":
         return None

@@ -9,8 +9,10 @@ from typing import Any, Callable
 import orjson
 import pytest
 
-from rempart.case import Case
+from rempart.case import Case, MessageQuery
+from rempart.case import messages as message_rows
 from rempart.clock import FixedClock
+from rempart.models import Message
 
 FIXTURES = Path(__file__).parent / "fixtures"
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -24,8 +26,22 @@ def fresh_case(tmp_path: Path) -> Any:
     case.close()
 
 
-def tweet(tid: str, text: str, author: str = "100", when: datetime | None = None,
-          **extra: Any) -> dict[str, Any]:
+def plain_messages(
+    case: Case,
+    platform: str | None = None,
+    since: Any = None,
+    until: Any = None,
+    include_referenced: bool = False,
+) -> list[Message]:
+    """The case's messages (oldest first), as the library's view gives them, without the
+    custody entry a view records (tests count entries)."""
+    query = MessageQuery(platform, since, until, include_referenced)
+    return [row.message for row in message_rows(case, query, record=False)]
+
+
+def tweet(
+    tid: str, text: str, author: str = "100", when: datetime | None = None, **extra: Any
+) -> dict[str, Any]:
     """A twarc2 tweet object."""
     return {
         "id": tid,
@@ -41,19 +57,38 @@ def tweet(tid: str, text: str, author: str = "100", when: datetime | None = None
 
 def user(uid: str, handle: str, followers: int = 10) -> dict[str, Any]:
     """A twarc2 user object."""
-    return {"id": uid, "username": handle, "name": handle.title(),
-            "created_at": "2020-01-01T00:00:00.000Z",
-            "public_metrics": {"followers_count": followers, "following_count": 1,
-                               "tweet_count": 5, "listed_count": 0}}
+    return {
+        "id": uid,
+        "username": handle,
+        "name": handle.title(),
+        "created_at": "2020-01-01T00:00:00.000Z",
+        "public_metrics": {
+            "followers_count": followers,
+            "following_count": 1,
+            "tweet_count": 5,
+            "listed_count": 0,
+        },
+    }
 
 
-def page(tweets: list[dict[str, Any]], users: list[dict[str, Any]] | None = None,
-         retrieved: str = "2026-03-02T00:00:00+00:00", **extra: Any) -> dict[str, Any]:
+def page(
+    tweets: list[dict[str, Any]],
+    users: list[dict[str, Any]] | None = None,
+    retrieved: str = "2026-03-02T00:00:00+00:00",
+    **extra: Any,
+) -> dict[str, Any]:
     """A twarc2 page."""
-    return {"data": tweets, "includes": {"users": users or [user("100", "troll")]},
-            "meta": {"result_count": len(tweets)},
-            "__twarc": {"url": "https://api.x.com/2/tweets/search/recent", "version": "2.14.1",
-                        "retrieved_at": retrieved}, **extra}
+    return {
+        "data": tweets,
+        "includes": {"users": users or [user("100", "troll")]},
+        "meta": {"result_count": len(tweets)},
+        "__twarc": {
+            "url": "https://api.x.com/2/tweets/search/recent",
+            "version": "2.14.1",
+            "retrieved_at": retrieved,
+        },
+        **extra,
+    }
 
 
 @pytest.fixture
@@ -70,12 +105,22 @@ def write_jsonl(tmp_path: Path) -> Callable[..., Path]:
     return write
 
 
-def synthetic_capture(write_jsonl: Callable[..., Path], n_pages: int = 6, per_page: int = 5,
-                      name: str = "capture.jsonl") -> Path:
+def synthetic_capture(
+    write_jsonl: Callable[..., Path],
+    n_pages: int = 6,
+    per_page: int = 5,
+    name: str = "capture.jsonl",
+) -> Path:
     """A twarc2 file of ``n_pages`` pages with ``per_page`` distinct tweets each."""
     pages = []
     for p in range(n_pages):
-        tweets = [tweet(str(1_000_000 + p * 100 + i), f"@cible message {p}-{i} &amp; co",
-                        when=T0 + timedelta(minutes=p * 10 + i)) for i in range(per_page)]
+        tweets = [
+            tweet(
+                str(1_000_000 + p * 100 + i),
+                f"@cible message {p}-{i} &amp; co",
+                when=T0 + timedelta(minutes=p * 10 + i),
+            )
+            for i in range(per_page)
+        ]
         pages.append(page(tweets))
     return write_jsonl(name, pages)

@@ -11,14 +11,14 @@ import orjson
 from click.testing import CliRunner
 
 from rempart.analysis.classify.classifier import Classifier
-from rempart.analysis.scoring import (
+from rempart.case import ingest, verify
+from rempart.case.scoring import (
     add_labels,
     current_labels,
     load_classifier,
     score_case,
     train_case_layer,
 )
-from rempart.api import ingest, verify
 from rempart.cli import main
 
 from conftest import page, tweet
@@ -31,10 +31,13 @@ def test_score_command_arguments_and_json_lines() -> None:
     lines = [orjson.loads(x) for x in out.output.splitlines()]
     assert [x["id"] for x in lines] == ["1", "2"]
     assert lines[0]["scores"]["threat"] > lines[1]["scores"]["threat"]
-    stdin = "\n".join(orjson.dumps(x).decode() for x in [
-        {"id": 42, "text": "+1", "parent_text": "crève sale pute"},
-        {"id": "b", "text": "bonne soirée"},
-    ])
+    stdin = "\n".join(
+        orjson.dumps(x).decode()
+        for x in [
+            {"id": 42, "text": "+1", "parent_text": "crève sale pute"},
+            {"id": "b", "text": "bonne soirée"},
+        ]
+    )
     out = runner.invoke(main, ["score"], input=stdin + "\n")
     lines = [orjson.loads(x) for x in out.output.splitlines()]
     assert [x["id"] for x in lines] == ["42", "b"]
@@ -43,10 +46,14 @@ def test_score_command_arguments_and_json_lines() -> None:
     assert bad.exit_code == 1 and "stdin line 2" in bad.output
 
 
-def test_analyze_stores_scores_and_seals_the_run(fresh_case: Any,
-                                                  write_jsonl: Callable[..., Path]) -> None:
-    tweets = [tweet("1", "@cible je vais te tuer"), tweet("2", "@cible merci pour l'article"),
-              tweet("3", "+1", referenced_tweets=[{"type": "replied_to", "id": "1"}])]
+def test_analyze_stores_scores_and_seals_the_run(
+    fresh_case: Any, write_jsonl: Callable[..., Path]
+) -> None:
+    tweets = [
+        tweet("1", "@cible je vais te tuer"),
+        tweet("2", "@cible merci pour l'article"),
+        tweet("3", "+1", referenced_tweets=[{"type": "replied_to", "id": "1"}]),
+    ]
     ingest(fresh_case, [write_jsonl("t.jsonl", [page(tweets)])])
     report = score_case(fresh_case, Classifier.load())
     assert report.scored == 3
@@ -64,8 +71,21 @@ def test_label_command_records_custody(fresh_case: Any, write_jsonl: Callable[..
     ingest(fresh_case, [write_jsonl("t.jsonl", [page([tweet("7", "salut")])])])
     fresh_case.close()
     runner = CliRunner()
-    out = runner.invoke(main, ["label", "--case", str(fresh_case.path), "x:7", "insult=1",
-                               "threat=0", "--by", "avocate", "--note", "contexte du raid"])
+    out = runner.invoke(
+        main,
+        [
+            "label",
+            "--case",
+            str(fresh_case.path),
+            "x:7",
+            "insult=1",
+            "threat=0",
+            "--by",
+            "avocate",
+            "--note",
+            "contexte du raid",
+        ],
+    )
     assert out.exit_code == 0, out.output
     bad = runner.invoke(main, ["label", "--case", str(fresh_case.path), "x:7", "insult=oui"])
     assert bad.exit_code == 1 and "CATEGORY=1" in bad.output
@@ -73,30 +93,55 @@ def test_label_command_records_custody(fresh_case: Any, write_jsonl: Callable[..
     assert missing.exit_code == 1 and "no message" in missing.output
 
 
-CODED = ["@cible retourne planter tes poireaux", "@cible la reine des poireaux a encore parlé",
-         "@cible #PoireauGate on t'a reconnue", "@cible va arroser tes poireaux au lieu d'écrire",
-         "@cible poireau un jour poireau toujours", "@cible le poireau du journal est de sortie",
-         "@cible encore un article de poireau", "@cible file au potager, poireau",
-         "@cible les poireaux comme toi on les arrache", "@cible quel poireau sérieux",
-         "@cible poireau officiel de la rédaction", "@cible t'as une tête de poireau",
-         "@cible ça sent le poireau ici", "@cible poireau démasqué", "@cible poireau de service",
-         "@cible on sait que t'es un poireau", "@cible monsieur poireau a parlé",
-         "@cible bienvenue au club des poireaux", "@cible poireau poireau poireau",
-         "@cible rentre chez les poireaux"]
-NEUTRAL = ["@cible merci pour l'article d'hier", "@cible intéressant, tu as une source ?",
-           "@cible je ne suis pas d'accord sur la fin", "@cible bonne continuation",
-           "@cible tu passes à la radio demain ?", "@cible très bon papier sur l'école",
-           "@cible j'ai partagé ton fil", "@cible quelle est la date de l'enquête ?",
-           "@cible chapeau pour le travail", "@cible vivement la suite",
-           "@cible la soupe de légumes de ma grand-mère était la meilleure",
-           "@cible des nouvelles du procès ?", "@cible bravo à toute l'équipe",
-           "@cible tu peux corriger la coquille ?", "@cible lien vers le rapport ?",
-           "@cible super interview", "@cible merci pour ton courage",
-           "@cible je t'ai envoyé un mail", "@cible bel article", "@cible à bientôt"]
+CODED = [
+    "@cible retourne planter tes poireaux",
+    "@cible la reine des poireaux a encore parlé",
+    "@cible #PoireauGate on t'a reconnue",
+    "@cible va arroser tes poireaux au lieu d'écrire",
+    "@cible poireau un jour poireau toujours",
+    "@cible le poireau du journal est de sortie",
+    "@cible encore un article de poireau",
+    "@cible file au potager, poireau",
+    "@cible les poireaux comme toi on les arrache",
+    "@cible quel poireau sérieux",
+    "@cible poireau officiel de la rédaction",
+    "@cible t'as une tête de poireau",
+    "@cible ça sent le poireau ici",
+    "@cible poireau démasqué",
+    "@cible poireau de service",
+    "@cible on sait que t'es un poireau",
+    "@cible monsieur poireau a parlé",
+    "@cible bienvenue au club des poireaux",
+    "@cible poireau poireau poireau",
+    "@cible rentre chez les poireaux",
+]
+NEUTRAL = [
+    "@cible merci pour l'article d'hier",
+    "@cible intéressant, tu as une source ?",
+    "@cible je ne suis pas d'accord sur la fin",
+    "@cible bonne continuation",
+    "@cible tu passes à la radio demain ?",
+    "@cible très bon papier sur l'école",
+    "@cible j'ai partagé ton fil",
+    "@cible quelle est la date de l'enquête ?",
+    "@cible chapeau pour le travail",
+    "@cible vivement la suite",
+    "@cible la soupe de légumes de ma grand-mère était la meilleure",
+    "@cible des nouvelles du procès ?",
+    "@cible bravo à toute l'équipe",
+    "@cible tu peux corriger la coquille ?",
+    "@cible lien vers le rapport ?",
+    "@cible super interview",
+    "@cible merci pour ton courage",
+    "@cible je t'ai envoyé un mail",
+    "@cible bel article",
+    "@cible à bientôt",
+]
 
 
-def test_case_layer_measurably_improves_the_case(fresh_case: Any,
-                                                 write_jsonl: Callable[..., Path]) -> None:
+def test_case_layer_measurably_improves_the_case(
+    fresh_case: Any, write_jsonl: Callable[..., Path]
+) -> None:
     """A raid's coded insult ("poireau") is learnt from 20 labels and caught on new messages."""
     tweets = [tweet(str(100 + i), t) for i, t in enumerate(CODED + NEUTRAL)]
     ingest(fresh_case, [write_jsonl("raid.jsonl", [page(tweets)])])

@@ -15,20 +15,17 @@ from pathlib import Path
 
 import pytest
 
-from rempart.analysis.classify import data
 from rempart.analysis.classify.categories import ABUSIVE_CATEGORIES, IDENTITY, OUTPUTS, Example
-from rempart.analysis.classify.data import (
+from rempart.analysis.classify.cleaning import MENTION, URL, clean_text, has_content
+from rempart.training import datasets as data
+from rempart.training.datasets import (
     EVAL_ONLY,
-    MENTION,
     NON_ABUSIVE,
     SHIPPABLE,
-    URL,
     DataError,
-    clean_text,
     dataset_files,
     dataset_of,
     deduplicate,
-    has_content,
     load_eval,
     load_training,
     split_of,
@@ -65,79 +62,321 @@ CYBER += ["VERBAL_ABUSE", "INTENTION", "CONTEXT", "SENTIMENT"]
 def data_dir(tmp_path: Path) -> Path:
     """A tiny copy of every dataset's layout, with synthetic texts."""
     root = tmp_path / "data"
-    _csv(root / "mlma-hate-speech/fr_dataset.csv", MLMA, [
-        ["1", "@user @user alors ce matin le train était en retard", "normal", "indirect", "indifference", "other", "other"],
-        ["2", "rt @user t'es vraiment un gros naze @user", "offensive", "direct", "anger", "other", "individual"],
-        ["3", "les femmes dehors, toutes des moins que rien @url", "hateful", "indirect", "anger", "gender", "women"],
-        ["4", "hmm ce type de phrase mal vue", "abusive_normal", "direct", "shock", "other", "other"],
-        ["5", "ils ont peur de tout ces gens la", "fearful", "direct", "fear", "origin", "arabs"],
-    ])
-    _csv(root / "mlma-hate-speech/en_dataset.csv", MLMA, [
-        ["1", "nice weather today friends", "normal", "indirect", "indifference", "other", "other"],
-    ])
-    _csv(root / "toxifrench-forum-dev/agreement_checking.csv",
-         ["msg_id", "2nd annotation conclusion", "user", "content", "explication", "conclusion"], [
-        ["m1", "oui", "anon_user_1", "t'es qu'une merde ambulante", "Le message insulte", "1.0"],
-        ["m2", "non", "anon_user_2", "bonne soirée à tous", "Salutation", "0.0"],
-        ["m3", "oui", "anon_user_3", "le débat était animé hier", "Neutre", "0.0"],
-    ])
-    _csv(root / "jigsaw-toxic-fr-translated/subset_jigsaw.csv", JIGSAW, [
-        ["a1", "I will find you and hurt you", "1", "1", "0", "1", "0", "0", "Je vais te trouver et te faire du mal"],
-        ["a2", "this damn article is long", "0", "0", "1", "0", "0", "0", "ce foutu article est long"],
-    ])
-    _csv(root / "davidson-hate-offensive/labeled_data.csv",
-         ["", "count", "hate_speech", "offensive_language", "neither", "class", "tweet"], [
-        ["0", "3", "3", "0", "0", "0", "RT @RealHandle42: go back where you came from &amp; stay"],
-        ["1", "3", "0", "3", "0", "1", "shut up you clown @someone"],
-        ["2", "3", "0", "0", "3", "2", "lovely game last night &#128514;"],
-    ])
-    _csv(root / "edos-sexism/edos_labelled_aggregated.csv",
-         ["rewire_id", "text", "label_sexist", "label_category", "label_vector", "split"], [
-        ["e1", "[USER] she should be hurt for that", "sexist", "1. threats, plans to harm and incitement", "1.1 threats of harm", "test"],
-        ["e2", "women belong in the kitchen", "sexist", "3. animosity", "3.2 immutable gender differences and gender stereotypes", "dev"],
-        ["e3", "the match was great [URL]", "not sexist", "none", "none", "train"],
-    ])
+    _csv(
+        root / "mlma-hate-speech/fr_dataset.csv",
+        MLMA,
+        [
+            [
+                "1",
+                "@user @user alors ce matin le train était en retard",
+                "normal",
+                "indirect",
+                "indifference",
+                "other",
+                "other",
+            ],
+            [
+                "2",
+                "rt @user t'es vraiment un gros naze @user",
+                "offensive",
+                "direct",
+                "anger",
+                "other",
+                "individual",
+            ],
+            [
+                "3",
+                "les femmes dehors, toutes des moins que rien @url",
+                "hateful",
+                "indirect",
+                "anger",
+                "gender",
+                "women",
+            ],
+            [
+                "4",
+                "hmm ce type de phrase mal vue",
+                "abusive_normal",
+                "direct",
+                "shock",
+                "other",
+                "other",
+            ],
+            [
+                "5",
+                "ils ont peur de tout ces gens la",
+                "fearful",
+                "direct",
+                "fear",
+                "origin",
+                "arabs",
+            ],
+        ],
+    )
+    _csv(
+        root / "mlma-hate-speech/en_dataset.csv",
+        MLMA,
+        [
+            [
+                "1",
+                "nice weather today friends",
+                "normal",
+                "indirect",
+                "indifference",
+                "other",
+                "other",
+            ],
+        ],
+    )
+    _csv(
+        root / "toxifrench-forum-dev/agreement_checking.csv",
+        ["msg_id", "2nd annotation conclusion", "user", "content", "explication", "conclusion"],
+        [
+            [
+                "m1",
+                "oui",
+                "anon_user_1",
+                "t'es qu'une merde ambulante",
+                "Le message insulte",
+                "1.0",
+            ],
+            ["m2", "non", "anon_user_2", "bonne soirée à tous", "Salutation", "0.0"],
+            ["m3", "oui", "anon_user_3", "le débat était animé hier", "Neutre", "0.0"],
+        ],
+    )
+    _csv(
+        root / "jigsaw-toxic-fr-translated/subset_jigsaw.csv",
+        JIGSAW,
+        [
+            [
+                "a1",
+                "I will find you and hurt you",
+                "1",
+                "1",
+                "0",
+                "1",
+                "0",
+                "0",
+                "Je vais te trouver et te faire du mal",
+            ],
+            [
+                "a2",
+                "this damn article is long",
+                "0",
+                "0",
+                "1",
+                "0",
+                "0",
+                "0",
+                "ce foutu article est long",
+            ],
+        ],
+    )
+    _csv(
+        root / "davidson-hate-offensive/labeled_data.csv",
+        ["", "count", "hate_speech", "offensive_language", "neither", "class", "tweet"],
+        [
+            [
+                "0",
+                "3",
+                "3",
+                "0",
+                "0",
+                "0",
+                "RT @RealHandle42: go back where you came from &amp; stay",
+            ],
+            ["1", "3", "0", "3", "0", "1", "shut up you clown @someone"],
+            ["2", "3", "0", "0", "3", "2", "lovely game last night &#128514;"],
+        ],
+    )
+    _csv(
+        root / "edos-sexism/edos_labelled_aggregated.csv",
+        ["rewire_id", "text", "label_sexist", "label_category", "label_vector", "split"],
+        [
+            [
+                "e1",
+                "[USER] she should be hurt for that",
+                "sexist",
+                "1. threats, plans to harm and incitement",
+                "1.1 threats of harm",
+                "test",
+            ],
+            [
+                "e2",
+                "women belong in the kitchen",
+                "sexist",
+                "3. animosity",
+                "3.2 immutable gender differences and gender stereotypes",
+                "dev",
+            ],
+            ["e3", "the match was great [URL]", "not sexist", "none", "none", "train"],
+        ],
+    )
     sms = root / "sms-spam-collection/SMSSpamCollection.tsv"
     sms.parent.mkdir(parents=True)
     sms.write_text('Label\tSMS\nham\tsee you at "the" pub\nspam\tWIN a FREE prize call 0800\n')
     for name in data.YOUTUBE_FILES:
-        _csv(root / "youtube-spam-collection" / name, ["COMMENT_ID", "AUTHOR", "DATE", "CONTENT", "label"], [
-            ["c1", "Jane Realname", "2014-01-01", f"check my channel {name}", "1"],
-            ["c2", "John Realname", "2014-01-02", f"great song {name}\ufeff", "0"],
-        ])
-    _csv(root / "tatoeba-fr-sentences/tatoeba_fr_unique.tsv", ["text_fr", "source_en", "lexicon_flag", "lexicon_hits"], [
-        ["Il fait beau.", "It's sunny.", "0", ""],
-        ["Tu es un idiot.", "You're an idiot.", "1", "idiot"],
-        ['Elle a dit "au revoir".', "She said goodbye.", "0", ""],
-    ], delimiter="\t")
-    _csv(root / "xed-fr-subtitles/xed_fr_emotions.tsv", ["text_fr", "emotions", "anger_or_disgust", "lexicon_flag", "lexicon_hits"], [
-        ["- On part demain ?", "anticipation", "0", "0", ""],
-        ["Je te déteste !", "anger", "1", "0", ""],
-        ["Salaud.", "surprise", "0", "1", "salaud"],
-    ], delimiter="\t")
-    _csv(root / "diabla-fr-chat/diabla_fr_utterances.csv",
-         ["dialogue_id", "utterance_index", "origin", "text_fr", "normalised_fr", "scenario_fr", "speaker_role_fr", "lexicon_flag", "lexicon_hits"], [
-        ["d1", "0", "fr_original", "Bonjour, on est coincés ?", "", "ascenseur", "patron", "0", ""],
-        ["d1", "1", "fr_original", "Quel connard ce technicien", "", "ascenseur", "employé", "1", "connard"],
-        ["d1", "2", "fr_original", "Appelons l'accueil.", "", "ascenseur", "patron", "0", ""],
-    ])
-    _csv(root / "cyberagressionado-v2/cyberagressionado_v2_majority.csv", CYBER, [
-        ["s1", "obesity", "0", "0", "[2:41 PM]", "<Lea-Harceleur>", "t'es grosse et moche", "bully", "OAG", "victim", "NCG", "ATK", "NULL", "NEG"],
-        ["s1", "obesity", "1", "1", "[2:42 PM]", "<Sam-Victime>", "arrêtez svp ce n'est pas drôle", "victim_support", "NAG", "NULL", "NULL", "CNS", "ATK", "NEU"],
-        ["s1", "obesity", "2", "2", "[2:43 PM]", "<Lea-Harceleur>", "on va venir chez toi", "bully", "OAG", "victim", "THR", "NO_MAJORITY", "DFN", "NEG"],
-        ["s1", "obesity", "3", "3", "[2:44 PM]", "<Lea-Harceleur>", "bof", "bully", "NO_MAJORITY", "NULL", "NULL", "OTH", "DFN", "NEG"],
-    ])
-    _paired(root / "xlmt-umsab-sentiment-fr", {
-        "train": [("super journée http", "2"), ("quelle horreur ce gouvernement", "0")],
-        "val": [("le train part à 8h", "1")],
-        "test": [("bravo à l'équipe", "2")],
-    })
-    _paired(root / "tweeteval-hate-offensive/hate", {
-        "train": [("@user send them all back", "1")], "val": [("nice day", "0")], "test": [("hello", "0")],
-    })
-    _paired(root / "tweeteval-hate-offensive/offensive", {
-        "train": [("@user you are a fool", "1")], "val": [("good point", "0")], "test": [("thanks", "0")],
-    })
+        _csv(
+            root / "youtube-spam-collection" / name,
+            ["COMMENT_ID", "AUTHOR", "DATE", "CONTENT", "label"],
+            [
+                ["c1", "Jane Realname", "2014-01-01", f"check my channel {name}", "1"],
+                ["c2", "John Realname", "2014-01-02", f"great song {name}\ufeff", "0"],
+            ],
+        )
+    _csv(
+        root / "tatoeba-fr-sentences/tatoeba_fr_unique.tsv",
+        ["text_fr", "source_en", "lexicon_flag", "lexicon_hits"],
+        [
+            ["Il fait beau.", "It's sunny.", "0", ""],
+            ["Tu es un idiot.", "You're an idiot.", "1", "idiot"],
+            ['Elle a dit "au revoir".', "She said goodbye.", "0", ""],
+        ],
+        delimiter="\t",
+    )
+    _csv(
+        root / "xed-fr-subtitles/xed_fr_emotions.tsv",
+        ["text_fr", "emotions", "anger_or_disgust", "lexicon_flag", "lexicon_hits"],
+        [
+            ["- On part demain ?", "anticipation", "0", "0", ""],
+            ["Je te déteste !", "anger", "1", "0", ""],
+            ["Salaud.", "surprise", "0", "1", "salaud"],
+        ],
+        delimiter="\t",
+    )
+    _csv(
+        root / "diabla-fr-chat/diabla_fr_utterances.csv",
+        [
+            "dialogue_id",
+            "utterance_index",
+            "origin",
+            "text_fr",
+            "normalised_fr",
+            "scenario_fr",
+            "speaker_role_fr",
+            "lexicon_flag",
+            "lexicon_hits",
+        ],
+        [
+            [
+                "d1",
+                "0",
+                "fr_original",
+                "Bonjour, on est coincés ?",
+                "",
+                "ascenseur",
+                "patron",
+                "0",
+                "",
+            ],
+            [
+                "d1",
+                "1",
+                "fr_original",
+                "Quel connard ce technicien",
+                "",
+                "ascenseur",
+                "employé",
+                "1",
+                "connard",
+            ],
+            ["d1", "2", "fr_original", "Appelons l'accueil.", "", "ascenseur", "patron", "0", ""],
+        ],
+    )
+    _csv(
+        root / "cyberagressionado-v2/cyberagressionado_v2_majority.csv",
+        CYBER,
+        [
+            [
+                "s1",
+                "obesity",
+                "0",
+                "0",
+                "[2:41 PM]",
+                "<Lea-Harceleur>",
+                "t'es grosse et moche",
+                "bully",
+                "OAG",
+                "victim",
+                "NCG",
+                "ATK",
+                "NULL",
+                "NEG",
+            ],
+            [
+                "s1",
+                "obesity",
+                "1",
+                "1",
+                "[2:42 PM]",
+                "<Sam-Victime>",
+                "arrêtez svp ce n'est pas drôle",
+                "victim_support",
+                "NAG",
+                "NULL",
+                "NULL",
+                "CNS",
+                "ATK",
+                "NEU",
+            ],
+            [
+                "s1",
+                "obesity",
+                "2",
+                "2",
+                "[2:43 PM]",
+                "<Lea-Harceleur>",
+                "on va venir chez toi",
+                "bully",
+                "OAG",
+                "victim",
+                "THR",
+                "NO_MAJORITY",
+                "DFN",
+                "NEG",
+            ],
+            [
+                "s1",
+                "obesity",
+                "3",
+                "3",
+                "[2:44 PM]",
+                "<Lea-Harceleur>",
+                "bof",
+                "bully",
+                "NO_MAJORITY",
+                "NULL",
+                "NULL",
+                "OTH",
+                "DFN",
+                "NEG",
+            ],
+        ],
+    )
+    _paired(
+        root / "xlmt-umsab-sentiment-fr",
+        {
+            "train": [("super journée http", "2"), ("quelle horreur ce gouvernement", "0")],
+            "val": [("le train part à 8h", "1")],
+            "test": [("bravo à l'équipe", "2")],
+        },
+    )
+    _paired(
+        root / "tweeteval-hate-offensive/hate",
+        {
+            "train": [("@user send them all back", "1")],
+            "val": [("nice day", "0")],
+            "test": [("hello", "0")],
+        },
+    )
+    _paired(
+        root / "tweeteval-hate-offensive/offensive",
+        {
+            "train": [("@user you are a fool", "1")],
+            "val": [("good point", "0")],
+            "test": [("thanks", "0")],
+        },
+    )
     return root
 
 
@@ -201,7 +440,11 @@ def test_deduplicate_merges_labels_and_forgets_disagreements() -> None:
 
 def test_licences_follow_licenses_md() -> None:
     assert not set(SHIPPABLE) & set(EVAL_ONLY)
-    assert set(EVAL_ONLY) == {"cyberagressionado-v2", "xlmt-umsab-sentiment-fr", "tweeteval-hate-offensive"}
+    assert set(EVAL_ONLY) == {
+        "cyberagressionado-v2",
+        "xlmt-umsab-sentiment-fr",
+        "tweeteval-hate-offensive",
+    }
     assert all(dataset.folder in SHIPPABLE for dataset in data.TRAINING)
     assert all(dataset.folder in EVAL_ONLY for dataset in data.EVALUATION.values())
 
@@ -216,11 +459,17 @@ def test_training_mappings(data_dir: Path) -> None:
     assert {dataset_of(e.source) for e in examples} <= set(SHIPPABLE)
 
     # MLMA
-    assert texts["alors ce matin le train était en retard"].labels == {"abusive": 0, "insult": 0, "identity_attack": 0}
+    assert texts["alors ce matin le train était en retard"].labels == {
+        "abusive": 0,
+        "insult": 0,
+        "identity_attack": 0,
+    }
     naze = texts[f"t'es vraiment un gros naze {MENTION}"]
     assert naze.labels == {"abusive": 1, "insult": 1}
     women = texts[f"les femmes dehors, toutes des moins que rien {URL}"]
-    assert women.labels == {"abusive": 1, "identity_attack": 1} and women.identity == ("sex_or_gender",)
+    assert women.labels == {"abusive": 1, "identity_attack": 1} and women.identity == (
+        "sex_or_gender",
+    )
     assert texts["hmm ce type de phrase mal vue"].labels == {"abusive": 1}
     assert texts["ils ont peur de tout ces gens la"].labels == {"abusive": 1}
     assert texts["nice weather today friends"].lang == "en"
@@ -240,12 +489,24 @@ def test_training_mappings(data_dir: Path) -> None:
     hate = texts["go back where you came from & stay"]
     assert hate.labels == {"abusive": 1, "identity_attack": 1} and hate.identity == ()
     assert texts[f"shut up you clown {MENTION}"].labels == {"abusive": 1, "insult": 1}
-    assert texts["lovely game last night \U0001f602"].labels == {"abusive": 0, "insult": 0, "identity_attack": 0}
+    assert texts["lovely game last night \U0001f602"].labels == {
+        "abusive": 0,
+        "insult": 0,
+        "identity_attack": 0,
+    }
 
     # EDOS: its own split; the vector gives threats; not sexist only rules out objectification
     threat = texts["she should be hurt for that"]
-    assert threat.labels == {"abusive": 1, "identity_attack": 1, "threat": 1} and threat.split == "test"
-    assert texts["women belong in the kitchen"].labels == {"abusive": 1, "identity_attack": 1, "threat": 0, "incitement": 0}
+    assert (
+        threat.labels == {"abusive": 1, "identity_attack": 1, "threat": 1}
+        and threat.split == "test"
+    )
+    assert texts["women belong in the kitchen"].labels == {
+        "abusive": 1,
+        "identity_attack": 1,
+        "threat": 0,
+        "incitement": 0,
+    }
     assert texts[f"the match was great {URL}"].labels == {"sexual_harassment": 0}
 
     # Spam
@@ -271,13 +532,23 @@ def test_tatoeba_cap_is_a_stable_sample(data_dir: Path, monkeypatch: pytest.Monk
 
 def test_eval_mappings(data_dir: Path) -> None:
     sets = load_eval(data_dir)
-    assert set(sets) == {"cyberagressionado-v2", "xlmt-umsab-sentiment-fr", "tweeteval-hate", "tweeteval-offensive"}
+    assert set(sets) == {
+        "cyberagressionado-v2",
+        "xlmt-umsab-sentiment-fr",
+        "tweeteval-hate",
+        "tweeteval-offensive",
+    }
     for examples in sets.values():
         _assert_well_formed(examples)
         assert {dataset_of(e.source) for e in examples} <= set(EVAL_ONLY)
 
     chat = _by_text(sets["cyberagressionado-v2"])
-    assert chat["t'es grosse et moche"].labels == {"abusive": 1, "insult": 1, "threat": 0, "support": 0}
+    assert chat["t'es grosse et moche"].labels == {
+        "abusive": 1,
+        "insult": 1,
+        "threat": 0,
+        "support": 0,
+    }
     counter = chat["arrêtez svp ce n'est pas drôle"]
     assert counter.labels == {**NON_ABUSIVE, "support": 1}
     assert counter.parent_text == "t'es grosse et moche"
@@ -288,7 +559,10 @@ def test_eval_mappings(data_dir: Path) -> None:
     tweets = _by_text(sets["xlmt-umsab-sentiment-fr"])
     assert tweets["quelle horreur ce gouvernement"].labels == {}
     assert tweets["quelle horreur ce gouvernement"].source == "xlmt-umsab-sentiment-fr:negative"
-    assert tweets["le train part à 8h"].labels == {"abusive": 0} and tweets["le train part à 8h"].split == "dev"
+    assert (
+        tweets["le train part à 8h"].labels == {"abusive": 0}
+        and tweets["le train part à 8h"].split == "dev"
+    )
 
     hate = _by_text(sets["tweeteval-hate"])
     assert hate["send them all back"].labels == {"abusive": 1, "identity_attack": 1}
@@ -306,7 +580,9 @@ def test_dataset_files_hashes_what_training_reads(data_dir: Path) -> None:
     path = "edos-sexism/edos_labelled_aggregated.csv"
     assert files[path] == hashlib.sha256((data_dir / path).read_bytes()).hexdigest()
     assert {name.split("/")[0] for name in files} == {d.folder for d in data.TRAINING}
-    assert "tweeteval-hate-offensive/hate/val_labels.txt" in dataset_files(data_dir, include_eval=True)
+    assert "tweeteval-hate-offensive/hate/val_labels.txt" in dataset_files(
+        data_dir, include_eval=True
+    )
 
 
 def test_missing_data_is_a_clear_error(data_dir: Path, tmp_path: Path) -> None:
@@ -347,13 +623,22 @@ def test_real_training_data(real_training: list[Example]) -> None:
     langs = Counter(e.lang for e in real_training)
     assert langs["fr"] > 30_000 and langs["en"] > 50_000
     positives = Counter(name for e in real_training for name, v in e.labels.items() if v == 1)
-    for name, least in {"abusive": 30_000, "insult": 20_000, "threat": 400, "identity_attack": 6000,
-                        "sexual_harassment": 250, "incitement": 300, "spam": 1300}.items():
+    for name, least in {
+        "abusive": 30_000,
+        "insult": 20_000,
+        "threat": 400,
+        "identity_attack": 6000,
+        "sexual_harassment": 250,
+        "incitement": 300,
+        "spam": 1300,
+    }.items():
         assert positives[name] >= least, name
     handle = re.compile(r"(?<![\w@])@(?!user\b)\w+")
     for e in real_training:
         assert not e.text.startswith(MENTION) and not handle.search(e.text), e.text
-        assert "[USER]" not in e.text and "[URL]" not in e.text and not re.match(r"(?i)rt @", e.text)
+        assert (
+            "[USER]" not in e.text and "[URL]" not in e.text and not re.match(r"(?i)rt @", e.text)
+        )
     assert len({text_key(e.text) for e in real_training}) == len(real_training)
 
 

@@ -2,21 +2,32 @@
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from rempart.analysis.classify.categories import CATEGORIES, IDENTITY, OUTPUTS, Example, Score
-from rempart.analysis.classify.functional import (
+from rempart.analysis.classify.categories import (
+    ABUSIVE_CATEGORIES,
+    CATEGORIES,
+    IDENTITY,
+    OUTPUTS,
+    Example,
+    Score,
+)
+from rempart.training.functional_suite import (
     FUNCTIONAL_CASES,
     GROUPS,
-    Case,
+    FunctionalCase,
     check_cases,
+    load_cases,
     run,
 )
-from rempart.analysis.classify.metrics import (
+from rempart.training.metrics import (
     CategoryMetrics,
     category_metrics,
     choose_thresholds,
@@ -46,6 +57,68 @@ def test_suite_is_large_unique_and_valid() -> None:
         assert set(case.identity) <= set(IDENTITY)
 
 
+#: SHA-256 of the suite's content (the repr of every case's fields, in order), pinned when the
+#: cases moved from Python to ``rempart/training/resources/functional_cases.toml``. The shipped
+#: model drops training texts equal to a case, so a change to the suite is deliberate: update
+#: this (and retrain) on purpose, never because an editor stripped an invisible character.
+SUITE_SHA256 = "3ba44fddaddf9e22cee5d45d2141d944adc25f56f5645a7d3892203d2fc3972a"
+
+
+def test_suite_content_is_pinned() -> None:
+    rows = [dataclasses.astuple(c) for c in FUNCTIONAL_CASES]
+    assert len(rows) == 332
+    assert hashlib.sha256(repr(rows).encode("utf-8")).hexdigest() == SUITE_SHA256
+
+
+def test_suite_file_format(tmp_path: Path) -> None:
+    path = tmp_path / "cases.toml"
+    path.write_text(
+        """
+[[block]]
+name = "a"
+group = "insult"
+abusive = true
+expect = ["insult"]
+lang = "en"
+texts = ["one\\u0000", { text = "ab ", repeat = 3 }]
+
+[[block]]
+name = "ctx"
+group = "context"
+abusive = false
+forbid_all_abusive = true
+replies = [["parent", "reply"]]
+""",
+        encoding="utf-8",
+    )
+    assert load_cases(path) == (
+        FunctionalCase(
+            "a-01",
+            "insult",
+            "one\x00",
+            expect_abusive=True,
+            expect_categories=("insult",),
+            lang="en",
+        ),
+        FunctionalCase(
+            "a-02",
+            "insult",
+            "ab ab ab ",
+            expect_abusive=True,
+            expect_categories=("insult",),
+            lang="en",
+        ),
+        FunctionalCase(
+            "ctx-01",
+            "context",
+            "reply",
+            parent_text="parent",
+            expect_abusive=False,
+            forbid_categories=ABUSIVE_CATEGORIES,
+        ),
+    )
+
+
 def test_every_group_present_and_french_first() -> None:
     counts = Counter(c.group for c in FUNCTIONAL_CASES)
     assert set(counts) == set(GROUPS)
@@ -66,17 +139,31 @@ def test_every_identity_characteristic_is_attacked_and_mentioned_neutrally() -> 
 
 
 def test_expectations_follow_the_groups() -> None:
-    by_group: dict[str, list[Case]] = {}
+    by_group: dict[str, list[FunctionalCase]] = {}
     for case in FUNCTIONAL_CASES:
         by_group.setdefault(case.group, []).append(case)
-    for group in ("negation", "quoting", "counter_speech", "identity_neutral", "reclaimed",
-                  "profanity", "disagreement", "spam"):
+    for group in (
+        "negation",
+        "quoting",
+        "counter_speech",
+        "identity_neutral",
+        "reclaimed",
+        "profanity",
+        "disagreement",
+        "spam",
+    ):
         assert not any(c.expect_abusive for c in by_group[group]), group
-    for group, category in (("death_threat", "threat"), ("threat_no_slur", "threat"),
-                            ("defamation", "defamation"), ("incitement", "incitement"),
-                            ("doxxing", "doxxing"), ("sexual_harassment", "sexual_harassment")):
-        assert all(c.expect_abusive and category in c.expect_categories
-                   for c in by_group[group]), group
+    for group, category in (
+        ("death_threat", "threat"),
+        ("threat_no_slur", "threat"),
+        ("defamation", "defamation"),
+        ("incitement", "incitement"),
+        ("doxxing", "doxxing"),
+        ("sexual_harassment", "sexual_harassment"),
+    ):
+        assert all(c.expect_abusive and category in c.expect_categories for c in by_group[group]), (
+            group
+        )
     assert all("support" in c.expect_categories for c in by_group["counter_speech"])
     assert all("hard" in c.note for c in by_group["reclaimed"])
     # The context group holds minimal pairs: the same reply, abusive or not by its parent.
@@ -127,20 +214,40 @@ def _keyword_scores(text: str) -> dict[str, float]:
 
 
 def _keyword_fn(texts: list[str], parents: list[str | None]) -> list[Score]:
-    return [Score(id=None, lang=None, scores=_keyword_scores(t), labels=[], severity="none")
-            for t in texts]
+    return [
+        Score(id=None, lang=None, scores=_keyword_scores(t), labels=[], severity="none")
+        for t in texts
+    ]
 
 
 _MINI = (
-    Case("a", "insult", "T'es une conne.", expect_abusive=True, expect_categories=("insult",)),
-    Case("b", "negation", "Tu n'es pas une conne.", expect_abusive=False,
-         forbid_categories=("insult",)),
-    Case("c", "death_threat", "Je vais te tuer.", expect_abusive=True,
-         expect_categories=("threat",)),
-    Case("d", "counter_speech", "Tout mon soutien.", expect_abusive=False,
-         expect_categories=("support",)),
-    Case("e", "threat_no_slur", "Je sais où tu habites.", expect_abusive=True,
-         expect_categories=("threat",)),
+    FunctionalCase(
+        "a", "insult", "T'es une conne.", expect_abusive=True, expect_categories=("insult",)
+    ),
+    FunctionalCase(
+        "b",
+        "negation",
+        "Tu n'es pas une conne.",
+        expect_abusive=False,
+        forbid_categories=("insult",),
+    ),
+    FunctionalCase(
+        "c", "death_threat", "Je vais te tuer.", expect_abusive=True, expect_categories=("threat",)
+    ),
+    FunctionalCase(
+        "d",
+        "counter_speech",
+        "Tout mon soutien.",
+        expect_abusive=False,
+        expect_categories=("support",),
+    ),
+    FunctionalCase(
+        "e",
+        "threat_no_slur",
+        "Je sais où tu habites.",
+        expect_abusive=True,
+        expect_categories=("threat",),
+    ),
 )
 
 
@@ -179,7 +286,9 @@ def test_thresholds_per_category_and_plain_dicts() -> None:
     # A higher abusive threshold turns the insult case into a miss.
     assert not run(fn, _MINI[:1], thresholds={"abusive": 0.95}).results[0].passed
     assert run(fn, _MINI[:1], threshold=0.95).results[0].reasons == (
-        "abusive=0.90 (expected >= 0.95)", "insult=0.90 below threshold")
+        "abusive=0.90 (expected >= 0.95)",
+        "insult=0.90 below threshold",
+    )
 
 
 def test_parents_reach_the_score_function() -> None:
@@ -196,9 +305,15 @@ def test_parents_reach_the_score_function() -> None:
 
 
 def test_identity_and_target_checks_are_opt_in() -> None:
-    case = Case("i", "identity_attack", "Sale X.", expect_abusive=True,
-                expect_categories=("identity_attack",), identity=("religion",),
-                expect_target="target")
+    case = FunctionalCase(
+        "i",
+        "identity_attack",
+        "Sale X.",
+        expect_abusive=True,
+        expect_categories=("identity_attack",),
+        identity=("religion",),
+        expect_target="target",
+    )
 
     @dataclass
     class Answer:
@@ -219,8 +334,14 @@ def test_run_rejects_bad_input() -> None:
     with pytest.raises(ValueError, match="answers"):
         run(lambda t, p: [], _MINI)
     with pytest.raises(ValueError, match="unknown category"):
-        run(_keyword_fn, [Case("x", "insult", "t", expect_abusive=True,
-                               expect_categories=("rudeness",))])
+        run(
+            _keyword_fn,
+            [
+                FunctionalCase(
+                    "x", "insult", "t", expect_abusive=True, expect_categories=("rudeness",)
+                )
+            ],
+        )
     with pytest.raises(ValueError, match="duplicate"):
         run(_keyword_fn, [_MINI[0], _MINI[0]])
     with pytest.raises(TypeError):
@@ -291,8 +412,9 @@ def test_metrics_only_over_labelled_examples() -> None:
         {"abusive": 0.8, "threat": 0.7},
         {"abusive": 0.3, "threat": 0.2},
         {"abusive": 0.4, "threat": 0.0},
-        Score(id=None, lang=None, scores={"abusive": 0.6, "threat": 0.9}, labels=[],
-              severity="none"),
+        Score(
+            id=None, lang=None, scores={"abusive": 0.6, "threat": 0.9}, labels=[], severity="none"
+        ),
     ]
     result = evaluate_examples(examples, scores, {"abusive": 0.5})
     assert set(result) == {"abusive", "threat"}
@@ -320,8 +442,16 @@ def test_format_table_aligns_columns() -> None:
 
 
 def test_cross_dataset_table() -> None:
-    good = CategoryMetrics(n=100, positives=40, roc_auc=0.9123, pr_auc=0.8, threshold=0.4,
-                           precision=0.7, recall=0.8, f1=0.7467)
+    good = CategoryMetrics(
+        n=100,
+        positives=40,
+        roc_auc=0.9123,
+        pr_auc=0.8,
+        threshold=0.4,
+        precision=0.7,
+        recall=0.8,
+        f1=0.7467,
+    )
     table = cross_dataset_table(
         {"french_tweets": {"abusive": good}, "threats_only": {"threat": good}},
         columns=("n", "roc_auc", "f1"),
@@ -338,4 +468,4 @@ def test_cross_dataset_table() -> None:
     assert lines[2].split() == ["french_tweets", "100", "0.912", "0.747"]
     assert lines[3].split() == ["threats_only", "n/a", "n/a", "n/a"]
     end = lines[1].index("roc_auc") + len("roc_auc")
-    assert lines[2][end - 5:end] == "0.912" and lines[3][end - 3:end] == "n/a"
+    assert lines[2][end - 5 : end] == "0.912" and lines[3][end - 3 : end] == "n/a"

@@ -9,12 +9,12 @@ import numpy as np
 import pytest
 
 import rempart
-from rempart.analysis.classify import synthetic
 from rempart.analysis.classify.categories import OUTPUTS, SEVERITIES
 from rempart.analysis.classify.classifier import DEFAULT_MODEL, Classifier
 from rempart.analysis.classify.features import hashed_features
 from rempart.analysis.classify.model import Model, ModelError
-from rempart.analysis.classify.train import TrainConfig, train_examples
+from rempart.training import synthetic
+from rempart.training.build import TrainConfig, train_examples
 
 
 @pytest.fixture(scope="module")
@@ -32,8 +32,7 @@ def test_score_contract() -> None:
 
 
 def test_explicit_death_threat(clf: Classifier) -> None:
-    for text in ("je vais te tuer sale chienne", "t'es mort, je vais t'égorger",
-                 "I will kill you"):
+    for text in ("je vais te tuer sale chienne", "t'es mort, je vais t'égorger", "I will kill you"):
         [s] = clf.score([text])
         assert "threat" in s.labels, (text, s.scores)
         assert s.severity in ("high", "critical")
@@ -46,16 +45,19 @@ def test_threat_without_slur(clf: Classifier) -> None:
 
 
 def test_support_and_counter_speech_are_not_abusive(clf: Classifier) -> None:
-    texts = ["tout mon soutien @cible face à ce harcèlement, tiens bon",
-             "Traiter quelqu'un de « salope » comme ils le font est inadmissible, je te soutiens"]
+    texts = [
+        "tout mon soutien @cible face à ce harcèlement, tiens bon",
+        "Traiter quelqu'un de « salope » comme ils le font est inadmissible, je te soutiens",
+    ]
     for s in clf.score(texts):
         assert s.scores["abusive"] < clf.model.thresholds["abusive"], s
         assert "support" in s.labels
 
 
 def test_obfuscation_does_not_hide_an_insult(clf: Classifier) -> None:
-    plain, leet, spaced = clf.score(["t'es qu'un connard", "t'es qu'un c0nn4rd",
-                                     "t'es qu'un c o n n a r d"])
+    plain, leet, spaced = clf.score(
+        ["t'es qu'un connard", "t'es qu'un c0nn4rd", "t'es qu'un c o n n a r d"]
+    )
     threshold = clf.model.thresholds["abusive"]
     assert plain.scores["abusive"] >= threshold
     assert leet.scores["abusive"] >= threshold and spaced.scores["abusive"] >= threshold
@@ -70,15 +72,21 @@ def test_reply_is_scored_with_its_parent(clf: Classifier) -> None:
 
 
 def test_language_and_target(clf: Classifier) -> None:
-    fr, en, third = clf.score(["tu es vraiment une idiote", "you are such an idiot",
-                               "il est vraiment idiot ce ministre"])
+    fr, en, third = clf.score(
+        ["tu es vraiment une idiote", "you are such an idiot", "il est vraiment idiot ce ministre"]
+    )
     assert (fr.lang, en.lang) == ("fr", "en")
     assert fr.target == "target" and third.target == "third_party"
 
 
 def test_hostile_payloads_are_just_text(clf: Classifier) -> None:
-    payloads = ["<script>alert('x')</script>", "'; DROP TABLE scores; --", "\x00\u202e" * 50,
-                "a" * 20000, ""]
+    payloads = [
+        "<script>alert('x')</script>",
+        "'; DROP TABLE scores; --",
+        "\x00\u202e" * 50,
+        "a" * 20000,
+        "",
+    ]
     scores = clf.score(payloads)
     assert len(scores) == len(payloads)
     assert all(0 <= s.scores["abusive"] <= 1 for s in scores)

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.slow
 
 
 def _data_dir() -> Path:
-    from rempart.analysis.classify.training import default_data_dir
+    from rempart.training.train_command import default_data_dir
 
     try:
         return default_data_dir()
@@ -28,7 +28,7 @@ def _data_dir() -> Path:
 
 @pytest.fixture(scope="module")
 def report() -> dict:
-    from rempart.analysis.classify.evaluate import evaluate
+    from rempart.training.evaluation import evaluate
 
     return evaluate(_data_dir(), cross=False, echo=lambda m: None)
 
@@ -55,7 +55,7 @@ def test_functional_suite(report: dict) -> None:
 
 
 def test_shipped_model_rebuilds_bit_for_bit() -> None:
-    from rempart.analysis.classify.training import run_training
+    from rempart.training.train_command import run_training
 
     lines: list[str] = []
     assert run_training(_data_dir(), [], None, check=True, echo=lines.append), lines[-1]

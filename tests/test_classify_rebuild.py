@@ -11,7 +11,7 @@ import numpy as np
 
 from rempart.analysis.classify.classifier import DEFAULT_MODEL
 from rempart.analysis.classify.model import CONFIG, WEIGHTS
-from rempart.analysis.classify.training import rebuild_within_rounding
+from rempart.training.train_command import rebuild_within_rounding
 
 
 def _copy(tmp: Path, name: str, kernel: str | None = None) -> Path:
@@ -32,7 +32,7 @@ def _nudge(folder: Path, name: str, delta: float, count: int = 1) -> None:
     n = int(np.prod(spec["shape"]))
     arr = np.frombuffer(raw, spec["dtype"], n, spec["offset"]).copy()
     arr[:count] = arr[:count] + np.asarray(delta).astype(arr.dtype)
-    raw[spec["offset"]: spec["offset"] + arr.nbytes] = arr.tobytes()
+    raw[spec["offset"] : spec["offset"] + arr.nbytes] = arr.tobytes()
     (folder / WEIGHTS).write_bytes(gzip.compress(bytes(raw)))
 
 

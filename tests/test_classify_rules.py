@@ -12,7 +12,7 @@ from rempart.analysis.classify.categories import CATEGORIES, IDENTITY, OUTPUTS
 from rempart.analysis.classify.lexicon import LISTS, RESOURCES, load_lexicon
 from rempart.analysis.classify.normalize import normalize, normalize_keep_accents, tokens
 from rempart.analysis.classify.rules import RULE_FEATURES, analyze
-from rempart.analysis.classify.synthetic import generate
+from rempart.training.synthetic import generate
 
 
 def rules_of(text: str, parent: str | None = None) -> set[str]:
@@ -23,43 +23,72 @@ def categories_of(text: str) -> set[str]:
     return {h.category for h in analyze(text).hits}
 
 
-ABUSIVE = {"insult", "threat", "identity_attack", "sexual_harassment", "defamation",
-           "incitement", "doxxing"}
+ABUSIVE = {
+    "insult",
+    "threat",
+    "identity_attack",
+    "sexual_harassment",
+    "defamation",
+    "incitement",
+    "doxxing",
+}
 
 
 # ------------------------------------------------------------------------------ normalise
-@pytest.mark.parametrize("raw, expected", [
-    ("Élève À L'ÉCOLE", "eleve a l'ecole"),                      # case and accents
-    ("ｓａｌｏｐｅ", "salope"),                                     # fullwidth (NFKC)
-    ("𝐜𝐨𝐧𝐧𝐚𝐫𝐝", "connard"),                                        # mathematical bold
-    ("con\u200bna\u200drd", "connard"),                            # zero-width characters
-    ("\u202econnard\u202c", "connard"),                            # bidi overrides
-    ("\u0441\u043ennаrd", "connard"),                                        # Cyrillic look-alikes
-    ("z̷̢a̸l̵g̶o̵", "zalgo"),                                             # stray combining marks
-    ("c0nn4rd", "connard"), ("s@l0pe", "salope"), ("$4l0p3", "salope"),   # leetspeak
-    ("abrut1", "abruti"),                                          # leet at the edge, known
-    ("connaaaaard", "connard"),                                    # repeats -> known word
-    ("blaaaaah", "blaah"),                                         # unknown word: two
-    ("c o n n a r d", "connard"), ("c.o.n.n.a.r.d", "connard"),    # letter spacing
-    ("c-o-n-n-a-s-s-e", "connasse"), ("t'es un p.d", "t'es un pd"),
-    ("p*te", "pute"), ("f**k", "fuck"),                            # masked letters
-    ("Je t’aime « bravo »", 'je t\'aime " bravo "'),               # typographic quotes
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("Élève À L'ÉCOLE", "eleve a l'ecole"),  # case and accents
+        ("ｓａｌｏｐｅ", "salope"),  # fullwidth (NFKC)
+        ("𝐜𝐨𝐧𝐧𝐚𝐫𝐝", "connard"),  # mathematical bold
+        ("con\u200bna\u200drd", "connard"),  # zero-width characters
+        ("\u202econnard\u202c", "connard"),  # bidi overrides
+        ("\u0441\u043ennаrd", "connard"),  # Cyrillic look-alikes
+        ("z̷̢a̸l̵g̶o̵", "zalgo"),  # stray combining marks
+        ("c0nn4rd", "connard"),
+        ("s@l0pe", "salope"),
+        ("$4l0p3", "salope"),  # leetspeak
+        ("abrut1", "abruti"),  # leet at the edge, known
+        ("connaaaaard", "connard"),  # repeats -> known word
+        ("blaaaaah", "blaah"),  # unknown word: two
+        ("c o n n a r d", "connard"),
+        ("c.o.n.n.a.r.d", "connard"),  # letter spacing
+        ("c-o-n-n-a-s-s-e", "connasse"),
+        ("t'es un p.d", "t'es un pd"),
+        ("p*te", "pute"),
+        ("f**k", "fuck"),  # masked letters
+        ("Je t’aime « bravo »", 'je t\'aime " bravo "'),  # typographic quotes
+    ],
+)
 def test_normalize_undoes_each_obfuscation(raw: str, expected: str) -> None:
     assert normalize(raw) == expected
 
 
-@pytest.mark.parametrize("text", ["le 1er mai à 10h30", "mp3 et covid19", "4x4", "2024",
-                                  "il y a à boire", "y a-t-il un souci", "06 12 34 56 78"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "le 1er mai à 10h30",
+        "mp3 et covid19",
+        "4x4",
+        "2024",
+        "il y a à boire",
+        "y a-t-il un souci",
+        "06 12 34 56 78",
+    ],
+)
 def test_normalize_leaves_numbers_and_short_words_alone(text: str) -> None:
     assert normalize(text) == normalize_keep_accents(text).replace("à", "a")
 
 
 def test_normalize_maps_emoji_links_mentions_and_hashtags() -> None:
-    norm = normalize("@Marie_92 🔪💀 🖕 ❤️💪🏽 🐒 regarde https://t.co/xYz et #BalanceTonPorc "
-                     "ou jean.dupont@example.com")
-    assert norm == ("@user emoji_arme emoji_mort emoji_doigt emoji_soutien emoji_soutien "
-                    "emoji_singe regarde url et balancetonporc ou email_addr")
+    norm = normalize(
+        "@Marie_92 🔪💀 🖕 ❤️💪🏽 🐒 regarde https://t.co/xYz et #BalanceTonPorc "
+        "ou jean.dupont@example.com"
+    )
+    assert norm == (
+        "@user emoji_arme emoji_mort emoji_doigt emoji_soutien emoji_soutien "
+        "emoji_singe regarde url et balancetonporc ou email_addr"
+    )
     assert normalize("@lea.journo et @x@mastodon.social") == "@user et @user"
 
 
@@ -69,7 +98,14 @@ def test_normalize_keep_accents_keeps_them() -> None:
 
 def test_tokens_split_punctuation_and_keep_elisions() -> None:
     assert tokens("t'es qu'une idiote, @user! emoji_arme") == [
-        "t'", "es", "qu'", "une", "idiote", "@user", "emoji_arme"]
+        "t'",
+        "es",
+        "qu'",
+        "une",
+        "idiote",
+        "@user",
+        "emoji_arme",
+    ]
     assert tokens("aujourd'hui 'cite'") == ["aujourd'", "hui", "cite"]
     assert tokens("called me a 'whore', l'abruti") == ["called", "me", "a", "whore", "l'", "abruti"]
 
@@ -103,8 +139,24 @@ def test_lexicon_leaves_out_benign_words() -> None:
     lex = load_lexicon()
     harmful = {"insult", "vulgar", "sexual", *(f"slur.{c}" for c in IDENTITY)}
     terms = {e.term for e in lex.entries if e.list in harmful}
-    for word in ("bosser", "drague", "meuf", "veuve", "teuf", "cailler", "femme", "juif",
-                 "arabe", "chat", "putin", "tache", "taches", "flic", "sauvages", "autiste"):
+    for word in (
+        "bosser",
+        "drague",
+        "meuf",
+        "veuve",
+        "teuf",
+        "cailler",
+        "femme",
+        "juif",
+        "arabe",
+        "chat",
+        "putin",
+        "tache",
+        "taches",
+        "flic",
+        "sauvages",
+        "autiste",
+    ):
         assert word not in terms, word
     assert "meuf" in lex.words("group.sex_or_gender")  # a neutral mention, not an insult
 
@@ -113,7 +165,7 @@ def test_lexicon_match_gives_spans_and_longest_phrase() -> None:
     lex = load_lexicon()
     norm = normalize("Espèce de c0nnard, fils de pute")
     hits = lex.match(norm)
-    assert [norm[h.span[0]:h.span[1]] for h in hits["insult"]] == ["connard", "fils de pute"]
+    assert [norm[h.span[0] : h.span[1]] for h in hits["insult"]] == ["connard", "fils de pute"]
     assert all(h.source in ("contentshield", "ldnoobw", "rempart") for h in hits["insult"])
 
 
@@ -131,100 +183,105 @@ def test_vendored_lexicons_come_with_their_licenses() -> None:
 
 
 # ---------------------------------------------------------------------------------- rules
-@pytest.mark.parametrize("text, rule", [
-    # threats without slurs, French then English
-    ("je sais où tu habites", "threat.knows_address"),
-    ("Jsais ou t'habites 👀", "threat.knows_address"),
-    ("on connaît ton adresse @camille", "threat.knows_address"),
-    ("on va te retrouver", "threat.will_find"),
-    ("je t'attends à la sortie", "threat.will_find"),
-    ("tu vas le regretter", "threat.regret"),
-    ("fais gaffe à toi", "threat.watch_out"),
-    ("on viendra chez toi", "threat.come_home"),
-    ("ta famille va payer", "threat.family"),
-    ("je vais te casser la gueule", "threat.violence"),
-    ("ça va mal finir pour toi", "threat.veiled"),
-    ("I know where you live", "threat.knows_address"),
-    ("we will find you", "threat.will_find"),
-    ("watch your back", "threat.watch_out"),
-    # explicit death threats
-    ("je vais te tuer", "threat.death"),
-    ("jvais t'égorger", "threat.death"),
-    ("t'es morte", "threat.death"),
-    ("tu vas crever", "threat.death"),
-    ("tes jours sont comptés", "threat.death"),
-    ("I'm going to kill you", "threat.death"),
-    ("you're dead", "threat.death"),
-    ("je vais la buter", "threat.death_third"),
-    ("j'espère que tu vas crever", "threat.wish"),
-    ("va te pendre", "threat.suicide"),
-    ("kys", "threat.suicide"),
-    ("je vais te violer", "threat.rape"),
-    # incitement
-    ("signalez son compte", "incitement.mass_report"),
-    ("mass report her", "incitement.mass_report"),
-    ("tous sur @marie", "incitement.swarm"),
-    ("allez lui dire ce que vous en pensez", "incitement.swarm"),
-    ("RT massivement", "incitement.swarm"),
-    ("retrouvez-le", "incitement.find"),
-    ("balancez son adresse", "incitement.find"),
-    ("faut le frapper", "incitement.violence"),
-    ("il faut la tuer", "threat.death_call"),
-    # defamation
-    ("c'est un pédophile", "defamation.accusation"),
-    ("cet escroc", "defamation.accusation"),
-    ("@x est un violeur", "defamation.accusation"),
-    ("@x is a rapist", "defamation.accusation"),
-    ("@x a violé des gamines", "defamation.crime_claim"),
-    # sexual harassment
-    ("envoie des nudes", "sexual.demand"),
-    ("send nudes", "sexual.demand"),
-    ("t'as de beaux seins", "sexual.body"),
-    ("je vais te violer", "sexual.rape_threat"),
-    # identity attacks
-    ("sale b0ugnoule", "identity.slur.origin"),
-    ("les arabes sont des rats", "identity.dehumanize.origin"),
-    ("retourne dans ton pays", "identity.go_back.origin"),
-    ("retourne à la cuisine", "identity.sexist.sex_or_gender"),
-    # insults
-    ("t'es une connasse", "insult.direct"),
-    ("@x espèce de c.o.n.n.a.r.d", "insult.direct"),
-    # doxxing (fake data)
-    ("appelle-la au 06 39 98 12 34", "doxxing.phone"),
-    ("+33 6 39 98 12 34", "doxxing.phone"),
-    ("elle habite au 12 rue des Lilas", "doxxing.address"),
-    ("son mail : test@example.com", "doxxing.email"),
-    ("sa plaque AB-123-CD", "doxxing.plate"),
-    ("voici son adresse : quelque part", "doxxing.shares_info"),
-    # spam and flood
-    ("gagnez un iphone gratuit, cliquez https://a.example/x https://b.example/y",
-     "spam.links"),
-    ("lol lol lol lol lol lol lol lol", "spam.repeated"),
-    # support
-    ("courage à toi, on est avec toi", "support.solidarity"),
-    ("honte à ceux qui la harcèlent", "support.condemnation"),
-    ("signalez les comptes qui la harcèlent", "support.report_abusers"),
-])
+@pytest.mark.parametrize(
+    "text, rule",
+    [
+        # threats without slurs, French then English
+        ("je sais où tu habites", "threat.knows_address"),
+        ("Jsais ou t'habites 👀", "threat.knows_address"),
+        ("on connaît ton adresse @camille", "threat.knows_address"),
+        ("on va te retrouver", "threat.will_find"),
+        ("je t'attends à la sortie", "threat.will_find"),
+        ("tu vas le regretter", "threat.regret"),
+        ("fais gaffe à toi", "threat.watch_out"),
+        ("on viendra chez toi", "threat.come_home"),
+        ("ta famille va payer", "threat.family"),
+        ("je vais te casser la gueule", "threat.violence"),
+        ("ça va mal finir pour toi", "threat.veiled"),
+        ("I know where you live", "threat.knows_address"),
+        ("we will find you", "threat.will_find"),
+        ("watch your back", "threat.watch_out"),
+        # explicit death threats
+        ("je vais te tuer", "threat.death"),
+        ("jvais t'égorger", "threat.death"),
+        ("t'es morte", "threat.death"),
+        ("tu vas crever", "threat.death"),
+        ("tes jours sont comptés", "threat.death"),
+        ("I'm going to kill you", "threat.death"),
+        ("you're dead", "threat.death"),
+        ("je vais la buter", "threat.death_third"),
+        ("j'espère que tu vas crever", "threat.wish"),
+        ("va te pendre", "threat.suicide"),
+        ("kys", "threat.suicide"),
+        ("je vais te violer", "threat.rape"),
+        # incitement
+        ("signalez son compte", "incitement.mass_report"),
+        ("mass report her", "incitement.mass_report"),
+        ("tous sur @marie", "incitement.swarm"),
+        ("allez lui dire ce que vous en pensez", "incitement.swarm"),
+        ("RT massivement", "incitement.swarm"),
+        ("retrouvez-le", "incitement.find"),
+        ("balancez son adresse", "incitement.find"),
+        ("faut le frapper", "incitement.violence"),
+        ("il faut la tuer", "threat.death_call"),
+        # defamation
+        ("c'est un pédophile", "defamation.accusation"),
+        ("cet escroc", "defamation.accusation"),
+        ("@x est un violeur", "defamation.accusation"),
+        ("@x is a rapist", "defamation.accusation"),
+        ("@x a violé des gamines", "defamation.crime_claim"),
+        # sexual harassment
+        ("envoie des nudes", "sexual.demand"),
+        ("send nudes", "sexual.demand"),
+        ("t'as de beaux seins", "sexual.body"),
+        ("je vais te violer", "sexual.rape_threat"),
+        # identity attacks
+        ("sale b0ugnoule", "identity.slur.origin"),
+        ("les arabes sont des rats", "identity.dehumanize.origin"),
+        ("retourne dans ton pays", "identity.go_back.origin"),
+        ("retourne à la cuisine", "identity.sexist.sex_or_gender"),
+        # insults
+        ("t'es une connasse", "insult.direct"),
+        ("@x espèce de c.o.n.n.a.r.d", "insult.direct"),
+        # doxxing (fake data)
+        ("appelle-la au 06 39 98 12 34", "doxxing.phone"),
+        ("+33 6 39 98 12 34", "doxxing.phone"),
+        ("elle habite au 12 rue des Lilas", "doxxing.address"),
+        ("son mail : test@example.com", "doxxing.email"),
+        ("sa plaque AB-123-CD", "doxxing.plate"),
+        ("voici son adresse : quelque part", "doxxing.shares_info"),
+        # spam and flood
+        ("gagnez un iphone gratuit, cliquez https://a.example/x https://b.example/y", "spam.links"),
+        ("lol lol lol lol lol lol lol lol", "spam.repeated"),
+        # support
+        ("courage à toi, on est avec toi", "support.solidarity"),
+        ("honte à ceux qui la harcèlent", "support.condemnation"),
+        ("signalez les comptes qui la harcèlent", "support.report_abusers"),
+    ],
+)
 def test_rule_fires(text: str, rule: str) -> None:
     assert rule in rules_of(text)
 
 
-@pytest.mark.parametrize("text", [
-    "je ne suis pas d'accord avec ton article",
-    "les musulmans fêtent l'Aïd ce week-end",
-    "mon ami est gay",
-    "les femmes journalistes sont nombreuses",
-    "un homme a été tué hier à Marseille",
-    "je suis mort de rire",
-    "j'ai tué ce boss en deux minutes",
-    "le 1er mai à 10h30, rendez-vous place de la mairie",
-    "Il habite à Tokyo depuis 2019",
-    "nous allons vous trouver une place",
-    "elle est bonne nageuse",
-    "il a fermé la porte",
-    "je vais te chercher à la gare",
-    "I disagree with your take",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "je ne suis pas d'accord avec ton article",
+        "les musulmans fêtent l'Aïd ce week-end",
+        "mon ami est gay",
+        "les femmes journalistes sont nombreuses",
+        "un homme a été tué hier à Marseille",
+        "je suis mort de rire",
+        "j'ai tué ce boss en deux minutes",
+        "le 1er mai à 10h30, rendez-vous place de la mairie",
+        "Il habite à Tokyo depuis 2019",
+        "nous allons vous trouver une place",
+        "elle est bonne nageuse",
+        "il a fermé la porte",
+        "je vais te chercher à la gare",
+        "I disagree with your take",
+    ],
+)
 def test_neutral_text_fires_no_abuse_rule(text: str) -> None:
     assert not categories_of(text) & (ABUSIVE - {"doxxing"})
     if "Tokyo" not in text:
@@ -235,9 +292,9 @@ def test_negation_cue() -> None:
     r = analyze("tu n'es pas une idiote")
     assert r.negated and not r.hits and r.features["cue.negated_abuse"] == 1.0
     assert analyze("you're not an idiot").negated
-    assert "insult.direct" in rules_of("t'es pas qu'une idiote")    # ne…que: "only"
+    assert "insult.direct" in rules_of("t'es pas qu'une idiote")  # ne…que: "only"
     assert "insult.direct" in rules_of("t'es rien qu'une pute")
-    assert "insult.direct" in rules_of("no, you're an idiot")      # the comma breaks it
+    assert "insult.direct" in rules_of("no, you're an idiot")  # the comma breaks it
 
 
 def test_quotation_and_reported_speech_cues() -> None:
@@ -274,8 +331,7 @@ def test_report_calls_are_told_apart_by_their_object() -> None:
     assert "incitement.mass_report" in rules_of("signalez-la")
     assert "incitement.mass_report" in rules_of("signalez son compte, elle le mérite")
     assert "support.report_abusers" in rules_of("signalez les comptes qui la harcèlent")
-    assert "support.report_abusers" in rules_of(
-        "Ces messages sont des menaces : signalez-les.")
+    assert "support.report_abusers" in rules_of("Ces messages sont des menaces : signalez-les.")
     assert "support.report_abusers" in rules_of("report the accounts harassing her")
 
 
@@ -299,23 +355,40 @@ def test_identity_is_reported_for_identity_attacks() -> None:
     assert analyze("mon ami est gay").identity == ()
 
 
-@pytest.mark.parametrize("text", [
-    "je ne suis pas d'accord avec toi, et je vais te tuer",   # negation elsewhere
-    "« bonjour » je sais où tu habites",                      # quotes elsewhere
-    "J̷E̷ ̷V̷A̷I̷S̷ ̷T̷E̷ ̷T̷U̷E̷R̷",                                 # zalgo
-    "je\u200b vais\u200b te\u200b tuer",                       # zero-width padding
-    "JE VAIS TE TUER !!!!!!!",
-    "je vais te tueeeeeer",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "je ne suis pas d'accord avec toi, et je vais te tuer",  # negation elsewhere
+        "« bonjour » je sais où tu habites",  # quotes elsewhere
+        "J̷E̷ ̷V̷A̷I̷S̷ ̷T̷E̷ ̷T̷U̷E̷R̷",  # zalgo
+        "je\u200b vais\u200b te\u200b tuer",  # zero-width padding
+        "JE VAIS TE TUER !!!!!!!",
+        "je vais te tueeeeeer",
+    ],
+)
 def test_hostile_payloads_still_fire(text: str) -> None:
     assert any(h.category == "threat" for h in analyze(text).hits), text
 
 
-@pytest.mark.parametrize("text", [
-    "a " * 20000, "je " * 5000 + "vais", "@" * 20000, "c.o." * 5000, "*" * 10000,
-    "t'es " * 3000 + "mort", "signalez " * 3000, "1" * 30000, "🔪" * 5000,
-    "« " * 5000, "aaaa" * 5000, "l'" * 10000, "0" * 4000 + "6",
-], ids=lambda t: f"{t[:6]}..{len(t)}")
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a " * 20000,
+        "je " * 5000 + "vais",
+        "@" * 20000,
+        "c.o." * 5000,
+        "*" * 10000,
+        "t'es " * 3000 + "mort",
+        "signalez " * 3000,
+        "1" * 30000,
+        "🔪" * 5000,
+        "« " * 5000,
+        "aaaa" * 5000,
+        "l'" * 10000,
+        "0" * 4000 + "6",
+    ],
+    ids=lambda t: f"{t[:6]}..{len(t)}",
+)
 def test_adversarial_inputs_complete(text: str) -> None:
     # Patterns are bounded; a catastrophic backtrack would hang this test.
     r = analyze(text)
@@ -327,7 +400,7 @@ def test_doxxing_evidence_is_redacted() -> None:
     doxx = [h for h in r.hits if h.category == "doxxing"]
     assert {h.rule for h in doxx} >= {"doxxing.phone", "doxxing.address"}
     assert not any(re.search(r"\d", h.evidence) for h in doxx)
-    assert all(r.norm[h.span[0]:h.span[1]] for h in doxx)
+    assert all(r.norm[h.span[0] : h.span[1]] for h in doxx)
 
 
 def test_hit_spans_index_the_normalised_text() -> None:
@@ -335,12 +408,21 @@ def test_hit_spans_index_the_normalised_text() -> None:
     for h in r.hits:
         assert 0 <= h.span[0] < h.span[1] <= len(r.norm)
         if h.rule == "threat.knows_address":
-            assert r.norm[h.span[0]:h.span[1]] == h.evidence == "je sais ou tu habites"
+            assert r.norm[h.span[0] : h.span[1]] == h.evidence == "je sais ou tu habites"
 
 
 def test_every_rule_name_is_namespaced_by_a_category_family() -> None:
-    families = {"threat", "incitement", "defamation", "sexual", "identity", "insult",
-                "doxxing", "spam", "support"}
+    families = {
+        "threat",
+        "incitement",
+        "defamation",
+        "sexual",
+        "identity",
+        "insult",
+        "doxxing",
+        "spam",
+        "support",
+    }
     for ex in generate(seed=1, n_per_template=1):
         for h in analyze(ex.text).hits:
             assert h.rule.split(".")[0] in families and h.category in CATEGORIES
@@ -380,7 +462,8 @@ def test_synthetic_generation_is_deterministic() -> None:
     a = generate(seed=3, n_per_template=2)
     b = generate(seed=3, n_per_template=2)
     assert [(e.text, e.labels, e.identity) for e in a] == [
-        (e.text, e.labels, e.identity) for e in b]
+        (e.text, e.labels, e.identity) for e in b
+    ]
     assert [e.text for e in generate(seed=4, n_per_template=2)] != [e.text for e in a]
 
 

@@ -23,8 +23,9 @@ def test_every_command_has_help() -> None:
         assert result.exit_code == 0 and "Usage" in result.output
 
 
-def test_init_ingest_stats_messages(tmp_path: Path, write_jsonl: Callable[..., Path],
-                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_init_ingest_stats_messages(
+    tmp_path: Path, write_jsonl: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
     runner = CliRunner()
     case = tmp_path / "c"
     out = runner.invoke(main, ["init", str(case), "--target", "cible", "--target", "@autre"])
@@ -44,8 +45,9 @@ def test_init_ingest_stats_messages(tmp_path: Path, write_jsonl: Callable[..., P
     assert items[0]["created_at"] == "2026-03-01T12:00:00Z"
 
 
-def test_case_option_beats_environment(tmp_path: Path, write_jsonl: Callable[..., Path],
-                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_case_option_beats_environment(
+    tmp_path: Path, write_jsonl: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
     runner = CliRunner()
     runner.invoke(main, ["init", str(tmp_path / "a"), "--target", "x"])
     monkeypatch.setenv("REMPART_CASE", str(tmp_path / "nowhere"))
@@ -56,8 +58,9 @@ def test_case_option_beats_environment(tmp_path: Path, write_jsonl: Callable[...
     assert "no case here" in out.output and "Traceback" not in out.output
 
 
-def test_rejects_command_names_file_and_line(tmp_path: Path,
-                                             write_jsonl: Callable[..., Path]) -> None:
+def test_rejects_command_names_file_and_line(
+    tmp_path: Path, write_jsonl: Callable[..., Path]
+) -> None:
     runner = CliRunner()
     case = tmp_path / "c"
     runner.invoke(main, ["init", str(case), "--target", "x"])
@@ -72,8 +75,9 @@ def test_unknown_format_lists_valid_ones(tmp_path: Path, write_jsonl: Callable[.
     runner = CliRunner()
     runner.invoke(main, ["init", str(tmp_path / "c"), "--target", "x"])
     data = write_jsonl("d.jsonl", [page([tweet("1", "a")])])
-    out = runner.invoke(main, ["ingest", "--case", str(tmp_path / "c"), "--format", "nope",
-                               str(data)])
+    out = runner.invoke(
+        main, ["ingest", "--case", str(tmp_path / "c"), "--format", "nope", str(data)]
+    )
     assert out.exit_code == 1 and "twarc2" in out.output and "unknown format" in out.output
 
 
@@ -86,13 +90,16 @@ HOSTILE = [
 ]
 
 
-def test_hostile_texts_are_kept_verbatim_and_inert(tmp_path: Path,
-                                                   write_jsonl: Callable[..., Path]) -> None:
+def test_hostile_texts_are_kept_verbatim_and_inert(
+    tmp_path: Path, write_jsonl: Callable[..., Path]
+) -> None:
     runner = CliRunner()
     case = tmp_path / "c"
     runner.invoke(main, ["init", str(case), "--target", "x"])
     tweets = [tweet(str(i), text) for i, text in enumerate(HOSTILE, start=1)]
-    runner.invoke(main, ["ingest", "--case", str(case), str(write_jsonl("h.jsonl", [page(tweets)]))])
+    runner.invoke(
+        main, ["ingest", "--case", str(case), str(write_jsonl("h.jsonl", [page(tweets)]))]
+    )
     out = runner.invoke(main, ["messages", "--case", str(case), "--json"])
     texts = sorted(m["text"] for m in orjson.loads(out.output))
     assert texts == sorted(HOSTILE)
@@ -105,8 +112,17 @@ def test_hostile_texts_are_kept_verbatim_and_inert(tmp_path: Path,
 
 def test_formats_lists_every_builtin() -> None:
     out = CliRunner().invoke(main, ["formats"])
-    for name in ("twarc2", "twitter-v1", "twitter-archive", "mastodon", "mastodon-sse",
-                 "bluesky", "twilio", "vonage", "csv"):
+    for name in (
+        "twarc2",
+        "twitter-v1",
+        "twitter-archive",
+        "mastodon",
+        "mastodon-sse",
+        "bluesky",
+        "twilio",
+        "vonage",
+        "csv",
+    ):
         assert name in out.output
 
 

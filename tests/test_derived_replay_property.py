@@ -18,11 +18,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rempart.api import ingest, messages, verify
-from rempart.case import Case
+from rempart.case import Case, ingest, verify
 from rempart.clock import FixedClock
 
 from conftest import FIXTURES, T0, page, tweet, user
+from conftest import plain_messages as messages
 
 #: Export folders read as a whole (their files only make sense together).
 _FOLDERS = (FIXTURES / "twitter_archive", FIXTURES / "bluesky" / "repo")
@@ -30,8 +30,11 @@ _FOLDERS = (FIXTURES / "twitter_archive", FIXTURES / "bluesky" / "repo")
 
 def _inputs() -> list[Path]:
     """Every fixture: export folders as one input, every other file as its own."""
-    files = [p for p in sorted(FIXTURES.rglob("*"))
-             if p.is_file() and not any(p.is_relative_to(f) for f in _FOLDERS)]
+    files = [
+        p
+        for p in sorted(FIXTURES.rglob("*"))
+        if p.is_file() and not any(p.is_relative_to(f) for f in _FOLDERS)
+    ]
     return [*_FOLDERS, *files]
 
 
@@ -42,12 +45,10 @@ INPUTS = _inputs()
 def _plans(draw: st.DrawFn) -> tuple[list[list[Path]], int]:
     """Imports (each a list of inputs) and a batch size: a random subset of the fixtures in a
     random order, cut into up to four imports, with some inputs imported again."""
-    chosen = draw(st.lists(st.sampled_from(INPUTS), min_size=1, max_size=len(INPUTS),
-                           unique=True))
+    chosen = draw(st.lists(st.sampled_from(INPUTS), min_size=1, max_size=len(INPUTS), unique=True))
     again = draw(st.lists(st.sampled_from(chosen), max_size=3))
     order = draw(st.permutations(chosen + again))
-    cuts = sorted(draw(st.lists(st.integers(1, max(1, len(order) - 1)), max_size=3,
-                                unique=True)))
+    cuts = sorted(draw(st.lists(st.integers(1, max(1, len(order) - 1)), max_size=3, unique=True)))
     imports = [order[a:b] for a, b in zip([0, *cuts], [*cuts, len(order)]) if order[a:b]]
     batch_size = draw(st.sampled_from([1, 2, 3, 7, 2000]))
     return imports, batch_size
@@ -55,8 +56,9 @@ def _plans(draw: st.DrawFn) -> tuple[list[list[Path]], int]:
 
 def _verify_plan(imports: list[list[Path]], batch_size: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        case = Case.create(Path(tmp) / "case", ["@cible"],
-                           clock=FixedClock(T0, timedelta(seconds=1)))
+        case = Case.create(
+            Path(tmp) / "case", ["@cible"], clock=FixedClock(T0, timedelta(seconds=1))
+        )
         try:
             case.config.setdefault("settings", {})["batch_size"] = batch_size
             assert case.settings["batch_size"] == batch_size
@@ -69,8 +71,9 @@ def _verify_plan(imports: list[list[Path]], batch_size: int) -> None:
             case.close()
 
 
-@settings(max_examples=25, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=25, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(_plans())
 def test_any_imports_of_the_fixtures_verify(plan: tuple[list[list[Path]], int]) -> None:
     imports, batch_size = plan
@@ -100,8 +103,10 @@ def test_a_version_seen_twice_is_what_was_seen_once(fresh_case: Case, write_json
     edited = tweet("2002", "version deux", edit_history_tweet_ids=["2001", "2002"])
     ingest(fresh_case, [write_jsonl("a.jsonl", [page([edited])])])
     once = [m.versions for m in messages(fresh_case)]
-    ingest(fresh_case, [write_jsonl("b.jsonl", [page([edited],
-                                                     retrieved="2026-03-03T00:00:00+00:00")])])
+    ingest(
+        fresh_case,
+        [write_jsonl("b.jsonl", [page([edited], retrieved="2026-03-03T00:00:00+00:00")])],
+    )
     (m,) = list(messages(fresh_case))
     assert m.id == "2001" and [v.id for v in m.versions] == ["2002"]
     assert [m.versions] == once
@@ -120,24 +125,44 @@ def _order_pages() -> list[dict[str, Any]]:
     (``includes.users``), without (so its URL cannot name the author), as a context post in
     ``includes.tweets`` (no ``created_at``), between two deletion notices."""
     post = tweet(_ORDER_TWEET, "@cible &amp; toi", author="100")
-    quoting = tweet("7002", "regardez", author="101",
-                    referenced_tweets=[{"type": "quoted", "id": _ORDER_TWEET}])
+    quoting = tweet(
+        "7002", "regardez", author="101", referenced_tweets=[{"type": "quoted", "id": _ORDER_TWEET}]
+    )
     context = {k: v for k, v in post.items() if k != "created_at"}
     with_users = page([post], retrieved="2026-03-02T09:00:00+00:00")
     no_users = {**page([post], retrieved="2026-03-02T11:00:00+00:00"), "includes": {}}
-    as_context = page([quoting], [user("101", "relai")], retrieved="2026-03-02T13:00:00+00:00",
-                      includes={"tweets": [context], "users": [user("101", "relai")]})
+    as_context = page(
+        [quoting],
+        [user("101", "relai")],
+        retrieved="2026-03-02T13:00:00+00:00",
+        includes={"tweets": [context], "users": [user("101", "relai")]},
+    )
+
     def deleted(at: str) -> dict[str, Any]:
-        return {"errors": [{"value": _ORDER_TWEET, "resource_id": _ORDER_TWEET,
-                            "resource_type": "tweet", "title": "Not Found Error",
-                            "detail": f"Could not find tweet: [{_ORDER_TWEET}].",
-                            "type": "https://api.twitter.com/2/problems/resource-not-found"}],
-                "__twarc": {"url": "u", "retrieved_at": f"2026-03-02T{at}+00:00"}}
+        return {
+            "errors": [
+                {
+                    "value": _ORDER_TWEET,
+                    "resource_id": _ORDER_TWEET,
+                    "resource_type": "tweet",
+                    "title": "Not Found Error",
+                    "detail": f"Could not find tweet: [{_ORDER_TWEET}].",
+                    "type": "https://api.twitter.com/2/problems/resource-not-found",
+                }
+            ],
+            "__twarc": {"url": "u", "retrieved_at": f"2026-03-02T{at}+00:00"},
+        }
 
     # seen, gone, seen again, gone again, seen again (as a context post), gone: one sighting
     # between two notices (see ORDER_DEPENDENT for what several sightings there may change)
-    return [with_users, deleted("10:00:00"), no_users, deleted("12:00:00"), as_context,
-            deleted("14:00:00")]
+    return [
+        with_users,
+        deleted("10:00:00"),
+        no_users,
+        deleted("12:00:00"),
+        as_context,
+        deleted("14:00:00"),
+    ]
 
 
 #: What may depend on the order in which observations were imported, beside the record
@@ -154,8 +179,9 @@ def _stored_after(order: list[int], pages: list[dict[str, Any]]) -> dict[str, An
     from rempart.models import message_to_dict
 
     with tempfile.TemporaryDirectory() as tmp:
-        case = Case.create(Path(tmp) / "case", ["@cible"],
-                           clock=FixedClock(T0, timedelta(seconds=1)))
+        case = Case.create(
+            Path(tmp) / "case", ["@cible"], clock=FixedClock(T0, timedelta(seconds=1))
+        )
         try:
             for n in order:
                 path = Path(tmp) / f"p{n}.jsonl"
@@ -166,8 +192,9 @@ def _stored_after(order: list[int], pages: list[dict[str, Any]]) -> dict[str, An
             for stored in case.store.messages():
                 m = message_to_dict(stored.message)
                 out[f"history {stored.message.id}"] = m.get("extra", {}).get("status_history")
-                m["extra"] = {k: v for k, v in m.get("extra", {}).items()
-                              if k not in ORDER_DEPENDENT}
+                m["extra"] = {
+                    k: v for k, v in m.get("extra", {}).items() if k not in ORDER_DEPENDENT
+                }
                 out[f"message {stored.message.id}"] = m
             for acc in case.store.accounts():
                 out[f"account {acc.id}"] = orjson.loads(orjson.dumps(acc))
@@ -176,8 +203,9 @@ def _stored_after(order: list[int], pages: list[dict[str, Any]]) -> dict[str, An
             case.close()
 
 
-@settings(max_examples=8, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=8, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(st.permutations(range(6)))
 def test_any_order_of_imports_stores_the_same_messages(order: list[int]) -> None:
     pages = _order_pages()
@@ -186,9 +214,16 @@ def test_any_order_of_imports_stores_the_same_messages(order: list[int]) -> None
     assert post["url"] == f"https://x.com/troll/status/{_ORDER_TWEET}"
     assert post["versions"] == []  # the context copy has the same text: no version
     assert [(h["status"], h["observed_at"]) for h in _history(reference)] == [
-        (status, f"2026-03-02T{hour}:00:00Z") for hour, status in
-        (("09", "available"), ("10", "deleted"), ("11", "available"), ("12", "deleted"),
-         ("13", "available"), ("14", "deleted"))]
+        (status, f"2026-03-02T{hour}:00:00Z")
+        for hour, status in (
+            ("09", "available"),
+            ("10", "deleted"),
+            ("11", "available"),
+            ("12", "deleted"),
+            ("13", "available"),
+            ("14", "deleted"),
+        )
+    ]
     assert _without_history(_stored_after(list(order), pages)) == _without_history(reference)
 
 
@@ -207,5 +242,6 @@ def test_a_status_history_is_the_same_in_both_orders(order: list[int]) -> None:
     in the other; it now lists the four, in the order observed, whatever the import order."""
     pages = _order_pages()
     four = [pages[0], pages[1], pages[4], pages[5]]
-    assert [(h["status"], h["observed_at"][11:13]) for h in _history(_stored_after(order, four))
-            ] == [("available", "09"), ("deleted", "10"), ("available", "13"), ("deleted", "14")]
+    assert [
+        (h["status"], h["observed_at"][11:13]) for h in _history(_stored_after(order, four))
+    ] == [("available", "09"), ("deleted", "10"), ("available", "13"), ("deleted", "14")]

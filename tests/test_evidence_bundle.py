@@ -22,22 +22,26 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tsa import LocalTSA
 
-from rempart import api
-from rempart.case import Case
+from rempart import case as api
+from rempart.case import Case, export_bundle
 from rempart.cli import main
 from rempart.clock import FixedClock
 from rempart.errors import EvidenceError
 from rempart.evidence import bundle as bundle_mod
-from rempart.evidence.bundle import Selection, export_bundle, verify_bundle
+from rempart.evidence.bundle import Selection, verify_bundle
 from rempart.evidence.signing import CaseKey, SignedTreeHead, sign_tree_head
-from rempart.evidence.transparency import add_tsa_root, timestamp_latest_head
+from rempart.evidence.transparency import add_tsa_root
 
 from conftest import T0, page, synthetic_capture, tweet
 
 Members = dict[str, bytes]
 MANIFEST_OPTS = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS
-FAST = dict(deadline=None, derandomize=True, database=None,
-            suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FAST = dict(
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 def write_lines(path: Path, objects: list[Any]) -> Path:
@@ -55,19 +59,26 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     root = tmp_path_factory.mktemp("bundle")
     case = new_case(root / "case")
     first = synthetic_capture(lambda name, lines: write_lines(root / name, lines), 3, 4)
-    second = write_lines(root / "second.jsonl", [page([
-        tweet("2000001", "../../etc/passwd <script>alert(1)</script>"),
-        tweet("2000002", "<img src=x onerror=alert(1)> ..\\..\\boot.ini")])])
+    second = write_lines(
+        root / "second.jsonl",
+        [
+            page(
+                [
+                    tweet("2000001", "../../etc/passwd <script>alert(1)</script>"),
+                    tweet("2000002", "<img src=x onerror=alert(1)> ..\\..\\boot.ini"),
+                ]
+            )
+        ],
+    )
     with LocalTSA(key_type="ecdsa") as tsa:
         add_tsa_root(case.path, tsa.root_pem)
         api.ingest(case, [first])
-        timestamp_latest_head(case, [tsa.url])
+        api.timestamp(case, [tsa.url])
         api.ingest(case, [second])
         case.config["settings"]["tsa_urls"] = tsa.url  # the export head gets stamped too
         report = export_bundle(case, root / "out" / "bundle.zip")
     data = report.path.read_bytes()
-    yield {"case": case, "report": report, "zip": data, "root": root,
-           "members": read_members(data)}
+    yield {"case": case, "report": report, "zip": data, "root": root, "members": read_members(data)}
     case.close()
 
 
@@ -124,12 +135,12 @@ def test_bundle_verifies_with_tokens_and_names_what_it_checked(built: dict[str, 
     assert report.fingerprint in check.summary()
 
 
-def test_verifies_from_a_copy_with_the_case_deleted(built: dict[str, Any],
-                                                    tmp_path: Path) -> None:
+def test_verifies_from_a_copy_with_the_case_deleted(built: dict[str, Any], tmp_path: Path) -> None:
     root = built["root"]
     case = new_case(root / "doomed")
-    capture = synthetic_capture(lambda name, lines: write_lines(root / name, lines), 2, 2,
-                                name="doomed.jsonl")
+    capture = synthetic_capture(
+        lambda name, lines: write_lines(root / name, lines), 2, 2, name="doomed.jsonl"
+    )
     api.ingest(case, [capture])
     report = export_bundle(case, root / "doomed" / "exports" / "b.zip")
     case.close()
@@ -211,9 +222,19 @@ def test_selection_by_author_and_time(built: dict[str, Any]) -> None:
 
 def test_verify_txt_explains_in_french_and_english(built: dict[str, Any]) -> None:
     text = built["members"]["VERIFY.txt"].decode("utf-8")
-    for words in ("FRANÇAIS", "Ce que cela prouve", "ne prouve pas", "ENGLISH",
-                  "What this proves", "does not prove", "RFC 9162", "RFC 3161", "Ed25519",
-                  "rempart verify-bundle", built["report"].fingerprint):
+    for words in (
+        "FRANÇAIS",
+        "Ce que cela prouve",
+        "ne prouve pas",
+        "ENGLISH",
+        "What this proves",
+        "does not prove",
+        "RFC 9162",
+        "RFC 3161",
+        "Ed25519",
+        "rempart verify-bundle",
+        built["report"].fingerprint,
+    ):
         assert words in text
 
 
@@ -221,8 +242,10 @@ def test_cli_export_and_verify(built: dict[str, Any], tmp_path: Path) -> None:
     runner = CliRunner()
     out = tmp_path / "cli.zip"
     case_dir = str(built["case"].path)
-    result = runner.invoke(main, ["export-bundle", "--case", case_dir, "--out", str(out),
-                                  "--select", "x:2000001,x:2000002"])
+    result = runner.invoke(
+        main,
+        ["export-bundle", "--case", case_dir, "--out", str(out), "--select", "x:2000001,x:2000002"],
+    )
     assert result.exit_code == 0, result.output
     assert "fingerprint" in result.output
     ok = runner.invoke(main, ["verify-bundle", str(out)])
@@ -242,8 +265,18 @@ def test_cli_export_and_verify(built: dict[str, Any], tmp_path: Path) -> None:
 # ------------------------------------------------------------------------- hostile zips
 
 
-@pytest.mark.parametrize("name", ["../evil.txt", "/etc/passwd", "records/../../x", "a\\b",
-                                  "C:/x", "records//1.bin", "records/./1.bin"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "../evil.txt",
+        "/etc/passwd",
+        "records/../../x",
+        "a\\b",
+        "C:/x",
+        "records//1.bin",
+        "records/./1.bin",
+    ],
+)
 def test_unsafe_member_names_are_refused(built: dict[str, Any], name: str) -> None:
     check = verify_bundle(rezip({**built["members"], name: b"x"}))
     assert not check.ok and "unsafe member name" in check.problems[0]
@@ -258,8 +291,9 @@ def test_duplicate_names_and_non_zips_are_refused(built: dict[str, Any]) -> None
     assert "not a readable zip" in verify_bundle(b"<html>not a zip</html>").problems[0]
 
 
-def test_oversized_members_are_refused(built: dict[str, Any],
-                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_oversized_members_are_refused(
+    built: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(bundle_mod, "MAX_RATIO", 2)
     bomb = io.BytesIO()
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zf:
@@ -300,7 +334,7 @@ def test_any_flipped_byte_is_caught(built: dict[str, Any], data: st.DataObject) 
 def test_truncation_is_caught(built: dict[str, Any], data: st.DataObject) -> None:
     members, whole = built["members"], built["zip"]
     if data.draw(st.booleans()):
-        assert_caught(whole[:data.draw(st.integers(0, len(whole) - 1))], members)
+        assert_caught(whole[: data.draw(st.integers(0, len(whole) - 1))], members)
         return
     name = data.draw(st.sampled_from(sorted(members)))
     cut = data.draw(st.integers(0, len(members[name]) - 1))
@@ -309,8 +343,9 @@ def test_truncation_is_caught(built: dict[str, Any], data: st.DataObject) -> Non
 
 @settings(max_examples=80, **FAST)  # type: ignore[arg-type]
 @given(data=st.data())
-def test_deleted_added_or_renamed_members_are_caught(built: dict[str, Any],
-                                                     data: st.DataObject) -> None:
+def test_deleted_added_or_renamed_members_are_caught(
+    built: dict[str, Any], data: st.DataObject
+) -> None:
     members = built["members"]
     name = data.draw(st.sampled_from(sorted(members)))
     way = data.draw(st.sampled_from(["delete", "add", "rename"]))
@@ -318,13 +353,30 @@ def test_deleted_added_or_renamed_members_are_caught(built: dict[str, Any],
     if way == "delete":
         del mutated[name]
     elif way == "add":
-        extra = data.draw(st.sampled_from(["records/999999.bin", "entries/999999.json",
-                                           "notes.txt", "timestamps/99.tsr", "tsa-roots/9.pem",
-                                           "tree-heads/99.sig", name + ".bak"]))
+        extra = data.draw(
+            st.sampled_from(
+                [
+                    "records/999999.bin",
+                    "entries/999999.json",
+                    "notes.txt",
+                    "timestamps/99.tsr",
+                    "tsa-roots/9.pem",
+                    "tree-heads/99.sig",
+                    name + ".bak",
+                ]
+            )
+        )
         mutated[extra] = members[name]
     else:
-        new = data.draw(st.sampled_from([n for n in (name + "x", name.upper(), "x/" + name,
-                                                     name.replace("/", "/9")) if n != name]))
+        new = data.draw(
+            st.sampled_from(
+                [
+                    n
+                    for n in (name + "x", name.upper(), "x/" + name, name.replace("/", "/9"))
+                    if n != name
+                ]
+            )
+        )
         mutated[new] = mutated.pop(name)
     assert_caught(mutated, members)
 
@@ -363,7 +415,7 @@ def changed(value: Any, data: st.DataObject) -> Any:
     if isinstance(value, str) and value:
         at = data.draw(st.integers(0, len(value) - 1))
         swap = "0" if value[at] != "0" else "1"
-        return value[:at] + swap + value[at + 1:]
+        return value[:at] + swap + value[at + 1 :]
     return data.draw(st.sampled_from(["x", 0]))
 
 
@@ -401,8 +453,9 @@ def resigned(sth: SignedTreeHead, key: CaseKey) -> SignedTreeHead:
 
 @settings(max_examples=60, **FAST)  # type: ignore[arg-type]
 @given(data=st.data())
-def test_another_key_is_caught(built: dict[str, Any], other_key: CaseKey,
-                               data: st.DataObject) -> None:
+def test_another_key_is_caught(
+    built: dict[str, Any], other_key: CaseKey, data: st.DataObject
+) -> None:
     """Replace the public key, re-sign one head, or re-sign every head and swap the key in."""
     members = built["members"]
     manifest = manifest_of(members)
@@ -412,11 +465,15 @@ def test_another_key_is_caught(built: dict[str, Any], other_key: CaseKey,
     if way in ("key and manifest", "all heads"):
         manifest["export"]["public_key"].update(
             sha256=bundle_mod.sha256_hex(other_key.public_pem()),
-            fingerprint=other_key.fingerprint())
+            fingerprint=other_key.fingerprint(),
+        )
     if way != "one head":
         mutated["public-key.pem"] = other_key.public_pem()
-    chosen = range(len(heads)) if way == "all heads" else (
-        [data.draw(st.integers(0, len(heads) - 1))] if way == "one head" else [])
+    chosen = (
+        range(len(heads))
+        if way == "all heads"
+        else ([data.draw(st.integers(0, len(heads) - 1))] if way == "one head" else [])
+    )
     for i in chosen:
         heads[i] = resigned(heads[i], other_key)
         manifest["tree_heads"][i] = orjson.loads(heads[i].to_json())
@@ -439,8 +496,12 @@ def test_dropped_heads_are_caught(built: dict[str, Any], data: st.DataObject) ->
     for t in stamps:
         t["tree_head"] -= t["tree_head"] > drop
     manifest["timestamps"] = stamps
-    mutated = {n: d for n, d in members.items() if not n.startswith("tree-heads/")
-               and not (n.startswith("timestamps/") and n not in {t["file"] for t in stamps})}
+    mutated = {
+        n: d
+        for n, d in members.items()
+        if not n.startswith("tree-heads/")
+        and not (n.startswith("timestamps/") and n not in {t["file"] for t in stamps})
+    }
     old = [SignedTreeHead.from_json(orjson.dumps(h)) for h in heads]
     for i, sth in enumerate(old):
         mutated[f"tree-heads/{i}.json"] = sth.signing_input()
@@ -462,6 +523,5 @@ def test_stale_head_replacing_the_export_head_is_caught(built: dict[str, Any]) -
     members = built["members"]
     manifest = manifest_of(members)
     last = SignedTreeHead.from_json(orjson.dumps(manifest["tree_heads"][-1]))
-    manifest["tree_heads"][-1] = orjson.loads(replace(last, tree_size=last.tree_size - 1)
-                                              .to_json())
+    manifest["tree_heads"][-1] = orjson.loads(replace(last, tree_size=last.tree_size - 1).to_json())
     assert_caught(with_manifest(members, manifest), members)

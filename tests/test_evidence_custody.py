@@ -12,7 +12,7 @@ import orjson
 import pytest
 from click.testing import CliRunner
 
-from rempart import api
+from rempart import case as api
 from rempart.cli import main
 from rempart.errors import EvidenceError
 from rempart.evidence.log import LogWriter
@@ -27,8 +27,12 @@ def logged(case: Any, kind: str) -> list[dict[str, Any]]:
     return [orjson.loads(e.body) for e in case.store.entries() if e.kind == kind]
 
 
-def twarc_page(tweets: list[dict[str, Any]], url: str = SEARCH,
-               retrieved: str = "2026-03-02T00:00:00+00:00", **extra: Any) -> dict[str, Any]:
+def twarc_page(
+    tweets: list[dict[str, Any]],
+    url: str = SEARCH,
+    retrieved: str = "2026-03-02T00:00:00+00:00",
+    **extra: Any,
+) -> dict[str, Any]:
     doc = page(tweets, retrieved=retrieved, **extra)
     doc["__twarc"]["url"] = url
     return doc
@@ -36,9 +40,15 @@ def twarc_page(tweets: list[dict[str, Any]], url: str = SEARCH,
 
 def not_found(tid: str) -> dict[str, Any]:
     """A twarc2 errors[] item saying the tweet was deleted."""
-    return {"value": tid, "detail": f"Could not find tweet with ids: [{tid}].",
-            "title": "Not Found Error", "resource_type": "tweet", "parameter": "ids",
-            "resource_id": tid, "type": "https://api.twitter.com/2/problems/resource-not-found"}
+    return {
+        "value": tid,
+        "detail": f"Could not find tweet with ids: [{tid}].",
+        "title": "Not Found Error",
+        "resource_type": "tweet",
+        "parameter": "ids",
+        "resource_id": tid,
+        "type": "https://api.twitter.com/2/problems/resource-not-found",
+    }
 
 
 def test_capture_start_carries_the_capture_context(
@@ -58,17 +68,22 @@ def test_capture_start_carries_the_capture_context(
     (source,) = start["inputs"]
     assert (source["name"], source["file"]) == (str(path), "search.jsonl")
     assert source["sha256"] == logged(fresh_case, "record")[0]["source"]["sha256"]
-    assert source["origin"] == {"tool": "twarc2", "tool_version": "2.14.1",
-                                "api": "https://api.x.com/2/tweets/search/recent",
-                                "query": "query=%40cible&max_results=100"}
+    assert source["origin"] == {
+        "tool": "twarc2",
+        "tool_version": "2.14.1",
+        "api": "https://api.x.com/2/tweets/search/recent",
+        "query": "query=%40cible&max_results=100",
+    }
     assert api.verify(fresh_case).ok
 
 
 def test_a_file_that_does_not_say_where_it_came_from_has_no_origin(
     fresh_case: Any, write_jsonl: Callable[..., Path]
 ) -> None:
-    path = write_jsonl("bare.jsonl", [{"data": [tweet("1", "@cible hi")],
-                                       "includes": {"users": [user("100", "troll")]}}])
+    path = write_jsonl(
+        "bare.jsonl",
+        [{"data": [tweet("1", "@cible hi")], "includes": {"users": [user("100", "troll")]}}],
+    )
     api.ingest(fresh_case, [path])
     (source,) = logged(fresh_case, "capture-start")[0]["inputs"]
     assert "origin" not in source
@@ -77,19 +92,31 @@ def test_a_file_that_does_not_say_where_it_came_from_has_no_origin(
 def test_a_deletion_is_a_new_entry_and_erases_nothing(
     fresh_case: Any, write_jsonl: Callable[..., Path]
 ) -> None:
-    first = write_jsonl("first.jsonl", [twarc_page([tweet("7", "@cible you will regret it"),
-                                                    tweet("8", "@cible hi")])])
+    first = write_jsonl(
+        "first.jsonl",
+        [twarc_page([tweet("7", "@cible you will regret it"), tweet("8", "@cible hi")])],
+    )
     api.ingest(fresh_case, [first])
     assert logged(fresh_case, "status-change") == []
-    gone = write_jsonl("gone.jsonl", [twarc_page([], retrieved="2026-03-05T00:00:00+00:00",
-                                                 errors=[not_found("7")])])
+    gone = write_jsonl(
+        "gone.jsonl",
+        [twarc_page([], retrieved="2026-03-05T00:00:00+00:00", errors=[not_found("7")])],
+    )
     api.ingest(fresh_case, [gone])
     (change,) = logged(fresh_case, "status-change")
     record = next(r for r in logged(fresh_case, "record") if r["source"]["name"] == str(gone))
-    assert {k: change[k] for k in ("platform", "subject", "id", "status", "previous",
-                                   "observed_at", "record")} == {
-        "platform": "x", "subject": "message", "id": "7", "status": "deleted",
-        "previous": "available", "observed_at": "2026-03-05T00:00:00Z", "record": record["seq"]}
+    assert {
+        k: change[k]
+        for k in ("platform", "subject", "id", "status", "previous", "observed_at", "record")
+    } == {
+        "platform": "x",
+        "subject": "message",
+        "id": "7",
+        "status": "deleted",
+        "previous": "available",
+        "observed_at": "2026-03-05T00:00:00Z",
+        "record": record["seq"],
+    }
     assert "Could not find tweet" in change["detail"]
     stored = fresh_case.store.get_messages([("x", "7")])[("x", "7")].message
     assert (stored.status, stored.text) == ("deleted", "@cible you will regret it")
@@ -105,20 +132,28 @@ def test_only_new_observations_make_entries(
     fresh_case: Any, write_jsonl: Callable[..., Path]
 ) -> None:
     api.ingest(fresh_case, [write_jsonl("a.jsonl", [twarc_page([tweet("7", "@cible grr")])])])
-    gone = write_jsonl("gone.jsonl", [twarc_page([], retrieved="2026-03-05T00:00:00+00:00",
-                                                 errors=[not_found("7")])])
+    gone = write_jsonl(
+        "gone.jsonl",
+        [twarc_page([], retrieved="2026-03-05T00:00:00+00:00", errors=[not_found("7")])],
+    )
     api.ingest(fresh_case, [gone])
     api.ingest(fresh_case, [gone])  # the same file again: its record is already kept
-    still_gone = write_jsonl("still.jsonl", [twarc_page(
-        [], retrieved="2026-03-06T00:00:00+00:00", errors=[not_found("7")])])
+    still_gone = write_jsonl(
+        "still.jsonl",
+        [twarc_page([], retrieved="2026-03-06T00:00:00+00:00", errors=[not_found("7")])],
+    )
     api.ingest(fresh_case, [still_gone])  # another notice, same status: nothing new
     assert [c["status"] for c in logged(fresh_case, "status-change")] == ["deleted"]
-    back = write_jsonl("back.jsonl", [twarc_page([tweet("7", "@cible grr")],
-                                                 retrieved="2026-03-07T00:00:00+00:00")])
+    back = write_jsonl(
+        "back.jsonl",
+        [twarc_page([tweet("7", "@cible grr")], retrieved="2026-03-07T00:00:00+00:00")],
+    )
     api.ingest(fresh_case, [back])
     changes = logged(fresh_case, "status-change")
-    assert [(c["status"], c["previous"]) for c in changes] == [("deleted", "available"),
-                                                               ("available", "deleted")]
+    assert [(c["status"], c["previous"]) for c in changes] == [
+        ("deleted", "available"),
+        ("available", "deleted"),
+    ]
     assert fresh_case.store.get_messages([("x", "7")])[("x", "7")].message.status == "available"
     assert api.verify(fresh_case).ok
 
@@ -130,13 +165,26 @@ def test_verify_catches_a_forged_status_change(
     record = logged(fresh_case, "record")[0]["seq"]
     with fresh_case.store.transaction():
         writer = LogWriter(fresh_case.store)
-        forged = writer.append("status-change", {
-            "platform": "x", "subject": "message", "id": "1000000", "status": "deleted",
-            "previous": "available", "observed_at": None, "detail": None, "record": record})
+        forged = writer.append(
+            "status-change",
+            {
+                "platform": "x",
+                "subject": "message",
+                "id": "1000000",
+                "status": "deleted",
+                "previous": "available",
+                "observed_at": None,
+                "detail": None,
+                "record": record,
+            },
+        )
         writer.flush()
     (problem,) = api.verify(fresh_case).problems
     assert (problem.what, problem.where, problem.kind) == (
-        "status change", str(forged.seq), "inserted")
+        "status change",
+        str(forged.seq),
+        "inserted",
+    )
 
 
 def test_views_and_annotations_are_in_the_custody_output(
@@ -158,8 +206,24 @@ def test_views_and_annotations_are_in_the_custody_output(
     assert capture["by"] != "maitre.dupont" and capture["at"] == "2026-03-01T12:00:00Z"
     assert {e["by"] for e in events[1:]} == {"maitre.dupont"}
     assert all(e["at"].endswith("Z") for e in events[1:])
-    assert messages["what"] == {"command": "messages", "count": 30, "filters": {
-        "platform": "x", "since": None, "until": None, "all": False, "json": False}}
+    assert messages["what"] == {
+        "command": "messages",
+        "via": "cli",
+        "count": 30,
+        "filters": {
+            "platform": "x",
+            "since": None,
+            "until": None,
+            "include_referenced": False,
+            "labels": [],
+            "min_severity": None,
+            "authors": [],
+            "episode": None,
+            "sort": "time",
+            "reverse": False,
+            "limit": None,
+        },
+    }
     assert (stats["what"]["command"], stats["what"]["count"]) == ("stats", 30)
     assert annotation["what"]["message"] == "x:1000000"
     text = runner.invoke(main, ["custody", *case]).stdout.splitlines()
@@ -175,9 +239,8 @@ def test_findings_views_are_recorded(fresh_case: Any, monkeypatch: pytest.Monkey
     result = CliRunner().invoke(main, ["findings", "--json", "--case", str(fresh_case.path)])
     assert result.exit_code == 0, result.output
     with api.open_case(fresh_case.path) as reopened:
-        (view,) = [e for e in api.custody(reopened) if e["kind"] == "view"]
-    assert view["what"] == {"command": "findings", "count": 1,
-                            "filters": {"rerun": False, "json": True}}
+        (view,) = [e for e in api.custody(reopened) if e.kind == "view"]
+    assert view.what == {"command": "findings", "via": "cli", "rerun": False, "count": 1}
 
 
 def test_hostile_operators_and_filters_are_kept_as_data(
@@ -194,9 +257,8 @@ def test_hostile_operators_and_filters_are_kept_as_data(
     with api.open_case(fresh_case.path) as reopened:
         api.record_custody(reopened, "report", {"seq": 1, "kind": "record", "v": HOSTILE})
         *_, view, report = api.custody(reopened)
-        assert (view["by"], view["what"]["filters"]["platform"]) == (HOSTILE, HOSTILE)
-        assert (report["kind"], report["what"]) == ("report", {"seq": 1, "kind": "record",
-                                                               "v": HOSTILE})
+        assert (view.by, view.what["filters"]["platform"]) == (HOSTILE, HOSTILE)
+        assert (report.kind, report.what) == ("report", {"seq": 1, "kind": "record", "v": HOSTILE})
         last = list(reopened.store.entries())[-1]
         assert (last.kind, orjson.loads(last.body)["seq"]) == ("report", last.seq)
         assert api.verify(reopened).ok
@@ -212,16 +274,17 @@ def test_export_and_report_events_are_listed(fresh_case: Any) -> None:
     api.record_custody(fresh_case, "export", {"file": "exports/bundle.zip", "entries": 3})
     api.record_custody(fresh_case, "report", {"what": "dossier"})
     events = api.custody(fresh_case)
-    assert [(e["kind"], e["what"]) for e in events] == [
+    assert [(e.kind, e.what) for e in events] == [
         ("export", {"file": "exports/bundle.zip", "entries": 3}),
-        ("report", {"what": "dossier"})]
-    assert {e["at"] for e in events} == {"2026-03-01T12:00:00Z", "2026-03-01T12:00:01Z"}
+        ("report", {"what": "dossier"}),
+    ]
+    assert {e.at for e in events} == {"2026-03-01T12:00:00Z", "2026-03-01T12:00:01Z"}
 
 
 def test_verify_finds_an_observation_left_out_of_the_log(
     fresh_case: Any, write_jsonl: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from rempart import pipeline
+    import rempart.case.capture as pipeline
 
     api.ingest(fresh_case, [write_jsonl("a.jsonl", [twarc_page([tweet("7", "@cible grr")])])])
     gone = write_jsonl("gone.jsonl", [twarc_page([], errors=[not_found("7")])])

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rempart import api
+from rempart import case as api
 from rempart.evidence.verify import verify_case
 from rempart.storage import SQLiteStore
 
@@ -64,7 +64,7 @@ def _flip(blob: bytes, data: st.DataObject) -> bytes:
 
 def _flip_hex(text: str, data: st.DataObject) -> str:
     i = data.draw(st.integers(0, len(text) - 1), label="hex digit")
-    return text[:i] + ("0" if text[i] != "0" else "1") + text[i + 1:]
+    return text[:i] + ("0" if text[i] != "0" else "1") + text[i + 1 :]
 
 
 def entry_body_byte(db: sqlite3.Connection, data: st.DataObject) -> str:
@@ -91,14 +91,24 @@ def swap_entries(db: sqlite3.Connection, data: st.DataObject) -> str:
     a = _pick(db, data, "evidence_log", "seq")
     b = _pick(db, data, "evidence_log", "seq")
     if a == b:
-        b = a + 1 if db.execute("select 1 from evidence_log where seq = ?", (a + 1,)
-                                ).fetchone() else a - 1
-    rows = {s: r for s, *r in db.execute(
-        "select seq, kind, body, prev_hash, entry_hash from evidence_log where seq in (?, ?)",
-        (a, b))}
+        b = (
+            a + 1
+            if db.execute("select 1 from evidence_log where seq = ?", (a + 1,)).fetchone()
+            else a - 1
+        )
+    rows = {
+        s: r
+        for s, *r in db.execute(
+            "select seq, kind, body, prev_hash, entry_hash from evidence_log where seq in (?, ?)",
+            (a, b),
+        )
+    }
     for seq, other in ((a, b), (b, a)):
-        db.execute("update evidence_log set kind = ?, body = ?, prev_hash = ?, entry_hash = ? "
-                   "where seq = ?", (*rows[other], seq))
+        db.execute(
+            "update evidence_log set kind = ?, body = ?, prev_hash = ?, entry_hash = ? "
+            "where seq = ?",
+            (*rows[other], seq),
+        )
     return f"swap entries {a} and {b}"
 
 
@@ -125,8 +135,12 @@ def delete_leaf(db: sqlite3.Connection, data: st.DataObject) -> str:
 
 def tree_head_field(db: sqlite3.Connection, data: st.DataObject) -> str:
     hid = _pick(db, data, "tree_heads", "id")
-    field = data.draw(st.sampled_from(["root_hash", "signature", "tree_size", "timestamp",
-                                       "key_fingerprint", "reason"]), label="field")
+    field = data.draw(
+        st.sampled_from(
+            ["root_hash", "signature", "tree_size", "timestamp", "key_fingerprint", "reason"]
+        ),
+        label="field",
+    )
     (value,) = db.execute(f"select {field} from tree_heads where id = ?", (hid,)).fetchone()
     if field == "tree_size":
         new: Any = value + data.draw(st.sampled_from([-1, 1, 2]), label="delta")
@@ -157,18 +171,31 @@ def record_byte(db: sqlite3.Connection, data: st.DataObject) -> str:
     return f"flip a bit of raw record {seq}"
 
 
-MUTATIONS: list[Mutation] = [entry_body_byte, entry_hash, delete_entry, swap_entries,
-                             truncate_log, leaf_hash_byte, delete_leaf, tree_head_field,
-                             delete_tree_head, record_byte]
+MUTATIONS: list[Mutation] = [
+    entry_body_byte,
+    entry_hash,
+    delete_entry,
+    swap_entries,
+    truncate_log,
+    leaf_hash_byte,
+    delete_leaf,
+    tree_head_field,
+    delete_tree_head,
+    record_byte,
+]
 RUNS: list[str] = []
 
 
-@settings(max_examples=1_050, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=1_050,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(data=st.data())
 def test_every_random_mutation_of_the_log_is_caught(
-        sealed: tuple[Path, bytes], tmp_path_factory: pytest.TempPathFactory,
-        data: st.DataObject) -> None:
+    sealed: tuple[Path, bytes], tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
+) -> None:
     source, public = sealed
     copy = tmp_path_factory.mktemp("copy") / "case.db"
     shutil.copyfile(source, copy)

@@ -166,8 +166,16 @@ def test_rfc_worked_example_of_seven_leaves() -> None:
     assert tree.root(6) == node_hash(k, i)
 
 
-CT_LEAVES = ["", "00", "10", "2021", "3031", "40414243", "5051525354555657",
-             "606162636465666768696a6b6c6d6e6f"]
+CT_LEAVES = [
+    "",
+    "00",
+    "10",
+    "2021",
+    "3031",
+    "40414243",
+    "5051525354555657",
+    "606162636465666768696a6b6c6d6e6f",
+]
 CT_ROOTS = [
     "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
     "fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125",
@@ -370,8 +378,11 @@ def mutate_list(data: st.DataObject, items: list[bytes]) -> list[bytes]:
 def mutate_inclusion(data: st.DataObject, claim: Claim) -> Claim:
     """One change to (leaf, index, size, proof, root) that makes the claim false."""
     leaf, index, size, p, root = claim
-    kind = data.draw(st.sampled_from(
-        ["proof", "root", "leaf", "other-leaf", "index", "size", "other-proof", "other-root"]))
+    kind = data.draw(
+        st.sampled_from(
+            ["proof", "root", "leaf", "other-leaf", "index", "size", "other-proof", "other-root"]
+        )
+    )
     if kind == "proof":
         return leaf, index, size, mutate_list(data, p), root
     if kind == "root":
@@ -399,8 +410,13 @@ def mutate_inclusion(data: st.DataObject, claim: Claim) -> Claim:
 def test_every_inclusion_mutation_is_rejected(data: st.DataObject) -> None:
     size = data.draw(st.integers(1, MAX - 1))
     index = data.draw(st.integers(0, size - 1))
-    claim: Claim = (leaf_hash(DATA[index]), index, size, TREE.inclusion_proof(index, size),
-                    TREE.root(size))
+    claim: Claim = (
+        leaf_hash(DATA[index]),
+        index,
+        size,
+        TREE.inclusion_proof(index, size),
+        TREE.root(size),
+    )
     assert verify_inclusion(*claim) and ref_verify_inclusion(*claim)
     mutated = mutate_inclusion(data, claim)
     if mutated == claim:  # e.g. a proof that happens to be the same: not a mutation
@@ -421,8 +437,11 @@ def mutate_consistency(
     data: st.DataObject, old: Head, new: Head, p: list[bytes]
 ) -> tuple[Head, Head, list[bytes]]:
     """One change to (old head, new head, proof) that makes the claim false."""
-    kind = data.draw(st.sampled_from(
-        ["proof", "old-root", "new-root", "old-size", "new-size", "swap", "other-proof"]))
+    kind = data.draw(
+        st.sampled_from(
+            ["proof", "old-root", "new-root", "old-size", "new-size", "swap", "other-proof"]
+        )
+    )
     if kind == "proof":
         return old, new, mutate_list(data, p)
     if kind == "old-root":
@@ -437,8 +456,13 @@ def mutate_consistency(
         return new, old, p
     m = data.draw(st.integers(1, new[0] - 1))
     n = data.draw(st.integers(old[0] + 1, MAX))
-    return old, new, data.draw(st.sampled_from(
-        [TREE.consistency_proof(m, new[0]), TREE.consistency_proof(old[0], n)]))
+    return (
+        old,
+        new,
+        data.draw(
+            st.sampled_from([TREE.consistency_proof(m, new[0]), TREE.consistency_proof(old[0], n)])
+        ),
+    )
 
 
 @settings(max_examples=700, deadline=None)

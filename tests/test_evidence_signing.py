@@ -53,8 +53,9 @@ def private_material(folder: Path) -> list[bytes]:
     pem = (folder / PRIVATE_KEY_FILE).read_bytes()
     private = serialization.load_pem_private_key(pem, password=None)
     assert isinstance(private, Ed25519PrivateKey)
-    raw = private.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
-                                serialization.NoEncryption())
+    raw = private.private_bytes(
+        serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
+    )
     return [pem, raw, raw.hex().encode()]
 
 
@@ -109,10 +110,9 @@ def test_fingerprint_is_sha256_of_the_raw_public_key(key: CaseKey) -> None:
     assert "".join(groups) == key.fingerprint()[:32]
 
 
-def test_fingerprint_check_accepts_the_published_forms_only(key: CaseKey,
-                                                            tmp_path: Path) -> None:
+def test_fingerprint_check_accepts_the_published_forms_only(key: CaseKey, tmp_path: Path) -> None:
     pem, full = key.public_pem(), key.fingerprint()
-    colons = ":".join(full[i:i + 2] for i in range(0, 64, 2)).upper()
+    colons = ":".join(full[i : i + 2] for i in range(0, 64, 2)).upper()
     for form in (full, key.short_fingerprint(), colons):
         assert verify_public_key_fingerprint(pem, form)
         assert verify_public_key_fingerprint(pem.decode(), form)
@@ -153,9 +153,12 @@ def test_sign_and_verify_round_trip(key: CaseKey, sth: SignedTreeHead) -> None:
 
 def test_signing_input_is_the_documented_v1_layout(sth: SignedTreeHead) -> None:
     assert sth.signing_input() == (
-        b'{"format":"rempart-sth-v1","key_fingerprint":"' + sth.key_fingerprint.encode()
-        + b'","reason":"import","root_hash":"' + ROOT.encode()
-        + b'","timestamp":"2026-03-01T12:00:05Z","tree_size":42}')
+        b'{"format":"rempart-sth-v1","key_fingerprint":"'
+        + sth.key_fingerprint.encode()
+        + b'","reason":"import","root_hash":"'
+        + ROOT.encode()
+        + b'","timestamp":"2026-03-01T12:00:05Z","tree_size":42}'
+    )
 
 
 def test_empty_tree_and_no_reason_sign_too(key: CaseKey) -> None:
@@ -164,11 +167,19 @@ def test_empty_tree_and_no_reason_sign_too(key: CaseKey) -> None:
     assert verify_tree_head(empty, key.public_pem())
 
 
-@pytest.mark.parametrize("size, root, when", [
-    (-1, ROOT, WHEN), (True, ROOT, WHEN), (2**63, ROOT, WHEN), (1, ROOT.upper(), WHEN),
-    (1, ROOT[:-2], WHEN), (1, ROOT, "2026-03-01 12:00:00"), (1, ROOT, "2026-03-01T12:00:00+01:00"),
-    (1, ROOT, datetime(2026, 3, 1, 12)),
-])
+@pytest.mark.parametrize(
+    "size, root, when",
+    [
+        (-1, ROOT, WHEN),
+        (True, ROOT, WHEN),
+        (2**63, ROOT, WHEN),
+        (1, ROOT.upper(), WHEN),
+        (1, ROOT[:-2], WHEN),
+        (1, ROOT, "2026-03-01 12:00:00"),
+        (1, ROOT, "2026-03-01T12:00:00+01:00"),
+        (1, ROOT, datetime(2026, 3, 1, 12)),
+    ],
+)
 def test_malformed_heads_are_never_signed(key: CaseKey, size: Any, root: str, when: Any) -> None:
     with pytest.raises(ValueError):
         sign_tree_head(key, size, root, when)
@@ -178,8 +189,9 @@ def test_another_key_does_not_verify(sth: SignedTreeHead, tmp_path: Path) -> Non
     other = CaseKey.create(tmp_path)
     assert not verify_tree_head(sth, other.public_pem())
     # Even when the STH claims the other key's fingerprint, the signature gives it away.
-    assert not verify_tree_head(dataclasses.replace(sth, key_fingerprint=other.fingerprint()),
-                                other.public_pem())
+    assert not verify_tree_head(
+        dataclasses.replace(sth, key_fingerprint=other.fingerprint()), other.public_pem()
+    )
     assert not verify_tree_head(sth, b"not a key")
 
 
@@ -191,7 +203,8 @@ TAMPERS: dict[str, st.SearchStrategy[Any]] = {
     "tree_size": st.integers(0, 2**63 - 1),
     "root_hash": _hex(32),
     "timestamp": st.datetimes(timezones=st.just(UTC)).map(
-        lambda d: d.isoformat().replace("+00:00", "Z")),
+        lambda d: d.isoformat().replace("+00:00", "Z")
+    ),
     "key_fingerprint": _hex(32),
     "signature": _hex(64),
     "reason": st.none() | st.text(max_size=20),
@@ -200,8 +213,9 @@ TAMPERS: dict[str, st.SearchStrategy[Any]] = {
 
 @fast(400)
 @given(st.data())
-def test_any_tampered_field_is_rejected(key: CaseKey, sth: SignedTreeHead,
-                                        data: st.DataObject) -> None:
+def test_any_tampered_field_is_rejected(
+    key: CaseKey, sth: SignedTreeHead, data: st.DataObject
+) -> None:
     name = data.draw(st.sampled_from(sorted(TAMPERS)))
     value = data.draw(TAMPERS[name].filter(lambda v: v != getattr(sth, name)))
     forged = dataclasses.replace(sth, **{name: value})
@@ -210,8 +224,9 @@ def test_any_tampered_field_is_rejected(key: CaseKey, sth: SignedTreeHead,
 
 @fast(300)
 @given(st.data())
-def test_any_flipped_byte_of_the_json_is_caught(key: CaseKey, sth: SignedTreeHead,
-                                                data: st.DataObject) -> None:
+def test_any_flipped_byte_of_the_json_is_caught(
+    key: CaseKey, sth: SignedTreeHead, data: st.DataObject
+) -> None:
     text = bytearray(sth.to_json().encode())
     index = data.draw(st.integers(0, len(text) - 1))
     text[index] ^= data.draw(st.integers(1, 255))
@@ -223,12 +238,15 @@ def test_any_flipped_byte_of_the_json_is_caught(key: CaseKey, sth: SignedTreeHea
     assert not verify_tree_head(parsed, key.public_pem())
 
 
-@pytest.mark.parametrize("text, message", [
-    (b"{", "not JSON"),
-    (b"[]", "not a rempart-sth-v1"),
-    (b'{"format": "rempart-sth-v0"}', "not a rempart-sth-v1"),
-    (b'{"format": "rempart-sth-v1", "tree_size": 1}', "fields"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        (b"{", "not JSON"),
+        (b"[]", "not a rempart-sth-v1"),
+        (b'{"format": "rempart-sth-v0"}', "not a rempart-sth-v1"),
+        (b'{"format": "rempart-sth-v1", "tree_size": 1}', "fields"),
+    ],
+)
 def test_from_json_explains_what_is_wrong(text: bytes, message: str) -> None:
     with pytest.raises(EvidenceError, match=message):
         SignedTreeHead.from_json(text)

@@ -10,7 +10,7 @@ import orjson
 import pytest
 from click.testing import CliRunner
 
-from rempart.api import ingest, verify
+from rempart.case import ingest, verify
 from rempart.cli import main
 
 from conftest import synthetic_capture
@@ -60,12 +60,17 @@ def test_stored_payload_and_its_hash_changed_together(sealed: Any) -> None:
     db = _db(sealed)
     raw = db.execute("select raw from records where seq = ?", (seq,)).fetchone()[0]
     forged = raw.replace(b"message 0-0", b"message 0-X")
-    db.execute("update records set raw = ?, sha256 = ? where seq = ?",
-               (forged, hashlib.sha256(forged).hexdigest(), seq))
+    db.execute(
+        "update records set raw = ?, sha256 = ? where seq = ?",
+        (forged, hashlib.sha256(forged).hexdigest(), seq),
+    )
     report = verify(sealed)
     assert report.first is not None
-    assert (report.first.what, report.first.where, report.first.kind) == ("record", str(seq),
-                                                                         "altered")
+    assert (report.first.what, report.first.where, report.first.kind) == (
+        "record",
+        str(seq),
+        "altered",
+    )
 
 
 def test_one_byte_of_a_chain_entry(sealed: Any) -> None:
@@ -76,8 +81,11 @@ def test_one_byte_of_a_chain_entry(sealed: Any) -> None:
     db.execute("update evidence_log set body = ? where seq = ?", (_flip(body, index), seq))
     report = verify(sealed)
     assert report.first is not None
-    assert (report.first.what, report.first.where, report.first.kind) == ("log entry", str(seq),
-                                                                         "altered")
+    assert (report.first.what, report.first.where, report.first.kind) == (
+        "log entry",
+        str(seq),
+        "altered",
+    )
 
 
 def test_deleted_entry(sealed: Any) -> None:
@@ -85,8 +93,11 @@ def test_deleted_entry(sealed: Any) -> None:
     _db(sealed).execute("delete from evidence_log where seq = ?", (seq,))
     report = verify(sealed)
     assert report.first is not None
-    assert (report.first.what, report.first.where, report.first.kind) == ("log entry", str(seq),
-                                                                         "missing")
+    assert (report.first.what, report.first.where, report.first.kind) == (
+        "log entry",
+        str(seq),
+        "missing",
+    )
     assert any(p.what == "record" and p.where == str(seq) for p in report.problems)
 
 
@@ -109,8 +120,11 @@ def test_swapped_entries(sealed: Any) -> None:
     db.execute("update evidence_log set seq = ? where seq = -1", (b,))
     report = verify(sealed)
     assert report.first is not None
-    assert (report.first.what, report.first.where, report.first.kind) == ("log entry", str(a),
-                                                                         "reordered")
+    assert (report.first.what, report.first.where, report.first.kind) == (
+        "log entry",
+        str(a),
+        "reordered",
+    )
     assert f"sealed as number {b}" in report.first.detail
 
 
@@ -120,15 +134,24 @@ def test_inserted_entry(sealed: Any) -> None:
 
     seq = _record_seqs(sealed)[2]
     db = _db(sealed)
-    prev_hash = db.execute("select entry_hash from evidence_log where seq = ?", (seq,)).fetchone()[0]
-    body = orjson.loads(db.execute("select body from evidence_log where seq = ?",
-                                   (seq,)).fetchone()[0])
-    forged = make_entry(seq + 1, prev_hash, "record", {k: v for k, v in body.items()
-                                                        if k not in ("v", "seq", "kind")})
+    prev_hash = db.execute("select entry_hash from evidence_log where seq = ?", (seq,)).fetchone()[
+        0
+    ]
+    body = orjson.loads(
+        db.execute("select body from evidence_log where seq = ?", (seq,)).fetchone()[0]
+    )
+    forged = make_entry(
+        seq + 1,
+        prev_hash,
+        "record",
+        {k: v for k, v in body.items() if k not in ("v", "seq", "kind")},
+    )
     db.execute("update evidence_log set seq = -seq - 1 where seq > ?", (seq,))
     db.execute("update evidence_log set seq = -seq where seq < 0")
-    db.execute("insert into evidence_log values (?,?,?,?,?)",
-               (forged.seq, forged.kind, forged.body, forged.prev_hash, forged.entry_hash))
+    db.execute(
+        "insert into evidence_log values (?,?,?,?,?)",
+        (forged.seq, forged.kind, forged.body, forged.prev_hash, forged.entry_hash),
+    )
     report = verify(sealed)
     assert report.first is not None
     kinds = {(p.where, p.kind) for p in report.problems if p.what == "log entry"}
@@ -147,12 +170,17 @@ def test_truncated_log(sealed: Any) -> None:
 def test_altered_message_text_is_caught_by_replay(sealed: Any) -> None:
     db = _db(sealed)
     data = db.execute("select data from messages where id = '1000102'").fetchone()[0]
-    db.execute("update messages set data = ? where id = '1000102'",
-               (data.replace(b"message 1-2", b"message 1-9"),))
+    db.execute(
+        "update messages set data = ? where id = '1000102'",
+        (data.replace(b"message 1-2", b"message 1-9"),),
+    )
     report = verify(sealed)
     assert report.first is not None
-    assert (report.first.what, report.first.where, report.first.kind) == ("message", "x:1000102",
-                                                                         "altered")
+    assert (report.first.what, report.first.where, report.first.kind) == (
+        "message",
+        "x:1000102",
+        "altered",
+    )
     assert "text" in report.first.detail
     assert verify(sealed, replay=False).ok  # the raw evidence itself is intact
 
@@ -162,8 +190,11 @@ def test_deleted_record_payload(sealed: Any) -> None:
     _db(sealed).execute("delete from records where seq = ?", (seq,))
     report = verify(sealed)
     assert report.first is not None
-    assert (report.first.what, report.first.where, report.first.kind) == ("record", str(seq),
-                                                                         "missing")
+    assert (report.first.what, report.first.where, report.first.kind) == (
+        "record",
+        str(seq),
+        "missing",
+    )
 
 
 def test_cli_verify_exit_codes(sealed: Any) -> None:

@@ -29,15 +29,25 @@ pytestmark = pytest.mark.filterwarnings("ignore::cryptography.utils.Cryptography
 
 def fast(examples: int) -> settings:
     """Reproducible hypothesis runs; the module-scoped tokens are built once, outside them."""
-    return settings(max_examples=examples, deadline=None, derandomize=True,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture])
+    return settings(
+        max_examples=examples,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.function_scoped_fixture],
+    )
 
 
 @pytest.fixture(autouse=True)
 def no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
     """urllib honours *_proxy variables; the local TSA must be reached directly."""
-    for name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy",
-                 "ALL_PROXY"):
+    for name in (
+        "http_proxy",
+        "https_proxy",
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "all_proxy",
+        "ALL_PROXY",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -46,15 +56,21 @@ def stamped() -> dict[str, tuple[TimestampToken, LocalTSA]]:
     """Tokens over DATA from an RSA TSA sending its whole chain, and from an ECDSA TSA under an
     intermediate CA that it leaves out of the token."""
     out = {}
-    for label, tsa in (("rsa", LocalTSA("rsa", send_chain=True)),
-                       ("ecdsa", LocalTSA("ecdsa", digest="sha384", intermediate=True))):
+    for label, tsa in (
+        ("rsa", LocalTSA("rsa", send_chain=True)),
+        ("ecdsa", LocalTSA("ecdsa", digest="sha384", intermediate=True)),
+    ):
         with tsa:
             out[label] = (request_token(tsa.url, DATA), tsa)
     return out
 
 
-def check(token: TimestampToken | bytes, tsa: LocalTSA, data: bytes = DATA,
-          roots: list[bytes] | None = None) -> Any:
+def check(
+    token: TimestampToken | bytes,
+    tsa: LocalTSA,
+    data: bytes = DATA,
+    roots: list[bytes] | None = None,
+) -> Any:
     der = token.der if isinstance(token, TimestampToken) else token
     extra = [tsa.intermediate_der] if tsa.intermediate_der else []
     return verify_token(der, data, roots if roots is not None else [tsa.root_der], extra)
@@ -70,6 +86,7 @@ def closed_port_url() -> str:
 @pytest.fixture
 def offline(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Any attempt to open a connection fails the test."""
+
     def refuse(*args: Any, **kwargs: Any) -> None:
         raise AssertionError("verification tried to use the network")
 
@@ -92,8 +109,10 @@ def test_make_request_is_a_sha256_timestampreq_with_nonce_and_certreq() -> None:
     assert make_request(DATA)[1] != nonce
 
 
-@pytest.mark.parametrize("key_type, digest", [("rsa", "sha256"), ("ecdsa", "sha256"),
-                                              ("ecdsa", "sha384"), ("rsa", "sha512")])
+@pytest.mark.parametrize(
+    "key_type, digest",
+    [("rsa", "sha256"), ("ecdsa", "sha256"), ("ecdsa", "sha384"), ("rsa", "sha512")],
+)
 def test_round_trip_with_the_local_tsa(key_type: str, digest: str) -> None:
     with LocalTSA(key_type, digest=digest) as tsa:
         token = request_token(tsa.url, DATA)
@@ -110,8 +129,9 @@ def test_round_trip_with_the_local_tsa(key_type: str, digest: str) -> None:
     assert result.signer == "CN=Test TSA,O=rempart tests"
 
 
-def test_verification_is_offline_and_survives_the_tsa(offline: None,
-                                                      stamped: dict[str, Any]) -> None:
+def test_verification_is_offline_and_survives_the_tsa(
+    offline: None, stamped: dict[str, Any]
+) -> None:
     for token, tsa in stamped.values():
         assert check(token, tsa).ok
         parsed = TimestampToken.from_der(token.der, token.url)
@@ -127,8 +147,11 @@ def test_roots_may_be_pem_bundles(stamped: dict[str, Any]) -> None:
 
 def test_several_tsas_one_down() -> None:
     down = closed_port_url()
-    with LocalTSA("rsa") as first, LocalTSA("ecdsa") as second, \
-            LocalTSA(misbehave="http-500") as broken:
+    with (
+        LocalTSA("rsa") as first,
+        LocalTSA("ecdsa") as second,
+        LocalTSA(misbehave="http-500") as broken,
+    ):
         urls = [first.url, down, second.url, broken.url]
         tokens, errors = request_tokens(urls, DATA, timeout=5)
     assert [t.url for t in tokens] == [first.url, second.url]
@@ -138,13 +161,16 @@ def test_several_tsas_one_down() -> None:
     assert check(tokens[0], first).ok and check(tokens[1], second).ok
 
 
-@pytest.mark.parametrize("misbehave, message", [
-    ("http-500", "HTTP 500"),
-    ("garbage", "not a DER TimeStampResp"),
-    ("reject", "refused, status rejection: policy refuses this hash; failInfo bad_alg"),
-    ("wrong-imprint", "stamps another hash"),
-    ("wrong-nonce", "nonce"),
-])
+@pytest.mark.parametrize(
+    "misbehave, message",
+    [
+        ("http-500", "HTTP 500"),
+        ("garbage", "not a DER TimeStampResp"),
+        ("reject", "refused, status rejection: policy refuses this hash; failInfo bad_alg"),
+        ("wrong-imprint", "stamps another hash"),
+        ("wrong-nonce", "nonce"),
+    ],
+)
 def test_a_bad_answer_is_refused_at_request_time(misbehave: str, message: str) -> None:
     with LocalTSA(misbehave=misbehave) as tsa, pytest.raises(TimestampError) as caught:
         request_token(tsa.url, DATA)
@@ -160,14 +186,17 @@ def test_unreachable_and_unsupported_urls_are_named() -> None:
         request_token("file:///etc/passwd", DATA)
 
 
-@pytest.mark.parametrize("misbehave, message", [
-    ("bad-signature", "signature does not verify"),
-    ("wrong-digest", "message-digest is not the hash of the TSTInfo"),
-    ("expired-cert", "was expired at genTime"),
-    ("not-timestamping", "is not a timestamping certificate"),
-    ("eku-not-critical", "not marked critical"),
-    ("no-certs", "neither in the token nor among the extra certificates"),
-])
+@pytest.mark.parametrize(
+    "misbehave, message",
+    [
+        ("bad-signature", "signature does not verify"),
+        ("wrong-digest", "message-digest is not the hash of the TSTInfo"),
+        ("expired-cert", "was expired at genTime"),
+        ("not-timestamping", "is not a timestamping certificate"),
+        ("eku-not-critical", "not marked critical"),
+        ("no-certs", "neither in the token nor among the extra certificates"),
+    ],
+)
 @pytest.mark.parametrize("key_type", ["rsa", "ecdsa"])
 def test_a_bad_token_is_caught_offline(misbehave: str, message: str, key_type: str) -> None:
     with LocalTSA(key_type, misbehave) as tsa:
@@ -178,8 +207,19 @@ def test_a_bad_token_is_caught_offline(misbehave: str, message: str, key_type: s
 
 
 def test_every_misbehaviour_is_tested() -> None:
-    tested = {"http-500", "garbage", "reject", "wrong-imprint", "wrong-nonce", "bad-signature",
-              "wrong-digest", "expired-cert", "not-timestamping", "eku-not-critical", "no-certs"}
+    tested = {
+        "http-500",
+        "garbage",
+        "reject",
+        "wrong-imprint",
+        "wrong-nonce",
+        "bad-signature",
+        "wrong-digest",
+        "expired-cert",
+        "not-timestamping",
+        "eku-not-critical",
+        "no-certs",
+    }
     assert tested == set(MISBEHAVIOURS)
 
 
@@ -190,8 +230,10 @@ def test_a_missing_certificate_can_come_from_extra_certs() -> None:
 
 
 def test_intermediate_in_the_token_or_given_or_missing() -> None:
-    with LocalTSA("rsa", intermediate=True, send_chain=True) as carrying, \
-            LocalTSA("ecdsa", intermediate=True) as bare:
+    with (
+        LocalTSA("rsa", intermediate=True, send_chain=True) as carrying,
+        LocalTSA("ecdsa", intermediate=True) as bare,
+    ):
         full, partial = request_token(carrying.url, DATA), request_token(bare.url, DATA)
     assert verify_token(full.der, DATA, [carrying.root_der]).ok
     assert verify_token(partial.der, DATA, [bare.root_der], [bare.intermediate_der or b""]).ok
@@ -208,13 +250,13 @@ def test_wrong_trust_root_is_rejected(stamped: dict[str, Any]) -> None:
         assert not check(token, tsa, roots=[]).ok
 
 
-def test_a_foreign_certificate_slipped_into_the_token_is_reported(
-        stamped: dict[str, Any]) -> None:
+def test_a_foreign_certificate_slipped_into_the_token_is_reported(stamped: dict[str, Any]) -> None:
     token, tsa = stamped["rsa"]
     info = cms.ContentInfo.load(token.der)
     certs = list(info["content"]["certificates"])
-    certs.append(cms.CertificateChoices({"certificate":
-                                         asn1_x509.Certificate.load(LocalTSA().root_der)}))
+    certs.append(
+        cms.CertificateChoices({"certificate": asn1_x509.Certificate.load(LocalTSA().root_der)})
+    )
     info["content"]["certificates"] = certs
     result = check(info.dump(force=True), tsa)
     assert not result.ok
@@ -232,8 +274,9 @@ def test_other_data_never_verifies(stamped: dict[str, Any], other: bytes) -> Non
 
 @fast(450)
 @given(st.data())
-def test_any_flipped_byte_of_a_stored_token_is_caught(stamped: dict[str, Any],
-                                                      data: st.DataObject) -> None:
+def test_any_flipped_byte_of_a_stored_token_is_caught(
+    stamped: dict[str, Any], data: st.DataObject
+) -> None:
     token, tsa = stamped[data.draw(st.sampled_from(["rsa", "ecdsa"]))]
     der = bytearray(token.der)
     index = data.draw(st.integers(0, len(der) - 1))
@@ -244,8 +287,9 @@ def test_any_flipped_byte_of_a_stored_token_is_caught(stamped: dict[str, Any],
 
 @fast(60)
 @given(st.data())
-def test_truncated_or_extended_tokens_are_caught(stamped: dict[str, Any],
-                                                 data: st.DataObject) -> None:
+def test_truncated_or_extended_tokens_are_caught(
+    stamped: dict[str, Any], data: st.DataObject
+) -> None:
     token, tsa = stamped["ecdsa"]
     cut = data.draw(st.integers(0, len(token.der) - 1))
     assert not check(token.der[:cut], tsa).ok
@@ -253,17 +297,20 @@ def test_truncated_or_extended_tokens_are_caught(stamped: dict[str, Any],
 
 
 def test_a_certificate_signature_bit_string_with_unused_bits_is_caught(
-        stamped: dict[str, Any]) -> None:
+    stamped: dict[str, Any],
+) -> None:
     # cryptography checks the signature bytes whatever the unused-bits count says; this one byte
     # is authenticated by nothing else, so the verifier must look at it itself.
     token, tsa = stamped["rsa"]
     cert = tsa.tsa_cert_der  # signed by the RSA-2048 root: BIT STRING 03 82 01 01 00 <256 bytes>
     unused_bits = token.der.index(cert) + len(cert) - 257
-    assert token.der[unused_bits - 4:unused_bits + 1] == bytes.fromhex("0382010100")
+    assert token.der[unused_bits - 4 : unused_bits + 1] == bytes.fromhex("0382010100")
     der = bytearray(token.der)
     der[unused_bits] = 1
     result = check(bytes(der), tsa)
     # caught by rempart's own check, or earlier by cryptography's parser (versions differ)
     assert not result.ok
-    assert any("malformed signature BIT STRING" in p or "Certificate::signature" in p
-               for p in result.problems), result.problems
+    assert any(
+        "malformed signature BIT STRING" in p or "Certificate::signature" in p
+        for p in result.problems
+    ), result.problems

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 from tsa import LocalTSA
 
-from rempart import api
+from rempart import case as api
 from rempart.cli import main
 from rempart.errors import EvidenceError
 from rempart.evidence.log import sha256_hex
@@ -56,11 +56,18 @@ def test_import_stamps_its_head_and_the_token_verifies(
     assert report.stamps is not None and report.stamps.errors == []
     (token,) = report.stamps.tokens
     head_id, sth = tree_heads(fresh_case.store)[-1]
-    assert (report.stamps.head_id, sth.reason, sth.tree_size) == (head_id, "import",
-                                                                  report.head_seq)
+    assert (report.stamps.head_id, sth.reason, sth.tree_size) == (
+        head_id,
+        "import",
+        report.head_seq,
+    )
     (row,) = fresh_case.store.timestamps()
     assert (row["head_id"], row["tree_size"], row["root_hash"], row["url"]) == (
-        head_id, sth.tree_size, sth.root_hash, tsa.url)
+        head_id,
+        sth.tree_size,
+        sth.root_hash,
+        tsa.url,
+    )
     assert row["token_der"] == token.der and row["gen_time"] == token.gen_time
     (entry,) = logged(fresh_case, "timestamp")
     assert entry["token_sha256"] == sha256_hex(token.der) and entry["head"] == head_id
@@ -72,7 +79,9 @@ def test_import_stamps_its_head_and_the_token_verifies(
 
 
 def test_a_tsa_down_warns_names_it_and_keeps_the_import(
-    fresh_case: Any, write_jsonl: Callable[..., Path], tsa: LocalTSA,
+    fresh_case: Any,
+    write_jsonl: Callable[..., Path],
+    tsa: LocalTSA,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     down = closed_port_url()
@@ -124,8 +133,9 @@ def test_verify_catches_a_token_moved_to_another_head(
     assert ("timestamp", where, "altered") in found
     assert any("messageImprint" in p.detail for p in report.problems if p.where == where)
     assert ("timestamp", where, "inserted") in found  # its own log entry no longer matches
-    assert any(w.startswith("entry ") and k == "missing" for what, w, k in found
-               if what == "timestamp")
+    assert any(
+        w.startswith("entry ") and k == "missing" for what, w, k in found if what == "timestamp"
+    )
 
 
 def test_a_deleted_token_is_missing(

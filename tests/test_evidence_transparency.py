@@ -11,7 +11,7 @@ import orjson
 import pytest
 from click.testing import CliRunner
 
-from rempart import api
+from rempart import case as api
 from rempart.case import Case
 from rempart.cli import main
 from rempart.errors import EvidenceError
@@ -72,13 +72,17 @@ def test_import_signs_a_head_over_every_entry(imported: Any) -> None:
     bodies = _bodies(imported)
     assert sth.tree_size == len(bodies) == imported.store.log_head()[0]
     assert {b"capture-start", b"record", b"capture-end"} <= {
-        orjson.loads(b)["kind"].encode() for b in bodies}
+        orjson.loads(b)["kind"].encode() for b in bodies
+    }
     assert sth.root_hash == MerkleTree.from_leaves(leaf_hash(b) for b in bodies).root().hex()
     assert [h for _, h in imported.store.merkle_leaves()] == [leaf_hash(b) for b in bodies]
     assert verify_tree_head(sth, _public(imported))
     report = api.verify(imported)
     assert (report.tree_size, report.tree_root, report.tree_heads) == (
-        sth.tree_size, sth.root_hash, 2)
+        sth.tree_size,
+        sth.root_hash,
+        2,
+    )
 
 
 def test_inclusion_proof_of_every_entry_checks_against_the_signed_root(imported: Any) -> None:
@@ -129,8 +133,9 @@ def _problems(case: Any) -> list[tuple[str, str, str]]:
 
 
 def _sth_where(case: Any, head_id: int) -> str:
-    size = _db(case).execute("select tree_size from tree_heads where id = ?",
-                             (head_id,)).fetchone()[0]
+    size = (
+        _db(case).execute("select tree_size from tree_heads where id = ?", (head_id,)).fetchone()[0]
+    )
     return f"#{head_id} (size {size})"
 
 
@@ -150,17 +155,24 @@ def test_entry_rewritten_with_a_consistent_chain_is_caught_by_the_signed_heads(
     """An attacker who edits entry 1 and recomputes every chain hash and leaf after it."""
     db = _db(imported)
     entries = list(imported.store.entries())
-    fields = {k: v for k, v in orjson.loads(entries[0].body).items()
-              if k not in ("v", "seq", "kind")}
+    fields = {
+        k: v for k, v in orjson.loads(entries[0].body).items() if k not in ("v", "seq", "kind")
+    }
     prev = GENESIS
     for entry in entries:
-        new = (make_entry(1, GENESIS, entry.kind, {**fields, "operator": "mallory"})
-               if entry.seq == 1 else entry)
+        new = (
+            make_entry(1, GENESIS, entry.kind, {**fields, "operator": "mallory"})
+            if entry.seq == 1
+            else entry
+        )
         new_hash = chain_hash(prev, new.body)
-        db.execute("update evidence_log set body = ?, prev_hash = ?, entry_hash = ? where seq = ?",
-                   (new.body, prev, new_hash, entry.seq))
-        db.execute("update merkle_leaves set hash = ? where seq = ?",
-                   (leaf_hash(new.body), entry.seq))
+        db.execute(
+            "update evidence_log set body = ?, prev_hash = ?, entry_hash = ? where seq = ?",
+            (new.body, prev, new_hash, entry.seq),
+        )
+        db.execute(
+            "update merkle_leaves set hash = ? where seq = ?", (leaf_hash(new.body), entry.seq)
+        )
         prev = new_hash
     assert _problems(imported) == [("tree head", _sth_where(imported, 2), "altered")]
 
@@ -198,14 +210,17 @@ def test_entry_deleted(imported: Any) -> None:
     assert ("tree head", _sth_where(imported, 2), "missing") in problems  # signs one more
 
 
-@pytest.mark.parametrize("column, value", [
-    ("tree_size", 1),
-    ("root_hash", "ab" * 32),
-    ("timestamp", "2030-01-01T00:00:00Z"),
-    ("reason", "forged"),
-    ("signature", "00" * 64),
-    ("key_fingerprint", "cd" * 32),
-])
+@pytest.mark.parametrize(
+    "column, value",
+    [
+        ("tree_size", 1),
+        ("root_hash", "ab" * 32),
+        ("timestamp", "2030-01-01T00:00:00Z"),
+        ("reason", "forged"),
+        ("signature", "00" * 64),
+        ("key_fingerprint", "cd" * 32),
+    ],
+)
 def test_signed_head_field_tampered(imported: Any, column: str, value: Any) -> None:
     where = _sth_where(imported, 2)
     _db(imported).execute(f"update tree_heads set {column} = ? where id = 2", (value,))
@@ -300,8 +315,14 @@ def test_store_keeps_leaves_and_heads(store_type: str, tmp_path: Path) -> None:
         prev = entries[-1].entry_hash
     with store.transaction():
         store.append_entries(entries)
-        head = {"tree_size": 3, "root_hash": "ab" * 32, "timestamp": "2026-03-01T12:00:00Z",
-                "key_fingerprint": "cd" * 32, "signature": "ef" * 64, "reason": None}
+        head = {
+            "tree_size": 3,
+            "root_hash": "ab" * 32,
+            "timestamp": "2026-03-01T12:00:00Z",
+            "key_fingerprint": "cd" * 32,
+            "signature": "ef" * 64,
+            "reason": None,
+        }
         assert store.add_tree_head(head) == 1
     assert list(store.merkle_leaves()) == [(e.seq, leaf_hash(e.body)) for e in entries]
     assert store.tree_heads() == [{"id": 1, **head}]
@@ -335,13 +356,22 @@ def test_proof_command_prints_proofs_that_verify(imported: Any) -> None:
     out = runner.invoke(main, ["proof", "--case", case, "--entry", "3"])
     assert out.exit_code == 0, out.output
     p = orjson.loads(out.output)
-    assert verify_inclusion(bytes.fromhex(p["leaf_hash"]), p["leaf_index"], p["tree_size"],
-                            [bytes.fromhex(h) for h in p["path"]],
-                            bytes.fromhex(p["root_hash"]))
+    assert verify_inclusion(
+        bytes.fromhex(p["leaf_hash"]),
+        p["leaf_index"],
+        p["tree_size"],
+        [bytes.fromhex(h) for h in p["path"]],
+        bytes.fromhex(p["root_hash"]),
+    )
     size = p["tree_size"]
     out = runner.invoke(main, ["proof", "--case", case, "--consistency", "2", str(size)])
     assert out.exit_code == 0, out.output
     c = orjson.loads(out.output)
-    assert verify_consistency(c["old_size"], c["new_size"], bytes.fromhex(c["old_root"]),
-                              bytes.fromhex(c["new_root"]), [bytes.fromhex(h) for h in c["proof"]])
+    assert verify_consistency(
+        c["old_size"],
+        c["new_size"],
+        bytes.fromhex(c["old_root"]),
+        bytes.fromhex(c["new_root"]),
+        [bytes.fromhex(h) for h in c["proof"]],
+    )
     assert runner.invoke(main, ["proof", "--case", case]).exit_code != 0

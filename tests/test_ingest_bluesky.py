@@ -54,9 +54,7 @@ def parse(obj: object, context: dict[str, Any] | None = None) -> list[Any]:
 # --------------------------------------------------------------------------- detection
 
 
-@pytest.mark.parametrize(
-    "path", sorted(p for p in BSKY.rglob("*.json*")), ids=lambda p: p.name
-)
+@pytest.mark.parametrize("path", sorted(p for p in BSKY.rglob("*.json*")), ids=lambda p: p.name)
 def test_detect_picks_bluesky(path: Path) -> None:
     assert detect(path).name == "bluesky"
 
@@ -81,23 +79,32 @@ def test_facets_use_utf8_byte_offsets() -> None:
     text = doc["value"]["text"]
     index = doc["value"]["facets"][0]["index"]
     # the fixture exercises the quirk: code-point slicing would pick the wrong characters
-    assert text[index["byteStart"]:index["byteEnd"]] != "@alice.example.com"
+    assert text[index["byteStart"] : index["byteEnd"]] != "@alice.example.com"
     [m] = messages(BSKY / "get_record_multibyte.json").values()
     assert m.mentions[0].id == TARGET and m.mentions[0].handle == "alice.example.com"
     assert m.hashtags == ("doxx",)
     # URLs from the facet (full) and embed.external, never the truncated text
-    assert m.urls == ("https://www.evil.example/watch?v=V5lDxyz123",
-                      "https://evil.example/external-card")
+    assert m.urls == (
+        "https://www.evil.example/watch?v=V5lDxyz123",
+        "https://evil.example/external-card",
+    )
     assert m.url == f"https://bsky.app/profile/{TROLL}/post/3lbmultibyte1"
     assert m.versions[0].id == "bafyreimultibyte"
     assert m.observed_at == CAPTURED  # no indexedAt or time_us: capture time
 
 
 def test_bad_facet_offsets_do_not_break_parsing() -> None:
-    record = {"$type": "app.bsky.feed.post", "text": "hi", "createdAt": "2026-01-01T00:00:00Z",
-              "facets": [{"index": {"byteStart": 50, "byteEnd": 10},
-                          "features": [{"$type": "app.bsky.richtext.facet#mention",
-                                        "did": TARGET}]}]}
+    record = {
+        "$type": "app.bsky.feed.post",
+        "text": "hi",
+        "createdAt": "2026-01-01T00:00:00Z",
+        "facets": [
+            {
+                "index": {"byteStart": 50, "byteEnd": 10},
+                "features": [{"$type": "app.bsky.richtext.facet#mention", "did": TARGET}],
+            }
+        ],
+    }
     [m] = parse({"uri": f"at://{TROLL}/app.bsky.feed.post/1", "cid": "c", "value": record})
     assert m.mentions[0].id == TARGET and m.mentions[0].handle is None
 
@@ -174,28 +181,47 @@ def test_jetstream_legacy_and_v2_envelope() -> None:
 
 
 def test_jetstream_reactivation_and_bad_events() -> None:
-    acc, change = parse({"did": TROLL, "time_us": 1771580000000000, "kind": "account",
-                         "account": {"active": True, "did": TROLL, "seq": 9}})
+    acc, change = parse(
+        {
+            "did": TROLL,
+            "time_us": 1771580000000000,
+            "kind": "account",
+            "account": {"active": True, "did": TROLL, "seq": 9},
+        }
+    )
     assert acc.status == change.status == "available"
     with pytest.raises(ParseError, match="'rkey'"):
-        parse({"did": TROLL, "kind": "commit", "commit": {"operation": "create",
-                                                          "collection": "app.bsky.feed.post"}})
+        parse(
+            {
+                "did": TROLL,
+                "kind": "commit",
+                "commit": {"operation": "create", "collection": "app.bsky.feed.post"},
+            }
+        )
     with pytest.raises(ParseError, match="'did'"):
         parse({"kind": "commit", "commit": {}})
 
 
 def test_hostile_payload_kept_verbatim() -> None:
     [m] = jetstream()[8]
-    assert m.text == ("<script>alert(1)</script> '; DROP TABLE messages;-- \u202eevil\u202c "
-                      "\x07bell \x00nul")
+    assert m.text == (
+        "<script>alert(1)</script> '; DROP TABLE messages;-- \u202eevil\u202c \x07bell \x00nul"
+    )
     assert m.lang is None
 
 
 def test_bad_utf8_line(tmp_path: Path) -> None:
     lines = JETSTREAM.read_bytes().splitlines()
     path = tmp_path / "js.jsonl"
-    path.write_bytes(b"\n".join([lines[2], lines[2].replace(b"Bonjour", b"B\xffnjour")
-                                 .replace("Héllo".encode(), b"H\xe9llo"), lines[5]]))
+    path.write_bytes(
+        b"\n".join(
+            [
+                lines[2],
+                lines[2].replace(b"Bonjour", b"B\xffnjour").replace("Héllo".encode(), b"H\xe9llo"),
+                lines[5],
+            ]
+        )
+    )
     res = results(path)
     assert isinstance(res[1][1], ParseError) and "invalid UTF-8" in res[1][1].reason
     assert not isinstance(res[0][1], ParseError) and not isinstance(res[2][1], ParseError)
@@ -211,8 +237,10 @@ def test_bare_record_identified_by_its_repo_path() -> None:
     assert m.id == f"at://{TROLL}/app.bsky.feed.post/3lbbare000001"
     [video] = m.media
     assert video.kind == "video" and video.id == "bafkreivideo01"
-    assert video.url == ("https://video.bsky.app/watch/did%3Aplc%3Atrollbbbbbbbbbbbbbbbbbbb/"
-                         "bafkreivideo01/playlist.m3u8")
+    assert video.url == (
+        "https://video.bsky.app/watch/did%3Aplc%3Atrollbbbbbbbbbbbbbbbbbbb/"
+        "bafkreivideo01/playlist.m3u8"
+    )
 
 
 def test_bare_record_without_identity_is_an_error(tmp_path: Path) -> None:
@@ -233,8 +261,12 @@ def test_created_at_without_timezone_and_garbage_created_at() -> None:
 
 def test_embedded_list_is_not_a_quote() -> None:
     lst = f"at://{TROLL}/app.bsky.graph.list/3lblist"
-    record = {"$type": "app.bsky.feed.post", "text": "join", "createdAt": "2026-01-01T00:00:00Z",
-              "embed": {"$type": "app.bsky.embed.record", "record": {"uri": lst, "cid": "c"}}}
+    record = {
+        "$type": "app.bsky.feed.post",
+        "text": "join",
+        "createdAt": "2026-01-01T00:00:00Z",
+        "embed": {"$type": "app.bsky.embed.record", "record": {"uri": lst, "cid": "c"}},
+    }
     [m] = parse({"uri": f"at://{TROLL}/app.bsky.feed.post/1", "cid": "c", "value": record})
     assert m.quoted_id is None and m.extra["embedded_record"] == lst
 
@@ -266,8 +298,9 @@ def test_get_post_thread() -> None:
     assert reply.author_handle == "troll.bsky.social" and reply.author_display_name == "Troll 🔥"
     assert reply.extra["labels"] == ["rude"]
     [photo] = reply.media
-    assert photo.url == (f"https://cdn.bsky.app/img/feed_fullsize/plain/{TROLL}/"
-                         "bafkreiimage0001@jpeg")
+    assert photo.url == (
+        f"https://cdn.bsky.app/img/feed_fullsize/plain/{TROLL}/bafkreiimage0001@jpeg"
+    )
     assert photo.alt_text == "screenshot with Alice's face"
     nested = msgs[f"at://{TROLL2}/app.bsky.feed.post/3lbreply00002"]
     assert nested.reply_to_id == reply.id and nested.author_handle is None  # handle.invalid
@@ -281,8 +314,7 @@ def test_get_post_thread() -> None:
 def test_list_notifications() -> None:
     found = items(BSKY / "list_notifications.json")
     msgs = {m.id: m for m in found if isinstance(m, Message)}
-    assert {m.extra["notification_reason"] for m in msgs.values()} == {"mention", "reply",
-                                                                        "quote"}
+    assert {m.extra["notification_reason"] for m in msgs.values()} == {"mention", "reply", "quote"}
     quote = msgs[f"at://{TROLL}/app.bsky.feed.post/3lbquote0001"]
     assert quote.quoted_id == TARGET_POST and quote.extra["reason_subject"] == TARGET_POST
     reply = msgs[f"at://{TROLL2}/app.bsky.feed.post/3lbreply00009"]

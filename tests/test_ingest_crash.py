@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from rempart.api import ingest, init_case, open_case, verify
+from rempart.case import ingest, init_case, open_case, verify
 from rempart.models import message_to_dict
 
 from conftest import synthetic_capture
@@ -35,7 +35,9 @@ def test_kill_half_way_then_rerun(tmp_path: Path, write_jsonl: Callable[..., Pat
     env = {**os.environ, "REMPART_BATCH_SIZE": "2"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "rempart.cli", "ingest", "-q", "--case", str(case_dir), str(data)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     db_path = case_dir / "case.db"
     deadline = time.monotonic() + 60

@@ -53,16 +53,24 @@ def test_twarc_csv_reply_with_json_entities() -> None:
     assert unit.context["delimiter"] == "," and unit.context["header"][0] == "id"
     msg, acct = items
     assert msg.platform == "x" and msg.id == "1760000000000000001"
-    assert msg.text == ("@target_x nobody wants you here & everyone knows it #pileon\n"
-                        "second line https://t.co/abc123 https://t.co/pic456")
+    assert msg.text == (
+        "@target_x nobody wants you here & everyone knows it #pileon\n"
+        "second line https://t.co/abc123 https://t.co/pic456"
+    )
     assert msg.created_at == T0
     assert msg.reply_to_id == "1759999999999999999" and msg.thread_id == "1759999999999999999"
     assert msg.reply_to_author_id == "1500000000000000001"
     assert msg.mentions == (Mention(handle="target_x", id="1500000000000000001"),)
     assert msg.hashtags == ("pileon",)
     assert msg.urls == ("https://example.org/dox-full",)  # unwound; the media link is dropped
-    assert msg.media == (Media(kind="photo", url="https://pbs.twimg.com/media/AAAAAAAAAAAAAAA.jpg",
-                               id="3_1760000000000000001", alt_text="a meme"),)
+    assert msg.media == (
+        Media(
+            kind="photo",
+            url="https://pbs.twimg.com/media/AAAAAAAAAAAAAAA.jpg",
+            id="3_1760000000000000001",
+            alt_text="a meme",
+        ),
+    )
     assert msg.author_id == "1600000000000000001" and msg.author_handle == "raider_one"
     assert msg.author_display_name == "Raider One" and msg.author_followers == 12
     assert msg.author_created_at == datetime(2025, 12, 1, 8, tzinfo=UTC)
@@ -73,7 +81,12 @@ def test_twarc_csv_reply_with_json_entities() -> None:
     assert msg.versions == (Version("1760000000000000001", msg.text, T0),)
     assert isinstance(acct, Account) and acct.platform == "x"
     assert (acct.id, acct.handle, acct.followers, acct.following, acct.posts) == (
-        "1600000000000000001", "raider_one", 12, 300, 45)  # "45.0" as pandas writes it
+        "1600000000000000001",
+        "raider_one",
+        12,
+        300,
+        45,
+    )  # "45.0" as pandas writes it
     assert acct.bio == "burner" and acct.url == "https://x.com/raider_one"
 
 
@@ -82,16 +95,22 @@ def test_twarc_csv_edit_retweet_quote_protected_withheld() -> None:
     assert [u.line for u, _ in res] == [2, 4, 5, 6]  # row 1 spans two physical lines
     edited = res[1][1][0]
     assert edited.id == "1760000000000000002"  # the first id of the edit history
-    assert edited.versions == (Version("1760000000000000003", "edited: you are a fraud",
-                                       datetime(2026, 2, 20, 9, 20, tzinfo=UTC)),)
+    assert edited.versions == (
+        Version(
+            "1760000000000000003",
+            "edited: you are a fraud",
+            datetime(2026, 2, 20, 9, 20, tzinfo=UTC),
+        ),
+    )
     retweet = res[2][1][0]
     assert retweet.repost_of_id == "1750000000000000001"
     assert [m.handle for m in retweet.mentions] == ["ringleader", "target_x"]
     quote, acct, protected, withheld = res[3][1]
     assert quote.quoted_id == "1740000000000000001" and quote.audience == "followers"
     assert acct.status == "protected"
-    assert protected == StatusChange("x", "account", "1600000000000000002", "protected",
-                                     quote.observed_at, "author.protected")
+    assert protected == StatusChange(
+        "x", "account", "1600000000000000002", "protected", quote.observed_at, "author.protected"
+    )
     assert withheld.subject == "message" and withheld.status == "withheld"
     assert withheld.id == quote.id and withheld.detail == "withheld in DE,FR"
 
@@ -113,8 +132,15 @@ def test_twarc_csv_2021_layout_referenced_tweets_json() -> None:
 
 
 def test_twarc_csv_note_tweet_and_mangled_author_id() -> None:
-    header = ["id", "author_id", "author.username", "created_at", "text", "note_tweet.text",
-              "entities.urls"]
+    header = [
+        "id",
+        "author_id",
+        "author.username",
+        "created_at",
+        "text",
+        "note_tweet.text",
+        "entities.urls",
+    ]
     src = CsvSource()
     c = ParseContext(WHEN, "t.csv", 9, context(header, "twarc-csv"))
     [msg, _] = src.parse(b'1,2,u,2026-02-20T09:10:58Z,short\xe2\x80\xa6,"the long, full text",', c)
@@ -130,10 +156,15 @@ def test_twarc_csv_note_tweet_and_mangled_author_id() -> None:
 
 def test_plain_layout() -> None:
     res = results(CSV / "plain.csv")
-    assert res[0][0].context == {"header": ["id", "author", "created_at", "text"],
-                                 "delimiter": ",", "layout": "plain"}
+    assert res[0][0].context == {
+        "header": ["id", "author", "created_at", "text"],
+        "delimiter": ",",
+        "layout": "plain",
+    }
     first, second, empty = (r[1][0] for r in res)
-    assert first.platform == "csv" and first.id == "p-001" and first.author_handle == "anon_harasser"
+    assert (
+        first.platform == "csv" and first.id == "p-001" and first.author_handle == "anon_harasser"
+    )
     assert first.created_at == datetime(2026, 2, 20, 9, tzinfo=UTC)
     assert first.mentions == (Mention(handle="target_x"),) and first.hashtags == ("leave",)
     assert first.urls == ("https://example.net/a",)
@@ -175,7 +206,10 @@ def test_excel_semicolon_bom_crlf() -> None:
 def test_tab_separated() -> None:
     [msg] = messages(CSV / "plain.tsv")
     assert (msg.id, msg.author_handle, msg.text) == (
-        "tsv-1", "tab_user", "comma, inside; and semicolon")
+        "tsv-1",
+        "tab_user",
+        "comma, inside; and semicolon",
+    )
 
 
 def test_mixed_timestamp_formats() -> None:
@@ -231,13 +265,22 @@ def test_stray_quote_longer_than_the_row_limit(tmp_path: Path, monkeypatch) -> N
 
 
 def test_explicit_mapping_overrides_aliases_and_travels_in_context() -> None:
-    mapping = {"id": "Tweet Id", "author": "Poster", "created_at": "When",
-               "text": "What was said", "platform": "Where"}
+    mapping = {
+        "id": "Tweet Id",
+        "author": "Poster",
+        "created_at": "When",
+        "text": "What was said",
+        "platform": "Where",
+    }
     res = results(CSV / "custom.csv", CsvSource(mapping=mapping))
     unit, [msg] = res[0]
     assert unit.context["layout"] == "custom" and unit.context["mapping"] == mapping
     assert (msg.platform, msg.id, msg.author_handle, msg.text) == (
-        "bluesky", "c-1", "poster_one", "custom mapped row")
+        "bluesky",
+        "c-1",
+        "poster_one",
+        "custom mapped row",
+    )
     assert msg.created_at == datetime(2026, 2, 20, 9, tzinfo=UTC)
     # parse is pure: a default source re-reads the stored bytes with the stored context
     c = ParseContext(WHEN, "custom.csv", unit.line, unit.context)
@@ -257,13 +300,14 @@ def test_parse_needs_the_header_context() -> None:
         CsvSource().parse(b"1,a,b,c", ParseContext(WHEN, "x.csv", 2))
 
 
-@pytest.mark.parametrize("name", ["twarc_csv.csv", "excel_semicolon.csv", "mangled.csv",
-                                  "broken.csv"])
+@pytest.mark.parametrize(
+    "name", ["twarc_csv.csv", "excel_semicolon.csv", "mangled.csv", "broken.csv"]
+)
 def test_units_keep_exact_row_bytes(name: str) -> None:
     data = (CSV / name).read_bytes()
     units = list(CsvSource().units(CSV / name))
     for unit in units:
-        assert data[unit.offset:unit.offset + len(unit.raw)] == unit.raw
+        assert data[unit.offset : unit.offset + len(unit.raw)] == unit.raw
         assert data.count(b"\n", 0, unit.offset) + 1 == unit.line
 
 

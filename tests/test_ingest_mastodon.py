@@ -83,8 +83,10 @@ def test_html_quirks_in_a_mention() -> None:
         "line two #raid\n\nsecond para"
     )
     assert m.extra["spoiler_text"] == "threat & doxxing"
-    assert m.urls == ("https://evil.example/a/very/long/path?x=1&y=2",
-                      "https://evil.example/card-target")
+    assert m.urls == (
+        "https://evil.example/a/very/long/path?x=1&y=2",
+        "https://evil.example/card-target",
+    )
     assert m.hashtags == ("raid",)
     assert m.mentions[0].handle == "@alice@social.example"
     assert m.audience == "direct"
@@ -136,8 +138,11 @@ def test_follow_and_favourite_yield_accounts_only() -> None:
 
 
 def test_account_fields_and_midnight_created_at() -> None:
-    acc = next(i for i in items(MASTO / "notifications_v1.json")
-               if isinstance(i, Account) and i.id == TROLL1)
+    acc = next(
+        i
+        for i in items(MASTO / "notifications_v1.json")
+        if isinstance(i, Account) and i.id == TROLL1
+    )
     assert acc.handle == "@troll1@raid.example" and acc.handles == ("@troll1@raid.example",)
     assert acc.created_at == datetime(2022, 12, 2, tzinfo=UTC)
     assert acc.extra == {"local_id": "200", "acct": "troll1@raid.example"}
@@ -221,7 +226,8 @@ def test_edit_boost_and_visibility() -> None:
 
 def test_unresolved_local_reply_is_flagged() -> None:
     m = messages(MASTO / "statuses.json")[
-        "https://social.example/users/troll2/statuses/110000000000000026"]
+        "https://social.example/users/troll2/statuses/110000000000000026"
+    ]
     assert m.reply_to_id == "42"
     assert m.extra["in_reply_to_local_id"] == "42"
     assert m.extra["in_reply_to_account_local_id"] == "999"
@@ -238,20 +244,25 @@ def test_parse_is_a_pure_function_of_stored_bytes_and_context() -> None:
 def test_units_keep_exact_bytes() -> None:
     data = (MASTO / "statuses.json").read_bytes()
     for unit in MastodonSource().units(MASTO / "statuses.json"):
-        assert data[unit.offset:unit.offset + len(unit.raw)] == unit.raw
+        assert data[unit.offset : unit.offset + len(unit.raw)] == unit.raw
 
 
 def test_hostile_payload_kept_verbatim() -> None:
     m = messages(MASTO / "statuses.json")[
-        "https://social.example/users/troll2/statuses/110000000000000025"]
-    assert m.text == ("<script>alert(1)</script> '; DROP TABLE messages;-- \u202eevil\u202c "
-                      "<script>steal()</script> tab\there")
+        "https://social.example/users/troll2/statuses/110000000000000025"
+    ]
+    assert m.text == (
+        "<script>alert(1)</script> '; DROP TABLE messages;-- \u202eevil\u202c "
+        "<script>steal()</script> tab\there"
+    )
     assert m.lang is None
 
 
 def test_suspended_account_status_change() -> None:
-    raw = (b'{"id":"5","acct":"gone@far.example","uri":"https://far.example/users/gone",'
-           b'"url":"https://far.example/@gone","display_name":"","suspended":true}')
+    raw = (
+        b'{"id":"5","acct":"gone@far.example","uri":"https://far.example/users/gone",'
+        b'"url":"https://far.example/@gone","display_name":"","suspended":true}'
+    )
     acc, change = MastodonSource().parse(raw, ctx())
     assert isinstance(acc, Account) and acc.status == "suspended"
     assert isinstance(change, StatusChange) and change.subject == "account"
@@ -264,8 +275,10 @@ def test_suspended_account_status_change() -> None:
         (b'{"uri":"https://a.example/s/1","content":"x"}', "'account'"),
         (b'{"hello":"world"}', "unknown Mastodon payload"),
         (b'"just a string"', "expected a JSON object"),
-        (b'{"uri":"https://a.example/1","account":{"id":"1","acct":"a"},"created_at":"soon"}',
-         "'created_at'"),
+        (
+            b'{"uri":"https://a.example/1","account":{"id":"1","acct":"a"},"created_at":"soon"}',
+            "'created_at'",
+        ),
         (b'{"stream":["user"],"event":"update","payload":"{not json"}', "malformed JSON"),
         (b"[" * 5000 + b"]" * 5000, "JSON"),
     ],
@@ -319,7 +332,7 @@ def test_sse_units_skip_heartbeats_and_keep_exact_bytes() -> None:
     units = list(MastodonStreamSource().units(SSE))
     assert [u.line for u in units] == [2, 6, 10, 15, 18, 21, 25]
     for unit in units:
-        assert data[unit.offset:unit.offset + len(unit.raw)] == unit.raw
+        assert data[unit.offset : unit.offset + len(unit.raw)] == unit.raw
         assert unit.raw.startswith(b"event: ")
     assert units[0].raw.endswith(b"\n\n")
 
@@ -356,4 +369,4 @@ def test_sse_delete_of_an_unseen_status() -> None:
 
 def test_sse_malformed_update_payload() -> None:
     with pytest.raises(ParseError, match="'update' event: malformed JSON"):
-        MastodonStreamSource().parse(b"event: update\ndata: {\"uri\": \n\n", ctx())
+        MastodonStreamSource().parse(b'event: update\ndata: {"uri": \n\n', ctx())

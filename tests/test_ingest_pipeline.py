@@ -10,11 +10,11 @@ from typing import Any, Callable
 import orjson
 import pytest
 
-from rempart.api import ingest, messages, stats, verify
-from rempart.case import Case, find_case_path
+from rempart.case import Case, find_case_path, ingest, stats, verify
 from rempart.errors import CaseError, SourceError
 
 from conftest import T0, page, synthetic_capture, tweet, user
+from conftest import plain_messages as messages
 
 
 def test_case_layout_and_wal(fresh_case: Any) -> None:
@@ -23,8 +23,13 @@ def test_case_layout_and_wal(fresh_case: Any) -> None:
     db = sqlite3.connect(fresh_case.path / "case.db")
     assert db.execute("pragma journal_mode").fetchone()[0] == "wal"
     names = [r[0] for r in db.execute("select name from _migrations")]
-    assert names[:5] == ["0001_initial", "0002_scores_and_labels", "0003_findings",
-                         "0004_transparency", "0005_timestamps"]
+    assert names[:5] == [
+        "0001_initial",
+        "0002_scores_and_labels",
+        "0003_findings",
+        "0004_transparency",
+        "0005_timestamps",
+    ]
     assert "0007_rereadable_rejects" in names  # issue 9 item 10
 
 
@@ -60,8 +65,9 @@ def test_reimport_adds_nothing(fresh_case: Any, write_jsonl: Callable[..., Path]
     assert verify(fresh_case).ok
 
 
-def test_overlapping_files_add_no_duplicates(fresh_case: Any,
-                                              write_jsonl: Callable[..., Path]) -> None:
+def test_overlapping_files_add_no_duplicates(
+    fresh_case: Any, write_jsonl: Callable[..., Path]
+) -> None:
     a = [page([tweet(str(i), f"t{i}")]) for i in range(1, 5)]
     b = [page([tweet(str(i), f"t{i}")]) for i in range(3, 8)]
     ingest(fresh_case, [write_jsonl("a.jsonl", a), write_jsonl("b.jsonl", b)])
@@ -78,27 +84,44 @@ def test_overlapping_files_add_no_duplicates(fresh_case: Any,
 
 def test_edits_become_versions(fresh_case: Any, write_jsonl: Callable[..., Path]) -> None:
     original = tweet("500", "premier jet")
-    edited = tweet("501", "version corrigée", when=T0 + timedelta(minutes=5),
-                   edit_history_tweet_ids=["500", "501"])
+    edited = tweet(
+        "501",
+        "version corrigée",
+        when=T0 + timedelta(minutes=5),
+        edit_history_tweet_ids=["500", "501"],
+    )
     ingest(fresh_case, [write_jsonl("v1.jsonl", [page([original])])])
-    ingest(fresh_case, [write_jsonl("v2.jsonl", [page([edited],
-                                                      retrieved="2026-03-03T00:00:00+00:00")])])
+    ingest(
+        fresh_case,
+        [write_jsonl("v2.jsonl", [page([edited], retrieved="2026-03-03T00:00:00+00:00")])],
+    )
     (m,) = list(messages(fresh_case))
     assert m.id == "500"
     assert m.text == "version corrigée"
-    assert [(v.id, v.text) for v in m.versions] == [("500", "premier jet"),
-                                                     ("501", "version corrigée")]
+    assert [(v.id, v.text) for v in m.versions] == [
+        ("500", "premier jet"),
+        ("501", "version corrigée"),
+    ]
     assert verify(fresh_case).ok
 
 
-def test_deletion_is_recorded_beside_the_content(fresh_case: Any,
-                                                 write_jsonl: Callable[..., Path]) -> None:
+def test_deletion_is_recorded_beside_the_content(
+    fresh_case: Any, write_jsonl: Callable[..., Path]
+) -> None:
     ingest(fresh_case, [write_jsonl("a.jsonl", [page([tweet("77", "menace")])])])
-    gone = {"errors": [{"value": "77", "resource_id": "77", "resource_type": "tweet",
-                        "title": "Not Found Error", "detail": "Could not find tweet with ids: [77].",
-                        "type": "https://api.twitter.com/2/problems/resource-not-found"}],
-            "__twarc": {"url": "u", "version": "2.14.1",
-                        "retrieved_at": "2026-03-05T00:00:00+00:00"}}
+    gone = {
+        "errors": [
+            {
+                "value": "77",
+                "resource_id": "77",
+                "resource_type": "tweet",
+                "title": "Not Found Error",
+                "detail": "Could not find tweet with ids: [77].",
+                "type": "https://api.twitter.com/2/problems/resource-not-found",
+            }
+        ],
+        "__twarc": {"url": "u", "version": "2.14.1", "retrieved_at": "2026-03-05T00:00:00+00:00"},
+    }
     ingest(fresh_case, [write_jsonl("b.jsonl", [gone])])
     (m,) = list(messages(fresh_case))
     assert m.text == "menace" and m.status == "deleted"
@@ -106,11 +129,19 @@ def test_deletion_is_recorded_beside_the_content(fresh_case: Any,
     assert verify(fresh_case).ok
 
 
-def test_rejects_keep_bytes_file_line_and_reason(fresh_case: Any,
-                                                 write_jsonl: Callable[..., Path]) -> None:
+def test_rejects_keep_bytes_file_line_and_reason(
+    fresh_case: Any, write_jsonl: Callable[..., Path]
+) -> None:
     bad_utf8 = b'{"data": [{"id": "3", "text": "caf\xe9"}]}'
-    path = write_jsonl("mixed.jsonl", [page([tweet("1", "ok")]), b'{"data": [{"id": "2", "te',
-                                       bad_utf8, page([tweet("4", "encore ok")])])
+    path = write_jsonl(
+        "mixed.jsonl",
+        [
+            page([tweet("1", "ok")]),
+            b'{"data": [{"id": "2", "te',
+            bad_utf8,
+            page([tweet("4", "encore ok")]),
+        ],
+    )
     report = ingest(fresh_case, [path])
     assert [(r.line, "UTF-8" in r.reason) for r in report.rejects] == [(2, False), (3, True)]
     assert sorted(m.id for m in messages(fresh_case)) == ["1", "4"]
@@ -157,8 +188,9 @@ def test_provenance_of_every_record(fresh_case: Any, write_jsonl: Callable[..., 
     assert rec["tool_version"]
 
 
-def test_folder_ingest_and_stats(fresh_case: Any, tmp_path: Path,
-                                 write_jsonl: Callable[..., Path]) -> None:
+def test_folder_ingest_and_stats(
+    fresh_case: Any, tmp_path: Path, write_jsonl: Callable[..., Path]
+) -> None:
     folder = tmp_path / "exports"
     folder.mkdir()
     (folder / "photo.jpg").write_bytes(b"\xff\xd8")
@@ -166,7 +198,7 @@ def test_folder_ingest_and_stats(fresh_case: Any, tmp_path: Path,
     day2 = page([tweet("3", "c", when=T0 + timedelta(days=1))])
     (folder / "day2.jsonl").write_bytes(orjson.dumps(day2))
     ingest(fresh_case, [folder])
-    data = stats(fresh_case)
+    data = stats(fresh_case).to_json()
     assert data["per_day"] == [
         {"day": "2026-03-01", "platform": "x", "format": "twarc2", "messages": 2},
         {"day": "2026-03-02", "platform": "x", "format": "twarc2", "messages": 1},
@@ -174,11 +206,18 @@ def test_folder_ingest_and_stats(fresh_case: Any, tmp_path: Path,
     assert data["totals"]["records"] == 2
 
 
-def test_ids_stay_strings_and_authors_resolve(fresh_case: Any,
-                                              write_jsonl: Callable[..., Path]) -> None:
+def test_ids_stay_strings_and_authors_resolve(
+    fresh_case: Any, write_jsonl: Callable[..., Path]
+) -> None:
     big = "1767000000000000001"  # > 2**53
-    ingest(fresh_case, [write_jsonl("a.jsonl", [page([tweet(big, "x", author="9")],
-                                                     users=[user("9", "harceleur", 3)])])])
+    ingest(
+        fresh_case,
+        [
+            write_jsonl(
+                "a.jsonl", [page([tweet(big, "x", author="9")], users=[user("9", "harceleur", 3)])]
+            )
+        ],
+    )
     (m,) = list(messages(fresh_case))
     assert m.id == big and isinstance(m.id, str)
     assert (m.author_handle, m.author_followers) == ("harceleur", 3)

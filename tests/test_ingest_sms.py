@@ -108,8 +108,10 @@ def test_twilio_get_callback_saved_as_url() -> None:
 
 def test_twilio_hostile_body_kept_verbatim() -> None:
     [msg] = messages(TWILIO / "hostile.txt")
-    assert msg.text == ("<script>alert(1)</script> '; DROP TABLE messages;-- \u202egnp.exe "
-                        "\x07\x1b[2J a=b&c=d 100% +plus+ \U0001f4a9")
+    assert msg.text == (
+        "<script>alert(1)</script> '; DROP TABLE messages;-- \u202egnp.exe "
+        "\x07\x1b[2J a=b&c=d 100% +plus+ \U0001f4a9"
+    )
 
 
 def test_twilio_malformed_lines_are_located_and_the_rest_parses() -> None:
@@ -121,8 +123,9 @@ def test_twilio_malformed_lines_are_located_and_the_rest_parses() -> None:
         (4, "missing field 'MessageSid'"),
     ]
     assert all(str(e).startswith(f"{TWILIO / 'malformed.txt'}:{e.line}: ") for e in errors)
-    good = [i.text for _, r in res if not isinstance(r, ParseError) for i in r
-            if isinstance(i, Message)]
+    good = [
+        i.text for _, r in res if not isinstance(r, ParseError) for i in r if isinstance(i, Message)
+    ]
     assert good == ["before the bad lines", "after the bad lines"]
 
 
@@ -138,8 +141,13 @@ def test_twilio_missing_sid_names_the_field_and_unknown_keys_are_ignored() -> No
 
 
 def test_twilio_signature_known_vector_and_self_signed() -> None:
-    params = {"CallSid": "CA1234567890ABCDE", "Caller": "+12349013030", "Digits": "1234",
-              "From": "+12349013030", "To": "+18005551212"}
+    params = {
+        "CallSid": "CA1234567890ABCDE",
+        "Caller": "+12349013030",
+        "Digits": "1234",
+        "From": "+12349013030",
+        "To": "+18005551212",
+    }
     url = "https://mycompany.com/myapp.php?foo=1&bar=2"
     # the example of Twilio's security documentation
     assert twilio_signature(url, params, "12345") == "0/KCTR6DLpKmkAf8muzZqo1nDgQ="
@@ -147,21 +155,23 @@ def test_twilio_signature_known_vector_and_self_signed() -> None:
     token = "synthetic-auth-token"
     body = {"To": "+15555550100", "Body": "hi there", "From": "+15555550123", "AccountSid": AC}
     signed = url + "AccountSid" + AC + "Bodyhi there" + "From+15555550123" + "To+15555550100"
-    expected = base64.b64encode(hmac.new(token.encode(), signed.encode(),
-                                         hashlib.sha1).digest()).decode()
+    expected = base64.b64encode(
+        hmac.new(token.encode(), signed.encode(), hashlib.sha1).digest()
+    ).decode()
     assert twilio_signature(url, body, token) == expected
     assert twilio_signature_valid(url, body, token, expected)
     assert not twilio_signature_valid(url, {**body, "Body": "hi there!"}, token, expected)
     assert not twilio_signature_valid(url, body, "other-token", expected)
     # several values of one name are signed sorted
     assert twilio_signature(url, {"A": ["2", "1"]}, token) == twilio_signature(
-        url, {"A": ["1", "2"]}, token)
+        url, {"A": ["1", "2"]}, token
+    )
 
 
 def test_twilio_units_keep_exact_bytes() -> None:
     data = (TWILIO / "bodies.txt").read_bytes()
     for unit in TwilioSource().units(TWILIO / "bodies.txt"):
-        assert data[unit.offset:unit.offset + len(unit.raw)] == unit.raw
+        assert data[unit.offset : unit.offset + len(unit.raw)] == unit.raw
 
 
 # --------------------------------------------------------------------------- Vonage
@@ -218,8 +228,9 @@ def test_vonage_concatenated_parts_out_of_order() -> None:
     for m in parts:
         merged.update(m.extra["concat_parts"])
     text = "".join(merged[k] for k in sorted(merged, key=int))
-    assert text == ("This is part one and you will regret posting that "
-                    "thread https://example.org/thread")
+    assert text == (
+        "This is part one and you will regret posting that thread https://example.org/thread"
+    )
 
 
 def test_vonage_binary_message() -> None:
@@ -242,10 +253,12 @@ def test_vonage_messages_api_inbound() -> None:
 
 def test_vonage_messages_api_whatsapp_image_and_missing_uuid() -> None:
     src = VonageSource()
-    raw = (b'{"channel":"whatsapp","message_uuid":"u-1","from":"447700900020",'
-           b'"to":"447700900000","timestamp":"2026-02-20T10:00:00Z","message_type":"image",'
-           b'"image":{"url":"https://api.example/media/1","caption":"look"},'
-           b'"profile":{"name":"Anon"}}')
+    raw = (
+        b'{"channel":"whatsapp","message_uuid":"u-1","from":"447700900020",'
+        b'"to":"447700900000","timestamp":"2026-02-20T10:00:00Z","message_type":"image",'
+        b'"image":{"url":"https://api.example/media/1","caption":"look"},'
+        b'"profile":{"name":"Anon"}}'
+    )
     msg, acct = src.parse(raw, ctx())
     assert msg.author_id == "whatsapp:+447700900020" and msg.author_display_name == "Anon"
     assert msg.media[0].kind == "photo" and msg.media[0].url == "https://api.example/media/1"
@@ -258,7 +271,9 @@ def test_vonage_json_array_of_bodies() -> None:
     res = results(VONAGE / "array.json")
     assert [u.line for u, _ in res] == [2, 3]
     assert [m.text for m in messages(VONAGE / "array.json")] == [
-        "array element one", "array element two"]
+        "array element one",
+        "array element two",
+    ]
 
 
 def test_vonage_malformed_records_are_located_and_the_rest_parses() -> None:
@@ -268,8 +283,9 @@ def test_vonage_malformed_records_are_located_and_the_rest_parses() -> None:
     assert errors[3] == "missing field 'messageId'"
     assert "message-timestamp" in errors[4]
     assert "concat-part" in errors[5]
-    assert [m.text for _, r in res if not isinstance(r, ParseError) for m in r
-            if isinstance(m, Message)] == ["good before", "good after"]
+    assert [
+        m.text for _, r in res if not isinstance(r, ParseError) for m in r if isinstance(m, Message)
+    ] == ["good before", "good after"]
     res = results(VONAGE / "truncated.jsonl")
     [(unit, err)] = [(u, r) for u, r in res if isinstance(r, ParseError)]
     assert unit.line == 2 and "malformed JSON" in err.reason
@@ -291,8 +307,9 @@ def test_detects_vonage(path: Path) -> None:
 
 
 def test_sms_sources_do_not_claim_other_formats() -> None:
-    others = [p for p in FIX.rglob("*") if p.is_file() and p.parent.name not in
-              ("twilio", "vonage")]
+    others = [
+        p for p in FIX.rglob("*") if p.is_file() and p.parent.name not in ("twilio", "vonage")
+    ]
     assert others
     for path in others:
         head = path.read_bytes()[:65536]
@@ -307,7 +324,7 @@ def test_sms_sources_do_not_claim_other_formats() -> None:
 
 def test_sniff_never_raises_on_cut_or_garbage_heads() -> None:
     body = (VONAGE / "post_json.json").read_bytes()
-    for head in (b"", b"\xff\xfe\x00", body[:40], b"[", b"[{", b"{\"msisdn\": 1"):
+    for head in (b"", b"\xff\xfe\x00", body[:40], b"[", b"[{", b'{"msisdn": 1'):
         for src in (TwilioSource(), VonageSource()):
             assert 0 <= src.sniff(head, Path("x.txt")) <= 1
     assert VonageSource().sniff(body[:100], Path("cut.json")) == 0.7

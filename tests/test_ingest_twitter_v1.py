@@ -64,18 +64,25 @@ def test_other_formats_fixtures_are_not_claimed() -> None:
             pass
 
 
-@pytest.mark.parametrize("head", [
-    (b'window.YTD.tweets.part0 = [ {"tweet": {"id_str": "1", "created_at": "Fri Feb 20 09:10:58 '
-    b'+0000 2026"}} ]'),
-    b'{"data":[{"id":"1","text":"hi","author_id":"2"}],"includes":{"users":[]},"__twarc":{}}\n',
-    b'{"data":{"id":"1","text":"hi"},"includes":{},"matching_rules":[{"id":"1","tag":"t"}]}\n',
-    b'{"id":"1","text":"hi","author":{"username":"u"},"__twarc":{"retrieved_at":"x"}}\n',
-    (b'{"id":"109","uri":"https://m.example/s/1","account":{"acct":"a"},"content":"<p>x</p>",'
-    b'"created_at":"2026-02-20T09:10:58.000Z"}\n'),
-    b'{"did":"did:plc:abc","time_us":1,"kind":"commit","commit":{"operation":"create"}}\n',
-    b"id,text,author_id\n1,hello,2\n",
-    b"",
-])
+@pytest.mark.parametrize(
+    "head",
+    [
+        (
+            b'window.YTD.tweets.part0 = [ {"tweet": {"id_str": "1", "created_at": "Fri Feb 20 09:10:58 '
+            b'+0000 2026"}} ]'
+        ),
+        b'{"data":[{"id":"1","text":"hi","author_id":"2"}],"includes":{"users":[]},"__twarc":{}}\n',
+        b'{"data":{"id":"1","text":"hi"},"includes":{},"matching_rules":[{"id":"1","tag":"t"}]}\n',
+        b'{"id":"1","text":"hi","author":{"username":"u"},"__twarc":{"retrieved_at":"x"}}\n',
+        (
+            b'{"id":"109","uri":"https://m.example/s/1","account":{"acct":"a"},"content":"<p>x</p>",'
+            b'"created_at":"2026-02-20T09:10:58.000Z"}\n'
+        ),
+        b'{"did":"did:plc:abc","time_us":1,"kind":"commit","commit":{"operation":"create"}}\n',
+        b"id,text,author_id\n1,hello,2\n",
+        b"",
+    ],
+)
 def test_sniff_rejects_other_shapes(head: bytes) -> None:
     assert SRC.sniff(head, Path("x.json")) == 0
 
@@ -87,7 +94,10 @@ def test_sniff_scores() -> None:
     user_line = b'{"id_str":"5","screen_name":"a","created_at":"Mon Jan 05 10:00:00 +0000 2015"}'
     assert SRC.sniff(user_line, STREAM) > 0.5
     # a head cut inside a huge pretty-printed tweet still smells like v1.1
-    cut = b'{\n  "id_str": "1",\n  "user": {\n    "screen_name": "a",\n    "description": "' + b"x" * 70
+    cut = (
+        b'{\n  "id_str": "1",\n  "user": {\n    "screen_name": "a",\n    "description": "'
+        + b"x" * 70
+    )
     assert SRC.sniff(cut, STREAM) == 0.6
 
 
@@ -104,17 +114,29 @@ def test_extended_tweet_full_text_entities_and_media(stream: dict) -> None:
     assert msg.hashtags == ("RaidNow", "Exposed")
     assert msg.urls == ("https://dox.example.invalid/camille",)  # no i/web link, no media link
     assert msg.media == (
-        Media("photo", "https://pbs.twimg.com/media/SyntheticA.jpg", "1893000000000000001",
-              "a doctored photo", None),
-        Media("video",
-              "https://video.twimg.com/ext_tw_video/1893000000000000002/pu/vid/1280x720/high.mp4",
-              "1893000000000000002", None,
-              "https://pbs.twimg.com/ext_tw_video_thumb/1893000000000000002/pu/img/thumb.jpg"),
+        Media(
+            "photo",
+            "https://pbs.twimg.com/media/SyntheticA.jpg",
+            "1893000000000000001",
+            "a doctored photo",
+            None,
+        ),
+        Media(
+            "video",
+            "https://video.twimg.com/ext_tw_video/1893000000000000002/pu/vid/1280x720/high.mp4",
+            "1893000000000000002",
+            None,
+            "https://pbs.twimg.com/ext_tw_video_thumb/1893000000000000002/pu/img/thumb.jpg",
+        ),
     )
     assert msg.created_at == datetime(2026, 2, 20, 9, 10, 58, tzinfo=UTC)
     assert msg.observed_at == ms(1771578658123)  # the stream's timestamp_ms
     assert (msg.author_id, msg.author_handle, msg.author_display_name, msg.author_followers) == (
-        "800000000000000001", "raid_leader_01", "Raid Leader", 5400)
+        "800000000000000001",
+        "raid_leader_01",
+        "Raid Leader",
+        5400,
+    )
     assert msg.author_created_at == datetime(2015, 1, 5, 10, tzinfo=UTC)
     assert msg.lang == "fr" and msg.audience == "public" and msg.captured_as == "primary"
     assert msg.thread_id is None and msg.versions == () and msg.extra == {}
@@ -122,7 +144,12 @@ def test_extended_tweet_full_text_entities_and_media(stream: dict) -> None:
     account = items[1]
     assert isinstance(account, Account)
     assert (account.id, account.handle, account.followers, account.following, account.posts) == (
-        "800000000000000001", "raid_leader_01", 5400, 3, 40)
+        "800000000000000001",
+        "raid_leader_01",
+        5400,
+        3,
+        40,
+    )
     assert account.url == "https://x.com/raid_leader_01" and account.handles == ("raid_leader_01",)
 
 
@@ -140,9 +167,15 @@ def test_entity_indices_are_offsets_into_the_escaped_text() -> None:
 
 
 def test_entities_without_names_fall_back_to_escaped_slices() -> None:
-    tweet = {"id_str": "1", "text": "&lt;3 #Tag @who", "created_at": "Fri Feb 20 09:10:58 +0000 2026",
-             "entities": {"hashtags": [{"indices": [6, 10]}],
-                          "user_mentions": [{"id_str": "7", "indices": [11, 15]}]}}
+    tweet = {
+        "id_str": "1",
+        "text": "&lt;3 #Tag @who",
+        "created_at": "Fri Feb 20 09:10:58 +0000 2026",
+        "entities": {
+            "hashtags": [{"indices": [6, 10]}],
+            "user_mentions": [{"id_str": "7", "indices": [11, 15]}],
+        },
+    }
     msg = messages(SRC.parse(orjson.dumps(tweet), ctx()))[0]
     assert msg.text == "<3 #Tag @who"
     assert msg.hashtags == ("Tag",) and msg.mentions == (Mention("who", "7"),)
@@ -153,8 +186,9 @@ def test_retweet_takes_the_original_full_text(stream: dict) -> None:
     rt, original = messages(items)
     assert rt.id == "1892500000000000002" and rt.author_handle == "sock_puppet_2"
     assert rt.repost_of_id == "1892400000000000009"
-    assert rt.text == ("Everyone go tell @target_camille what you think of her #RaidNow "
-                       "https://t.co/LiNk02")
+    assert rt.text == (
+        "Everyone go tell @target_camille what you think of her #RaidNow https://t.co/LiNk02"
+    )
     assert rt.mentions == (TARGET,) and rt.hashtags == ("RaidNow",)
     assert rt.urls == ("https://example.invalid/thread",)
     assert original.id == "1892400000000000009" and original.captured_as == "referenced"
@@ -174,26 +208,44 @@ def test_quote_tweet_yields_the_quoted_tweet_as_referenced(stream: dict) -> None
 
 
 def test_delete_notice_is_a_status_change_not_a_message(stream: dict) -> None:
-    assert stream[4] == [StatusChange("x", "message", "1892500000000000003", "deleted",
-                                      ms(1771582320000), "stream delete notice (user "
-                                      "800000000000000003)")]
+    assert stream[4] == [
+        StatusChange(
+            "x",
+            "message",
+            "1892500000000000003",
+            "deleted",
+            ms(1771582320000),
+            "stream delete notice (user 800000000000000003)",
+        )
+    ]
 
 
 def test_quiet_notices_are_valid_records_without_items(stream: dict) -> None:
     assert stream[5] == []  # limit
     assert stream[10] == []  # scrub_geo
     assert stream[11] == []  # warning
-    for notice in (b'{"disconnect":{"code":7,"stream_name":"s","reason":"dup"}}',
-                   b'{"friends":[1,2,3]}',
-                   b'{"event":"favorite","source":{"id_str":"1"},"target":{"id_str":"2"}}'):
+    for notice in (
+        b'{"disconnect":{"code":7,"stream_name":"s","reason":"dup"}}',
+        b'{"friends":[1,2,3]}',
+        b'{"event":"favorite","source":{"id_str":"1"},"target":{"id_str":"2"}}',
+    ):
         assert SRC.parse(notice, ctx()) == []
 
 
 def test_withheld_notices(stream: dict) -> None:
-    assert stream[8] == [StatusChange("x", "message", "1892500000000000002", "withheld",
-                                      ms(1771590000000), "withheld in DE, FR")]
-    assert stream[9] == [StatusChange("x", "account", "800000000000000001", "withheld",
-                                      CAPTURED, "withheld in FR")]
+    assert stream[8] == [
+        StatusChange(
+            "x",
+            "message",
+            "1892500000000000002",
+            "withheld",
+            ms(1771590000000),
+            "withheld in DE, FR",
+        )
+    ]
+    assert stream[9] == [
+        StatusChange("x", "account", "800000000000000001", "withheld", CAPTURED, "withheld in FR")
+    ]
 
 
 def test_truncated_line_is_rejected_with_its_location_and_the_rest_parses(stream: dict) -> None:
@@ -203,8 +255,13 @@ def test_truncated_line_is_rejected_with_its_location_and_the_rest_parses(stream
     assert str(err).startswith(f"{STREAM}:6: malformed JSON")
     assert sum(1 for r in stream.values() if isinstance(r, ParseError)) == 1
     assert len(stream) == 13  # the trailing blank line is not a record
-    primary = [m for r in stream.values() if isinstance(r, list) for m in messages(r)
-               if m.captured_as == "primary"]
+    primary = [
+        m
+        for r in stream.values()
+        if isinstance(r, list)
+        for m in messages(r)
+        if m.captured_as == "primary"
+    ]
     assert len(primary) == 6
 
 
@@ -231,23 +288,37 @@ def test_protected_reply(stream: dict) -> None:
     assert msg.mentions == (TARGET, Mention("orig_poster", "800000000000000009"))
     account = next(i for i in items if isinstance(i, Account))
     assert account.status == "protected"
-    assert StatusChange("x", "account", "800000000000000005", "protected", ms(1771578840000),
-                        "protected account (user.protected)") in items
+    assert (
+        StatusChange(
+            "x",
+            "account",
+            "800000000000000005",
+            "protected",
+            ms(1771578840000),
+            "protected account (user.protected)",
+        )
+        in items
+    )
 
 
 def test_edited_tweet_uses_the_initial_id(stream: dict) -> None:
     msg = messages(stream[12])[0]
     assert msg.id == "1892500000000000006"
     assert msg.url == "https://x.com/raid_leader_01/status/1892500000000000007"
-    assert msg.versions == (Version("1892500000000000007",
-                                    "@target_camille corrected: you are still a fraud",
-                                    datetime(2026, 2, 20, 9, 20, tzinfo=UTC)),)
+    assert msg.versions == (
+        Version(
+            "1892500000000000007",
+            "@target_camille corrected: you are still a fraud",
+            datetime(2026, 2, 20, 9, 20, tzinfo=UTC),
+        ),
+    )
 
 
 def test_hostile_payload_is_kept_verbatim(stream: dict) -> None:
     msg = messages(stream[13])[0]
-    assert msg.text == ("<script>alert(1)</script> '; DROP TABLE messages;-- \u202egnp.exe "
-                        "\u0007 @target_camille")
+    assert msg.text == (
+        "<script>alert(1)</script> '; DROP TABLE messages;-- \u202egnp.exe \u0007 @target_camille"
+    )
     assert msg.author_display_name == "<b>Hostile</b>"
     assert msg.mentions == (TARGET,)
 
@@ -261,8 +332,10 @@ def test_rest_array_extended_mode_and_compat_truncation() -> None:
     msg = messages(first)[0]
     assert msg.text == "@target_camille >> everyone knows where you live #Doxx"
     assert msg.hashtags == ("Doxx",) and msg.observed_at == CAPTURED
-    assert StatusChange("x", "message", "1892800000000000001", "withheld", CAPTURED,
-                        "withheld in FR") in first
+    assert (
+        StatusChange("x", "message", "1892800000000000001", "withheld", CAPTURED, "withheld in FR")
+        in first
+    )
     cut = messages(second)[0]
     assert cut.text.endswith("… https://t.co/IwEb02")
     assert cut.extra == {"truncated": True}
@@ -273,12 +346,17 @@ def test_search_response_document() -> None:
     assert unit.line == 1
     [msg] = messages(items)
     assert (msg.id, msg.text, msg.author_handle) == (
-        "1893100000000000001", "@target_camille search hit", "search_troll")
+        "1893100000000000001",
+        "@target_camille search hit",
+        "search_troll",
+    )
 
 
 def test_users_lookup_element_is_an_account_not_a_message() -> None:
-    user = b'{"id_str":"5","screen_name":"a_user","name":"A","followers_count":3,' \
-           b'"created_at":"Mon Jan 05 10:00:00 +0000 2015","protected":false}'
+    user = (
+        b'{"id_str":"5","screen_name":"a_user","name":"A","followers_count":3,'
+        b'"created_at":"Mon Jan 05 10:00:00 +0000 2015","protected":false}'
+    )
     [account] = SRC.parse(user, ctx())
     assert isinstance(account, Account) and account.handle == "a_user" and account.followers == 3
 
@@ -290,15 +368,20 @@ def test_site_stream_wrapper_is_unwrapped() -> None:
     assert SRC.sniff(wrapped, STREAM) == 0.9
 
 
-@pytest.mark.parametrize("raw, reason", [
-    (b'{"text":"no id","user":{"id_str":"1"}}', "not a known stream notice"),
-    (b'{"id":1.5e18,"text":"float id","created_at":"Fri Feb 20 09:10:58 +0000 2026"}',
-     "'id_str'"),
-    (b'[1, 2]', "expected a JSON object"),
-    (b'{"delete":{"status":{"user_id_str":"2"}}}', "'status.id_str'"),
-    (b'{"id_str":"1","text":"x","created_at":"yesterday"}', "'created_at'"),
-    (b'{"id_str":"1","text":"x","withheld_in_countries":5}', "unexpected"),
-])
+@pytest.mark.parametrize(
+    "raw, reason",
+    [
+        (b'{"text":"no id","user":{"id_str":"1"}}', "not a known stream notice"),
+        (
+            b'{"id":1.5e18,"text":"float id","created_at":"Fri Feb 20 09:10:58 +0000 2026"}',
+            "'id_str'",
+        ),
+        (b"[1, 2]", "expected a JSON object"),
+        (b'{"delete":{"status":{"user_id_str":"2"}}}', "'status.id_str'"),
+        (b'{"id_str":"1","text":"x","created_at":"yesterday"}', "'created_at'"),
+        (b'{"id_str":"1","text":"x","withheld_in_countries":5}', "unexpected"),
+    ],
+)
 def test_malformed_records_raise_parse_errors_naming_the_field(raw: bytes, reason: str) -> None:
     with pytest.raises(ParseError) as info:
         SRC.parse(raw, ctx())

@@ -6,11 +6,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from rempart.api import ingest, messages, verify
-from rempart.merge import apply_status, merge_accounts, merge_messages
+from rempart.case import ingest, verify
+from rempart.derive.merge import apply_status, merge_accounts, merge_messages
 from rempart.models import Account, Message, StatusChange, Version
 
 from conftest import FIXTURES
+from conftest import plain_messages as messages
 
 T = datetime(2026, 3, 1, tzinfo=UTC)
 
@@ -18,8 +19,14 @@ T = datetime(2026, 3, 1, tzinfo=UTC)
 def test_stub_takes_content_and_keeps_latest_status() -> None:
     stub = apply_status(None, StatusChange("x", "message", "1", "deleted", T + timedelta(days=2)))
     assert stub.text == "" and stub.status == "deleted" and stub.captured_as == "referenced"
-    content = Message("x", "1", "je sais où tu habites", created_at=T, author_id="5",
-                      observed_at=T + timedelta(days=1))
+    content = Message(
+        "x",
+        "1",
+        "je sais où tu habites",
+        created_at=T,
+        author_id="5",
+        observed_at=T + timedelta(days=1),
+    )
     merged = merge_messages(stub, content)
     assert merged.text == "je sais où tu habites" and merged.author_id == "5"
     assert merged.status == "deleted"  # the deletion was observed after the content
@@ -36,10 +43,22 @@ def test_later_observation_of_content_after_deletion_keeps_both_facts() -> None:
 
 
 def test_different_texts_become_versions_oldest_first() -> None:
-    a = Message("mastodon", "u", "avant", created_at=T, observed_at=T,
-                versions=(Version("2026-03-01T00:00:00Z", "avant", T),))
-    b = Message("mastodon", "u", "après", created_at=T, observed_at=T + timedelta(hours=1),
-                versions=(Version("2026-03-01T00:30:00Z", "après", T + timedelta(minutes=30)),))
+    a = Message(
+        "mastodon",
+        "u",
+        "avant",
+        created_at=T,
+        observed_at=T,
+        versions=(Version("2026-03-01T00:00:00Z", "avant", T),),
+    )
+    b = Message(
+        "mastodon",
+        "u",
+        "après",
+        created_at=T,
+        observed_at=T + timedelta(hours=1),
+        versions=(Version("2026-03-01T00:30:00Z", "après", T + timedelta(minutes=30)),),
+    )
     for merged in (merge_messages(a, b), merge_messages(b, a)):
         assert [v.text for v in merged.versions] == ["avant", "après"]
         assert merged.text == "après"
@@ -47,8 +66,9 @@ def test_different_texts_become_versions_oldest_first() -> None:
 
 def test_same_text_twice_is_not_an_edit() -> None:
     a = Message("x", "1", "pareil", created_at=T, observed_at=T)
-    b = Message("x", "1", "pareil", created_at=T, observed_at=T + timedelta(days=1),
-                author_followers=12)
+    b = Message(
+        "x", "1", "pareil", created_at=T, observed_at=T + timedelta(days=1), author_followers=12
+    )
     merged = merge_messages(a, b)
     assert merged.versions == () and merged.author_followers == 12
 
@@ -87,7 +107,7 @@ def test_account_seen_again_later_merges_as_the_full_merge_does(monkeypatch: Any
     full merge gives, for odd handles, empty strings, extras and missing times alike."""
     import itertools
 
-    import rempart.merge as merge
+    import rempart.derive.merge as merge
 
     t0 = datetime(2024, 3, 1, tzinfo=UTC)
     times = (None, t0, t0 + timedelta(hours=1))
@@ -104,14 +124,19 @@ def test_account_seen_again_later_merges_as_the_full_merge_does(monkeypatch: Any
     ]
     pairs = []
     for shape, (t1, t2) in itertools.product(shapes, itertools.product(times, times)):
-        pairs.append((Account(platform="x", id="1", observed_at=t1, **shape),
-                      Account(platform="x", id="1", observed_at=t2, **shape)))
+        pairs.append(
+            (
+                Account(platform="x", id="1", observed_at=t1, **shape),
+                Account(platform="x", id="1", observed_at=t2, **shape),
+            )
+        )
     fast = [merge_accounts(a, b) for a, b in pairs]
     monkeypatch.setattr(merge, "_but_observed_at", lambda a: object())  # never equal
     full = [merge_accounts(a, b) for a, b in pairs]
     assert fast == full
     assert [merge._handles(a) for a, _ in pairs] == [
-        tuple(dict.fromkeys(h for h in (*a.handles, a.handle) if h)) for a, _ in pairs]
+        tuple(dict.fromkeys(h for h in (*a.handles, a.handle) if h)) for a, _ in pairs
+    ]
 
 
 def test_message_seen_again_merges_as_the_full_merge_does(monkeypatch: Any) -> None:
@@ -119,8 +144,8 @@ def test_message_seen_again_merges_as_the_full_merge_does(monkeypatch: Any) -> N
     changed gives what the full merge gives (odd texts, edits, SMS parts, empty strings)."""
     import itertools
 
-    import rempart.merge as merge
-    from rempart.merge import finish_message
+    import rempart.derive.merge as merge
+    from rempart.derive.merge import finish_message
 
     t0 = datetime(2024, 3, 1, tzinfo=UTC)
     times = (None, t0, t0 + timedelta(hours=1))
@@ -129,22 +154,32 @@ def test_message_seen_again_merges_as_the_full_merge_does(monkeypatch: Any) -> N
         {"platform": "x", "text": "hello", "created_at": t0, "author_id": "9"},
         {"platform": "x", "text": "", "created_at": t0},
         {"platform": "x", "text": "hi", "author_handle": ""},
-        {"platform": "x", "text": "v2", "created_at": t0,
-         "versions": (Version("0", "v1", t0), Version("1", "v2", t0))},
+        {
+            "platform": "x",
+            "text": "v2",
+            "created_at": t0,
+            "versions": (Version("0", "v1", t0), Version("1", "v2", t0)),
+        },
         {"platform": "x", "text": "hi", "versions": (Version("1", "hi", None),)},
         {"platform": "x", "text": "hi", "extra": {"k": {"a": 1}}, "status": "deleted"},
-        {"platform": "sms", "text": "ab", "author_id": "1",
-         "extra": {"concat_parts": {"1": "a", "2": "b"}, "concat_total": 2}},
+        {
+            "platform": "sms",
+            "text": "ab",
+            "author_id": "1",
+            "extra": {"concat_parts": {"1": "a", "2": "b"}, "concat_total": 2},
+        },
         {"platform": "whatsapp", "text": "yo", "author_id": "1"},
         {"platform": "x", "status": "deleted"},
     ]
     pairs = []
     for shape, (t1, t2), (r1, r2) in itertools.product(
-            shapes, itertools.product(times, times), itertools.product(roles, roles)):
+        shapes, itertools.product(times, times), itertools.product(roles, roles)
+    ):
         old = finish_message(Message(id="1", observed_at=t1, captured_as=r1, **shape))
         pairs.append((old, Message(id="1", observed_at=t2, captured_as=r2, **shape)))
-        pairs.append((old, finish_message(Message(id="1", observed_at=t2, captured_as=r2,
-                                                  **shape))))
+        pairs.append(
+            (old, finish_message(Message(id="1", observed_at=t2, captured_as=r2, **shape)))
+        )
     fast = [merge_messages(a, b, 1, 2) for a, b in pairs]
     monkeypatch.setattr(merge, "_but_when_and_role", lambda m: object())  # never equal
     full = [merge_messages(a, b, 1, 2) for a, b in pairs]

@@ -15,15 +15,15 @@ import numpy as np
 import orjson
 import pytest
 
-from rempart import api
+from rempart import case as api
 from rempart.analysis.raid.campaign import find_campaign
 from rempart.analysis.raid.corpus import Corpus
 from rempart.analysis.raid.designating import find_designating
 from rempart.analysis.raid.findings import analyze_corpus
-from rempart.analysis.raid.simulate import random_scenario, write_twarc2
 from rempart.analysis.raid.types import Episode
-from rempart.analysis.scoring import load_classifier, score_case
+from rempart.case.scoring import load_classifier, score_case
 from rempart.models import Account, Mention, Message
+from rempart.simulate import random_scenario, write_twarc2
 
 RAID_KINDS = ("harassment", "mixed")
 
@@ -90,8 +90,12 @@ def test_two_targets_only_the_one_raided_gets_the_raid(raid_on_bob):
 def test_target_written_any_way_finds_the_same_raid(raid_on_bob, form):
     case, truth = raid_on_bob
     bob, bob_id = truth["targets"][0], truth["target_ids"][0]
-    given = {"upper": "@" + bob.upper(), "bare": bob.lower(), "id": f"id:{bob_id}",
-             "platform-id": f"x:{bob_id}"}[form]
+    given = {
+        "upper": "@" + bob.upper(),
+        "bare": bob.lower(),
+        "id": f"id:{bob_id}",
+        "platform-id": f"x:{bob_id}",
+    }[form]
     reference, expected = _findings(case, [bob])
     corpus, found = _findings(case, [given])
     assert corpus.targets == [bob.lower()]
@@ -111,7 +115,8 @@ class Case:
     def __init__(self) -> None:
         self.accounts = [
             Account("x", "100", "Alice_M", "Alice Martin", created_at=T0 - timedelta(days=900)),
-            Account("x", "200", "bob", "Bob Durand", created_at=T0 - timedelta(days=900))]
+            Account("x", "200", "bob", "Bob Durand", created_at=T0 - timedelta(days=900)),
+        ]
         self.messages: list[Message] = []
 
     def account(self, handle: str) -> str:
@@ -131,8 +136,13 @@ class Case:
             when = RAID + timedelta(minutes=2 * i)
             self.post(f"{parent}-c{i}", who, when, "t'es qu'une menteuse", reply_to_id=parent)
             if at:
-                self.post(f"{parent}-m{i}", who, when + timedelta(minutes=1),
-                          f"@{at} menteuse", mentions=(Mention(at),))
+                self.post(
+                    f"{parent}-m{i}",
+                    who,
+                    when + timedelta(minutes=1),
+                    f"@{at} menteuse",
+                    mentions=(Mention(at),),
+                )
 
     def corpus(self, targets: list[str]) -> Corpus:
         corpus = Corpus.build(self.messages, self.accounts, [], None, targets)
@@ -143,17 +153,31 @@ class Case:
 
 def _episode() -> Episode:
     start = RAID.timestamp()
-    return Episode(start=start, end=start + 6 * 3600, peak=start + 3600, messages=100,
-                   authors=50, hostile_share=0.9, support_share=0.0, kind="harassment",
-                   explanation="", details={"target": "alice_m"})
+    return Episode(
+        start=start,
+        end=start + 6 * 3600,
+        peak=start + 3600,
+        messages=100,
+        authors=50,
+        hostile_share=0.9,
+        support_share=0.0,
+        kind="harassment",
+        explanation="",
+        details={"target": "alice_m"},
+    )
 
 
 def test_pile_on_under_bobs_post_is_not_a_designating_post_for_alice():
     case = Case()
     case.post("bob-post", "200", RAID - timedelta(hours=1), "Mon avis")
     leader = case.account("meneur")
-    case.post("d1", leader, RAID - timedelta(minutes=5), "@bob regardez ce qu'il ose écrire",
-              mentions=(Mention("bob"),))
+    case.post(
+        "d1",
+        leader,
+        RAID - timedelta(minutes=5),
+        "@bob regardez ce qu'il ose écrire",
+        mentions=(Mention("bob"),),
+    )
     case.pile_on("d1", 40, at="bob")
     corpus = case.corpus(["@alice_m"])
     assert find_designating(corpus, [_episode()]) == []
@@ -165,13 +189,18 @@ def test_pile_on_under_bobs_post_is_not_a_designating_post_for_alice():
 def test_a_post_naming_alice_in_words_designates_her_with_evidence():
     case = Case()
     leader = case.account("meneur")
-    case.post("d1", leader, RAID - timedelta(minutes=5),
-              "Regardez ce qu'ALICE MARTIN ose écrire. Vous savez quoi faire.")
+    case.post(
+        "d1",
+        leader,
+        RAID - timedelta(minutes=5),
+        "Regardez ce qu'ALICE MARTIN ose écrire. Vous savez quoi faire.",
+    )
     case.pile_on("d1", 40)
     found = find_designating(case.corpus(["Alice_M"]), [_episode()])
     assert [d.message_id for d in found] == ["d1"] and found[0].targets == ["alice_m"]
     assert 'it designates @alice_m: it names @alice_m in its text ("alice martin")' in (
-        found[0].evidence)
+        found[0].evidence
+    )
 
 
 def test_a_silent_post_designates_alice_only_if_its_repliers_also_write_to_her():
@@ -184,11 +213,12 @@ def test_a_silent_post_designates_alice_only_if_its_repliers_also_write_to_her()
     corpus = case.corpus(["@ALICE_M"])
     found = {d.message_id: d for d in find_designating(corpus, [_episode()])}
     assert set(found) == {"d1"}
-    assert any("40 of the 40 accounts piling on under it also wrote to @alice_m directly"
-               in e for e in found["d1"].evidence)
+    assert any(
+        "40 of the 40 accounts piling on under it also wrote to @alice_m directly" in e
+        for e in found["d1"].evidence
+    )
     members, _, _ = find_campaign(corpus, [_episode()], list(found.values()))
-    handles = {corpus.accounts[corpus.account_index[("x", m.account_id)]].handle
-               for m in members}
+    handles = {corpus.accounts[corpus.account_index[("x", m.account_id)]].handle for m in members}
     assert "meneur" in handles  # the designator
     assert len(handles) > 30 and all(h.startswith("d1_") for h in handles - {"meneur"})
 
@@ -206,11 +236,21 @@ def test_a_target_given_by_id_is_found_through_mentions_that_carry_the_id():
 def test_an_alias_from_the_case_file_names_the_target():
     case = Case()
     leader = case.account("meneur")
-    case.post("d1", leader, RAID - timedelta(minutes=5),
-              "La chroniqueuse de Radio Exemple recommence. Vous savez quoi faire.")
+    case.post(
+        "d1",
+        leader,
+        RAID - timedelta(minutes=5),
+        "La chroniqueuse de Radio Exemple recommence. Vous savez quoi faire.",
+    )
     case.pile_on("d1", 40)
-    corpus = Corpus.build(case.messages, case.accounts, [], None, ["@alice_m"],
-                          aliases={"Alice_M": ["la chroniqueuse de Radio Exemple"]})
+    corpus = Corpus.build(
+        case.messages,
+        case.accounts,
+        [],
+        None,
+        ["@alice_m"],
+        aliases={"Alice_M": ["la chroniqueuse de Radio Exemple"]},
+    )
     corpus.hostile = np.full(len(corpus), 0.9, dtype=np.float32)
     corpus.support = np.zeros(len(corpus), dtype=np.float32)
     found = find_designating(corpus, [_episode()])

@@ -28,29 +28,71 @@ class Case:
         self.accounts.append(Account("x", aid, handle, created_at=T0 - timedelta(days=5)))
         return aid
 
-    def post(self, mid: str, author: str, when: datetime, text: str, hostile: float = 0.05,
-             support: float = 0.0, reply_to: str | None = None, quoted: str | None = None,
-             mention: bool = False, captured_as: str = "primary") -> str:
-        self.messages.append(Message(
-            "x", mid, text, created_at=when, author_id=author, reply_to_id=reply_to,
-            quoted_id=quoted, mentions=(Mention("cible", "t0"),) if mention else (),
-            captured_as=captured_as))
+    def post(
+        self,
+        mid: str,
+        author: str,
+        when: datetime,
+        text: str,
+        hostile: float = 0.05,
+        support: float = 0.0,
+        reply_to: str | None = None,
+        quoted: str | None = None,
+        mention: bool = False,
+        captured_as: str = "primary",
+    ) -> str:
+        self.messages.append(
+            Message(
+                "x",
+                mid,
+                text,
+                created_at=when,
+                author_id=author,
+                reply_to_id=reply_to,
+                quoted_id=quoted,
+                mentions=(Mention("cible", "t0"),) if mention else (),
+                captured_as=captured_as,
+            )
+        )
         self.scores[mid] = (hostile, support)
         return mid
 
-    def pile_on(self, parent: str, start: datetime, n: int, hostile: float = 0.9,
-                support: float = 0.0, quote: bool = False, minutes: float = 120,
-                direct: bool = True) -> None:
+    def pile_on(
+        self,
+        parent: str,
+        start: datetime,
+        n: int,
+        hostile: float = 0.9,
+        support: float = 0.0,
+        quote: bool = False,
+        minutes: float = 120,
+        direct: bool = True,
+    ) -> None:
         """``n`` accounts reply under (or quote) ``parent``; with ``direct``, each also writes
         to the target with a mention a minute later (what shows whom the pile-on is about)."""
         for i in range(n):
             who = self.account(f"{parent}_r{i}")
             when = start + timedelta(minutes=minutes * i / n)
-            self.post(f"{parent}-c{i}", who, when, "t'es qu'une menteuse", hostile, support,
-                      reply_to=None if quote else parent, quoted=parent if quote else None)
+            self.post(
+                f"{parent}-c{i}",
+                who,
+                when,
+                "t'es qu'une menteuse",
+                hostile,
+                support,
+                reply_to=None if quote else parent,
+                quoted=parent if quote else None,
+            )
             if direct:
-                self.post(f"{parent}-m{i}", who, when + timedelta(minutes=1),
-                          "@cible menteuse", hostile, support, mention=True)
+                self.post(
+                    f"{parent}-m{i}",
+                    who,
+                    when + timedelta(minutes=1),
+                    "@cible menteuse",
+                    hostile,
+                    support,
+                    mention=True,
+                )
 
     def corpus(self) -> Corpus:
         corpus = Corpus.build(self.messages, self.accounts, [], scores=None, targets=["cible"])
@@ -61,16 +103,28 @@ class Case:
 
 def episode(kind: str = "harassment") -> Episode:
     start = RAID.timestamp()
-    return Episode(start=start, end=start + 8 * 3600, peak=start + 3600, messages=500,
-                   authors=300, hostile_share=0.8, support_share=0.0, kind=kind,
-                   explanation="")
+    return Episode(
+        start=start,
+        end=start + 8 * 3600,
+        peak=start + 3600,
+        messages=500,
+        authors=300,
+        hostile_share=0.8,
+        support_share=0.0,
+        kind=kind,
+        explanation="",
+    )
 
 
 def test_post_that_never_names_the_target_is_found_with_evidence():
     case = Case()
     leader = case.account("meneur")
-    case.post("d1", leader, RAID - timedelta(minutes=3), "Regardez ce qu'elle a écrit. Vous "
-              "savez quoi faire.")
+    case.post(
+        "d1",
+        leader,
+        RAID - timedelta(minutes=3),
+        "Regardez ce qu'elle a écrit. Vous savez quoi faire.",
+    )
     case.pile_on("d1", RAID, 60)
     found = find_designating(case.corpus(), [episode()])
     assert [d.message_id for d in found] == ["d1"]
@@ -88,8 +142,15 @@ def test_quote_that_mentions_the_target_counts_its_quotes():
     case = Case()
     case.post("own", "t0", RAID - timedelta(hours=2), "Mon avis sur la réforme.")
     quoter = case.account("relais")
-    case.post("q1", quoter, RAID - timedelta(minutes=10), "@cible ose écrire ça ?", 0.3,
-              quoted="own", mention=True)
+    case.post(
+        "q1",
+        quoter,
+        RAID - timedelta(minutes=10),
+        "@cible ose écrire ça ?",
+        0.3,
+        quoted="own",
+        mention=True,
+    )
     case.pile_on("q1", RAID, 40, quote=True)
     found = find_designating(case.corpus(), [episode()])
     assert [d.message_id for d in found] == ["q1"]
@@ -99,8 +160,9 @@ def test_quote_that_mentions_the_target_counts_its_quotes():
 def test_referenced_or_missing_post_is_still_found():
     case = Case()
     leader = case.account("meneur")
-    case.post("ref", leader, RAID - timedelta(minutes=1), "Elle recommence.",
-              captured_as="referenced")
+    case.post(
+        "ref", leader, RAID - timedelta(minutes=1), "Elle recommence.", captured_as="referenced"
+    )
     case.pile_on("ref", RAID, 30)
     case.pile_on("ghost", RAID + timedelta(minutes=30), 30)
     found = {d.message_id: d for d in find_designating(case.corpus(), [episode()])}
@@ -117,8 +179,7 @@ def test_baseline_replies_target_posts_and_support_are_not_flagged():
     swarmed = case.post("own-raid", "t0", RAID - timedelta(minutes=5), "Bonne journée")
     case.pile_on(swarmed, RAID, 80)
     friend = case.account("amie")
-    case.post("s1", friend, RAID + timedelta(hours=1), "Soutien total à elle, signalez.", 0.02,
-              0.9)
+    case.post("s1", friend, RAID + timedelta(hours=1), "Soutien total à elle, signalez.", 0.02, 0.9)
     case.pile_on("s1", RAID + timedelta(hours=1), 50, hostile=0.02, support=0.9)
     small = case.account("petit")
     case.post("p1", small, RAID, "Un avis tranché")

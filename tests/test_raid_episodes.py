@@ -30,8 +30,9 @@ T0 = datetime(2026, 1, 5, tzinfo=UTC)  # a Monday
 FORUM = "https://forum.example.invalid/t/42-on-y-va"
 
 
-def cyclic_times(rng: np.random.Generator, days: int, per_day: float,
-                 start: datetime = T0) -> np.ndarray:
+def cyclic_times(
+    rng: np.random.Generator, days: int, per_day: float, start: datetime = T0
+) -> np.ndarray:
     """Baseline times: a strong daily cycle (night = 15% of the evening peak), calm week-ends."""
     out: list[np.ndarray] = []
     for d in range(days):
@@ -44,12 +45,19 @@ def cyclic_times(rng: np.random.Generator, days: int, per_day: float,
     return np.sort(np.concatenate(out))
 
 
-def burst_times(rng: np.random.Generator, start: float, n: int, rise: float = 600.0,
-                decay: float = 3 * 3600.0) -> np.ndarray:
+def burst_times(
+    rng: np.random.Generator, start: float, n: int, rise: float = 600.0, decay: float = 3 * 3600.0
+) -> np.ndarray:
     """A burst: a linear ramp over ``rise`` seconds, then an exponential decay."""
     ramp = max(int(n * (rise / 2) / (rise / 2 + decay)), 1)
-    return np.sort(np.concatenate([start + rise * np.sqrt(rng.uniform(size=ramp)),
-                                   start + rise + rng.exponential(decay, n - ramp)]))
+    return np.sort(
+        np.concatenate(
+            [
+                start + rise * np.sqrt(rng.uniform(size=ramp)),
+                start + rise + rng.exponential(decay, n - ramp),
+            ]
+        )
+    )
 
 
 @dataclass
@@ -67,23 +75,40 @@ class Case:
     def authors(self, n: int, created: datetime, prefix: str = "compte") -> list[str]:
         first = len(self.accounts)
         for i in range(first, first + n):
-            self.accounts.append(Account("x", f"u{i}", handle=f"{prefix}_{i}",
-                                         created_at=created))
+            self.accounts.append(Account("x", f"u{i}", handle=f"{prefix}_{i}", created_at=created))
         return [a.id for a in self.accounts[first:]]
 
-    def add(self, times: np.ndarray, text: str, authors: list[str], hostile: float | None,
-            support: float | None = 0.0, hashtags: tuple[str, ...] = (),
-            urls: tuple[str, ...] = (), aimed: bool = True, reply_to: str | None = None,
-            hostile_share: float = 1.0) -> list[str]:
+    def add(
+        self,
+        times: np.ndarray,
+        text: str,
+        authors: list[str],
+        hostile: float | None,
+        support: float | None = 0.0,
+        hashtags: tuple[str, ...] = (),
+        urls: tuple[str, ...] = (),
+        aimed: bool = True,
+        reply_to: str | None = None,
+        hostile_share: float = 1.0,
+    ) -> list[str]:
         """Messages at ``times``; a share ``hostile_share`` of them get the hostile score."""
         ids = []
         for t in times:
             mid = f"m{len(self.messages)}"
             author = authors[int(self.rng.integers(len(authors)))]
-            self.messages.append(Message(
-                "x", mid, text=text, created_at=datetime.fromtimestamp(float(t), UTC),
-                author_id=author, mentions=(Mention("cible", "1"),) if aimed else (),
-                hashtags=hashtags, urls=urls, reply_to_id=reply_to))
+            self.messages.append(
+                Message(
+                    "x",
+                    mid,
+                    text=text,
+                    created_at=datetime.fromtimestamp(float(t), UTC),
+                    author_id=author,
+                    mentions=(Mention("cible", "1"),) if aimed else (),
+                    hashtags=hashtags,
+                    urls=urls,
+                    reply_to_id=reply_to,
+                )
+            )
             if hostile is not None:
                 h = hostile if self.rng.uniform() < hostile_share else 0.05
                 self.scores[mid] = (h, support if support is not None else 0.0)
@@ -94,9 +119,13 @@ class Case:
         regulars = self.authors(300, T0 - timedelta(days=900), "lecteur")
         times = cyclic_times(self.rng, days, per_day)
         for t in times:
-            self.add(np.array([t]), "@cible merci pour le fil", regulars,
-                     float(self.rng.uniform(0, 0.3)) if scored else None,
-                     float(self.rng.uniform(0, 0.3)))
+            self.add(
+                np.array([t]),
+                "@cible merci pour le fil",
+                regulars,
+                float(self.rng.uniform(0, 0.3)) if scored else None,
+                float(self.rng.uniform(0, 0.3)),
+            )
 
     def corpus(self) -> Corpus:
         accounts = [*self.accounts, Account("x", "1", handle="cible")]
@@ -109,20 +138,36 @@ class Case:
         return corpus
 
 
-def add_raid(case: Case, start: float, n: int, rise: float = 600.0,
-             tag: str = "DehorsCible") -> list[str]:
+def add_raid(
+    case: Case, start: float, n: int, rise: float = 600.0, tag: str = "DehorsCible"
+) -> list[str]:
     """A harassment raid from fresh accounts, with a hashtag and the forum link."""
-    fresh = case.authors(max(n // 4, 20), datetime.fromtimestamp(start, UTC) - timedelta(days=3),
-                         "anon")
-    return case.add(burst_times(case.rng, start, n, rise), "@cible dégage menteuse", fresh,
-                    0.9, 0.0, hashtags=(tag,), urls=(FORUM,), hostile_share=0.75)
+    fresh = case.authors(
+        max(n // 4, 20), datetime.fromtimestamp(start, UTC) - timedelta(days=3), "anon"
+    )
+    return case.add(
+        burst_times(case.rng, start, n, rise),
+        "@cible dégage menteuse",
+        fresh,
+        0.9,
+        0.0,
+        hashtags=(tag,),
+        urls=(FORUM,),
+        hostile_share=0.75,
+    )
 
 
 def add_support(case: Case, start: float, n: int, trolls: float = 0.15) -> list[str]:
     """A support wave from established accounts, with a few trolls mixed in."""
     friends = case.authors(max(n // 3, 20), T0 - timedelta(days=2000), "ami")
-    ids = case.add(burst_times(case.rng, start, n, 1800.0), "@cible tout mon soutien",
-                   friends, 0.05, 0.9, hashtags=("JeSoutiensCible",))
+    ids = case.add(
+        burst_times(case.rng, start, n, 1800.0),
+        "@cible tout mon soutien",
+        friends,
+        0.05,
+        0.9,
+        hashtags=("JeSoutiensCible",),
+    )
     trolls_at = burst_times(case.rng, start, int(n * trolls), 1800.0)
     return ids + case.add(trolls_at, "@cible pleurniche", friends, 0.9, 0.0)
 
@@ -140,13 +185,17 @@ def episode_with(episodes: list, corpus: Corpus, ids: list[str]):
 # ------------------------------------------------------------------------------ detection
 
 
-@pytest.mark.parametrize(("seed", "per_day", "days", "hour", "rise"), [
-    (0, 200, 7, 14.3, 600.0),
-    (1, 60, 10, 3.7, 1800.0),  # at night, on a quieter target
-    (2, 800, 21, 20.1, 3600.0),  # three weeks of history (weekly factor), a slower ramp
-])
-def test_raid_start_is_found_within_30_minutes(seed: int, per_day: float, days: int,
-                                               hour: float, rise: float) -> None:
+@pytest.mark.parametrize(
+    ("seed", "per_day", "days", "hour", "rise"),
+    [
+        (0, 200, 7, 14.3, 600.0),
+        (1, 60, 10, 3.7, 1800.0),  # at night, on a quieter target
+        (2, 800, 21, 20.1, 3600.0),  # three weeks of history (weekly factor), a slower ramp
+    ],
+)
+def test_raid_start_is_found_within_30_minutes(
+    seed: int, per_day: float, days: int, hour: float, rise: float
+) -> None:
     case = Case(seed)
     case.baseline(days, per_day)
     start = at(days - 2, hour)
@@ -163,7 +212,8 @@ def test_raid_start_is_found_within_30_minutes(seed: int, per_day: float, days: 
 
 @pytest.mark.parametrize(("seed", "gap_hours"), [(3, 7.0), (4, 2.5), (5, 1.0)])
 def test_support_wave_after_a_raid_is_its_own_episode_never_harassment(
-        seed: int, gap_hours: float) -> None:
+    seed: int, gap_hours: float
+) -> None:
     """Whether the support wave follows the raid or comes while it fades, it stays apart."""
     case = Case(seed)
     case.baseline(6, 200)
@@ -193,12 +243,15 @@ def test_support_wave_with_trolls_alone_is_support() -> None:
     assert [e.kind for e in episodes] == ["support"]
 
 
-@pytest.mark.parametrize(("seed", "per_day", "days"), [
-    (7, 4, 14),  # a quiet target
-    (8, 200, 2),  # two days of history only
-    (9, 300, 7),
-    (10, 1500, 21),  # three weeks with week-ends
-])
+@pytest.mark.parametrize(
+    ("seed", "per_day", "days"),
+    [
+        (7, 4, 14),  # a quiet target
+        (8, 200, 2),  # two days of history only
+        (9, 300, 7),
+        (10, 1500, 21),  # three weeks with week-ends
+    ],
+)
 def test_cyclic_baseline_alone_gives_no_episode(seed: int, per_day: float, days: int) -> None:
     """Daily peaks are several times the night rate; they must never fire."""
     case = Case(seed)
@@ -210,8 +263,9 @@ def test_neutral_spike_is_labelled_neutral() -> None:
     case = Case(11)
     case.baseline(5, 200)
     regulars = case.authors(200, T0 - timedelta(days=500), "curieux")
-    spike = case.add(burst_times(case.rng, at(3, 11.0), 900), "@cible vu à la télé ce soir",
-                     regulars, 0.05, 0.05)
+    spike = case.add(
+        burst_times(case.rng, at(3, 11.0), 900), "@cible vu à la télé ce soir", regulars, 0.05, 0.05
+    )
     corpus = case.corpus()
     episodes = find_episodes(corpus)
     assert [e.kind for e in episodes] == ["neutral"]
@@ -250,8 +304,14 @@ def test_replies_under_a_designating_post_count_when_the_mask_says_so() -> None:
     case.baseline(5, 200)
     fresh = case.authors(100, T0, "anon")
     case.add(np.array([at(3, 12.0) - 600]), "regardez-moi ça", fresh, 0.1, aimed=False)
-    replies = case.add(burst_times(case.rng, at(3, 12.0), 800), "quelle honte", fresh, 0.9,
-                       aimed=False, reply_to="m_designating")
+    replies = case.add(
+        burst_times(case.rng, at(3, 12.0), 800),
+        "quelle honte",
+        fresh,
+        0.9,
+        aimed=False,
+        reply_to="m_designating",
+    )
     corpus = case.corpus()
     assert find_episodes(corpus) == []
     extended = corpus.aimed.copy()
@@ -266,23 +326,36 @@ def test_each_target_has_its_own_baseline_and_a_shared_burst_is_reported_once() 
     case.baseline(5, 60)  # @cible: 60 a day
     others = case.authors(400, T0 - timedelta(days=700), "fan")
     for t in cyclic_times(case.rng, 5, 2500):  # @vedette: 2,500 a day
-        case.messages.append(Message("x", f"v{len(case.messages)}", text="@vedette bravo",
-                                     created_at=datetime.fromtimestamp(float(t), UTC),
-                                     author_id=others[len(case.messages) % 400],
-                                     mentions=(Mention("vedette", "2"),)))
+        case.messages.append(
+            Message(
+                "x",
+                f"v{len(case.messages)}",
+                text="@vedette bravo",
+                created_at=datetime.fromtimestamp(float(t), UTC),
+                author_id=others[len(case.messages) % 400],
+                mentions=(Mention("vedette", "2"),),
+            )
+        )
     start = at(3, 16.0)
     fresh = case.authors(60, T0 + timedelta(days=2), "anon")
     raid = case.add(burst_times(case.rng, start, 500), "@cible dégage", fresh, 0.9)
-    both = case.add(burst_times(case.rng, at(4, 10.0), 3000), "@cible @vedette honte", fresh,
-                    0.9)
+    both = case.add(burst_times(case.rng, at(4, 10.0), 3000), "@cible @vedette honte", fresh, 0.9)
     for mid in both:  # these mention both targets
         i = int(mid[1:])
         m = case.messages[i]
-        case.messages[i] = Message("x", m.id, text=m.text, created_at=m.created_at,
-                                   author_id=m.author_id,
-                                   mentions=(Mention("cible", "1"), Mention("vedette", "2")))
-    accounts = [*case.accounts, Account("x", "1", handle="cible"),
-                Account("x", "2", handle="vedette")]
+        case.messages[i] = Message(
+            "x",
+            m.id,
+            text=m.text,
+            created_at=m.created_at,
+            author_id=m.author_id,
+            mentions=(Mention("cible", "1"), Mention("vedette", "2")),
+        )
+    accounts = [
+        *case.accounts,
+        Account("x", "1", handle="cible"),
+        Account("x", "2", handle="vedette"),
+    ]
     corpus = Corpus.build(case.messages, accounts, [], None, ["cible", "vedette"])
     episodes = find_episodes(corpus)
     assert abs(episode_with(episodes, corpus, raid).start - start) <= 30 * 60
@@ -307,8 +380,16 @@ def test_episode_records_rows_counts_and_json() -> None:
     assert 0.6 <= ep.hostile_share <= 0.9
     assert ep.baseline_per_hour > 0 and ep.details["ratio"] == ep.ratio
     data = json.loads(json.dumps(ep.to_json()))
-    assert set(data) == {"start", "end", "peak", "messages", "authors", "hostile_share",
-                         "kind", "explanation"}
+    assert set(data) == {
+        "start",
+        "end",
+        "peak",
+        "messages",
+        "authors",
+        "hostile_share",
+        "kind",
+        "explanation",
+    }
     assert data["start"].endswith("Z") and data["kind"] == "harassment"
     json.dumps(ep.details)  # details are plain JSON too
 
@@ -335,12 +416,19 @@ def test_explanation_gives_ratio_fresh_accounts_hashtag_and_link() -> None:
     text = ep.explanation
     assert text.startswith("Harassment raid aimed at @cible: ")
     assert re.search(r"\b\d+ times the usual rate \([\d.]+ per hour", text)
-    share = re.search(r"(\d+)% of authors \((\d+) of (\d+) with a known creation date\) were "
-                      r"created less than 14 days before the start", text)
+    share = re.search(
+        r"(\d+)% of authors \((\d+) of (\d+) with a known creation date\) were "
+        r"created less than 14 days before the start",
+        text,
+    )
     assert share and int(share.group(1)) >= 60
     assert re.search(r"\d+% use #dehorscible \(against [\d.]+% of the other messages", text)
-    link = re.search(r"(\d+) messages link " + re.escape(FORUM)
-                     + r", first posted (\d+) minutes before the start", text)
+    link = re.search(
+        r"(\d+) messages link "
+        + re.escape(FORUM)
+        + r", first posted (\d+) minutes before the start",
+        text,
+    )
     assert link and int(link.group(2)) in range(35, 46)
     assert ep.details["links"][0]["url"] == FORUM
     assert ep.details["fresh_authors"] == int(share.group(2))
@@ -352,9 +440,14 @@ def test_hostile_payloads_in_hashtags_and_links_are_shown_as_data() -> None:
     nasty_tag = "x\u202egnp.exe\u0000\x1b[31m"
     nasty_url = "https://forum.example.invalid/<script>alert(1)</script>?" + "a" * 5000
     fresh = case.authors(100, T0 + timedelta(days=3), "anon")
-    case.add(burst_times(case.rng, at(3, 15.0), 900),
-             "<img src=x onerror=alert(1)> \u202e\x00" + "z" * 10_000, fresh, 0.9,
-             hashtags=(nasty_tag,), urls=(nasty_url,))
+    case.add(
+        burst_times(case.rng, at(3, 15.0), 900),
+        "<img src=x onerror=alert(1)> \u202e\x00" + "z" * 10_000,
+        fresh,
+        0.9,
+        hashtags=(nasty_tag,),
+        urls=(nasty_url,),
+    )
     ep = find_episodes(case.corpus())[0]
     text = ep.explanation
     assert "\u202e" not in text and "\x00" not in text and "\x1b" not in text
@@ -382,11 +475,21 @@ def test_baseline_follows_the_daily_cycle_and_ignores_a_burst() -> None:
     assert base.hourly[3:6].max() < 3 * 20  # the night raid did not raise the night profile
 
 
-@pytest.mark.parametrize(("hostile", "support", "kind"), [
-    (0.7, 0.05, "harassment"), (0.4, 0.15, "harassment"), (0.15, 0.6, "support"),
-    (0.3, 0.5, "mixed"), (0.4, 0.4, "mixed"), (0.26, 0.0, "mixed"), (0.12, 0.11, "mixed"),
-    (0.05, 0.05, "neutral"), (0.15, 0.05, "neutral"), (0.0, 0.0, "neutral"),
-])
+@pytest.mark.parametrize(
+    ("hostile", "support", "kind"),
+    [
+        (0.7, 0.05, "harassment"),
+        (0.4, 0.15, "harassment"),
+        (0.15, 0.6, "support"),
+        (0.3, 0.5, "mixed"),
+        (0.4, 0.4, "mixed"),
+        (0.26, 0.0, "mixed"),
+        (0.12, 0.11, "mixed"),
+        (0.05, 0.05, "neutral"),
+        (0.15, 0.05, "neutral"),
+        (0.0, 0.0, "neutral"),
+    ],
+)
 def test_kind_rules(hostile: float, support: float, kind: str) -> None:
     assert episode_kind(hostile, support, 100) == kind
 

@@ -15,19 +15,25 @@ from pathlib import Path
 
 import orjson
 
-from rempart import api
+from rempart import case as api
 from rempart.analysis.raid.behaviour import habits, marks
 from rempart.analysis.raid.corpus import Corpus
 from rempart.analysis.raid.designating import designated, find_designating
 from rempart.analysis.raid.episodes import find_episodes
 from rempart.analysis.raid.evasion import find_evasion
-from rempart.analysis.raid.simulate import random_scenario, write_twarc2
 from rempart.models import Account, Mention, Message, StatusChange
+from rempart.simulate import random_scenario, write_twarc2
 
 T0 = datetime(2026, 3, 2, tzinfo=UTC)
 TARGET = "cible_demo"
-INSULTS = ("t'es qu'une menteuse", "dégage de twitter", "personne ne te croit",
-           "ta carrière est finie", "on sait tout sur toi", "arrête d'écrire")
+INSULTS = (
+    "t'es qu'une menteuse",
+    "dégage de twitter",
+    "personne ne te croit",
+    "ta carrière est finie",
+    "on sait tout sur toi",
+    "arrête d'écrire",
+)
 EMOJI = ("😡", "🤡", "🙄", "😂", "🔥")
 BANNED = "9001"
 
@@ -49,9 +55,17 @@ class Capture:
     def post(self, aid: str, when: datetime, text: str) -> None:
         """A message aimed at the target; the author's handle only if its profile is known."""
         handle = next((a.handle for a in self.accounts if a.id == aid), None)
-        self.messages.append(Message("x", f"m{len(self.messages)}", f"@{TARGET} {text}",
-                                     created_at=when, author_id=aid, author_handle=handle,
-                                     mentions=(Mention(TARGET, "1"),)))
+        self.messages.append(
+            Message(
+                "x",
+                f"m{len(self.messages)}",
+                f"@{TARGET} {text}",
+                created_at=when,
+                author_id=aid,
+                author_handle=handle,
+                mentions=(Mention(TARGET, "1"),),
+            )
+        )
 
     def insult(self, habit: str = "") -> str:
         text = f"{self.rng.choice(INSULTS)} {self.rng.choice(INSULTS)}"
@@ -79,8 +93,16 @@ def banned_then_back(successor_habit: str) -> tuple[Capture, str, str]:
     last = raid + timedelta(hours=5)
     for k in range(6):  # the banned account: no Account record, no handle on its posts
         c.post(BANNED, raid + timedelta(minutes=50 * k), c.insult("🦎 à bon entendeur"))
-    c.changes.append(StatusChange("x", "account", BANNED, "suspended", last + timedelta(hours=1),
-                                  "Forbidden: User has been suspended: [9001]."))
+    c.changes.append(
+        StatusChange(
+            "x",
+            "account",
+            BANNED,
+            "suspended",
+            last + timedelta(hours=1),
+            "Forbidden: User has been suspended: [9001].",
+        )
+    )
     successor = c.account("patriote_libre", last + timedelta(minutes=40))
     stranger = c.account("simple_passant", last + timedelta(minutes=45))
     for k in range(6):
@@ -115,7 +137,10 @@ def test_an_unrelated_newcomer_is_not_linked_to_a_profile_less_banned_account():
 
 def test_habits_are_marks_in_most_messages():
     assert marks("dégage 🤡 !! à bon entendeur #Tag https://t.co/x") >= {
-        "e:🤡", "p:!!", "end:entendeur"}
+        "e:🤡",
+        "p:!!",
+        "end:entendeur",
+    }
     assert "e:☠" in marks("crève ☠️") and "e:☠" in marks("crève ☠")
     assert habits(["nul 🦎", "menteur 🦎", "dégage"]) == {"e:🦎", "end:🦎"}
     assert habits(["nul 🦎"]) == set()  # one message says nothing about a habit
@@ -124,8 +149,9 @@ def test_habits_are_marks_in_most_messages():
 def test_simulated_capture_after_the_bans_still_links_evaders(tmp_path: Path):
     """The simulator's capture made after the bans: banned accounts are ids and errors only,
     yet half the evasion links at least are found, and none names a wrong person."""
-    truth = write_twarc2(tmp_path / "raid.jsonl",
-                         replace(random_scenario(3), banned_profiles=False))
+    truth = write_twarc2(
+        tmp_path / "raid.jsonl", replace(random_scenario(3), banned_profiles=False)
+    )
     with api.init_case(tmp_path / "case", truth["targets"]) as case:
         api.ingest(case, [tmp_path / "raid.jsonl"])
         corpus = Corpus.from_store(case.store, case.targets)

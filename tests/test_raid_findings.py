@@ -15,14 +15,14 @@ import orjson
 import pytest
 from click.testing import CliRunner
 
-from rempart import api
+from rempart import case as api
 from rempart.analysis.raid.corpus import Corpus
-from rempart.analysis.raid.evaluate import compare
 from rempart.analysis.raid.findings import analyze_corpus
-from rempart.analysis.raid.simulate import RaidScenario, random_scenario, write_twarc2
-from rempart.analysis.scoring import score_case
+from rempart.case.scoring import score_case
 from rempart.cli import main
 from rempart.models import sortable
+from rempart.simulate import RaidScenario, random_scenario, write_twarc2
+from rempart.simulate.grading import compare
 
 ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 
@@ -42,9 +42,11 @@ SCENARIOS = {
     "seed-3": lambda: random_scenario(3),
     "seed-21": lambda: random_scenario(21),
     "english-overlapping-support": lambda: replace(
-        random_scenario(34), languages={"en": 0.85, "fr": 0.15}, support="overlap"),
+        random_scenario(34), languages={"en": 0.85, "fr": 0.15}, support="overlap"
+    ),
     "no-support-chat-origin": lambda: replace(
-        random_scenario(55), support="none", origin="discord", designating_posts=3),
+        random_scenario(55), support="none", origin="discord", designating_posts=3
+    ),
 }
 
 
@@ -68,8 +70,11 @@ def test_before_the_raid_there_is_no_harassment_episode_and_no_campaign(tmp_path
         score_case(case)
         store = case.store
         messages = [s.message for s in store.messages(until=sortable(cutoff))]
-        changes = [c for c, _ in store.status_changes()
-                   if c.observed_at is not None and c.observed_at < cutoff]
+        changes = [
+            c
+            for c, _ in store.status_changes()
+            if c.observed_at is not None and c.observed_at < cutoff
+        ]
         scores = {(r.platform, r.id): r for r in store.scores()}
         corpus = Corpus.build(messages, store.accounts(), changes, scores, case.targets)
     found = analyze_corpus(corpus).to_json()
@@ -83,24 +88,40 @@ def test_findings_json_follows_the_contract(tmp_path: Path) -> None:
     truth = write_twarc2(tmp_path / "raid.jsonl", random_scenario(12))
     runner = CliRunner()
     case = str(tmp_path / "case")
-    assert runner.invoke(main, ["init", case, *[f"--target={t}" for t in truth["targets"]]]
-                         ).exit_code == 0
-    assert runner.invoke(main, ["ingest", "--case", case, "-q",
-                                str(tmp_path / "raid.jsonl")]).exit_code == 0
+    assert (
+        runner.invoke(main, ["init", case, *[f"--target={t}" for t in truth["targets"]]]).exit_code
+        == 0
+    )
+    assert (
+        runner.invoke(
+            main, ["ingest", "--case", case, "-q", str(tmp_path / "raid.jsonl")]
+        ).exit_code
+        == 0
+    )
     analyzed = runner.invoke(main, ["analyze", "--case", case])
     assert analyzed.exit_code == 0, analyzed.output
     assert "harassment" in analyzed.output
     result = runner.invoke(main, ["findings", "--json", "--case", case])
     assert result.exit_code == 0, result.output
     data = orjson.loads(result.output)
-    keys = {"episodes": {"start", "end", "peak", "messages", "authors", "hostile_share", "kind",
-                         "explanation"},
-            "campaign_accounts": {"account_id", "episode", "score", "evidence"},
-            "designating_posts": {"message_id", "score"},
-            "origins": {"url", "first_seen", "messages"},
-            "evasion_links": {"from", "to", "score", "evidence"},
-            "impersonators": {"account_id", "target", "score", "evidence"},
-            "doxxing": {"message_id", "kinds", "spans"}}
+    keys = {
+        "episodes": {
+            "start",
+            "end",
+            "peak",
+            "messages",
+            "authors",
+            "hostile_share",
+            "kind",
+            "explanation",
+        },
+        "campaign_accounts": {"account_id", "episode", "score", "evidence"},
+        "designating_posts": {"message_id", "score"},
+        "origins": {"url", "first_seen", "messages"},
+        "evasion_links": {"from", "to", "score", "evidence"},
+        "impersonators": {"account_id", "target", "score", "evidence"},
+        "doxxing": {"message_id", "kinds", "spans"},
+    }
     for section, fields in keys.items():
         assert data[section], section
         for item in data[section]:
@@ -147,8 +168,9 @@ def test_live_command_alerts_on_stdout_and_to_the_webhook(tmp_path: Path) -> Non
         case = str(tmp_path / "case")
         runner.invoke(main, ["init", case, *[f"--target={t}" for t in truth["targets"]]])
         url = f"http://127.0.0.1:{server.server_port}/alerts"
-        result = runner.invoke(main, ["live", str(tmp_path / "raid.jsonl"), "--case", case,
-                                      "--webhook", url])
+        result = runner.invoke(
+            main, ["live", str(tmp_path / "raid.jsonl"), "--case", case, "--webhook", url]
+        )
     finally:
         server.shutdown()
     assert result.exit_code == 0, result.output

@@ -50,19 +50,34 @@ DECOYS = {
 TARGET_BIO = "Journaliste indépendante. Compte officiel, pas de DM."
 
 
-def build(extra: dict[str, tuple[str, str | None, tuple[str, ...]]],
-          targets: tuple[str, ...] = (TARGET,)) -> tuple[Corpus, dict[str, str]]:
-    accounts = [Account("x", "1", handle=TARGET, display_name="Cible Démo", bio=TARGET_BIO),
-                Account("x", "2", handle="zoe", display_name="Zoé")]
+def build(
+    extra: dict[str, tuple[str, str | None, tuple[str, ...]]], targets: tuple[str, ...] = (TARGET,)
+) -> tuple[Corpus, dict[str, str]]:
+    accounts = [
+        Account("x", "1", handle=TARGET, display_name="Cible Démo", bio=TARGET_BIO),
+        Account("x", "2", handle="zoe", display_name="Zoé"),
+    ]
     ids = {}
     for n, (key, (handle, display, earlier)) in enumerate(sorted(extra.items())):
         aid = str(100 + n)
         ids[key] = aid
         bio = TARGET_BIO if key in ("affix", "first_name") else "Ici pour causer."
-        accounts.append(Account("x", aid, handle=handle, display_name=display, bio=bio,
-                                handles=(*earlier, handle)))
-    messages = [Message("x", f"m{i}", f"@{TARGET} bonjour", created_at=T0, author_id=aid,
-                        mentions=(Mention(TARGET),)) for i, aid in enumerate(ids.values())]
+        accounts.append(
+            Account(
+                "x", aid, handle=handle, display_name=display, bio=bio, handles=(*earlier, handle)
+            )
+        )
+    messages = [
+        Message(
+            "x",
+            f"m{i}",
+            f"@{TARGET} bonjour",
+            created_at=T0,
+            author_id=aid,
+            mentions=(Mention(TARGET),),
+        )
+        for i, aid in enumerate(ids.values())
+    ]
     return Corpus.build(messages, accounts, [], None, list(targets)), ids
 
 
@@ -72,18 +87,23 @@ def found() -> tuple[dict[str, list[str]], dict[str, str], dict[str, float]]:
     by_id = {v: k for k, v in ids.items()}
     results = find_impersonators(corpus)
     assert all(r.target == TARGET for r in results)
-    return ({by_id[r.account_id]: r.evidence for r in results}, ids,
-            {by_id[r.account_id]: r.score for r in results})
+    return (
+        {by_id[r.account_id]: r.evidence for r in results},
+        ids,
+        {by_id[r.account_id]: r.score for r in results},
+    )
 
 
-def test_every_impersonator_is_found(found: tuple[dict[str, list[str]], dict[str, str],
-                                                  dict[str, float]]) -> None:
+def test_every_impersonator_is_found(
+    found: tuple[dict[str, list[str]], dict[str, str], dict[str, float]],
+) -> None:
     evidence, _, _ = found
     assert set(IMPERSONATORS) <= set(evidence)
 
 
 def test_first_names_common_words_and_fans_are_not_flagged(
-        found: tuple[dict[str, list[str]], dict[str, str], dict[str, float]]) -> None:
+    found: tuple[dict[str, list[str]], dict[str, str], dict[str, float]],
+) -> None:
     evidence, _, _ = found
     assert not set(DECOYS) & set(evidence)
     assert set(evidence) == set(IMPERSONATORS)
@@ -95,11 +115,13 @@ def test_the_targets_own_account_is_never_flagged() -> None:
 
 
 def test_evidence_says_which_letters_are_misread(
-        found: tuple[dict[str, list[str]], dict[str, str], dict[str, float]]) -> None:
+    found: tuple[dict[str, list[str]], dict[str, str], dict[str, float]],
+) -> None:
     evidence, _, scores = found
     assert evidence["digit_one"] == [
         "handle 'cib1e_demo' reads as the target's handle 'cible_demo' once '1' is read as 'l'",
-        "display name copied exactly 'Cible Démo' (the target's display name)"]
+        "display name copied exactly 'Cible Démo' (the target's display name)",
+    ]
     assert "'I' is read as 'l'" in evidence["capital_i"][0]
     assert "'\u0441' (cyrillic small letter es) is read as 'c'" in evidence["cyrillic"][0]
     assert "'rn' is read as 'm'" in evidence["rn_for_m"][0]
@@ -108,22 +130,26 @@ def test_evidence_says_which_letters_are_misread(
     assert evidence["earlier_handle"][0].startswith("earlier handle 'cible_dem0' reads as")
     assert scores["digit_one"] > scores["display_copy"] > 0.5
     assert evidence["mastodon"] == [
-        "handle 'cible_dem0@autre.example' reads as the target's handle 'cible_demo' once '0' is read as 'o'"]
+        "handle 'cible_dem0@autre.example' reads as the target's handle 'cible_demo' once '0' is read as 'o'"
+    ]
 
 
 def test_a_copied_bio_supports_but_never_makes_a_finding(
-        found: tuple[dict[str, list[str]], dict[str, str], dict[str, float]]) -> None:
+    found: tuple[dict[str, list[str]], dict[str, str], dict[str, float]],
+) -> None:
     evidence, _, _ = found
     assert evidence["affix"][-1] == f"bio copies the target's bio ('{TARGET_BIO}')"
     assert "first_name" not in evidence
 
 
 def test_hidden_characters_count_as_evidence_and_are_shown_escaped(
-        found: tuple[dict[str, list[str]], dict[str, str], dict[str, float]]) -> None:
+    found: tuple[dict[str, list[str]], dict[str, str], dict[str, float]],
+) -> None:
     evidence, _, scores = found
     assert evidence["zero_width"] == [
         "display name 'Cible<U+200B> Démo' is the target's display name 'Cible Démo' with "
-        "invisible characters hidden in it (U+200B), so it looks identical"]
+        "invisible characters hidden in it (U+200B), so it looks identical"
+    ]
     assert "U+202E" in evidence["rtl_override"][0]
     assert scores["zero_width"] > scores["display_copy"]
     for lines in evidence.values():
@@ -131,15 +157,22 @@ def test_hidden_characters_count_as_evidence_and_are_shown_escaped(
 
 
 def test_compatibility_letters_are_read_as_plain_ones(
-        found: tuple[dict[str, list[str]], dict[str, str], dict[str, float]]) -> None:
+    found: tuple[dict[str, list[str]], dict[str, str], dict[str, float]],
+) -> None:
     evidence, _, _ = found
     assert "full-width" in evidence["full_width"][0]
     assert "(latin letter small capital) is read as 'Cible'" in evidence["small_caps"][0]
 
 
 def test_short_target_names_need_an_exact_copy() -> None:
-    corpus, ids = build({"z0e": ("z0e", "Zo", ()), "zoe_1": ("zoe_1", "Zoe fan", ()),
-                         "copy": ("zoe\u200b", "Zoé\u200b", ())}, targets=(TARGET, "zoe"))
+    corpus, ids = build(
+        {
+            "z0e": ("z0e", "Zo", ()),
+            "zoe_1": ("zoe_1", "Zoe fan", ()),
+            "copy": ("zoe\u200b", "Zoé\u200b", ()),
+        },
+        targets=(TARGET, "zoe"),
+    )
     flagged = {(r.account_id, r.target) for r in find_impersonators(corpus)}
     assert flagged == {(ids["copy"], "zoe")}
 
@@ -159,10 +192,12 @@ def test_no_targets_no_findings() -> None:
 HANDLE = st.text(alphabet="abcdefghjkmnpqstuvwxyz_", min_size=6, max_size=20)
 
 
-@given(HANDLE, st.integers(min_value=0, max_value=19),
-       st.sampled_from(["\u200b", "\u200d", "\u2060", "\ufeff"]))
-def test_invisible_characters_do_not_change_the_skeleton(handle: str, at: int,
-                                                         zw: str) -> None:
+@given(
+    HANDLE,
+    st.integers(min_value=0, max_value=19),
+    st.sampled_from(["\u200b", "\u200d", "\u2060", "\ufeff"]),
+)
+def test_invisible_characters_do_not_change_the_skeleton(handle: str, at: int, zw: str) -> None:
     at %= len(handle)
     assert names.skeleton(handle[:at] + zw + handle[at:]) == names.skeleton(handle)
 
@@ -183,20 +218,22 @@ def test_any_text_folds_without_error(text: str) -> None:
 def test_namesakes_of_a_name_like_handle_are_not_flagged() -> None:
     """Target @sebastien_r: people called Sébastien R. are not copies; a display name
     written like the handle, underscore included, is."""
-    people = {"initial": ("seb_r_1990", "Sébastien R.", ()),
-              "generated": ("Sebastien39056", "Seb", ()),
-              "other_initial": ("sebastien_t31", "Sébastien T.", ()),
-              "first_name": ("sebastien_photo", "Sebastien", ()),
-              "copy": ("compte_2", "sebastien_r", ()),
-              "homoglyph": ("sebastlen_r", "Photos", ())}
+    people = {
+        "initial": ("seb_r_1990", "Sébastien R.", ()),
+        "generated": ("Sebastien39056", "Seb", ()),
+        "other_initial": ("sebastien_t31", "Sébastien T.", ()),
+        "first_name": ("sebastien_photo", "Sebastien", ()),
+        "copy": ("compte_2", "sebastien_r", ()),
+        "homoglyph": ("sebastlen_r", "Photos", ()),
+    }
     accounts = [Account("x", "1", handle="sebastien_r", display_name="Sébastien Roux")]
-    accounts += [Account("x", key, handle=h, display_name=d) for key, (h, d, _) in
-                 people.items()]
+    accounts += [Account("x", key, handle=h, display_name=d) for key, (h, d, _) in people.items()]
     corpus = Corpus.build([], accounts, [], None, ["sebastien_r"])
     flagged = {r.account_id: r.evidence for r in find_impersonators(corpus)}
     assert set(flagged) == {"copy", "homoglyph"}
-    assert flagged["copy"] == ["display name 'sebastien_r' copies the target's handle "
-                               "'sebastien_r'"]
+    assert flagged["copy"] == [
+        "display name 'sebastien_r' copies the target's handle 'sebastien_r'"
+    ]
 
 
 # ------------------------------------------------------ a similar handle alone (hostile obs. b)
@@ -208,17 +245,36 @@ def _dated(target_present: bool, own: Account) -> Corpus:
     created = datetime(2020, 1, 1, tzinfo=UTC)
     accounts = [own]
     if target_present:
-        accounts.append(Account("x", "1", handle=TARGET, display_name="Cible Démo",
-                                bio=TARGET_BIO, created_at=created))
-    messages = [Message("x", "m0", f"@{TARGET} courage", created_at=T0, author_id=own.id,
-                        mentions=(Mention(TARGET),))]
+        accounts.append(
+            Account(
+                "x",
+                "1",
+                handle=TARGET,
+                display_name="Cible Démo",
+                bio=TARGET_BIO,
+                created_at=created,
+            )
+        )
+    messages = [
+        Message(
+            "x",
+            "m0",
+            f"@{TARGET} courage",
+            created_at=T0,
+            author_id=own.id,
+            mentions=(Mention(TARGET),),
+        )
+    ]
     return Corpus.build(messages, accounts, [], None, [TARGET])
 
 
 def _older_namesake(**kw: object) -> Account:
-    fields = dict(handle="cible.demo", display_name="Camille Bernard",
-                  bio="Photographe, Lyon. Mes photos, mes balades.",
-                  created_at=datetime(2015, 6, 1, tzinfo=UTC))
+    fields = dict(
+        handle="cible.demo",
+        display_name="Camille Bernard",
+        bio="Photographe, Lyon. Mes photos, mes balades.",
+        created_at=datetime(2015, 6, 1, tzinfo=UTC),
+    )
     fields.update(kw)
     return Account("x", "500", **fields)  # type: ignore[arg-type]
 

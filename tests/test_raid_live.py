@@ -39,8 +39,9 @@ T0 = datetime(2026, 2, 2, tzinfo=UTC)  # a Monday
 WINDOW = 1800.0
 
 
-def cyclic_times(rng: np.random.Generator, days: float, per_day: float,
-                 start: float = T0.timestamp()) -> np.ndarray:
+def cyclic_times(
+    rng: np.random.Generator, days: float, per_day: float, start: float = T0.timestamp()
+) -> np.ndarray:
     """Baseline times with a strong daily cycle (quiet nights, busy evenings)."""
     out = []
     for h in range(int(days * 24)):
@@ -50,26 +51,40 @@ def cyclic_times(rng: np.random.Generator, days: float, per_day: float,
 
 
 def messages(times: np.ndarray, text: str, prefix: str, authors: int = 300) -> list[Message]:
-    return [Message("x", f"{prefix}{i}", text=text,
-                    created_at=datetime.fromtimestamp(float(t), UTC),
-                    author_id=f"{prefix}a{i % authors}", author_handle=f"{prefix}_{i % authors}",
-                    mentions=(Mention("cible", "1"),)) for i, t in enumerate(times)]
+    return [
+        Message(
+            "x",
+            f"{prefix}{i}",
+            text=text,
+            created_at=datetime.fromtimestamp(float(t), UTC),
+            author_id=f"{prefix}a{i % authors}",
+            author_handle=f"{prefix}_{i % authors}",
+            mentions=(Mention("cible", "1"),),
+        )
+        for i, t in enumerate(times)
+    ]
 
 
 def stream(*parts: list[Message]) -> list[Message]:
     return sorted((m for p in parts for m in p), key=lambda m: m.created_at or T0)
 
 
-def raid_stream(seed: int, per_day: float = 200, days: float = 3.0, raid_hour: float = 14.5,
-                per_second: float = 0.5, raid_minutes: float = 90
-                ) -> tuple[list[Message], float]:
+def raid_stream(
+    seed: int,
+    per_day: float = 200,
+    days: float = 3.0,
+    raid_hour: float = 14.5,
+    per_second: float = 0.5,
+    raid_minutes: float = 90,
+) -> tuple[list[Message], float]:
     """Baseline for ``days``, then a sharp raid at ``per_second`` messages a second."""
     rng = np.random.default_rng(seed)
     base = messages(cyclic_times(rng, days + 1, per_day), "@cible bonne journée", "b")
     start = T0.timestamp() + days * 86400 + raid_hour * 3600
     n = int(per_second * raid_minutes * 60)
-    raid = messages(start + np.sort(rng.uniform(0, raid_minutes * 60, n)),
-                    "@cible dégage", "r", authors=150)
+    raid = messages(
+        start + np.sort(rng.uniform(0, raid_minutes * 60, n)), "@cible dégage", "r", authors=150
+    )
     return stream(base, raid), start
 
 
@@ -77,6 +92,7 @@ def hostile_scorer(calls: list[int]) -> Any:
     def score(texts: list[str]) -> list[float]:
         calls.append(len(texts))
         return [0.9 if "dégage" in t else 0.05 for t in texts]
+
     return score
 
 
@@ -90,13 +106,15 @@ def feed_all(det: LiveDetector, msgs: list[Message]) -> list[Alert]:
 # ------------------------------------------------------------------------------ detection
 
 
-@pytest.mark.parametrize(("seed", "per_day", "hour", "per_second"), [
-    (0, 200, 14.5, 0.5), (1, 40, 4.2, 0.5), (2, 1500, 20.0, 3.0)])
-def test_alert_comes_within_60_seconds_of_the_crossing(seed: int, per_day: float,
-                                                       hour: float, per_second: float) -> None:
+@pytest.mark.parametrize(
+    ("seed", "per_day", "hour", "per_second"),
+    [(0, 200, 14.5, 0.5), (1, 40, 4.2, 0.5), (2, 1500, 20.0, 3.0)],
+)
+def test_alert_comes_within_60_seconds_of_the_crossing(
+    seed: int, per_day: float, hour: float, per_second: float
+) -> None:
     """Sharp raids, fast enough to pass the threshold (4 times the usual) within a minute."""
-    msgs, start = raid_stream(seed, per_day, raid_hour=hour, per_second=per_second,
-                              raid_minutes=30)
+    msgs, start = raid_stream(seed, per_day, raid_hour=hour, per_second=per_second, raid_minutes=30)
     det = LiveDetector(["cible"])
     alerts = feed_all(det, msgs)
     first = [a for a in alerts if a.kind == "raid-start"]
@@ -109,13 +127,13 @@ def test_alert_comes_within_60_seconds_of_the_crossing(seed: int, per_day: float
     aimed = np.array([m.created_at.timestamp() for m in msgs if m.created_at])
     for t in aimed[(aimed >= start - 3600) & (aimed < alert.at - 60)]:
         count = int(((aimed > t - WINDOW) & (aimed <= t)).sum())
-        assert not significant(count, det.expected(t - WINDOW, t), det.params,
-                               det.baseline.dispersion)
+        assert not significant(
+            count, det.expected(t - WINDOW, t), det.params, det.baseline.dispersion
+        )
 
 
 @pytest.mark.parametrize(("seed", "per_day", "days"), [(3, 200, 7), (4, 3000, 4), (5, 6, 10)])
-def test_no_alert_on_a_baseline_with_daily_cycles(seed: int, per_day: float,
-                                                  days: float) -> None:
+def test_no_alert_on_a_baseline_with_daily_cycles(seed: int, per_day: float, days: float) -> None:
     rng = np.random.default_rng(seed)
     msgs = messages(cyclic_times(rng, days, per_day), "@cible salut", "b")
     det = LiveDetector(["cible"])
@@ -130,10 +148,8 @@ def test_warm_up_keeps_quiet_then_history_lets_it_alert_at_once(tmp_path: Path) 
     base = messages(cyclic_times(rng, 1, 200), "@cible salut", "b")
     assert feed_all(LiveDetector(["cible"]), stream(base, raid)) == []  # still warming up
 
-    history_msgs = messages(cyclic_times(rng, 7, 200, T0.timestamp() - 7 * 86400), "@cible",
-                            "h")
-    history = Corpus.build(history_msgs, [Account("x", "1", handle="cible")], [], None,
-                           ["cible"])
+    history_msgs = messages(cyclic_times(rng, 7, 200, T0.timestamp() - 7 * 86400), "@cible", "h")
+    history = Corpus.build(history_msgs, [Account("x", "1", handle="cible")], [], None, ["cible"])
     det = LiveDetector(["cible"], history=history)
     assert det.warm
     alerts = feed_all(det, stream(base, raid))
@@ -169,8 +185,9 @@ def test_tick_ends_an_episode_when_the_stream_goes_silent() -> None:
     msgs, start = raid_stream(10, per_second=0.5, raid_minutes=20)
     det = LiveDetector(["cible"])
     cut = start + 20 * 60
-    alerts = [a for m in msgs if m.created_at and m.created_at.timestamp() < cut
-              for a in det.feed(m)]
+    alerts = [
+        a for m in msgs if m.created_at and m.created_at.timestamp() < cut for a in det.feed(m)
+    ]
     assert [a.kind for a in alerts] == ["raid-start", "episode-update"]
     assert det.tick(cut + 600) == []
     ended = det.tick(cut + 2 * 3600)
@@ -191,20 +208,26 @@ def test_shipped_classifier_gives_the_hostile_share() -> None:
 def test_what_counts_as_aimed() -> None:
     det = LiveDetector(["@Cible"])
     when = T0
-    own = Message("x", "p1", text="mon post", created_at=when, author_id="1",
-                  author_handle="cible")
+    own = Message("x", "p1", text="mon post", created_at=when, author_id="1", author_handle="cible")
     assert det.hits(own) is None
     det.feed(own)  # learns the target's id and post
-    reply = Message("x", "c1", text="réponse", created_at=when, author_id="9",
-                    reply_to_id="p1")
-    quote = Message("x", "c2", text="regardez", created_at=when, author_id="9",
-                    quoted_id="p1")
-    to_user = Message("x", "c3", text="toi", created_at=when, author_id="9",
-                      reply_to_author_id="1", reply_to_id="zz")
-    mention = Message("x", "c4", text="@CIBLE", created_at=when, author_id="9",
-                      mentions=(Mention("@CIBLE"),))
-    other = Message("x", "c5", text="rien", created_at=when, author_id="9",
-                    mentions=(Mention("quelquun"),))
+    reply = Message("x", "c1", text="réponse", created_at=when, author_id="9", reply_to_id="p1")
+    quote = Message("x", "c2", text="regardez", created_at=when, author_id="9", quoted_id="p1")
+    to_user = Message(
+        "x",
+        "c3",
+        text="toi",
+        created_at=when,
+        author_id="9",
+        reply_to_author_id="1",
+        reply_to_id="zz",
+    )
+    mention = Message(
+        "x", "c4", text="@CIBLE", created_at=when, author_id="9", mentions=(Mention("@CIBLE"),)
+    )
+    other = Message(
+        "x", "c5", text="rien", created_at=when, author_id="9", mentions=(Mention("quelquun"),)
+    )
     assert det.hits(reply) == [] and det.hits(quote) == [] and det.hits(to_user) == []
     assert det.hits(mention) == ["cible"]
     assert det.hits(other) is None
@@ -271,8 +294,7 @@ def test_webhook_down_counts_failures_and_never_blocks() -> None:
     with socket.socket() as s:  # a port nobody listens on
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    sender = WebhookSender(f"http://127.0.0.1:{port}/hook", timeout=2, retries=1,
-                           backoff=0.01)
+    sender = WebhookSender(f"http://127.0.0.1:{port}/hook", timeout=2, retries=1, backoff=0.01)
     msgs, _ = raid_stream(8, per_second=0.5, raid_minutes=60)
     out = io.StringIO()
     summary = run_live(msgs, ["cible"], out, sender=sender)
@@ -282,7 +304,8 @@ def test_webhook_down_counts_failures_and_never_blocks() -> None:
 
 
 def test_webhook_send_returns_while_delivery_hangs_and_full_queue_is_counted(
-        http_server: Any) -> None:
+    http_server: Any,
+) -> None:
     http_server.gate.clear()  # the server holds every request until released
     sender = WebhookSender(http_server.url, timeout=10, retries=0, queue_size=1)
     results = [sender.send({"n": i}) for i in range(4)]
@@ -327,8 +350,10 @@ def test_run_live_writes_json_lines_and_posts_them(http_server: Any) -> None:
 
 
 def _stream_line(tid: str, text: str, when: datetime, author: str, **extra: Any) -> dict:
-    line = page([tweet(tid, text, author=author, when=when, **extra)],
-                [user(author, f"compte{author}"), user("1", "cible")])
+    line = page(
+        [tweet(tid, text, author=author, when=when, **extra)],
+        [user(author, f"compte{author}"), user("1", "cible")],
+    )
     line["data"] = line["data"][0]  # a filtered-stream line holds one tweet
     line["matching_rules"] = [{"id": "7", "tag": "cible"}]
     return line
@@ -341,9 +366,15 @@ def test_twarc2_stream_is_read_line_by_line(tmp_path: Path, write_jsonl: Any) ->
     lines: list[Any] = [page([target_post], [user("1", "cible")])]
     nasty = "<script>alert(1)</script>\u202e\x00" + "é" * 5000
     for i in range(40):
-        lines.append(_stream_line(str(1000 + i), nasty, when + timedelta(seconds=20 * i),
-                                  str(200 + i % 9),
-                                  referenced_tweets=[{"type": "replied_to", "id": "500"}]))
+        lines.append(
+            _stream_line(
+                str(1000 + i),
+                nasty,
+                when + timedelta(seconds=20 * i),
+                str(200 + i % 9),
+                referenced_tweets=[{"type": "replied_to", "id": "500"}],
+            )
+        )
     lines.insert(5, b'{"data": {"id": "broken"')
     lines.insert(9, b"\xff\xfe not json")
     path = write_jsonl("stream.jsonl", lines)

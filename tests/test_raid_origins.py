@@ -29,16 +29,29 @@ class Case:
 
     def account(self, handle: str, age_days: float) -> str:
         aid = f"u{len(self.accounts)}"
-        self.accounts.append(Account("x", aid, handle,
-                                     created_at=RAID - timedelta(days=age_days)))
+        self.accounts.append(Account("x", aid, handle, created_at=RAID - timedelta(days=age_days)))
         return aid
 
-    def post(self, author: str, when: datetime, text: str, urls: tuple[str, ...] = (),
-             hostile: float = 0.05) -> str:
+    def post(
+        self,
+        author: str,
+        when: datetime,
+        text: str,
+        urls: tuple[str, ...] = (),
+        hostile: float = 0.05,
+    ) -> str:
         mid = str(len(self.messages) + 1)
-        self.messages.append(Message("x", mid, "@cible " + text, created_at=when,
-                                     author_id=author, mentions=(Mention("cible", "t0"),),
-                                     urls=urls))
+        self.messages.append(
+            Message(
+                "x",
+                mid,
+                "@cible " + text,
+                created_at=when,
+                author_id=author,
+                mentions=(Mention("cible", "t0"),),
+                urls=urls,
+            )
+        )
         self.hostile[mid] = hostile
         return mid
 
@@ -51,8 +64,17 @@ class Case:
 
 def episode(kind: str = "harassment") -> Episode:
     start = RAID.timestamp()
-    return Episode(start=start, end=start + 8 * 3600, peak=start + 3600, messages=500,
-                   authors=300, hostile_share=0.8, support_share=0.0, kind=kind, explanation="")
+    return Episode(
+        start=start,
+        end=start + 8 * 3600,
+        peak=start + 3600,
+        messages=500,
+        authors=300,
+        hostile_share=0.8,
+        support_share=0.0,
+        kind=kind,
+        explanation="",
+    )
 
 
 def raid_case() -> Case:
@@ -63,22 +85,34 @@ def raid_case() -> Case:
         for _ in range(20):
             when = T0 + timedelta(days=day, seconds=rng.uniform(0, 86400))
             if abs((when - RAID).total_seconds()) > 12 * 3600:
-                case.post(rng.choice(regulars), when, "Bel article", urls=(NEWS,) if
-                          rng.random() < 0.05 else ())
+                case.post(
+                    rng.choice(regulars),
+                    when,
+                    "Bel article",
+                    urls=(NEWS,) if rng.random() < 0.05 else (),
+                )
     case.post("t0", T0 + timedelta(days=1), "Ma chronique", urls=(OWN,))
     leader = case.account("meneur", 20)
-    case.post(leader, RAID - timedelta(minutes=42), "le topic est ouvert", urls=(FORUM,),
-              hostile=0.5)
+    case.post(
+        leader, RAID - timedelta(minutes=42), "le topic est ouvert", urls=(FORUM,), hostile=0.5
+    )
     for i in range(40):
         who = case.account(f"raid{i}", 3)
-        links = (FORUM.replace("post-3", f"post-{i}"),) if i % 2 else (DISCORD,) if i % 5 == 0 \
-            else ()
-        case.post(who, RAID + timedelta(minutes=rng.uniform(0, 300)), "menteuse, on arrive",
-                  urls=links, hostile=0.9)
+        links = (
+            (FORUM.replace("post-3", f"post-{i}"),) if i % 2 else (DISCORD,) if i % 5 == 0 else ()
+        )
+        case.post(
+            who,
+            RAID + timedelta(minutes=rng.uniform(0, 300)),
+            "menteuse, on arrive",
+            urls=links,
+            hostile=0.9,
+        )
     for i in range(15):  # supporters and journalists share a news article during the raid
         who = case.account(f"lecteur{i}", 1500)
-        case.post(who, RAID + timedelta(minutes=rng.uniform(60, 400)), "Lisez cet article",
-                  urls=(NEWS,))
+        case.post(
+            who, RAID + timedelta(minutes=rng.uniform(60, 400)), "Lisez cet article", urls=(NEWS,)
+        )
     for who in regulars[:5]:
         case.post(who, RAID + timedelta(hours=2), "Relisez sa chronique", urls=(OWN,))
     return case
@@ -86,13 +120,23 @@ def raid_case() -> Case:
 
 def test_normalise_url_drops_tracking_and_keeps_the_resource():
     assert normalise_url(FORUM) == "https://forum.example.invalid/topic/42-on-y-va"
-    assert normalise_url("http://www.EXAMPLE.org:80/a/?b=2&utm_medium=x") == \
-        "https://example.org/a?b=2"
-    assert normalise_url("https://x.com/someone/status/1?s=20&t=abc") == \
-        "https://x.com/someone/status/1"
+    assert (
+        normalise_url("http://www.EXAMPLE.org:80/a/?b=2&utm_medium=x")
+        == "https://example.org/a?b=2"
+    )
+    assert (
+        normalise_url("https://x.com/someone/status/1?s=20&t=abc")
+        == "https://x.com/someone/status/1"
+    )
     assert normalise_url("https://user:secret@example.org/x") == "https://example.org/x"
-    for bad in ("javascript:alert(1)", "data:text/html,<script>alert(1)</script>",
-                "mailto:a@example.org", "not a url", "http://[::1", ""):
+    for bad in (
+        "javascript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "mailto:a@example.org",
+        "not a url",
+        "http://[::1",
+        "",
+    ):
         assert normalise_url(bad) is None
 
 
@@ -130,8 +174,11 @@ def test_forum_link_posted_before_the_raid_ranks_first():
 
 def test_campaign_accounts_sharpen_the_sharing_signal():
     corpus = raid_case().corpus()
-    raiders = [CampaignAccount(a.id, 0, 0.9, []) for a in corpus.accounts
-               if (a.handle or "").startswith("raid")]
+    raiders = [
+        CampaignAccount(a.id, 0, 0.9, [])
+        for a in corpus.accounts
+        if (a.handle or "").startswith("raid")
+    ]
     found = find_origins(corpus, [episode()], raiders)
     assert found[0].url == "https://forum.example.invalid/topic/42-on-y-va"
     assert any("are campaign accounts" in e for e in found[0].evidence)
@@ -144,8 +191,7 @@ def test_links_to_captured_posts_are_quotes_not_origins():
     status = f"https://twitter.com/meneur/status/{quoted}?s=20"
     for i in range(10):
         who = case.account(f"q{i}", 2)
-        case.post(who, RAID + timedelta(minutes=i), "menteuse", urls=(status, FORUM),
-                  hostile=0.9)
+        case.post(who, RAID + timedelta(minutes=i), "menteuse", urls=(status, FORUM), hostile=0.9)
     found = find_origins(case.corpus(), [episode()])
     assert [o.url for o in found] == ["https://forum.example.invalid/topic/42-on-y-va"]
 
@@ -158,12 +204,20 @@ def test_no_origin_without_a_raid():
 
 def test_hostile_urls_are_data_never_links():
     case = Case()
-    payloads = ("javascript:alert(document.cookie)", "data:text/html;base64,PHNjcmlwdD4=",
-                "https://evil.example.invalid/\u202e<script>alert(1)</script>" + "a" * 5000)
+    payloads = (
+        "javascript:alert(document.cookie)",
+        "data:text/html;base64,PHNjcmlwdD4=",
+        "https://evil.example.invalid/\u202e<script>alert(1)</script>" + "a" * 5000,
+    )
     for i in range(10):
         who = case.account(f"p{i}", 2)
-        case.post(who, RAID + timedelta(minutes=i), "<b>regardez</b> " + " ".join(payloads),
-                  urls=payloads, hostile=0.9)
+        case.post(
+            who,
+            RAID + timedelta(minutes=i),
+            "<b>regardez</b> " + " ".join(payloads),
+            urls=payloads,
+            hostile=0.9,
+        )
     found = find_origins(case.corpus(), [episode()])
     assert len(found) == 1
     assert found[0].url.startswith("https://evil.example.invalid/%E2%80%AE%3Cscript%3E")

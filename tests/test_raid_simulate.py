@@ -13,23 +13,27 @@ import orjson
 import phonenumbers
 import pytest
 
-from rempart import api
-from rempart.analysis.raid.simulate import (
+from rempart import case as api
+from rempart.models import Account, Message, StatusChange
+from rempart.simulate import (
     RaidScenario,
     random_scenario,
     simulate,
     write_truth,
     write_twarc2,
 )
-from rempart.analysis.raid.simulate_plan import PAYLOADS
-from rempart.models import Account, Message, StatusChange
+from rempart.simulate.plan import PAYLOADS
 
 SEED = 11
-STREET = re.compile(r"^\d{1,3}( bis| ter)? (rue|avenue|boulevard|bd|allée|impasse|chemin|place|"
-                    r"quai|route) \S")
+STREET = re.compile(
+    r"^\d{1,3}( bis| ter)? (rue|avenue|boulevard|bd|allée|impasse|chemin|place|"
+    r"quai|route) \S"
+)
 PLATE = re.compile(r"^([A-Z]{2}[- ][0-9]{3}[- ][A-Z]{2}|[0-9]{3,4} [A-Z]{2} [0-9]{2})$")
-EMAIL = re.compile(r"^[a-z0-9._]+ ?(@|\[at\]|\(at\)|arobase) ?[a-z]+( \[dot\] |\.)[a-z]+"
-                   r"(( \[dot\] |\.)[a-z]+)?$")
+EMAIL = re.compile(
+    r"^[a-z0-9._]+ ?(@|\[at\]|\(at\)|arobase) ?[a-z]+( \[dot\] |\.)[a-z]+"
+    r"(( \[dot\] |\.)[a-z]+)?$"
+)
 
 
 def when(value: str | datetime | None) -> datetime:
@@ -100,8 +104,9 @@ def test_seeds_draw_varied_parameters_and_languages() -> None:
     assert len({round(s.raid_hours, 3) for s in scenarios}) == len(scenarios)
 
 
-@pytest.mark.parametrize("size,low,high", [("small", 2800, 8500), ("medium", 16000, 24500),
-                                           ("2000", 1700, 2400)])
+@pytest.mark.parametrize(
+    "size,low,high", [("small", 2800, 8500), ("medium", 16000, 24500), ("2000", 1700, 2400)]
+)
 def test_sizes(size: str, low: int, high: int) -> None:
     for seed in (1, 2):
         truth = simulate(random_scenario(seed, size)).truth
@@ -157,7 +162,7 @@ def test_pages_look_like_a_live_watch() -> None:
             for ref in t.get("referenced_tweets", ()):
                 assert ref["id"] in tweets
             for m in t.get("entities", {}).get("mentions", ()):
-                assert t["text"][m["start"]:m["end"]] == "@" + m["username"]
+                assert t["text"][m["start"] : m["end"]] == "@" + m["username"]
         for u in page.get("includes", {}).get("users", ()):
             assert {"created_at", "public_metrics", "description", "name"} <= set(u)
 
@@ -187,11 +192,13 @@ def test_campaign_accounts_post_in_the_raid_and_are_mostly_fresh(ingested: Inges
     truth = ingested.truth
     campaign = set(truth["campaign_accounts"])
     authors = ingested.by_author()
-    start = when(truth["episodes"][[e["kind"] for e in truth["episodes"]].index("harassment")]
-                 ["start"])
+    start = when(
+        truth["episodes"][[e["kind"] for e in truth["episodes"]].index("harassment")]["start"]
+    )
     assert campaign <= set(authors)
-    fresh = [a for a in campaign
-             if when(ingested.accounts[a].created_at) > start - timedelta(days=14)]
+    fresh = [
+        a for a in campaign if when(ingested.accounts[a].created_at) > start - timedelta(days=14)
+    ]
     assert 0.5 <= len(fresh) / len(campaign) < 1.0  # fresh accounts, and some sleepers
     assert not campaign & set(truth["target_ids"])
     assert not campaign & set(truth["decoys"]["namesakes"])
@@ -200,20 +207,22 @@ def test_campaign_accounts_post_in_the_raid_and_are_mostly_fresh(ingested: Inges
 def test_the_raid_is_a_spike_over_a_cycling_baseline(ingested: Ingested) -> None:
     truth = ingested.truth
     raid = next(e for e in truth["episodes"] if e["kind"] == "harassment")
-    per_hour = Counter(m.created_at.replace(minute=0, second=0, microsecond=0)
-                       for m in ingested.messages.values() if m.created_at)
+    per_hour = Counter(
+        m.created_at.replace(minute=0, second=0, microsecond=0)
+        for m in ingested.messages.values()
+        if m.created_at
+    )
     before = [n for h, n in per_hour.items() if h < when(raid["start"]) - timedelta(hours=2)]
-    peak = max(n for h, n in per_hour.items()
-               if when(raid["start"]) <= h <= when(raid["end"]))
+    peak = max(n for h, n in per_hour.items() if when(raid["start"]) <= h <= when(raid["end"]))
     assert peak >= 8 * statistics.mean(before)
-    by_hour = Counter(h.hour for h in per_hour.elements()
-                      if h < when(raid["start"]) - timedelta(hours=2))
+    by_hour = Counter(
+        h.hour for h in per_hour.elements() if h < when(raid["start"]) - timedelta(hours=2)
+    )
     assert max(by_hour.values()) >= 2 * min(by_hour.get(h, 0) for h in range(24))
 
 
 def test_suspensions_become_status_changes_observed_after_them(ingested: Ingested) -> None:
-    observed = {(c.id, c.status): c.observed_at for c in ingested.changes
-                if c.subject == "account"}
+    observed = {(c.id, c.status): c.observed_at for c in ingested.changes if c.subject == "account"}
     assert ingested.truth["suspensions"]
     for s in ingested.truth["suspensions"]:
         seen = observed[(s["account_id"], s["status"])]
@@ -243,22 +252,21 @@ def test_evasion_successors_resume_after_predecessors_stop(ingested: Ingested) -
 
 def test_impersonators_mimic_a_target_without_its_handle(ingested: Ingested) -> None:
     targets = {h.lower(): h for h in ingested.truth["targets"]}
-    names = {ingested.accounts[i].handle: ingested.accounts[i].display_name
-             for i in ingested.truth["target_ids"]}
+    names = {
+        ingested.accounts[i].handle: ingested.accounts[i].display_name
+        for i in ingested.truth["target_ids"]
+    }
     for imp in ingested.truth["impersonators"]:
         acc = ingested.accounts[imp["account_id"]]
         assert acc.handle and acc.handle.lower() not in targets
         assert re.fullmatch(r"[A-Za-z0-9_]{4,15}", acc.handle)
-        assert _skeleton(imp["target"]) in _skeleton(acc.handle) or _near(acc.handle,
-                                                                           imp["target"])
+        assert _skeleton(imp["target"]) in _skeleton(acc.handle) or _near(acc.handle, imp["target"])
         name = names[imp["target"]] or ""
-        assert acc.display_name and (name in acc.display_name
-                                     or len(acc.display_name) >= len(name))
+        assert acc.display_name and (name in acc.display_name or len(acc.display_name) >= len(name))
 
 
 def _skeleton(handle: str) -> str:
-    return handle.lower().replace("0", "o").replace("rn", "m").replace("vv", "w").replace(
-        "__", "_")
+    return handle.lower().replace("0", "o").replace("rn", "m").replace("vv", "w").replace("__", "_")
 
 
 def _near(a: str, b: str) -> bool:
@@ -274,7 +282,7 @@ def test_doxxing_spans_are_the_disclosed_values(ingested: Ingested) -> None:
     for d in doxxing:
         text = ingested.messages[d["message_id"]].text
         for span in d["spans"]:
-            value = text[span["start"]:span["end"]]
+            value = text[span["start"] : span["end"]]
             assert value == value.strip() and value
             kinds[span["kind"]] += 1
             _check_value(span["kind"], value, text)
@@ -326,8 +334,11 @@ def test_hostile_payloads_are_stored_as_data(ingested: Ingested) -> None:
 
 def test_replies_without_mention_point_to_their_parent(ingested: Ingested) -> None:
     targets = {h.lower() for h in ingested.truth["targets"]}
-    silent = [m for m in ingested.messages.values()
-              if m.reply_to_id and not targets & {(x.handle or "").lower() for x in m.mentions}]
+    silent = [
+        m
+        for m in ingested.messages.values()
+        if m.reply_to_id and not targets & {(x.handle or "").lower() for x in m.mentions}
+    ]
     assert silent
     for m in silent:
         assert m.reply_to_id in ingested.messages
@@ -344,8 +355,14 @@ def test_support_wave_comes_from_established_accounts(ingested: Ingested) -> Non
 
 
 def test_explicit_scenario_without_support() -> None:
-    scn = RaidScenario(seed=3, support="none", support_messages=0, neutral_spike=True,
-                       spike_messages=200, spike_at_hours=30.0)
+    scn = RaidScenario(
+        seed=3,
+        support="none",
+        support_messages=0,
+        neutral_spike=True,
+        spike_messages=200,
+        spike_at_hours=30.0,
+    )
     truth = simulate(scn).truth
     kinds = [e["kind"] for e in truth["episodes"]]
     assert kinds == ["neutral", "harassment"] and truth["support_hashtag"] is None
@@ -361,11 +378,19 @@ def test_replies_under_designating_posts_are_aimed_only_through_them(ingested: I
     under = [r for r in range(len(corpus)) if corpus.reply_to[r] in designating]
     assert under and all(through[r] and not corpus.aimed[r] for r in under)
     campaign = set(truth["campaign_accounts"])
-    own_timeline = (designating | set(truth["origin_posts"]) | set(truth["doxxing_decoys"])
-                    | {d["message_id"] for d in truth["doxxing"]})
-    missed = [corpus.ids[r] for r in range(len(corpus))
-              if corpus.accounts[int(corpus.author[r])].id in campaign and not through[r]
-              and corpus.ids[r] not in own_timeline]
+    own_timeline = (
+        designating
+        | set(truth["origin_posts"])
+        | set(truth["doxxing_decoys"])
+        | {d["message_id"] for d in truth["doxxing"]}
+    )
+    missed = [
+        corpus.ids[r]
+        for r in range(len(corpus))
+        if corpus.accounts[int(corpus.author[r])].id in campaign
+        and not through[r]
+        and corpus.ids[r] not in own_timeline
+    ]
     assert not missed
 
 

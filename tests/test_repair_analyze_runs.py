@@ -16,16 +16,24 @@ import pytest
 from click.testing import CliRunner
 from test_raid_live import raid_stream
 
-from rempart.api import findings_json, ingest
+from rempart.case import findings_json, ingest
 from rempart.cli import main
 
 from conftest import T0, page, tweet, user
 
 
-def _raid_file(write_jsonl: Callable[..., Path], name: str = "raid.jsonl",
-               first: int = 500) -> Path:
-    tweets = [tweet(str(first + i), "@cible t'es une conne" if i % 2 else "@cible crève",
-                    author=str(100 + i % 3), when=T0 + timedelta(minutes=i)) for i in range(8)]
+def _raid_file(
+    write_jsonl: Callable[..., Path], name: str = "raid.jsonl", first: int = 500
+) -> Path:
+    tweets = [
+        tweet(
+            str(first + i),
+            "@cible t'es une conne" if i % 2 else "@cible crève",
+            author=str(100 + i % 3),
+            when=T0 + timedelta(minutes=i),
+        )
+        for i in range(8)
+    ]
     return write_jsonl(name, [page(tweets, [user(str(100 + i), f"user{i}") for i in range(3)])])
 
 
@@ -33,15 +41,17 @@ def _kinds(case_path: Path) -> list[str]:
     from rempart.case import Case
 
     with Case.open(case_path) as case:
-        return [orjson.loads(e.body).get("what") for e in case.store.entries()
-                if e.kind == "analysis"]
+        return [
+            orjson.loads(e.body).get("what") for e in case.store.entries() if e.kind == "analysis"
+        ]
 
 
 # --------------------------------------------------------------------------- analyze
 
 
 def test_analyze_scores_once_and_writes_one_entry_per_run(
-        fresh_case: Any, write_jsonl: Callable[..., Path]) -> None:
+    fresh_case: Any, write_jsonl: Callable[..., Path]
+) -> None:
     ingest(fresh_case, [_raid_file(write_jsonl)])
     path = fresh_case.path
     result = CliRunner().invoke(main, ["analyze", "--no-encoder", "--case", str(path)])
@@ -59,7 +69,8 @@ def test_analyze_scores_once_and_writes_one_entry_per_run(
 
 
 def test_findings_say_they_are_stale_after_an_import(
-        fresh_case: Any, write_jsonl: Callable[..., Path]) -> None:
+    fresh_case: Any, write_jsonl: Callable[..., Path]
+) -> None:
     ingest(fresh_case, [_raid_file(write_jsonl)])
     path = str(fresh_case.path)
     assert CliRunner().invoke(main, ["analyze", "--no-encoder", "--case", path]).exit_code == 0
@@ -121,22 +132,34 @@ def stream_file(tmp_path_factory: Any) -> Path:
         for m in msgs:
             assert m.created_at is not None
             mention = {"start": 0, "end": 6, "username": "cible", "id": "1"}
-            line = page([tweet(m.id, m.text or "", author=m.author_id or "9",
-                               when=m.created_at, entities={"mentions": [mention]})],
-                        [user(m.author_id or "9", "compte")])
+            line = page(
+                [
+                    tweet(
+                        m.id,
+                        m.text or "",
+                        author=m.author_id or "9",
+                        when=m.created_at,
+                        entities={"mentions": [mention]},
+                    )
+                ],
+                [user(m.author_id or "9", "compte")],
+            )
             line["data"] = line["data"][0]
             fh.write(orjson.dumps(line) + b"\n")
     return path
 
 
 def _live(case: Any, stream: Path | str, url: str) -> Any:
-    return CliRunner().invoke(main, ["live", "--no-score", "--case", str(case.path),
-                                     str(stream), "--webhook", url],
-                              env={"REMPART_WEBHOOK_RETRIES": "0"})
+    return CliRunner().invoke(
+        main,
+        ["live", "--no-score", "--case", str(case.path), str(stream), "--webhook", url],
+        env={"REMPART_WEBHOOK_RETRIES": "0"},
+    )
 
 
 def test_live_exits_non_zero_when_the_webhook_answers_500(
-        fresh_case: Any, stream_file: Path, failing_server: Any) -> None:
+    fresh_case: Any, stream_file: Path, failing_server: Any
+) -> None:
     result = _live(fresh_case, stream_file, failing_server.url)
     alerts = [line for line in result.stdout.splitlines() if line.startswith("{")]
     assert alerts and failing_server.posts == len(alerts)
@@ -146,7 +169,8 @@ def test_live_exits_non_zero_when_the_webhook_answers_500(
 
 
 def test_live_exits_non_zero_when_the_webhook_port_is_closed(
-        fresh_case: Any, stream_file: Path) -> None:
+    fresh_case: Any, stream_file: Path
+) -> None:
     result = _live(fresh_case, stream_file, _closed_port_url())
     assert result.exit_code == 1
     assert "were not delivered to the webhook" in result.stderr

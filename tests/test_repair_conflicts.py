@@ -16,12 +16,13 @@ from typing import Any
 import orjson
 from click.testing import CliRunner
 
-from rempart.api import ingest, messages, verify
+from rempart.case import ingest, verify
 from rempart.cli import main
-from rempart.merge import merge_messages
+from rempart.derive.merge import merge_messages
 from rempart.models import Message, Version
 
 from conftest import FIXTURES
+from conftest import plain_messages as messages
 
 CONFLICT = FIXTURES / "twilio" / "same_sid_conflict.txt"
 SID = "SM00000000000000000000000000000c01"
@@ -39,8 +40,7 @@ def test_same_sid_other_body_keeps_the_first_and_shows_the_conflict(fresh_case: 
     assert m.text == "tu vas le regretter"  # what was first observed, not the later text
     assert m.author_id == "+33600000001"
     (conflict,) = m.extra["conflicts"]
-    assert conflict["fields"]["text"] == {"kept": "tu vas le regretter",
-                                          "other": "bonne journée"}
+    assert conflict["fields"]["text"] == {"kept": "tu vas le regretter", "other": "bonne journée"}
     assert conflict["fields"]["author_id"] == {"kept": "+33600000001", "other": "+33600000002"}
     records = fresh_case.store.record_seqs(m.key)
     assert [conflict["kept_record"], conflict["other_record"]] == records  # both records cited
@@ -80,10 +80,22 @@ def test_the_same_body_twice_is_no_conflict(fresh_case: Any, tmp_path: Path) -> 
 
 
 def test_platforms_with_edits_keep_their_versions() -> None:
-    a = Message("mastodon", "u", "avant", created_at=T, observed_at=T,
-                versions=(Version("2026-03-01T00:00:00Z", "avant", T),))
-    b = Message("mastodon", "u", "après", created_at=T, observed_at=T + timedelta(hours=1),
-                versions=(Version("2026-03-01T00:30:00Z", "après", T + timedelta(minutes=30)),))
+    a = Message(
+        "mastodon",
+        "u",
+        "avant",
+        created_at=T,
+        observed_at=T,
+        versions=(Version("2026-03-01T00:00:00Z", "avant", T),),
+    )
+    b = Message(
+        "mastodon",
+        "u",
+        "après",
+        created_at=T,
+        observed_at=T + timedelta(hours=1),
+        versions=(Version("2026-03-01T00:30:00Z", "après", T + timedelta(minutes=30)),),
+    )
     merged = merge_messages(a, b, 1, 2)
     assert merged.text == "après" and [v.text for v in merged.versions] == ["avant", "après"]
     assert "conflicts" not in merged.extra

@@ -13,7 +13,7 @@ import orjson
 import pytest
 from click.testing import CliRunner
 
-from rempart import api
+from rempart import case as api
 from rempart.case import Case
 from rempart.cli import main
 from rempart.evidence.log import LogWriter
@@ -26,28 +26,35 @@ def test_analysis_entries_name_the_operator(
 ) -> None:
     monkeypatch.setenv("REMPART_OPERATOR", "maitre.dupont")
     api.ingest(fresh_case, [synthetic_capture(write_jsonl, n_pages=2)])
-    api.findings(fresh_case, score=False)
-    analyses = [e for e in api.custody(fresh_case) if e["kind"] == "analysis"]
-    assert analyses and all(e["by"] == "maitre.dupont" for e in analyses)
+    api.find_raids(fresh_case)
+    analyses = [e for e in api.custody(fresh_case) if e.kind == "analysis"]
+    assert analyses and all(e.by == "maitre.dupont" for e in analyses)
 
 
 def test_scoring_entries_name_the_operator(
     fresh_case: Case, write_jsonl: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from rempart.analysis.scoring import load_classifier, score_case
+    from rempart.case.scoring import load_classifier, score_case
 
     monkeypatch.setenv("REMPART_OPERATOR", "maitre.dupont")
     api.ingest(fresh_case, [synthetic_capture(write_jsonl, n_pages=1, per_page=2)])
     score_case(fresh_case, load_classifier(fresh_case, use_encoder=False))
-    (entry,) = [e for e in api.custody(fresh_case) if e["kind"] == "analysis"]
-    assert entry["by"] == "maitre.dupont"
+    (entry,) = [e for e in api.custody(fresh_case) if e.kind == "analysis"]
+    assert entry.by == "maitre.dupont"
 
 
 def test_an_old_entry_without_its_author_is_shown_as_unknown(fresh_case: Case) -> None:
     with fresh_case.store.transaction():  # as entries were written before the fix
         writer = LogWriter(fresh_case.store)
-        writer.append("analysis", {"what": "classifier scores", "model": "m", "messages": 1,
-                                   "at": "2026-03-01T12:00:00Z"})
+        writer.append(
+            "analysis",
+            {
+                "what": "classifier scores",
+                "model": "m",
+                "messages": 1,
+                "at": "2026-03-01T12:00:00Z",
+            },
+        )
         writer.flush()
     out = CliRunner().invoke(main, ["custody", "--case", str(fresh_case.path)])
     assert out.exit_code == 0
@@ -78,8 +85,9 @@ def test_an_interrupted_capture_is_a_notice_in_verify_and_stats(
     assert (notice.what, notice.kind) == ("capture", "interrupted")
     assert notice.where.startswith("1 (entry 1, started 2026-03-01T12:00:00Z")
     stats = api.stats(fresh_case)
-    assert [(c["capture"], c["started_at"]) for c in stats["interrupted_captures"]] == [
-        (1, "2026-03-01T12:00:00Z")]
+    assert [(c["capture"], c["started_at"]) for c in stats.interrupted_captures] == [
+        (1, "2026-03-01T12:00:00Z")
+    ]
     runner = CliRunner()
     where = ["--case", str(fresh_case.path)]
     out = runner.invoke(main, ["verify", *where])
@@ -101,4 +109,4 @@ def test_a_complete_case_has_no_notice(fresh_case: Case, write_jsonl: Callable[.
     api.ingest(fresh_case, [synthetic_capture(write_jsonl)])
     report: Any = api.verify(fresh_case)
     assert report.ok and report.notices == []
-    assert api.stats(fresh_case)["interrupted_captures"] == []
+    assert api.stats(fresh_case).interrupted_captures == ()

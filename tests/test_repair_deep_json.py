@@ -16,13 +16,15 @@ import orjson
 import pytest
 from click.testing import CliRunner
 
-from rempart import api
+from rempart import case as api
 from rempart.case import Case
 from rempart.cli import main
 from rempart.evidence.log import canonical
 from rempart.models import Item, Message
 from rempart.plugins import hookimpl, plugin_manager
 from rempart.sources.base import ParseContext, Unit, iter_lines, split_json_document
+
+from conftest import plain_messages
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DEPTH = 100_000
@@ -57,18 +59,53 @@ CASES: dict[str, tuple[str, bytes, str, int]] = {
     "twarc2": ("t.jsonl", _jsonl(_lines("twarc2/pages.jsonl")[:2]), "twarc2", 2),
     "twarc2-list": ("tl.jsonl", _jsonl(_lines("twarc2/pages.jsonl")[:2], DEEP_LIST), "twarc2", 2),
     "twitter-v1": ("v1.jsonl", _jsonl(_lines("twitter_v1/stream.jsonl")[:2]), "twitter-v1", 2),
-    "twitter-v1-array": ("v1.json", _json_array(_array("twitter_v1/rest_timeline.json")[:2]),
-                         "twitter-v1", 2),
-    "twitter-archive": ("tweets.js", b"window.YTD.tweets.part0 = " + _json_array(
-        [orjson.dumps({"tweet": {"id_str": "1", "full_text": "a", "created_at":
-                                 "Fri Feb 20 09:10:58 +0000 2026"}}),
-         orjson.dumps({"tweet": {"id_str": "2", "full_text": "b", "created_at":
-                                 "Fri Feb 20 09:11:58 +0000 2026"}})]), "twitter-archive", 2),
+    "twitter-v1-array": (
+        "v1.json",
+        _json_array(_array("twitter_v1/rest_timeline.json")[:2]),
+        "twitter-v1",
+        2,
+    ),
+    "twitter-archive": (
+        "tweets.js",
+        b"window.YTD.tweets.part0 = "
+        + _json_array(
+            [
+                orjson.dumps(
+                    {
+                        "tweet": {
+                            "id_str": "1",
+                            "full_text": "a",
+                            "created_at": "Fri Feb 20 09:10:58 +0000 2026",
+                        }
+                    }
+                ),
+                orjson.dumps(
+                    {
+                        "tweet": {
+                            "id_str": "2",
+                            "full_text": "b",
+                            "created_at": "Fri Feb 20 09:11:58 +0000 2026",
+                        }
+                    }
+                ),
+            ]
+        ),
+        "twitter-archive",
+        2,
+    ),
     "mastodon": ("m.json", _json_array(_array("mastodon/statuses.json")[:2]), "mastodon", 2),
-    "mastodon-list": ("ml.json", _json_array(_array("mastodon/statuses.json")[:2], DEEP_LIST),
-                      "mastodon", 2),
-    "mastodon-websocket": ("w.jsonl", _jsonl(_lines("mastodon/websocket_frames.jsonl")[:2]),
-                           "mastodon", 2),
+    "mastodon-list": (
+        "ml.json",
+        _json_array(_array("mastodon/statuses.json")[:2], DEEP_LIST),
+        "mastodon",
+        2,
+    ),
+    "mastodon-websocket": (
+        "w.jsonl",
+        _jsonl(_lines("mastodon/websocket_frames.jsonl")[:2]),
+        "mastodon",
+        2,
+    ),
     "mastodon-sse": ("s.txt", _sse(), "mastodon-sse", 2),
     "bluesky": ("b.jsonl", _jsonl(_lines("bluesky/jetstream.jsonl")[:2]), "bluesky", 2),
     "vonage": ("v.jsonl", _jsonl(_lines("vonage/iso_signed.jsonl")[:2]), "vonage", 2),
@@ -82,8 +119,9 @@ def _capture_closed(case: Case, capture_id: int) -> bool:
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_deep_element_is_a_reject_and_the_rest_is_read(name: str, tmp_path: Path,
-                                                       fresh_case: Case) -> None:
+def test_deep_element_is_a_reject_and_the_rest_is_read(
+    name: str, tmp_path: Path, fresh_case: Case
+) -> None:
     file_name, data, fmt, valid = CASES[name]
     path = tmp_path / file_name
     path.write_bytes(data)
@@ -185,8 +223,9 @@ def test_a_reader_failing_on_one_record_costs_that_record_only(
     assert _capture_closed(fresh_case, report.capture_id)
 
 
-def test_the_split_reject_context_is_sealed(tmp_path: Path, fresh_case: Case,
-                                            flaky_plugin: None) -> None:
+def test_the_split_reject_context_is_sealed(
+    tmp_path: Path, fresh_case: Case, flaky_plugin: None
+) -> None:
     path = tmp_path / "g.txt"
     path.write_bytes(b"split-crash\n")
     api.ingest(fresh_case, [path], format="flaky-test")
@@ -195,8 +234,9 @@ def test_the_split_reject_context_is_sealed(tmp_path: Path, fresh_case: Case,
     assert canonical(orjson.loads(rec.context)).decode() == rec.context
 
 
-def test_a_file_whose_import_fails_is_kept_whole(tmp_path: Path, fresh_case: Case,
-                                                 flaky_plugin: None) -> None:
+def test_a_file_whose_import_fails_is_kept_whole(
+    tmp_path: Path, fresh_case: Case, flaky_plugin: None
+) -> None:
     """A failure past parsing (here: a reader returning something that is not an item) costs
     the transaction it happened in; the whole file is then kept as a reject, the next file is
     read and the capture is closed."""
@@ -208,6 +248,6 @@ def test_a_file_whose_import_fails_is_kept_whole(tmp_path: Path, fresh_case: Cas
     rejects = list(fresh_case.store.records(rejects_only=True))
     assert [r.raw for r in rejects] == [bad.read_bytes()]
     assert rejects[0].reject_reason.startswith("import of this file failed (")
-    assert [m.id for m in api.messages(fresh_case)] == ["three"]
+    assert [m.id for m in plain_messages(fresh_case)] == ["three"]
     assert _capture_closed(fresh_case, report.capture_id)
     assert api.verify(fresh_case).ok

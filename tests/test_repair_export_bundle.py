@@ -12,7 +12,7 @@ from typing import Any, Callable
 import pytest
 from click.testing import CliRunner
 
-from rempart import api
+from rempart import case as api
 from rempart.case import Case
 from rempart.cli import main
 from rempart.errors import EvidenceError
@@ -23,9 +23,8 @@ from conftest import synthetic_capture
 
 def _state(case: Case) -> tuple[int, int, list[str]]:
     """Log size, number of signed heads, export entries."""
-    exports = [e for e in api.custody(case) if e["kind"] == "export"]
-    return case.store.log_head()[0], len(case.store.tree_heads()), [e["what"]["file"]
-                                                                   for e in exports]
+    exports = [e for e in api.custody(case) if e.kind == "export"]
+    return case.store.log_head()[0], len(case.store.tree_heads()), [e.what["file"] for e in exports]
 
 
 @pytest.fixture
@@ -85,8 +84,9 @@ def test_a_failure_after_the_zip_is_written_removes_it(
 
     real = bundle._write_zip
 
-    def write_then_fail(out: Path, members: dict[str, bytes], force: bool = False,
-                        written: list[Path] | None = None) -> None:
+    def write_then_fail(
+        out: Path, members: dict[str, bytes], force: bool = False, written: list[Path] | None = None
+    ) -> None:
         real(out, members, force, written)
         raise OSError("disk vanished")  # e.g. the commit that follows fails
 

@@ -22,12 +22,12 @@ import orjson
 import pytest
 from click.testing import CliRunner
 
-from rempart import api
+from rempart import case as api
 from rempart.case import Case
 from rempart.cli import main
 from rempart.errors import CaseError, SourceError
 
-from conftest import page, tweet
+from conftest import page, plain_messages, tweet
 
 posix_only = pytest.mark.skipif(sys.platform == "win32", reason="POSIX modes and FIFOs")
 
@@ -44,8 +44,9 @@ def _inputs(case: Case) -> tuple[list[str], list[dict[str, Any]]]:
 # --------------------------------------------------------------------------- item 6
 
 
-def test_ingest_dot_never_reads_the_case_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                write_jsonl: Callable[..., Path]) -> None:
+def test_ingest_dot_never_reads_the_case_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, write_jsonl: Callable[..., Path]
+) -> None:
     write_jsonl("capture.jsonl", [page([tweet("1", "@cible hello")])])
     case_dir = tmp_path / "case"
     runner = CliRunner()
@@ -117,8 +118,9 @@ def test_skipped_files_are_listed_with_their_reason(tmp_path: Path, fresh_case: 
     (folder / "empty.jsonl").write_bytes(b"")
     os.mkfifo(folder / "pipe")
     report = api.ingest(fresh_case, [folder])
-    skipped = {Path(f.path).relative_to(folder).as_posix(): f.skipped
-               for f in report.files if f.skipped}
+    skipped = {
+        Path(f.path).relative_to(folder).as_posix(): f.skipped for f in report.files if f.skipped
+    }
     assert skipped == {
         ".cache": "hidden folder",
         ".DS_Store": "hidden file",
@@ -140,8 +142,9 @@ def test_cli_summary_lists_skipped_files(tmp_path: Path) -> None:
     runner = CliRunner()
     case = tmp_path / "case"
     assert runner.invoke(main, ["init", str(case), "--target", "@cible"]).exit_code == 0
-    out = runner.invoke(main, ["ingest", "--case", str(case), str(folder),
-                               str(folder / "empty.csv")])
+    out = runner.invoke(
+        main, ["ingest", "--case", str(case), str(folder), str(folder / "empty.csv")]
+    )
     assert out.exit_code == 0, out.output
     assert f"skipped {folder / 'notes.md'}: document, not a platform export" in out.output
     assert f"skipped {folder / 'empty.csv'}: empty" in out.output
@@ -169,21 +172,25 @@ def test_a_device_named_explicitly_is_refused(fresh_case: Case) -> None:
         api.ingest(fresh_case, ["/dev/zero"])
 
 
-LATIN = ("id,author,created_at,text\n"
-         "l-1,rené,2026-02-20T09:00:00Z,\"Tu es nulle, dégage de là\"\n"
-         "l-2,zoé,2026-02-20T09:01:00Z,Ça suffit « maintenant »\n")
+LATIN = (
+    "id,author,created_at,text\n"
+    'l-1,rené,2026-02-20T09:00:00Z,"Tu es nulle, dégage de là"\n'
+    "l-2,zoé,2026-02-20T09:01:00Z,Ça suffit « maintenant »\n"
+)
 
 
 @pytest.mark.parametrize("encoding,expected", [("latin-1", "cp1252"), ("cp1252", "cp1252")])
-def test_legacy_csv_is_detected_and_read(tmp_path: Path, fresh_case: Case, encoding: str,
-                                         expected: str) -> None:
+def test_legacy_csv_is_detected_and_read(
+    tmp_path: Path, fresh_case: Case, encoding: str, expected: str
+) -> None:
     path = tmp_path / "legacy.csv"
-    text = LATIN + ("l-3,bob,2026-02-20T09:02:00Z,100 € – “quoted”\n" if encoding == "cp1252"
-                    else "")
+    text = LATIN + (
+        "l-3,bob,2026-02-20T09:02:00Z,100 € – “quoted”\n" if encoding == "cp1252" else ""
+    )
     path.write_bytes(text.encode(encoding))
     report = api.ingest(fresh_case, [path])
     assert not report.rejects and report.files[0].encoding == expected
-    texts = {m.id: m.text for m in api.messages(fresh_case)}
+    texts = {m.id: m.text for m in plain_messages(fresh_case)}
     assert texts["l-1"] == "Tu es nulle, dégage de là"
     assert texts["l-2"] == "Ça suffit « maintenant »"
     if encoding == "cp1252":
@@ -199,12 +206,13 @@ def test_encoding_can_be_forced(tmp_path: Path) -> None:
     runner = CliRunner()
     case = tmp_path / "case"
     assert runner.invoke(main, ["init", str(case), "--target", "@cible"]).exit_code == 0
-    out = runner.invoke(main, ["ingest", "--case", str(case), "--encoding", "iso8859-15",
-                               str(path)])
+    out = runner.invoke(
+        main, ["ingest", "--case", str(case), "--encoding", "iso8859-15", str(path)]
+    )
     assert out.exit_code == 0, out.output
     assert "[csv, iso8859-15]: 1 new records" in out.output
     with api.open_case(case) as opened:
-        assert [m.text for m in api.messages(opened)] == ["Œuvre ß"]
+        assert [m.text for m in plain_messages(opened)] == ["Œuvre ß"]
     out = runner.invoke(main, ["ingest", "--case", str(case), "--encoding", "nope", str(path)])
     assert out.exit_code == 1 and "unknown text encoding 'nope'" in out.output
 
@@ -215,16 +223,20 @@ def test_a_utf8_csv_with_one_bad_row_stays_utf8(tmp_path: Path, fresh_case: Case
     report = api.ingest(fresh_case, [path])
     assert report.files[0].encoding is None  # UTF-8: nothing to say
     assert [n.reason for n in report.rejects] == ["invalid UTF-8 encoding at byte 8"]
-    assert {m.text for m in api.messages(fresh_case)} == {"déjà vu", "ok"}
+    assert {m.text for m in plain_messages(fresh_case)} == {"déjà vu", "ok"}
 
 
-@pytest.mark.parametrize("content,reason", [
-    (b"1234,@cible go away\n", "a single CSV line and no header"),
-    (b"id,author,created_at,text\n", "a CSV header without any data row"),
-    (b"id,author,created_at,text", "a CSV header without any data row"),
-])
-def test_a_one_line_csv_is_kept(tmp_path: Path, fresh_case: Case, content: bytes,
-                                reason: str) -> None:
+@pytest.mark.parametrize(
+    "content,reason",
+    [
+        (b"1234,@cible go away\n", "a single CSV line and no header"),
+        (b"id,author,created_at,text\n", "a CSV header without any data row"),
+        (b"id,author,created_at,text", "a CSV header without any data row"),
+    ],
+)
+def test_a_one_line_csv_is_kept(
+    tmp_path: Path, fresh_case: Case, content: bytes, reason: str
+) -> None:
     path = tmp_path / "one.csv"
     path.write_bytes(content)
     report = api.ingest(fresh_case, [path])
@@ -234,8 +246,9 @@ def test_a_one_line_csv_is_kept(tmp_path: Path, fresh_case: Case, content: bytes
     assert api.verify(fresh_case).ok
 
 
-def test_init_with_an_empty_path_is_an_error(tmp_path: Path,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_init_with_an_empty_path_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     for path in ("", "  "):
         out = CliRunner().invoke(main, ["init", path, "--target", "@cible"])
@@ -245,8 +258,9 @@ def test_init_with_an_empty_path_is_an_error(tmp_path: Path,
         api.init_case("", ["@cible"])
 
 
-def test_ingest_with_an_empty_path_is_an_error(tmp_path: Path, fresh_case: Case,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_ingest_with_an_empty_path_is_an_error(
+    tmp_path: Path, fresh_case: Case, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """``Path("")`` is the current folder: ``rempart ingest ""`` must not import it."""
     (tmp_path / "x.jsonl").write_bytes(orjson.dumps(page([tweet("1", "hi")])) + b"\n")
     monkeypatch.chdir(tmp_path)

@@ -13,7 +13,7 @@ import pytest
 
 from rempart.analysis.classify import encoder
 from rempart.analysis.classify.classifier import WINDOW, Classifier, clip, windows
-from rempart.analysis.simulate import NEUTRAL, TOPICS
+from rempart.simulate.simple_raid import NEUTRAL, TOPICS
 
 FMT = {"target": "cible", "tag": "Info", "tagsuffix": "", "url": "https://exemple.invalid/a"}
 
@@ -61,8 +61,11 @@ def test_short_texts_are_scored_as_before(clf: Classifier) -> None:
     short = ["@cible t'es une conne", "merci pour ton travail", neutral_text(WINDOW)]
     alone = clf.score(short)
     mixed = clf.score([short[0], neutral_text(5_000), short[1], short[2]])
-    assert [s.to_json() for s in alone] == [mixed[0].to_json(), mixed[2].to_json(),
-                                            mixed[3].to_json()]
+    assert [s.to_json() for s in alone] == [
+        mixed[0].to_json(),
+        mixed[2].to_json(),
+        mixed[3].to_json(),
+    ]
     assert not any(e.startswith("long text") for s in alone for e in s.explanation)
 
 

@@ -10,20 +10,33 @@ from pathlib import Path
 import orjson
 from click.testing import CliRunner
 
-from rempart import api
+from rempart import case as api
 from rempart.case import Case
 from rempart.cli import main
 from rempart.storage import SQLiteStore, migrations
+
+from conftest import plain_messages
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
 #: Vonage inbound SMS as JSON lines (synthetic), read first with the wrong format.
 SMS = [
-    {"msisdn": "447700900101", "to": "447700900000", "messageId": "0A00000009990001",
-     "text": "you will regret it", "type": "text", "message-timestamp": "2026-02-20 09:00:00"},
-    {"msisdn": "447700900102", "to": "447700900000", "messageId": "0A00000009990002",
-     "text": "we know where you live", "type": "text",
-     "message-timestamp": "2026-02-20 09:01:00"},
+    {
+        "msisdn": "447700900101",
+        "to": "447700900000",
+        "messageId": "0A00000009990001",
+        "text": "you will regret it",
+        "type": "text",
+        "message-timestamp": "2026-02-20 09:00:00",
+    },
+    {
+        "msisdn": "447700900102",
+        "to": "447700900000",
+        "messageId": "0A00000009990002",
+        "text": "we know where you live",
+        "type": "text",
+        "message-timestamp": "2026-02-20 09:01:00",
+    },
 ]
 
 
@@ -33,14 +46,15 @@ def _sms_file(tmp_path: Path) -> Path:
     return path
 
 
-def test_rejected_records_are_read_again_with_the_right_format(tmp_path: Path,
-                                                               fresh_case: Case) -> None:
+def test_rejected_records_are_read_again_with_the_right_format(
+    tmp_path: Path, fresh_case: Case
+) -> None:
     path = _sms_file(tmp_path)
     wrong = api.ingest(fresh_case, [path], format="twarc2")
     assert wrong.new_records == 0 and len(wrong.rejects) == 2
     right = api.ingest(fresh_case, [path], format="vonage")
     assert right.new_records == 2 and not right.rejects
-    assert {m.text for m in api.messages(fresh_case)} == {t["text"] for t in SMS}
+    assert {m.text for m in plain_messages(fresh_case)} == {t["text"] for t in SMS}
     again = api.ingest(fresh_case, [path], format="vonage")  # the same way again: nothing
     assert again.new_records == 0 and again.known_records == 2 and not again.rejects
     auto = api.ingest(fresh_case, [path])  # detected as vonage: already read
@@ -48,8 +62,7 @@ def test_rejected_records_are_read_again_with_the_right_format(tmp_path: Path,
     twice = api.ingest(fresh_case, [path], format="twarc2")  # the old mistake: already tried
     assert twice.new_records == 0 and not twice.rejects
     rejects = list(api.rejects(fresh_case))
-    assert len(rejects) == 2 and all(r["read_again"] and r["format"] == "twarc2"
-                                     for r in rejects)
+    assert len(rejects) == 2 and all(r.read_again and r.format == "twarc2" for r in rejects)
     report = api.verify(fresh_case)
     assert report.ok, report.problems
     assert report.records == 2 and report.rejects == 2
@@ -64,7 +77,7 @@ def test_a_file_rejected_whole_is_read_with_format(tmp_path: Path, fresh_case: C
     assert first.new_records == 0 and len(first.rejects) == 1
     second = api.ingest(fresh_case, [path], format="mastodon")
     assert second.new_records == 1, [n.reason for n in second.rejects]
-    assert [m.platform for m in api.messages(fresh_case)] == ["mastodon"]
+    assert [m.platform for m in plain_messages(fresh_case)] == ["mastodon"]
     assert api.verify(fresh_case).ok
 
 
@@ -100,16 +113,22 @@ def test_a_case_made_before_is_migrated(tmp_path: Path) -> None:
     old.executemany("insert into _migrations values (?, '2026-01-01')", [(n,) for n in done])
     old.execute("insert into sources values (1, 'f', 'aa', 1, '2026-01-01')")
     old.execute("insert into captures (id, info) values (1, '{}')")
-    old.execute("insert into records values (1, 'bb', x'01', 'twarc2', 1, 1, 1, 0, null, null, "
-                "'2026-01-01', 'system', 'bad')")
+    old.execute(
+        "insert into records values (1, 'bb', x'01', 'twarc2', 1, 1, 1, 0, null, null, "
+        "'2026-01-01', 'system', 'bad')"
+    )
     old.close()
     store = SQLiteStore(db_path)
     (rec,) = list(store.records())
     assert (rec.seq, rec.sha256, rec.raw, rec.reject_reason) == (1, "bb", b"\x01", "bad")
     schema = store.db.execute("select sql from sqlite_master where name = 'records'").fetchone()
     assert "unique" not in schema[0].lower()
-    indexes = {r[0] for r in store.db.execute(
-        "select name from sqlite_master where type = 'index' and tbl_name = 'records'")}
+    indexes = {
+        r[0]
+        for r in store.db.execute(
+            "select name from sqlite_master where type = 'index' and tbl_name = 'records'"
+        )
+    }
     assert {"records_sha", "records_rejects"} <= indexes
     assert store.rejected_records(["bb"]) == {"bb": {("twarc2", None)}}
     store.close()

@@ -38,8 +38,10 @@ def _clean(text: str) -> None:
 def test_safe_text_escapes_controls_and_keeps_emoji_and_accents() -> None:
     from rempart.textsafe import safe_lines, safe_text
 
-    hostile = (f"a{ESC_TITLE}b{OSC_LINK}{CSI_CLEAR}{RLO}gpj.exe{C1_CSI}\r\x7f\u2066x\u2069"
-               "\u200f\u061c\u2028\udcff")
+    hostile = (
+        f"a{ESC_TITLE}b{OSC_LINK}{CSI_CLEAR}{RLO}gpj.exe{C1_CSI}\r\x7f\u2066x\u2069"
+        "\u200f\u061c\u2028\udcff"
+    )
     shown = safe_text(hostile)
     _clean(shown)
     assert "\\x1b]0;pwned\\x07" in shown and "\\u202egpj.exe" in shown and "\\x9b31m" in shown
@@ -81,8 +83,10 @@ def hostile_case(tmp_path: Path, write_jsonl: Callable[..., Path]) -> tuple[Path
     assert runner.invoke(main, ["init", str(case), "--target", "cible"]).exit_code == 0
     bad_user = user("100", f"troll{RLO}gpj")
     bad_user["name"] = f"Name{ESC_TITLE}{OSC_LINK}{C1_CSI}"
-    tweets = [tweet("1", f"@cible {CSI_CLEAR}hello{RLO}dlrow"),
-              tweet("2", f"@cible {EMOJI} un emoji, une ligne lisible")]
+    tweets = [
+        tweet("1", f"@cible {CSI_CLEAR}hello{RLO}dlrow"),
+        tweet("2", f"@cible {EMOJI} un emoji, une ligne lisible"),
+    ]
     name = f"cap{RLO}lmth{CSI_CLEAR}.jsonl"
     data = write_jsonl(name, [page(tweets, [bad_user]), b"{not json" + ESC_TITLE.encode()])
     result = runner.invoke(main, ["ingest", "--case", str(case), str(data)])
@@ -92,9 +96,7 @@ def hostile_case(tmp_path: Path, write_jsonl: Callable[..., Path]) -> tuple[Path
     return case, data
 
 
-def test_messages_escape_every_field_and_keep_emoji_lines(
-    hostile_case: tuple[Path, Path]
-) -> None:
+def test_messages_escape_every_field_and_keep_emoji_lines(hostile_case: tuple[Path, Path]) -> None:
     case, _ = hostile_case
     out = CliRunner().invoke(main, ["messages", "--case", str(case)])
     assert out.exit_code == 0, out.output
@@ -114,8 +116,16 @@ def test_rejects_custody_stats_and_verify_output_are_inert(
     case, _ = hostile_case
     runner = CliRunner()
     monkeypatch.setenv("REMPART_OPERATOR", f"op{ESC_TITLE}{RLO}")
-    for command in (["rejects"], ["rejects", "--json"], ["stats"], ["stats", "--json"],
-                    ["custody"], ["custody", "--json"], ["verify"], ["verify", "--json"]):
+    for command in (
+        ["rejects"],
+        ["rejects", "--json"],
+        ["stats"],
+        ["stats", "--json"],
+        ["custody"],
+        ["custody", "--json"],
+        ["verify"],
+        ["verify", "--json"],
+    ):
         out = runner.invoke(main, [*command, "--case", str(case)])
         assert out.exit_code == 0, (command, out.output)
         _clean(out.output)
@@ -132,11 +142,21 @@ def test_rejects_custody_stats_and_verify_output_are_inert(
 def test_findings_summary_escapes_what_comes_from_data() -> None:
     from rempart.analysis.raid.findings import summarize
 
-    data = {"episodes": [{"kind": "raid", "start": "s", "end": "e", "peak": "p", "messages": 3,
-                          "authors": 2, "hostile_share": 0.5,
-                          "explanation": f"aimed at @x{RLO}\n0 campaign accounts"}],
-            "origins": [{"url": f"https://a.invalid/{ESC_TITLE}", "first_seen": "t",
-                         "messages": 1}]}
+    data = {
+        "episodes": [
+            {
+                "kind": "raid",
+                "start": "s",
+                "end": "e",
+                "peak": "p",
+                "messages": 3,
+                "authors": 2,
+                "hostile_share": 0.5,
+                "explanation": f"aimed at @x{RLO}\n0 campaign accounts",
+            }
+        ],
+        "origins": [{"url": f"https://a.invalid/{ESC_TITLE}", "first_seen": "t", "messages": 1}],
+    }
     text = summarize(data)
     _clean(text)
     assert text.count("\n0 campaign accounts") == 1  # the forged line stays inside its field

@@ -14,11 +14,12 @@ import orjson
 import pytest
 from click.testing import CliRunner
 
-from rempart.api import ingest, messages, verify
+from rempart.case import ingest, verify
 from rempart.cli import main
 from rempart.models import Message
 
 from conftest import FIXTURES
+from conftest import plain_messages as messages
 
 ALONE = FIXTURES / "vonage" / "concat_part_alone.txt"
 ALONE_JSON = FIXTURES / "vonage" / "concat_part_alone.jsonl"
@@ -28,14 +29,29 @@ def _by_id(case: Any) -> dict[str, Message]:
     return {m.id: m for m in messages(case)}
 
 
-@pytest.mark.parametrize(("path", "concat_id", "single_id", "part", "single"), [
-    (ALONE, "multipart:447700900031:208:3:2026-02-21T18", "0B00000002340002", " sait où tu habites, voir https://example.org/",
-     "un message seul"),
-    (ALONE_JSON, "multipart:447700900041:309:3:2026-02-21T18", "0B00000002350002", "partie deux ", "seul en JSON"),
-], ids=["form", "json-true-and-numbers"])
+@pytest.mark.parametrize(
+    ("path", "concat_id", "single_id", "part", "single"),
+    [
+        (
+            ALONE,
+            "multipart:447700900031:208:3:2026-02-21T18",
+            "0B00000002340002",
+            " sait où tu habites, voir https://example.org/",
+            "un message seul",
+        ),
+        (
+            ALONE_JSON,
+            "multipart:447700900041:309:3:2026-02-21T18",
+            "0B00000002350002",
+            "partie deux ",
+            "seul en JSON",
+        ),
+    ],
+    ids=["form", "json-true-and-numbers"],
+)
 def test_a_lone_part_and_a_single_sharing_its_id_both_appear(
-        fresh_case: Any, path: Path, concat_id: str, single_id: str, part: str,
-        single: str) -> None:
+    fresh_case: Any, path: Path, concat_id: str, single_id: str, part: str, single: str
+) -> None:
     ingest(fresh_case, [path])
     found = _by_id(fresh_case)
     assert set(found) == {concat_id, single_id}
@@ -53,8 +69,7 @@ def test_a_lone_part_and_a_single_sharing_its_id_both_appear(
     assert shown[concat_id]["extra"]["incomplete"] is True and single_id in shown
 
 
-def test_the_missing_parts_complete_it_in_a_later_import(fresh_case: Any,
-                                                         tmp_path: Path) -> None:
+def test_the_missing_parts_complete_it_in_a_later_import(fresh_case: Any, tmp_path: Path) -> None:
     ingest(fresh_case, [ALONE])
     later = tmp_path / "later.txt"
     later.write_text(
@@ -63,7 +78,8 @@ def test_the_missing_parts_complete_it_in_a_later_import(fresh_case: Any,
         "&concat-ref=208&concat-total=3&concat-part=3\n"
         "msisdn=447700900031&to=447700900000&messageId=0B00000002340001&text=On"
         "&type=text&message-timestamp=2026-02-21+18%3A05%3A01&concat=true"
-        "&concat-ref=208&concat-total=3&concat-part=1\n")
+        "&concat-ref=208&concat-total=3&concat-part=1\n"
+    )
     ingest(fresh_case, [later])
     m = _by_id(fresh_case)["multipart:447700900031:208:3:2026-02-21T18"]
     assert m.text == "On sait où tu habites, voir https://example.org/ex/suite #raid"

@@ -17,16 +17,16 @@ from pathlib import Path
 
 import pytest
 
-from rempart.api import ingest, messages, verify
-from rempart.case import Case
+from rempart.case import Case, ingest, verify
 from rempart.clock import FixedClock
+from rempart.derive.merge import merge_messages
 from rempart.errors import ParseError
-from rempart.merge import merge_messages
 from rempart.models import Message, Version, replace
 from rempart.sources import read_file
 from rempart.sources.base import cut_stem
 
 from conftest import FIXTURES, T0
+from conftest import plain_messages as messages
 
 HERE = FIXTURES / "twarc2"
 POST = "1890000000000000501"
@@ -100,27 +100,37 @@ def test_a_real_edit_of_a_long_post_stays_a_version() -> None:
     full = _full()
     edit_id = "1890000000000000599"
     history = [POST, edit_id]
-    v1 = replace(full, versions=(Version(POST, full.text, full.created_at),),
-                 extra={"edit_history_tweet_ids": history})
+    v1 = replace(
+        full,
+        versions=(Version(POST, full.text, full.created_at),),
+        extra={"edit_history_tweet_ids": history},
+    )
     cut_text = full.text[:250] + "…"
-    v2 = replace(full, text=cut_text, versions=(Version(edit_id, cut_text, full.created_at),),
-                 observed_at=CAPTURED, extra={"edit_history_tweet_ids": history, "truncated": True})
+    v2 = replace(
+        full,
+        text=cut_text,
+        versions=(Version(edit_id, cut_text, full.created_at),),
+        observed_at=CAPTURED,
+        extra={"edit_history_tweet_ids": history, "truncated": True},
+    )
     merged = merge_messages(v1, v2)
     assert [v.id for v in merged.versions] == [POST, edit_id]
 
 
 def test_a_different_text_ending_in_an_ellipsis_is_not_taken_for_a_cut() -> None:
     full = _full()
-    other = replace(full, text="something else entirely…", extra={"truncated": True},
-                    observed_at=CAPTURED)
+    other = replace(
+        full, text="something else entirely…", extra={"truncated": True}, observed_at=CAPTURED
+    )
     merged = merge_messages(full, other)
     assert merged.text == "something else entirely…"  # as before: the same id seen changed
     assert len(merged.versions) == 2
 
 
 def _case(tmp_path: Path, name: str) -> Case:
-    return Case.create(tmp_path / name, ["@target_person"],
-                       clock=FixedClock(T0, timedelta(seconds=1)))
+    return Case.create(
+        tmp_path / name, ["@target_person"], clock=FixedClock(T0, timedelta(seconds=1))
+    )
 
 
 def _observations(tmp_path: Path) -> list[Path]:
@@ -145,8 +155,9 @@ def _post(case: Case) -> Message:
 
 
 @pytest.mark.parametrize("order", list(itertools.permutations(range(3))), ids=str)
-def test_every_import_order_keeps_the_full_text_and_verifies(tmp_path: Path,
-                                                              order: tuple[int, ...]) -> None:
+def test_every_import_order_keeps_the_full_text_and_verifies(
+    tmp_path: Path, order: tuple[int, ...]
+) -> None:
     files = _observations(tmp_path)
     case = _case(tmp_path, "case")
     try:
@@ -176,23 +187,34 @@ def test_twarc_csv_rows_mark_a_cut_text_only_without_note_tweet_text() -> None:
     from rempart.sources.csvfile import CsvSource
 
     header = ["id", "author_id", "author.username", "created_at", "text", "note_tweet.text"]
-    ctx = ParseContext(CAPTURED, "t.csv", 2, {"header": header, "delimiter": ",",
-                                               "layout": "twarc-csv"})
+    ctx = ParseContext(
+        CAPTURED, "t.csv", 2, {"header": header, "delimiter": ",", "layout": "twarc-csv"}
+    )
     src = CsvSource()
     cut, *_ = src.parse("1,2,u,2026-02-20T09:10:58Z,tu es une hon\u2026,".encode(), ctx)
     assert isinstance(cut, Message) and cut.extra.get("truncated") is True
-    whole, *_ = src.parse("1,2,u,2026-02-20T09:10:58Z,tu es une hon\u2026,tu es une honte"
-                          .encode(), ctx)
+    whole, *_ = src.parse(
+        "1,2,u,2026-02-20T09:10:58Z,tu es une hon\u2026,tu es une honte".encode(), ctx
+    )
     assert isinstance(whole, Message) and "truncated" not in whole.extra
     merged = merge_messages(whole, cut)
     assert merged.text == "tu es une honte" and "truncated" not in merged.extra
 
 
 def test_a_v11_truncated_copy_with_its_status_link_is_not_an_edit() -> None:
-    whole = Message("x", "42", "@cible tu vas voir ce qui arrive quand on parle trop, vraiment",
-                    created_at=CAPTURED, observed_at=CAPTURED)
-    cut = replace(whole, text="@cible tu vas voir ce qui arrive quand… https://t.co/AbC123",
-                  observed_at=CAPTURED + timedelta(hours=1), extra={"truncated": True})
+    whole = Message(
+        "x",
+        "42",
+        "@cible tu vas voir ce qui arrive quand on parle trop, vraiment",
+        created_at=CAPTURED,
+        observed_at=CAPTURED,
+    )
+    cut = replace(
+        whole,
+        text="@cible tu vas voir ce qui arrive quand… https://t.co/AbC123",
+        observed_at=CAPTURED + timedelta(hours=1),
+        extra={"truncated": True},
+    )
     for old, new in ((whole, cut), (cut, whole)):
         merged = merge_messages(old, new)
         assert merged.text == whole.text and merged.versions == ()

@@ -13,13 +13,13 @@ from typing import Callable
 import pytest
 from click.testing import CliRunner
 
-from rempart import api
+from rempart import case as api
 from rempart.case import Case
 from rempart.cli import main
 from rempart.errors import EvidenceError
 from rempart.evidence.log import make_entry
 from rempart.evidence.verify import normalise_head, verify_case
-from rempart.storage.base import GENESIS
+from rempart.hashing import GENESIS
 from rempart.storage.memory import MemoryStore
 
 from conftest import synthetic_capture
@@ -31,10 +31,17 @@ def sealed(fresh_case: Case, write_jsonl: Callable[..., Path]) -> tuple[Case, st
     return fresh_case, report.head_hash, report.head_seq
 
 
-@pytest.mark.parametrize("spell", [
-    str.upper, lambda h: h + " ", lambda h: f"  {h}\n", lambda h: h[:12], lambda h: h[:12].upper(),
-    lambda h: h[:40] + "\t",
-])
+@pytest.mark.parametrize(
+    "spell",
+    [
+        str.upper,
+        lambda h: h + " ",
+        lambda h: f"  {h}\n",
+        lambda h: h[:12],
+        lambda h: h[:12].upper(),
+        lambda h: h[:40] + "\t",
+    ],
+)
 def test_the_noted_head_in_any_spelling_is_found(
     sealed: tuple[Case, str, int], spell: Callable[[str], str]
 ) -> None:
@@ -79,13 +86,12 @@ def test_an_ambiguous_prefix_is_refused() -> None:
     assert report.noted_head_seq == 1
 
 
-def test_cli_accepts_the_copied_head_and_rejects_garbage(
-    sealed: tuple[Case, str, int]
-) -> None:
+def test_cli_accepts_the_copied_head_and_rejects_garbage(sealed: tuple[Case, str, int]) -> None:
     case, head, seq = sealed
     runner = CliRunner()
-    out = runner.invoke(main, ["verify", "--quick", "--case", str(case.path), "--head",
-                               head[:12].upper() + " "])
+    out = runner.invoke(
+        main, ["verify", "--quick", "--case", str(case.path), "--head", head[:12].upper() + " "]
+    )
     assert out.exit_code == 0, out.output
     assert f"entry {seq}" in out.output
     out = runner.invoke(main, ["verify", "--quick", "--case", str(case.path), "--head", "abc"])

@@ -10,7 +10,7 @@ import threading
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from rempart import api
+from rempart import case as api
 from rempart.case import Case
 from rempart.clock import FixedClock
 from rempart.evidence.transparency import case_public_key
@@ -22,8 +22,10 @@ from conftest import T0, page, tweet
 
 
 def _capture(write_jsonl: Callable[..., Path], name: str, start: int, pages: int) -> Path:
-    lines = [page([tweet(str(start + p * 10 + i), f"@cible message {p}-{i}") for i in range(4)])
-             for p in range(pages)]
+    lines = [
+        page([tweet(str(start + p * 10 + i), f"@cible message {p}-{i}") for i in range(4)])
+        for p in range(pages)
+    ]
     return write_jsonl(name, lines)
 
 
@@ -60,7 +62,8 @@ def test_import_committed_between_verify_reads_is_not_seen(
     try:
         store = _IngestBetweenReads(
             fresh_case.store,
-            lambda: api.ingest(writer, [_capture(write_jsonl, "b.jsonl", 2_000, 3)]))
+            lambda: api.ingest(writer, [_capture(write_jsonl, "b.jsonl", 2_000, 3)]),
+        )
         report = verify_case(store, public_key=case_public_key(fresh_case.path))  # type: ignore[arg-type]
         assert report.ok, [str(p) for p in report.problems]
         assert report.records == 3 and report.messages == 12

@@ -44,11 +44,28 @@ def test_records_sources_and_dedup(store: Any) -> None:
         sid = store.source_for("a.jsonl", "ab" * 32, 10, "2026-03-01T00:00:00Z")
         assert store.source_for("renamed.jsonl", "ab" * 32, 10, "later") == sid
         cid = store.new_capture({"tool": "rempart"})
-        store.add_records([
-            RawRecord(1, "11" * 32, b"one", "twarc2", sid, cid, 1, 0, None, None, "t", "system"),
-            RawRecord(2, "22" * 32, b"two", "twarc2", sid, cid, 2, 4, None, None, "t", "system",
-                      "malformed JSON"),
-        ])
+        store.add_records(
+            [
+                RawRecord(
+                    1, "11" * 32, b"one", "twarc2", sid, cid, 1, 0, None, None, "t", "system"
+                ),
+                RawRecord(
+                    2,
+                    "22" * 32,
+                    b"two",
+                    "twarc2",
+                    sid,
+                    cid,
+                    2,
+                    4,
+                    None,
+                    None,
+                    "t",
+                    "system",
+                    "malformed JSON",
+                ),
+            ]
+        )
         store.finish_capture(cid, {"new_records": 2})
     assert store.known_records(["11" * 32, "33" * 32]) == {"11" * 32}
     assert [r.seq for r in store.records()] == [1, 2]
@@ -60,8 +77,9 @@ def test_records_sources_and_dedup(store: Any) -> None:
 
 def test_messages_roundtrip_filters_and_order(store: Any) -> None:
     with store.transaction():
-        store.put_messages([_msg("2", 14), _msg("1", 9), _msg("3", 20, captured_as="referenced")],
-                           new=True)
+        store.put_messages(
+            [_msg("2", 14), _msg("1", 9), _msg("3", 20, captured_as="referenced")], new=True
+        )
     assert [s.message.id for s in store.messages()] == ["1", "2", "3"]
     assert [s.message.id for s in store.messages(include_referenced=False)] == ["1", "2"]
     assert [s.message.id for s in store.messages(since="2026-03-01T10")] == ["2", "3"]
@@ -69,9 +87,14 @@ def test_messages_roundtrip_filters_and_order(store: Any) -> None:
     got = store.get_messages([("x", "1"), ("x", "404")])
     assert list(got) == [("x", "1")] and got[("x", "1")] == _msg("1", 9)
     with store.transaction():
-        store.put_messages([StoredMessage(Message("x", "1", "edited",
-                                                  created_at=T.replace(hour=9)), "twarc2", 1, 5)],
-                           new=False)
+        store.put_messages(
+            [
+                StoredMessage(
+                    Message("x", "1", "edited", created_at=T.replace(hour=9)), "twarc2", 1, 5
+                )
+            ],
+            new=False,
+        )
         store.link_records([("x", "1", 5)])
     assert store.get_messages([("x", "1")])[("x", "1")].message.text == "edited"
     assert store.record_seqs(("x", "1")) == [1, 5]
@@ -91,8 +114,9 @@ def test_accounts_and_status_changes(store: Any) -> None:
 
 def test_record_heads(store: Any) -> None:
     store.record_head(3, "cd" * 32, "2026-03-01T00:00:00Z", "capture")
-    assert store.heads() == [{"seq": 3, "entry_hash": "cd" * 32, "at": "2026-03-01T00:00:00Z",
-                              "reason": "capture"}]
+    assert store.heads() == [
+        {"seq": 3, "entry_hash": "cd" * 32, "at": "2026-03-01T00:00:00Z", "reason": "capture"}
+    ]
 
 
 def test_findings_keep_every_run_and_return_the_latest(store: Any) -> None:
@@ -109,10 +133,24 @@ def test_message_dicts_and_score_summaries(store: Any) -> None:
 
     with store.transaction():
         store.put_messages([_msg("b", 3, "deux"), _msg("a", 5, "un")], new=True)
-        store.put_scores([ScoreRow("x", "a", "m", "fr", 0.9, "high", ("insult",),
-                                   {"scores": {"support": 0.25}}, "2026-03-01T00:00:00Z")])
+        store.put_scores(
+            [
+                ScoreRow(
+                    "x",
+                    "a",
+                    "m",
+                    "fr",
+                    0.9,
+                    "high",
+                    ("insult",),
+                    {"scores": {"support": 0.25}},
+                    "2026-03-01T00:00:00Z",
+                )
+            ]
+        )
     assert [message_from_dict(d) for d in store.message_dicts()] == [
-        s.message for s in store.messages()]  # defaults may be left out of the dicts
+        s.message for s in store.messages()
+    ]  # defaults may be left out of the dicts
     assert [d["id"] for d in store.message_dicts()] == ["b", "a"]
     assert list(store.score_summaries()) == [("x", "a", 0.9, 0.25, ("insult",))]
 

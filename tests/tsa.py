@@ -45,14 +45,21 @@ MISBEHAVIOURS = {
 }
 POLICY = "1.3.6.1.4.1.55555.3161.1"
 _HASHES: dict[str, Callable[[], hashes.HashAlgorithm]] = {
-    "sha256": hashes.SHA256, "sha384": hashes.SHA384, "sha512": hashes.SHA512}
+    "sha256": hashes.SHA256,
+    "sha384": hashes.SHA384,
+    "sha512": hashes.SHA512,
+}
 
 PrivateKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
 
 
 def _name(common_name: str) -> x509.Name:
-    return x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, "rempart tests"),
-                      x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+    return x509.Name(
+        [
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "rempart tests"),
+            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+        ]
+    )
 
 
 def _new_key(key_type: str) -> PrivateKey:
@@ -63,9 +70,16 @@ def _new_key(key_type: str) -> PrivateKey:
     raise ValueError(f"key_type must be 'rsa' or 'ecdsa', not {key_type!r}")
 
 
-def _certificate(subject: str, key: PrivateKey, issuer: str, issuer_key: PrivateKey, *,
-                 ca: bool, days: tuple[int, int] = (-30, 365),
-                 eku: tuple[x509.ObjectIdentifier, bool] | None = None) -> x509.Certificate:
+def _certificate(
+    subject: str,
+    key: PrivateKey,
+    issuer: str,
+    issuer_key: PrivateKey,
+    *,
+    ca: bool,
+    days: tuple[int, int] = (-30, 365),
+    eku: tuple[x509.ObjectIdentifier, bool] | None = None,
+) -> x509.Certificate:
     """A certificate valid from ``now + days[0]`` to ``now + days[1]`` (days)."""
     now = datetime.now(UTC).replace(microsecond=0)
     builder = (
@@ -77,17 +91,24 @@ def _certificate(subject: str, key: PrivateKey, issuer: str, issuer_key: Private
         .not_valid_before(now + timedelta(days=days[0]))
         .not_valid_after(now + timedelta(days=days[1]))
         .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()),
-                       critical=False)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
     )
     if ca:
         usage = dict(key_cert_sign=True, crl_sign=True, digital_signature=False)
     else:
         usage = dict(key_cert_sign=False, crl_sign=False, digital_signature=True)
     builder = builder.add_extension(
-        x509.KeyUsage(content_commitment=False, key_encipherment=False, data_encipherment=False,
-                      key_agreement=False, encipher_only=False, decipher_only=False, **usage),
-        critical=True)
+        x509.KeyUsage(
+            content_commitment=False,
+            key_encipherment=False,
+            data_encipherment=False,
+            key_agreement=False,
+            encipher_only=False,
+            decipher_only=False,
+            **usage,
+        ),
+        critical=True,
+    )
     if eku is not None:
         builder = builder.add_extension(x509.ExtendedKeyUsage([eku[0]]), critical=eku[1])
     return builder.sign(issuer_key, hashes.SHA256())
@@ -107,9 +128,15 @@ class LocalTSA:
     ``root_der``, ``root_pem``, ``tsa_cert_der``, ``intermediate_der``; ``requests`` counts POSTs.
     """
 
-    def __init__(self, key_type: str = "rsa", misbehave: str | None = None, *,
-                 digest: str = "sha256", intermediate: bool = False,
-                 send_chain: bool = False) -> None:
+    def __init__(
+        self,
+        key_type: str = "rsa",
+        misbehave: str | None = None,
+        *,
+        digest: str = "sha256",
+        intermediate: bool = False,
+        send_chain: bool = False,
+    ) -> None:
         if misbehave is not None and misbehave not in MISBEHAVIOURS:
             raise ValueError(f"unknown misbehaviour {misbehave!r}")
         self.key_type = key_type
@@ -130,8 +157,9 @@ class LocalTSA:
         self._intermediate: x509.Certificate | None = None
         if intermediate:
             mid_key = _new_key("ecdsa")
-            self._intermediate = _certificate("Test Intermediate CA", mid_key, issuer,
-                                              issuer_key, ca=True)
+            self._intermediate = _certificate(
+                "Test Intermediate CA", mid_key, issuer, issuer_key, ca=True
+            )
             issuer, issuer_key = "Test Intermediate CA", mid_key
         eku = (ExtendedKeyUsageOID.TIME_STAMPING, True)
         days = (-30, 365)
@@ -142,8 +170,9 @@ class LocalTSA:
         elif self.misbehave == "expired-cert":
             days = (-30, -1)
         self._key = _new_key(self.key_type)
-        self._cert = _certificate("Test TSA", self._key, issuer, issuer_key, ca=False,
-                                  days=days, eku=eku)
+        self._cert = _certificate(
+            "Test TSA", self._key, issuer, issuer_key, ca=False, days=days, eku=eku
+        )
 
     @property
     def root_der(self) -> bytes:
@@ -198,35 +227,49 @@ class LocalTSA:
             self._serial += 1
             serial = self._serial
         token = self._token(imprint, nonce, cert_req, serial)
-        return tsp.TimeStampResp({"status": {"status": "granted"},
-                                  "time_stamp_token": token}).dump()
+        return tsp.TimeStampResp(
+            {"status": {"status": "granted"}, "time_stamp_token": token}
+        ).dump()
 
-    def _token(self, imprint: Any, nonce: int | None, cert_req: bool,
-               serial: int) -> cms.ContentInfo:
+    def _token(
+        self, imprint: Any, nonce: int | None, cert_req: bool, serial: int
+    ) -> cms.ContentInfo:
         if self.misbehave == "wrong-imprint":
-            imprint = {"hash_algorithm": {"algorithm": "sha256"},
-                       "hashed_message": hashlib.sha256(b"something else").digest()}
+            imprint = {
+                "hash_algorithm": {"algorithm": "sha256"},
+                "hashed_message": hashlib.sha256(b"something else").digest(),
+            }
         if self.misbehave == "wrong-nonce" and nonce is not None:
             nonce += 1
         tst: dict[str, Any] = {
-            "version": "v1", "policy": POLICY, "message_imprint": imprint,
+            "version": "v1",
+            "policy": POLICY,
+            "message_imprint": imprint,
             "serial_number": serial,
             "gen_time": datetime.now(UTC).replace(microsecond=0),
-            "accuracy": {"seconds": 1}, "ordering": False,
+            "accuracy": {"seconds": 1},
+            "ordering": False,
             "tsa": asn1_x509.GeneralName({"directory_name": self._asn1_cert().subject}),
         }
         if nonce is not None:
             tst["nonce"] = nonce
         tst_der = tsp.TSTInfo(tst).dump()
         signer = self._signer_info(tst_der)
-        return cms.ContentInfo({"content_type": "signed_data", "content": {
-            "version": "v3",
-            "digest_algorithms": [{"algorithm": self.digest}],
-            "encap_content_info": {"content_type": "tst_info",
-                                   "content": core.ParsableOctetString(tst_der)},
-            "certificates": self._certificates(cert_req),
-            "signer_infos": [signer],
-        }})
+        return cms.ContentInfo(
+            {
+                "content_type": "signed_data",
+                "content": {
+                    "version": "v3",
+                    "digest_algorithms": [{"algorithm": self.digest}],
+                    "encap_content_info": {
+                        "content_type": "tst_info",
+                        "content": core.ParsableOctetString(tst_der),
+                    },
+                    "certificates": self._certificates(cert_req),
+                    "signer_infos": [signer],
+                },
+            }
+        )
 
     def _asn1_cert(self) -> asn1_x509.Certificate:
         return asn1_x509.Certificate.load(self.tsa_cert_der)
@@ -244,30 +287,46 @@ class LocalTSA:
         if self.misbehave == "wrong-digest":
             digest = hashlib.new(self.digest, b"another TSTInfo").digest()
         cert = self._asn1_cert()
-        ess = {"cert_hash": hashlib.sha256(self.tsa_cert_der).digest(),  # default hash: SHA-256
-               "issuer_serial": {"issuer": [asn1_x509.GeneralName(
-                   {"directory_name": cert.issuer})],
-                                 "serial_number": cert.serial_number}}
-        attrs = cms.CMSAttributes([
-            {"type": "content_type", "values": ["tst_info"]},
-            {"type": "message_digest", "values": [digest]},
-            {"type": "signing_certificate_v2", "values": [{"certs": [ess]}]},
-        ])
+        ess = {
+            "cert_hash": hashlib.sha256(self.tsa_cert_der).digest(),  # default hash: SHA-256
+            "issuer_serial": {
+                "issuer": [asn1_x509.GeneralName({"directory_name": cert.issuer})],
+                "serial_number": cert.serial_number,
+            },
+        }
+        attrs = cms.CMSAttributes(
+            [
+                {"type": "content_type", "values": ["tst_info"]},
+                {"type": "message_digest", "values": [digest]},
+                {"type": "signing_certificate_v2", "values": [{"certs": [ess]}]},
+            ]
+        )
         signature = self._sign(attrs.dump())
         if self.misbehave == "bad-signature":
             signature = signature[:-1] + bytes([signature[-1] ^ 0x01])
         if self.key_type == "rsa":
-            sid = cms.SignerIdentifier({"issuer_and_serial_number": {
-                "issuer": cert.issuer, "serial_number": cert.serial_number}})
+            sid = cms.SignerIdentifier(
+                {
+                    "issuer_and_serial_number": {
+                        "issuer": cert.issuer,
+                        "serial_number": cert.serial_number,
+                    }
+                }
+            )
             version, algorithm = "v1", f"{self.digest}_rsa"
         else:
             sid = cms.SignerIdentifier({"subject_key_identifier": cert.key_identifier})
             version, algorithm = "v3", f"{self.digest}_ecdsa"
-        return cms.SignerInfo({
-            "version": version, "sid": sid, "digest_algorithm": {"algorithm": self.digest},
-            "signed_attrs": attrs, "signature_algorithm": {"algorithm": algorithm},
-            "signature": signature,
-        })
+        return cms.SignerInfo(
+            {
+                "version": version,
+                "sid": sid,
+                "digest_algorithm": {"algorithm": self.digest},
+                "signed_attrs": attrs,
+                "signature_algorithm": {"algorithm": algorithm},
+                "signature": signature,
+            }
+        )
 
     def _sign(self, data: bytes) -> bytes:
         chosen = _HASHES[self.digest]()
@@ -279,13 +338,16 @@ class LocalTSA:
 class _TimeStampResp(core.Sequence):  # type: ignore[misc]
     """TimeStampResp with the token OPTIONAL, as in RFC 3161 (asn1crypto's requires it)."""
 
-    _fields = [("status", tsp.PKIStatusInfo),
-               ("time_stamp_token", cms.ContentInfo, {"optional": True})]
+    _fields = [
+        ("status", tsp.PKIStatusInfo),
+        ("time_stamp_token", cms.ContentInfo, {"optional": True}),
+    ]
 
 
 def _status_only(status: str, text: str, fail_info: str) -> bytes:
-    return _TimeStampResp({"status": {"status": status, "status_string": [text],
-                                         "fail_info": {fail_info}}}).dump()
+    return _TimeStampResp(
+        {"status": {"status": status, "status_string": [text], "fail_info": {fail_info}}}
+    ).dump()
 
 
 def _handler(tsa: LocalTSA) -> type[BaseHTTPRequestHandler]:

@@ -1,1 +1,1 @@
-"""Analysis: classifiers, raid detection, and the scenario simulator."""
+"""Analysis: the abuse classifier and raid detection (the simulator is :mod:`rempart.simulate`)."""

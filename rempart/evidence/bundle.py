@@ -49,38 +49,31 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 import orjson
 
-from .. import __version__
 from ..errors import EvidenceError
-from ..models import iso
-from ..settings import url_list
+from ..hashing import canonical, sha256_hex
+from ..models import JSONObject
 from ..timebounds import bound_iso
-from .log import append_custody, canonical, sha256_hex
+from ..version import __version__
+from .log import append_custody
 from .merkle import leaf_hash, verify_consistency, verify_inclusion
 from .signing import (
+    CaseKey,
     SignedTreeHead,
     short_fingerprint,
     verify_public_key_fingerprint,
     verify_tree_head,
 )
 from .timestamps import TimestampError, TimestampToken, request_tokens, verify_token
-from .transparency import (
-    TSA_ROOTS_DIR,
-    case_key,
-    keep_tokens,
-    sign_case_tree_head,
-    stored_tree,
-    tree_heads,
-    tsa_roots,
-)
+from .transparency import TSA_ROOTS_DIR, keep_tokens, sign_head, stored_tree, tree_heads
 
 if TYPE_CHECKING:
-    from ..case import Case
     from ..storage.base import LogEntry, RawRecord, Store
 
 __all__ = [
     "BUNDLE_FORMAT",
     "BundleCheck",
     "BundleReport",
+    "Exporter",
     "Selection",
     "export_bundle",
     "verify_bundle",
@@ -106,6 +99,20 @@ _MANIFEST_OPTS = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS
 
 
 @dataclass(frozen=True)
+class Exporter:
+    """Who exports what: the case's store and signing key, the case's name and targets (shown
+    in the manifest), the operator the custody entry names, and the timestamp authorities'
+    root certificates the case trusts (shipped in the bundle)."""
+
+    store: Store
+    key: CaseKey
+    case_name: str
+    targets: tuple[str, ...]
+    operator: str
+    roots: tuple[bytes, ...] = ()
+
+
+@dataclass(frozen=True)
 class Selection:
     """Which records go into a bundle: all of them (no criterion), or those of the messages
     matching every criterion given.
@@ -122,25 +129,39 @@ class Selection:
     author: str | None = None
 
     @classmethod
-    def parse(cls, select: str | None = None, since: str | None = None,
-              until: str | None = None, author: str | None = None) -> Selection:
+    def parse(
+        cls,
+        select: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        author: str | None = None,
+    ) -> Selection:
         """From command-line text: ``select`` is ``x:123,x:456``; ``since`` / ``until`` are
         read as instants (see :mod:`rempart.timebounds`; a date alone is a whole day) and kept
         as exact UTC times, so the bundle records the bounds it applied."""
         ids = tuple(s.strip() for s in (select or "").split(",") if s.strip())
-        return cls(ids, bound_iso(since, name="--since"),
-                   bound_iso(until, end=True, name="--until"), author or None)
+        return cls(
+            ids,
+            bound_iso(since, name="--since"),
+            bound_iso(until, end=True, name="--until"),
+            author or None,
+        )
 
     @property
     def everything(self) -> bool:
         return not (self.message_ids or self.since or self.until or self.author)
 
-    def describe(self) -> dict[str, Any]:
+    def describe(self) -> JSONObject:
         """The selection as recorded in the export entry and the manifest."""
         if self.everything:
             return {"all": True}
-        return {"all": False, "message_ids": list(self.message_ids), "since": self.since,
-                "until": self.until, "author": self.author}
+        return {
+            "all": False,
+            "message_ids": list(self.message_ids),
+            "since": self.since,
+            "until": self.until,
+            "author": self.author,
+        }
 
 
 def _message_key(ref: str) -> tuple[str, str]:
@@ -159,8 +180,10 @@ def selected_seqs(store: Store, select: Selection) -> list[int]:
         found = store.get_messages(keys)
         missing = [f"{p}:{i}" for p, i in keys if (p, i) not in found]
         if missing:
-            raise EvidenceError(f"no message {', '.join(missing)} in this case; use PLATFORM:ID "
-                                "as listed by `rempart messages --json`")
+            raise EvidenceError(
+                f"no message {', '.join(missing)} in this case; use PLATFORM:ID "
+                "as listed by `rempart messages --json`"
+            )
     wanted = set(keys)
     author = (select.author or "").lstrip("@").lower()
     seqs: set[int] = set()
@@ -191,8 +214,14 @@ class BundleReport:
     timestamps: int
 
 
-def export_bundle(case: Case, out: Path, select: Selection | None = None,
-                  force: bool = False) -> BundleReport:
+def export_bundle(
+    src: Exporter,
+    out: Path,
+    select: Selection | None = None,
+    force: bool = False,
+    now: str = "",
+    tsa_urls: Iterable[str] = (),
+) -> BundleReport:
     """Write the evidence bundle of ``select`` (default: every record) to ``out``.
 
     The bundle's last signed head covers the ``export`` custody entry, and the entry is
@@ -200,51 +229,72 @@ def export_bundle(case: Case, out: Path, select: Selection | None = None,
     (no space, no permission) leaves no file, not even a partial one, and no entry. ``out``
     must not exist, unless ``force`` (a folder is never replaced). When ``tsa_urls`` is set,
     the authorities stamp the export head before anything is committed, while no
-    transaction is held (see :func:`_plan_head`); their tokens go in the bundle.
+    transaction is held (see :func:`_plan_head`); their tokens go in the bundle. ``now`` is
+    the export's time (ISO 8601).
     """
     select = select or Selection()
     out = Path(out)
-    store = case.store
+    store = src.store
     seqs = selected_seqs(store, select)
     _check_target(out, force)
-    key = case_key(case)
+    key = src.key
     records = _records(store, seqs)
     bodies = _bodies(store, set(records))
-    now = iso(case.clock.now()) or ""
-    roots = tsa_roots(case.path)
+    roots = list(src.roots)
     verify_txt = _verify_text(key.fingerprint()).encode("utf-8")
-    urls = url_list(case.settings.get("tsa_urls"))
+    urls = list(tsa_urls)
     planned, tokens = None, []
     if urls:
-        planned = _plan_head(case, select, now, out, records, bodies, roots, verify_txt)
+        planned = _plan_head(src, select, now, out, records, bodies, roots, verify_txt)
         tokens = request_tokens(urls, planned.signing_input())[0]
     with _removed_on_failure(out) as written:
         with store.transaction():  # nothing is committed before the file is in place
-            export, entry, head = _seal_export(case, select, now, out, records, bodies, roots,
-                                               verify_txt)
+            export, entry, head = _seal_export(
+                src, select, now, out, records, bodies, roots, verify_txt
+            )
             if planned is not None and head != planned:
-                raise EvidenceError("the case changed while the timestamp authorities answered "
-                                    f"(another command wrote to it); {out} was not written: "
-                                    "run the export again")
+                raise EvidenceError(
+                    "the case changed while the timestamp authorities answered "
+                    f"(another command wrote to it); {out} was not written: "
+                    "run the export again"
+                )
             if tokens:
-                keep_tokens(case, tree_heads(store)[-1][0], head, tokens)
-            members = _members(store, export, entry.seq, entry.body, key.public_pem(),
-                               verify_txt, records, bodies, roots)
+                keep_tokens(store, tree_heads(store)[-1][0], head, tokens, src.operator, now)
+            members = _members(
+                store,
+                export,
+                entry.seq,
+                entry.body,
+                key.public_pem(),
+                verify_txt,
+                records,
+                bodies,
+                roots,
+            )
             _write_zip(out, members, force, written)
-    return BundleReport(out, len(records), sha256_hex(out.read_bytes()),
-                        sha256_hex(canonical(export)), entry.seq, head, key.fingerprint(),
-                        sum(n.startswith("timestamps/") for n in members))
+    return BundleReport(
+        out,
+        len(records),
+        sha256_hex(out.read_bytes()),
+        sha256_hex(canonical(export)),
+        entry.seq,
+        head,
+        key.fingerprint(),
+        sum(n.startswith("timestamps/") for n in members),
+    )
 
 
 def _check_target(out: Path, force: bool) -> None:
     """Refuse a folder always, and an existing file unless ``force``."""
     if out.is_dir():
-        raise EvidenceError(f"{out} is a folder; give the path of the zip file to write, "
-                            f"e.g. {out / 'bundle.zip'}")
+        raise EvidenceError(
+            f"{out} is a folder; give the path of the zip file to write, e.g. {out / 'bundle.zip'}"
+        )
     if out.exists() or out.is_symlink():
         if not force:
-            raise EvidenceError(f"{out} already exists; choose another name, or pass --force "
-                                "to replace it")
+            raise EvidenceError(
+                f"{out} already exists; choose another name, or pass --force to replace it"
+            )
         if not out.is_file():
             raise EvidenceError(f"{out} is not a regular file; it is never replaced")
 
@@ -257,9 +307,16 @@ class _Planned(Exception):
         self.head = head
 
 
-def _plan_head(case: Case, select: Selection, now: str, out: Path,
-               records: dict[int, RawRecord], bodies: dict[int, bytes], roots: list[bytes],
-               verify_txt: bytes) -> SignedTreeHead:
+def _plan_head(
+    src: Exporter,
+    select: Selection,
+    now: str,
+    out: Path,
+    records: dict[int, RawRecord],
+    bodies: dict[int, bytes],
+    roots: list[bytes],
+    verify_txt: bytes,
+) -> SignedTreeHead:
     """The head the export will sign, computed in a transaction that is rolled back.
 
     The export entry and its head are functions of the case and ``now`` (Ed25519 signatures
@@ -268,28 +325,38 @@ def _plan_head(case: Case, select: Selection, now: str, out: Path,
     the head while no lock is held, and before anything is recorded.
     """
     try:
-        with case.store.transaction():
-            head = _seal_export(case, select, now, out, records, bodies, roots, verify_txt)[2]
+        with src.store.transaction():
+            head = _seal_export(src, select, now, out, records, bodies, roots, verify_txt)[2]
             raise _Planned(head)
     except _Planned as planned:
         return planned.head
 
 
-def _seal_export(case: Case, select: Selection, now: str, out: Path,
-                 records: dict[int, RawRecord], bodies: dict[int, bytes], roots: list[bytes],
-                 verify_txt: bytes) -> tuple[dict[str, Any], LogEntry, SignedTreeHead]:
+def _seal_export(
+    src: Exporter,
+    select: Selection,
+    now: str,
+    out: Path,
+    records: dict[int, RawRecord],
+    bodies: dict[int, bytes],
+    roots: list[bytes],
+    verify_txt: bytes,
+) -> tuple[dict[str, Any], LogEntry, SignedTreeHead]:
     """In the caller's transaction: the manifest's ``export`` part, the ``export`` custody
     entry that seals it, and the tree head (reason ``export``) signed right after it."""
-    store = case.store
-    key = case_key(case)
+    store = src.store
+    key = src.key
     before = [sth for _, sth in tree_heads(store)]
-    export = _export_part(case, select, now, records, bodies, key.public_pem(), verify_txt,
-                          roots)
+    export = _export_part(src, select, now, records, bodies, key.public_pem(), verify_txt, roots)
     export["earlier"] = {"tree_heads": len(before), "timestamps": len(_tokens(store, before))}
-    what = {"file": out.name, "selection": select.describe(), "items": len(records),
-            "manifest_sha256": sha256_hex(canonical(export))}
-    entry = append_custody(store, "export", case.settings["operator"], now, what)
-    head = sign_case_tree_head(case, "export", now)
+    what = {
+        "file": out.name,
+        "selection": select.describe(),
+        "items": len(records),
+        "manifest_sha256": sha256_hex(canonical(export)),
+    }
+    entry = append_custody(store, "export", src.operator, now, what)
+    head = sign_head(store, key, now, "export")
     return export, entry, head
 
 
@@ -315,9 +382,16 @@ def _bodies(store: Store, seqs: set[int]) -> dict[int, bytes]:
     return {e.seq: e.body for e in store.entries() if e.seq in seqs}
 
 
-def _export_part(case: Case, select: Selection, now: str, records: dict[int, RawRecord],
-                 bodies: dict[int, bytes], public_pem: bytes, verify_txt: bytes,
-                 roots: list[bytes]) -> dict[str, Any]:
+def _export_part(
+    src: Exporter,
+    select: Selection,
+    now: str,
+    records: dict[int, RawRecord],
+    bodies: dict[int, bytes],
+    public_pem: bytes,
+    verify_txt: bytes,
+    roots: list[bytes],
+) -> dict[str, Any]:
     """The manifest's ``export`` object: everything known before the export entry is sealed.
 
     Item fields come from the sealed entry bodies (what the log vouches for) and the SHA-256 is
@@ -325,30 +399,51 @@ def _export_part(case: Case, select: Selection, now: str, records: dict[int, Raw
     """
     items = [_item(seq, records[seq].raw, bodies[seq]) for seq in sorted(records)]
     return {
-        "case": {"name": str(case.config.get("case", {}).get("name", "")),
-                 "targets": case.targets},
-        "generated_at": now, "tool": "rempart", "tool_version": __version__,
+        "case": {"name": src.case_name, "targets": list(src.targets)},
+        "generated_at": now,
+        "tool": "rempart",
+        "tool_version": __version__,
         "selection": select.describe(),
-        "public_key": {"file": "public-key.pem", "sha256": sha256_hex(public_pem),
-                       "fingerprint": case_key(case).fingerprint()},
+        "public_key": {
+            "file": "public-key.pem",
+            "sha256": sha256_hex(public_pem),
+            "fingerprint": src.key.fingerprint(),
+        },
         "files": {"VERIFY.txt": sha256_hex(verify_txt)},
-        "tsa_roots": [{"file": f"{TSA_ROOTS_DIR}/{i}.pem", "sha256": sha256_hex(pem)}
-                      for i, pem in enumerate(roots, start=1)],
+        "tsa_roots": [
+            {"file": f"{TSA_ROOTS_DIR}/{i}.pem", "sha256": sha256_hex(pem)}
+            for i, pem in enumerate(roots, start=1)
+        ],
         "items": items,
     }
 
 
 def _item(seq: int, raw: bytes, body: bytes) -> dict[str, Any]:
     sealed = orjson.loads(body)
-    return {"seq": seq, "kind": sealed.get("kind"), "record": f"records/{seq}.bin",
-            "sha256": sha256_hex(raw), "size": len(raw), "entry": f"entries/{seq}.json",
-            "entry_sha256": sha256_hex(body), "leaf_hash": leaf_hash(body).hex(),
-            **{k: sealed.get(k) for k in _SEALED}}
+    return {
+        "seq": seq,
+        "kind": sealed.get("kind"),
+        "record": f"records/{seq}.bin",
+        "sha256": sha256_hex(raw),
+        "size": len(raw),
+        "entry": f"entries/{seq}.json",
+        "entry_sha256": sha256_hex(body),
+        "leaf_hash": leaf_hash(body).hex(),
+        **{k: sealed.get(k) for k in _SEALED},
+    }
 
 
-def _members(store: Store, export: dict[str, Any], export_seq: int, export_body: bytes,
-             public_pem: bytes, verify_txt: bytes, records: dict[int, RawRecord],
-             bodies: dict[int, bytes], roots: list[bytes]) -> dict[str, bytes]:
+def _members(
+    store: Store,
+    export: dict[str, Any],
+    export_seq: int,
+    export_body: bytes,
+    public_pem: bytes,
+    verify_txt: bytes,
+    records: dict[int, RawRecord],
+    bodies: dict[int, bytes],
+    roots: list[bytes],
+) -> dict[str, bytes]:
     """Every member of the zip, in the order written, with the proofs against the last head."""
     heads = [sth for _, sth in tree_heads(store)]
     last = heads[-1]
@@ -356,22 +451,37 @@ def _members(store: Store, export: dict[str, Any], export_seq: int, export_body:
     seqs = sorted(records) + [export_seq]
     tokens = _tokens(store, heads)
     manifest = {
-        "format": BUNDLE_FORMAT, "export": export,
-        "export_entry": {"seq": export_seq, "entry": f"entries/{export_seq}.json",
-                         "entry_sha256": sha256_hex(export_body),
-                         "leaf_hash": leaf_hash(export_body).hex()},
+        "format": BUNDLE_FORMAT,
+        "export": export,
+        "export_entry": {
+            "seq": export_seq,
+            "entry": f"entries/{export_seq}.json",
+            "entry_sha256": sha256_hex(export_body),
+            "leaf_hash": leaf_hash(export_body).hex(),
+        },
         "tree_heads": [orjson.loads(h.to_json()) for h in heads],
-        "consistency_proofs": [[p.hex() for p in tree.consistency_proof(a.tree_size, b.tree_size)]
-                               for a, b in zip(heads, heads[1:])],
-        "inclusion_proofs": {str(s): [p.hex() for p in tree.inclusion_proof(s - 1,
-                                                                            last.tree_size)]
-                             for s in seqs},
-        "timestamps": [{"file": f"timestamps/{n}.tsr", "sha256": sha256_hex(der),
-                        "tree_head": index, "gen_time": gen_time}
-                       for n, (index, der, gen_time) in enumerate(tokens, start=1)],
+        "consistency_proofs": [
+            [p.hex() for p in tree.consistency_proof(a.tree_size, b.tree_size)]
+            for a, b in zip(heads, heads[1:])
+        ],
+        "inclusion_proofs": {
+            str(s): [p.hex() for p in tree.inclusion_proof(s - 1, last.tree_size)] for s in seqs
+        },
+        "timestamps": [
+            {
+                "file": f"timestamps/{n}.tsr",
+                "sha256": sha256_hex(der),
+                "tree_head": index,
+                "gen_time": gen_time,
+            }
+            for n, (index, der, gen_time) in enumerate(tokens, start=1)
+        ],
     }
-    members = {"VERIFY.txt": verify_txt, "manifest.json": _manifest_bytes(manifest),
-               "public-key.pem": public_pem}
+    members = {
+        "VERIFY.txt": verify_txt,
+        "manifest.json": _manifest_bytes(manifest),
+        "public-key.pem": public_pem,
+    }
     members.update({f"records/{s}.bin": records[s].raw for s in sorted(records)})
     members.update({f"entries/{s}.json": bodies[s] for s in sorted(records)})
     members[f"entries/{export_seq}.json"] = export_body
@@ -408,8 +518,9 @@ def _manifest_bytes(manifest: dict[str, Any]) -> bytes:
     return orjson.dumps(manifest, option=_MANIFEST_OPTS) + b"\n"
 
 
-def _write_zip(out: Path, members: dict[str, bytes], force: bool = False,
-               written: list[Path] | None = None) -> None:
+def _write_zip(
+    out: Path, members: dict[str, bytes], force: bool = False, written: list[Path] | None = None
+) -> None:
     """Write the zip beside ``out`` under a temporary name, then rename it into place (and
     add ``out`` to ``written``); on any failure the temporary file is removed and an
     :class:`EvidenceError` names ``out``."""
@@ -428,8 +539,10 @@ def _write_zip(out: Path, members: dict[str, bytes], force: bool = False,
             written.append(out)
     except OSError as exc:
         _discard(tmp)
-        raise EvidenceError(f"{out}: cannot write the bundle ({exc.strerror or exc}); "
-                            "nothing was exported or recorded") from None
+        raise EvidenceError(
+            f"{out}: cannot write the bundle ({exc.strerror or exc}); "
+            "nothing was exported or recorded"
+        ) from None
     except BaseException:
         _discard(tmp)
         raise
@@ -472,22 +585,26 @@ class BundleCheck:
     def summary(self) -> str:
         """A few lines for people: what holds, and the key fingerprint to compare."""
         stamps = "; ".join(self.timestamps) or "none"
-        return "\n".join([
-            f"OK: {self.items} items of case {self.case!r}, exported {self.generated_at}",
-            f"signed tree head: size {self.tree_size}, root {self.root_hash}, "
-            f"signed {self.head_time}; {self.tree_heads} heads consistent",
-            f"public key fingerprint: {self.fingerprint}",
-            f"  short: {short_fingerprint(self.fingerprint or '')} "
-            "(compare with the one published out of band)",
-            f"timestamp tokens: {stamps}"])
+        return "\n".join(
+            [
+                f"OK: {self.items} items of case {self.case!r}, exported {self.generated_at}",
+                f"signed tree head: size {self.tree_size}, root {self.root_hash}, "
+                f"signed {self.head_time}; {self.tree_heads} heads consistent",
+                f"public key fingerprint: {self.fingerprint}",
+                f"  short: {short_fingerprint(self.fingerprint or '')} "
+                "(compare with the one published out of band)",
+                f"timestamp tokens: {stamps}",
+            ]
+        )
 
 
 class _Stop(Exception):
     """A problem after which nothing else can be checked."""
 
 
-def verify_bundle(source: Path | str | bytes, expected_fingerprint: str | None = None
-                  ) -> BundleCheck:
+def verify_bundle(
+    source: Path | str | bytes, expected_fingerprint: str | None = None
+) -> BundleCheck:
     """Check a bundle offline: the zip, the manifest, every hash, proof, signature and token.
 
     ``source`` is the zip's path or its bytes. ``expected_fingerprint``, when given (the one
@@ -504,10 +621,17 @@ def verify_bundle(source: Path | str | bytes, expected_fingerprint: str | None =
         check.problems.append(str(stop))
     except Exception as exc:  # hostile input must fail the check, never crash the verifier
         check.problems.append(f"bundle: could not be checked ({type(exc).__name__}: {exc})")
-    if expected_fingerprint and check.fingerprint and not verify_public_key_fingerprint(
-            members.get("public-key.pem", b""), expected_fingerprint):
-        check.problems.append(f"public-key.pem: fingerprint {check.fingerprint} is not the "
-                              f"expected {expected_fingerprint}")
+    if (
+        expected_fingerprint
+        and check.fingerprint
+        and not verify_public_key_fingerprint(
+            members.get("public-key.pem", b""), expected_fingerprint
+        )
+    ):
+        check.problems.append(
+            f"public-key.pem: fingerprint {check.fingerprint} is not the "
+            f"expected {expected_fingerprint}"
+        )
     return check
 
 
@@ -540,13 +664,15 @@ def _check_names(infos: Iterable[zipfile.ZipInfo]) -> None:
     for info in infos:
         name = info.filename
         if not _SAFE_NAME.fullmatch(name) or any(p in (".", "..") for p in name.split("/")):
-            raise _Stop(f"bundle: unsafe member name {name!r} (absolute, traversal or odd "
-                        "characters)")
+            raise _Stop(
+                f"bundle: unsafe member name {name!r} (absolute, traversal or odd characters)"
+            )
         if name in seen:
             raise _Stop(f"bundle: member {name!r} appears twice")
         seen.add(name)
         ratio_too_high = info.file_size > (1 << 20) and (
-            info.file_size > MAX_RATIO * max(info.compress_size, 1))
+            info.file_size > MAX_RATIO * max(info.compress_size, 1)
+        )
         if info.file_size > MAX_MEMBER_BYTES or ratio_too_high:
             raise _Stop(f"{name}: {info.file_size} bytes uncompressed: refused (zip bomb cap)")
 
@@ -578,20 +704,38 @@ def _manifest(members: dict[str, bytes]) -> dict[str, Any]:
 
 # The manifest's shape: key -> type (a dict is a nested shape, a list [shape] a list of them).
 _HEX = "hex64"
-_ITEM = {"seq": int, "kind": str, "record": str, "sha256": _HEX, "size": int, "entry": str,
-         "entry_sha256": _HEX, "leaf_hash": _HEX, "source": {"name": (str, None),
-                                                               "sha256": (str, None)},
-         "line": (int, None), "format": (str, None), "captured_at": (str, None)}
+_ITEM = {
+    "seq": int,
+    "kind": str,
+    "record": str,
+    "sha256": _HEX,
+    "size": int,
+    "entry": str,
+    "entry_sha256": _HEX,
+    "leaf_hash": _HEX,
+    "source": {"name": (str, None), "sha256": (str, None)},
+    "line": (int, None),
+    "format": (str, None),
+    "captured_at": (str, None),
+}
 _SHAPE: dict[str, Any] = {
     "format": str,
-    "export": {"case": {"name": str, "targets": [str]}, "generated_at": str, "tool": str,
-               "tool_version": str, "selection": dict,
-               "public_key": {"file": str, "sha256": _HEX, "fingerprint": _HEX},
-               "files": {"VERIFY.txt": _HEX},
-               "tsa_roots": [{"file": str, "sha256": _HEX}], "items": [_ITEM],
-               "earlier": {"tree_heads": int, "timestamps": int}},
+    "export": {
+        "case": {"name": str, "targets": [str]},
+        "generated_at": str,
+        "tool": str,
+        "tool_version": str,
+        "selection": dict,
+        "public_key": {"file": str, "sha256": _HEX, "fingerprint": _HEX},
+        "files": {"VERIFY.txt": _HEX},
+        "tsa_roots": [{"file": str, "sha256": _HEX}],
+        "items": [_ITEM],
+        "earlier": {"tree_heads": int, "timestamps": int},
+    },
     "export_entry": {"seq": int, "entry": str, "entry_sha256": _HEX, "leaf_hash": _HEX},
-    "tree_heads": [dict], "consistency_proofs": [[_HEX]], "inclusion_proofs": dict,
+    "tree_heads": [dict],
+    "consistency_proofs": [[_HEX]],
+    "inclusion_proofs": dict,
     "timestamps": [{"file": str, "sha256": _HEX, "tree_head": int, "gen_time": str}],
 }
 
@@ -636,8 +780,7 @@ def _is(value: Any, kind: Any) -> bool:
     return isinstance(value, kind)
 
 
-def _check_bundle(members: dict[str, bytes], manifest: dict[str, Any],
-                  check: BundleCheck) -> None:
+def _check_bundle(members: dict[str, bytes], manifest: dict[str, Any], check: BundleCheck) -> None:
     """Every check after the manifest is known to be well formed."""
     export = manifest["export"]
     check.case, check.generated_at = export["case"]["name"], export["generated_at"]
@@ -661,18 +804,26 @@ def _check_counts(manifest: dict[str, Any], check: BundleCheck) -> None:
     earlier = manifest["export"]["earlier"]
     heads = len(manifest["tree_heads"])
     if heads != earlier["tree_heads"] + 1:
-        check.problems.append(f"manifest.json: {heads} tree heads, but the case had "
-                              f"{earlier['tree_heads']} before the export head")
+        check.problems.append(
+            f"manifest.json: {heads} tree heads, but the case had "
+            f"{earlier['tree_heads']} before the export head"
+        )
     stamps = sum(t["tree_head"] < heads - 1 for t in manifest["timestamps"])
     if stamps != earlier["timestamps"]:
-        check.problems.append(f"manifest.json: {stamps} timestamp tokens of earlier heads, but "
-                              f"the case had {earlier['timestamps']}")
+        check.problems.append(
+            f"manifest.json: {stamps} timestamp tokens of earlier heads, but "
+            f"the case had {earlier['timestamps']}"
+        )
 
 
 def _expected_members(manifest: dict[str, Any]) -> set[str]:
     export = manifest["export"]
-    names = {"VERIFY.txt", "manifest.json", export["public_key"]["file"],
-             manifest["export_entry"]["entry"]}
+    names = {
+        "VERIFY.txt",
+        "manifest.json",
+        export["public_key"]["file"],
+        manifest["export_entry"]["entry"],
+    }
     for item in export["items"]:
         names |= {item["record"], item["entry"]}
     for i in range(len(manifest["tree_heads"])):
@@ -682,14 +833,14 @@ def _expected_members(manifest: dict[str, Any]) -> set[str]:
     return names
 
 
-def _file_ok(members: dict[str, bytes], name: str, sha: str, check: BundleCheck,
-             what: str) -> bool:
+def _file_ok(members: dict[str, bytes], name: str, sha: str, check: BundleCheck, what: str) -> bool:
     data = members.get(name)
     if data is None:
         return False
     if sha256_hex(data) != sha:
-        check.problems.append(f"{name}: {what}: SHA-256 {sha256_hex(data)} is not the "
-                              f"manifest's {sha}")
+        check.problems.append(
+            f"{name}: {what}: SHA-256 {sha256_hex(data)} is not the manifest's {sha}"
+        )
         return False
     return True
 
@@ -699,21 +850,25 @@ def _check_files(members: dict[str, bytes], export: dict[str, Any], check: Bundl
     _file_ok(members, "VERIFY.txt", export["files"]["VERIFY.txt"], check, "explanation")
     key = export["public_key"]
     if key["file"] != "public-key.pem":
-        check.problems.append(f"manifest.json: public key file {key['file']!r} is not "
-                              "public-key.pem")
+        check.problems.append(
+            f"manifest.json: public key file {key['file']!r} is not public-key.pem"
+        )
     check.fingerprint = key["fingerprint"]
     if _file_ok(members, key["file"], key["sha256"], check, "public key") and not (
-            verify_public_key_fingerprint(members[key["file"]], key["fingerprint"])):
-        check.problems.append(f"{key['file']}: its fingerprint is not the manifest's "
-                              f"{key['fingerprint']}")
+        verify_public_key_fingerprint(members[key["file"]], key["fingerprint"])
+    ):
+        check.problems.append(
+            f"{key['file']}: its fingerprint is not the manifest's {key['fingerprint']}"
+        )
     for i, root in enumerate(export["tsa_roots"], start=1):
         if root["file"] != f"{TSA_ROOTS_DIR}/{i}.pem":
             check.problems.append(f"manifest.json: TSA root {i} is named {root['file']!r}")
         _file_ok(members, root["file"], root["sha256"], check, "TSA root certificate")
 
 
-def _heads(manifest: dict[str, Any], members: dict[str, bytes],
-           check: BundleCheck) -> list[SignedTreeHead]:
+def _heads(
+    manifest: dict[str, Any], members: dict[str, bytes], check: BundleCheck
+) -> list[SignedTreeHead]:
     """The signed tree heads, each signed by the bundled key, consecutive ones consistent."""
     heads = []
     for i, obj in enumerate(manifest["tree_heads"]):
@@ -726,36 +881,57 @@ def _heads(manifest: dict[str, Any], members: dict[str, bytes],
     public = members.get(manifest["export"]["public_key"]["file"], b"")
     for i, sth in enumerate(heads):
         if not verify_tree_head(sth, public):
-            check.problems.append(f"manifest.json: tree head {i} (size {sth.tree_size}): "
-                                  "signature does not verify with public-key.pem")
+            check.problems.append(
+                f"manifest.json: tree head {i} (size {sth.tree_size}): "
+                "signature does not verify with public-key.pem"
+            )
         if members.get(f"tree-heads/{i}.json", sth.signing_input()) != sth.signing_input():
             check.problems.append(f"tree-heads/{i}.json: not the signing input of tree head {i}")
         if members.get(f"tree-heads/{i}.sig", bytes.fromhex(sth.signature)) != bytes.fromhex(
-                sth.signature):
+            sth.signature
+        ):
             check.problems.append(f"tree-heads/{i}.sig: not the signature of tree head {i}")
     _check_consistency(manifest["consistency_proofs"], heads, check)
     last = heads[-1]
-    check.tree_size, check.root_hash, check.head_time = (last.tree_size, last.root_hash,
-                                                         last.timestamp)
+    check.tree_size, check.root_hash, check.head_time = (
+        last.tree_size,
+        last.root_hash,
+        last.timestamp,
+    )
     check.tree_heads = len(heads)
     return heads
 
 
-def _check_consistency(proofs: list[list[str]], heads: list[SignedTreeHead],
-                       check: BundleCheck) -> None:
+def _check_consistency(
+    proofs: list[list[str]], heads: list[SignedTreeHead], check: BundleCheck
+) -> None:
     if len(proofs) != len(heads) - 1:
-        check.problems.append(f"manifest.json: {len(proofs)} consistency proofs for "
-                              f"{len(heads)} tree heads")
+        check.problems.append(
+            f"manifest.json: {len(proofs)} consistency proofs for {len(heads)} tree heads"
+        )
         return
     for i, (old, new, proof) in enumerate(zip(heads, heads[1:], proofs)):
-        if not verify_consistency(old.tree_size, new.tree_size, bytes.fromhex(old.root_hash),
-                                  bytes.fromhex(new.root_hash), [bytes.fromhex(p) for p in proof]):
-            check.problems.append(f"manifest.json: tree heads {i} (size {old.tree_size}) and "
-                                  f"{i + 1} (size {new.tree_size}): consistency proof fails")
+        if not verify_consistency(
+            old.tree_size,
+            new.tree_size,
+            bytes.fromhex(old.root_hash),
+            bytes.fromhex(new.root_hash),
+            [bytes.fromhex(p) for p in proof],
+        ):
+            check.problems.append(
+                f"manifest.json: tree heads {i} (size {old.tree_size}) and "
+                f"{i + 1} (size {new.tree_size}): consistency proof fails"
+            )
 
 
-def _included(members: dict[str, bytes], manifest: dict[str, Any], head: SignedTreeHead,
-              seq: int, entry: dict[str, Any], check: BundleCheck) -> dict[str, Any] | None:
+def _included(
+    members: dict[str, bytes],
+    manifest: dict[str, Any],
+    head: SignedTreeHead,
+    seq: int,
+    entry: dict[str, Any],
+    check: BundleCheck,
+) -> dict[str, Any] | None:
     """Check an entry body's hashes and inclusion proof; return the parsed body when sound."""
     name = entry["entry"]
     if name != f"entries/{seq}.json":
@@ -766,11 +942,21 @@ def _included(members: dict[str, bytes], manifest: dict[str, Any], head: SignedT
     if leaf_hash(body).hex() != entry["leaf_hash"]:
         check.problems.append(f"{name}: its leaf hash is not the manifest's {entry['leaf_hash']}")
     path = manifest["inclusion_proofs"].get(str(seq))
-    if not (isinstance(path, list) and all(_is(p, _HEX) for p in path)
-            and verify_inclusion(leaf_hash(body), seq - 1, head.tree_size,
-                                 [bytes.fromhex(p) for p in path], bytes.fromhex(head.root_hash))):
-        check.problems.append(f"{name}: inclusion proof of entry {seq} fails against the tree "
-                              f"head of size {head.tree_size}")
+    if not (
+        isinstance(path, list)
+        and all(_is(p, _HEX) for p in path)
+        and verify_inclusion(
+            leaf_hash(body),
+            seq - 1,
+            head.tree_size,
+            [bytes.fromhex(p) for p in path],
+            bytes.fromhex(head.root_hash),
+        )
+    ):
+        check.problems.append(
+            f"{name}: inclusion proof of entry {seq} fails against the tree "
+            f"head of size {head.tree_size}"
+        )
     try:
         parsed = orjson.loads(body)
     except orjson.JSONDecodeError:
@@ -781,14 +967,20 @@ def _included(members: dict[str, bytes], manifest: dict[str, Any], head: SignedT
     return parsed
 
 
-def _check_export_entry(members: dict[str, bytes], manifest: dict[str, Any],
-                        heads: list[SignedTreeHead], check: BundleCheck) -> None:
+def _check_export_entry(
+    members: dict[str, bytes],
+    manifest: dict[str, Any],
+    heads: list[SignedTreeHead],
+    check: BundleCheck,
+) -> None:
     """The export entry is the last leaf of the last head and seals the manifest's export part."""
     entry, head = manifest["export_entry"], heads[-1]
     seq = entry["seq"]
     if seq != head.tree_size:
-        check.problems.append(f"manifest.json: export entry {seq} is not the last of the tree "
-                              f"head of size {head.tree_size}")
+        check.problems.append(
+            f"manifest.json: export entry {seq} is not the last of the tree "
+            f"head of size {head.tree_size}"
+        )
     body = _included(members, manifest, head, seq, entry, check)
     if body is None:
         return
@@ -796,16 +988,22 @@ def _check_export_entry(members: dict[str, bytes], manifest: dict[str, Any],
     what = body.get("what")
     what = what if isinstance(what, dict) else {}
     if body.get("kind") != "export" or what.get("manifest_sha256") != wanted:
-        check.problems.append(f"{entry['entry']}: the export entry does not seal this manifest "
-                              f"(manifest_sha256 of the export part is {wanted})")
-    if what.get("items") != check.items or what.get("selection") != manifest["export"][
-            "selection"]:
-        check.problems.append(f"{entry['entry']}: item count or selection differs from the "
-                              "manifest's")
+        check.problems.append(
+            f"{entry['entry']}: the export entry does not seal this manifest "
+            f"(manifest_sha256 of the export part is {wanted})"
+        )
+    if what.get("items") != check.items or what.get("selection") != manifest["export"]["selection"]:
+        check.problems.append(
+            f"{entry['entry']}: item count or selection differs from the manifest's"
+        )
 
 
-def _check_items(members: dict[str, bytes], manifest: dict[str, Any],
-                 heads: list[SignedTreeHead], check: BundleCheck) -> None:
+def _check_items(
+    members: dict[str, bytes],
+    manifest: dict[str, Any],
+    heads: list[SignedTreeHead],
+    check: BundleCheck,
+) -> None:
     """Each record's bytes, its entry body, leaf hash and inclusion proof."""
     items = manifest["export"]["items"]
     seqs = [item["seq"] for item in items]
@@ -818,28 +1016,45 @@ def _check_items(members: dict[str, bytes], manifest: dict[str, Any],
         _check_item(members, manifest, heads[-1], item, check)
 
 
-def _check_item(members: dict[str, bytes], manifest: dict[str, Any], head: SignedTreeHead,
-                item: dict[str, Any], check: BundleCheck) -> None:
+def _check_item(
+    members: dict[str, bytes],
+    manifest: dict[str, Any],
+    head: SignedTreeHead,
+    item: dict[str, Any],
+    check: BundleCheck,
+) -> None:
     seq = item["seq"]
     if item["record"] != f"records/{seq}.bin":
         check.problems.append(f"manifest.json: record {seq} is named {item['record']!r}")
-    if _file_ok(members, item["record"], item["sha256"], check, f"record {seq}") and len(
-            members[item["record"]]) != item["size"]:
+    if (
+        _file_ok(members, item["record"], item["sha256"], check, f"record {seq}")
+        and len(members[item["record"]]) != item["size"]
+    ):
         check.problems.append(f"{item['record']}: size is not the manifest's {item['size']}")
     body = _included(members, manifest, head, seq, item, check)
     if body is None:
         return
-    sealed = {"kind": body.get("kind"), "sha256": body.get("record_sha256"),
-              "size": body.get("size"), **{k: body.get(k) for k in _SEALED}}
+    sealed = {
+        "kind": body.get("kind"),
+        "sha256": body.get("record_sha256"),
+        "size": body.get("size"),
+        **{k: body.get(k) for k in _SEALED},
+    }
     listed = {k: item[k] for k in sealed}
     if body.get("kind") not in _RECORD_KINDS or sealed != listed:
         diff = sorted(k for k in sealed if sealed[k] != listed[k]) or ["kind"]
-        check.problems.append(f"{item['entry']}: the sealed entry of record {seq} differs from "
-                              f"the manifest in {', '.join(diff)}")
+        check.problems.append(
+            f"{item['entry']}: the sealed entry of record {seq} differs from "
+            f"the manifest in {', '.join(diff)}"
+        )
 
 
-def _check_timestamps(members: dict[str, bytes], manifest: dict[str, Any],
-                      heads: list[SignedTreeHead], check: BundleCheck) -> None:
+def _check_timestamps(
+    members: dict[str, bytes],
+    manifest: dict[str, Any],
+    heads: list[SignedTreeHead],
+    check: BundleCheck,
+) -> None:
     """Each token stamps its head's signing input and chains to a bundled TSA root."""
     roots = [members[r["file"]] for r in manifest["export"]["tsa_roots"] if r["file"] in members]
     for n, stamp in enumerate(manifest["timestamps"], start=1):
@@ -856,8 +1071,9 @@ def _check_timestamps(members: dict[str, bytes], manifest: dict[str, Any],
         for problem in result.problems:
             check.problems.append(f"{name} (tree head {index}): {problem}")
         if result.ok and result.gen_time != stamp["gen_time"]:
-            check.problems.append(f"{name}: genTime {result.gen_time} is not the manifest's "
-                                  f"{stamp['gen_time']}")
+            check.problems.append(
+                f"{name}: genTime {result.gen_time} is not the manifest's {stamp['gen_time']}"
+            )
         if result.ok:
             check.timestamps.append(f"tree head {index} at {result.gen_time} by {result.signer}")
 
@@ -868,7 +1084,8 @@ def _check_timestamps(members: dict[str, bytes], manifest: dict[str, Any],
 def _verify_text(fingerprint: str) -> str:
     """The bilingual explanation shipped as VERIFY.txt."""
     return _VERIFY_TEXT.replace("{fingerprint}", fingerprint).replace(
-        "{short}", short_fingerprint(fingerprint))
+        "{short}", short_fingerprint(fingerprint)
+    )
 
 
 _VERIFY_TEXT = """\

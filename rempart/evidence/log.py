@@ -26,47 +26,35 @@ Entry kinds written so far:
 
 from __future__ import annotations
 
-import hashlib
+from dataclasses import dataclass
 from typing import Any, Mapping
 
 import orjson
 
 from ..errors import EvidenceError
-from ..models import positional_maker
-from ..storage.base import GENESIS, LogEntry, Store
+from ..hashing import GENESIS, canonical, chain_hash, sha256_hex
+from ..models import JSONObject, JSONValue, positional_maker
+from ..storage.base import EvidenceStore, LogEntry
 
-__all__ = ["CUSTODY_ACTIONS", "CUSTODY_KINDS", "GENESIS", "EntryTemplate", "LogWriter",
-           "append_custody", "canonical", "chain_hash", "custody", "make_entry", "sha256_hex"]
+__all__ = [
+    "CUSTODY_ACTIONS",
+    "CUSTODY_KINDS",
+    "GENESIS",
+    "CustodyEvent",
+    "EntryTemplate",
+    "LogWriter",
+    "append_custody",
+    "canonical",
+    "chain_hash",
+    "custody_events",
+    "make_entry",
+    "sha256_hex",
+]
 FORMAT_VERSION = 1
 #: The entry kinds that make the chain of custody: who did what with the evidence, and when.
-CUSTODY_KINDS = ("capture-start", "view", "annotation", "analysis", "timestamp", "export",
-                 "report")
+CUSTODY_KINDS = ("capture-start", "view", "annotation", "analysis", "timestamp", "export", "report")
 #: What :func:`append_custody` records (captures, labels and analyses write their own entries).
 CUSTODY_ACTIONS = ("view", "export", "report")
-
-_CANON = orjson.OPT_SORT_KEYS | orjson.OPT_UTC_Z | orjson.OPT_NON_STR_KEYS
-
-
-def canonical(obj: Any) -> bytes:
-    """Canonical JSON bytes: sorted keys, compact, UTF-8.
-
-    Copied to a tight ``bytes``: orjson's result keeps its whole write buffer (about 4 KB)
-    allocated, which adds up when many entries are held, as a large import or a full
-    verification does.
-    """
-    return bytes(memoryview(orjson.dumps(obj, option=_CANON)))
-
-
-def sha256_hex(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def chain_hash(prev_hash: str, body: bytes) -> str:
-    """The hash that seals an entry to its predecessor."""
-    h = hashlib.sha256(bytes.fromhex(prev_hash))
-    h.update(body)
-    return h.hexdigest()
-
 
 _new_entry = positional_maker(LogEntry)
 
@@ -128,8 +116,15 @@ class EntryTemplate:
                 out.append(part)
             else:
                 return b"".join(out)
-        return canonical({"v": FORMAT_VERSION, "seq": seq, "kind": self.kind,
-                          **self.constant, **dict(zip(self.variable, values))})
+        return canonical(
+            {
+                "v": FORMAT_VERSION,
+                "seq": seq,
+                "kind": self.kind,
+                **self.constant,
+                **dict(zip(self.variable, values)),
+            }
+        )
 
 
 class LogWriter:
@@ -139,7 +134,7 @@ class LogWriter:
     batch, may have moved the head), then :meth:`append` and finally :meth:`flush`.
     """
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: EvidenceStore) -> None:
         self.store = store
         self.seq, self.head = store.log_head()
         self._pending: list[LogEntry] = []
@@ -173,16 +168,18 @@ class LogWriter:
             self._pending.clear()
 
 
-def append_custody(store: Store, action: str, by: str, at: str,
-                   what: Mapping[str, Any]) -> LogEntry:
+def append_custody(
+    store: EvidenceStore, action: str, by: str, at: str, what: Mapping[str, Any]
+) -> LogEntry:
     """Seal one chain-of-custody event (``view``, ``export``, ``report``) in its own transaction.
 
     ``what`` (the command, filters, counts, file…) is kept under its own key, so no value in it
     can stand for a field of the entry itself.
     """
     if action not in CUSTODY_ACTIONS:
-        raise EvidenceError(f"unknown custody action {action!r}; use one of "
-                            f"{', '.join(CUSTODY_ACTIONS)}")
+        raise EvidenceError(
+            f"unknown custody action {action!r}; use one of {', '.join(CUSTODY_ACTIONS)}"
+        )
     with store.transaction():
         writer = LogWriter(store)
         entry = writer.append(action, {"by": by, "at": at, "what": dict(what)})
@@ -190,8 +187,27 @@ def append_custody(store: Store, action: str, by: str, at: str,
     return entry
 
 
-def custody(store: Store) -> list[dict[str, Any]]:
-    """The chain of custody read from the log: ``seq``, ``kind``, ``by``, ``at``, ``what``.
+@dataclass(frozen=True)
+class CustodyEvent:
+    """One event of the chain of custody, read from the log.
+
+    ``seq`` is its log entry; ``kind`` one of :data:`CUSTODY_KINDS`; ``by`` who (the operator;
+    None for entries written without it); ``at`` when (ISO 8601); ``what`` the entry's own
+    ``what``, or for the other kinds its remaining fields (a capture's tool, inputs…).
+    """
+
+    seq: int
+    kind: str
+    by: str | None
+    at: str | None
+    what: JSONValue
+
+    def to_json(self) -> JSONObject:
+        return {"seq": self.seq, "kind": self.kind, "by": self.by, "at": self.at, "what": self.what}
+
+
+def custody_events(store: EvidenceStore) -> list[CustodyEvent]:
+    """The chain of custody read from the log, oldest first.
 
     Captures cite their operator and start time; ``what`` is the entry's own ``what`` or, for
     the other kinds, its remaining fields.
@@ -206,5 +222,5 @@ def custody(store: Store) -> list[dict[str, Any]]:
         for key in ("v", "seq", "kind"):
             body.pop(key, None)
         what = body["what"] if set(body) == {"what"} else body
-        out.append({"seq": entry.seq, "kind": entry.kind, "by": by, "at": at, "what": what})
+        out.append(CustodyEvent(entry.seq, entry.kind, by, at, what))
     return out

@@ -37,6 +37,10 @@ from __future__ import annotations
 from hashlib import sha256
 from typing import Iterable, Sequence
 
+from ..hashing import HASH_SIZE, leaf_hash, node_hash
+
+_NODE = b"\x01"  # the interior-node prefix, inlined in the hot loops below
+
 __all__ = [
     "EMPTY_ROOT",
     "HASH_SIZE",
@@ -49,24 +53,8 @@ __all__ = [
     "verify_inclusion",
 ]
 
-#: Bytes in a SHA-256 hash, hence in every leaf hash, node hash, root and proof element.
-HASH_SIZE = 32
-
 #: ``MTH({})``: the root of the empty tree, SHA-256 of the empty string.
 EMPTY_ROOT = sha256(b"").digest()
-
-_LEAF = b"\x00"
-_NODE = b"\x01"
-
-
-def leaf_hash(data: bytes) -> bytes:
-    """``HASH(0x00 || data)``: the hash of one leaf."""
-    return sha256(_LEAF + data).digest()
-
-
-def node_hash(left: bytes, right: bytes) -> bytes:
-    """``HASH(0x01 || left || right)``: the hash of an interior node."""
-    return sha256(_NODE + left + right).digest()
 
 
 def root_of(leaf_hashes: Sequence[bytes]) -> bytes:
@@ -157,7 +145,7 @@ class MerkleTree:
             below = levels[k]
             if k + 1 == len(levels):
                 levels.append(bytearray())
-            levels[k + 1] += sha256(_NODE + below[-2 * HASH_SIZE:]).digest()
+            levels[k + 1] += sha256(_NODE + below[-2 * HASH_SIZE :]).digest()
             k, n = k + 1, n >> 1
         return index
 
@@ -236,7 +224,7 @@ class MerkleTree:
     def _perfect(self, start: int, k: int) -> bytes:
         """The stored hash of the complete subtree of ``2**k`` leaves that begins at ``start``."""
         at = (start >> k) * HASH_SIZE
-        return bytes(self._levels[k][at:at + HASH_SIZE])
+        return bytes(self._levels[k][at : at + HASH_SIZE])
 
     def _range_hash(self, start: int, end: int) -> bytes:
         """``MTH(D[start:end])`` for a range that a walk down from some root can reach.
@@ -260,15 +248,17 @@ class MerkleTree:
 def _parents(level: bytearray) -> bytearray:
     """The next level up: the hash of each complete pair, an odd last hash left out."""
     pair = 2 * HASH_SIZE
-    return bytearray(b"".join([
-        sha256(_NODE + level[i:i + pair]).digest()
-        for i in range(0, len(level) - pair + 1, pair)
-    ]))
+    return bytearray(
+        b"".join(
+            [
+                sha256(_NODE + level[i : i + pair]).digest()
+                for i in range(0, len(level) - pair + 1, pair)
+            ]
+        )
+    )
 
 
-def root_from_inclusion(
-    leaf: bytes, index: int, size: int, proof: Sequence[bytes]
-) -> bytes | None:
+def root_from_inclusion(leaf: bytes, index: int, size: int, proof: Sequence[bytes]) -> bytes | None:
     """The root that ``proof`` leads to from ``leaf`` at ``index`` of ``size`` (RFC 9162 §2.1.3.2).
 
     ``None`` when the proof cannot be an inclusion proof for that position: malformed hashes, an

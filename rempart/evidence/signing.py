@@ -43,8 +43,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from ..errors import EvidenceError
+from ..hashing import canonical
 from ..models import iso
-from .log import canonical
 
 __all__ = [
     "PRIVATE_KEY_FILE",
@@ -219,9 +219,16 @@ class SignedTreeHead:
 
     def signing_input(self) -> bytes:
         """The bytes the signature covers: format ``rempart-sth-v1`` (see the module docstring)."""
-        return canonical({"format": STH_FORMAT, "key_fingerprint": self.key_fingerprint,
-                          "reason": self.reason, "root_hash": self.root_hash,
-                          "timestamp": self.timestamp, "tree_size": self.tree_size})
+        return canonical(
+            {
+                "format": STH_FORMAT,
+                "key_fingerprint": self.key_fingerprint,
+                "reason": self.reason,
+                "root_hash": self.root_hash,
+                "timestamp": self.timestamp,
+                "tree_size": self.tree_size,
+            }
+        )
 
     def to_json(self) -> str:
         """Canonical JSON of every field plus the format tag."""
@@ -237,11 +244,11 @@ class SignedTreeHead:
         if not isinstance(obj, dict) or obj.get("format") != STH_FORMAT:
             raise EvidenceError(f"signed tree head: not a {STH_FORMAT} object")
         fields = {k: v for k, v in obj.items() if k != "format"}
-        expected = {"tree_size", "root_hash", "timestamp", "key_fingerprint", "signature",
-                    "reason"}
+        expected = {"tree_size", "root_hash", "timestamp", "key_fingerprint", "signature", "reason"}
         if set(fields) != expected:
-            raise EvidenceError(f"signed tree head: fields {sorted(fields)}, "
-                                f"expected {sorted(expected)}")
+            raise EvidenceError(
+                f"signed tree head: fields {sorted(fields)}, expected {sorted(expected)}"
+            )
         sth = cls(**fields)
         problem = _field_problem(sth)
         if problem:
@@ -266,8 +273,13 @@ def _field_problem(sth: SignedTreeHead) -> str | None:
     return None
 
 
-def sign_tree_head(key: CaseKey, tree_size: int, root_hash: str, timestamp: datetime | str,
-                   reason: str | None = None) -> SignedTreeHead:
+def sign_tree_head(
+    key: CaseKey,
+    tree_size: int,
+    root_hash: str,
+    timestamp: datetime | str,
+    reason: str | None = None,
+) -> SignedTreeHead:
     """Sign ``(tree_size, root_hash, timestamp, reason)`` with the case key.
 
     ``timestamp`` is an aware datetime (written as ISO-8601 UTC with ``Z``) or such a string.
@@ -281,8 +293,9 @@ def sign_tree_head(key: CaseKey, tree_size: int, root_hash: str, timestamp: date
     if problem:
         raise ValueError(problem)
     signature = key.sign(draft.signing_input()).hex()
-    return SignedTreeHead(tree_size, root_hash, draft.timestamp, draft.key_fingerprint,
-                          signature, reason)
+    return SignedTreeHead(
+        tree_size, root_hash, draft.timestamp, draft.key_fingerprint, signature, reason
+    )
 
 
 def verify_tree_head(sth: SignedTreeHead, public_key: bytes | str) -> bool:

@@ -71,23 +71,40 @@ __all__ = [
 MAX_REPLY_BYTES = 1 << 20  # a TimeStampResp is a few KiB; refuse to buffer anything huge
 MAX_CHAIN = 8
 _HASHES: dict[str, Callable[[], hashes.HashAlgorithm]] = {
-    "sha256": hashes.SHA256, "sha384": hashes.SHA384, "sha512": hashes.SHA512,
+    "sha256": hashes.SHA256,
+    "sha384": hashes.SHA384,
+    "sha512": hashes.SHA512,
 }
 # Extensions whose meaning these checks honour; any other critical one makes a certificate fail
 # (RFC 5280 4.2: a verifier must reject a certificate with a critical extension it does not know).
-_UNDERSTOOD = {ExtensionOID.BASIC_CONSTRAINTS, ExtensionOID.KEY_USAGE,
-               ExtensionOID.EXTENDED_KEY_USAGE, ExtensionOID.SUBJECT_ALTERNATIVE_NAME}
+_UNDERSTOOD = {
+    ExtensionOID.BASIC_CONSTRAINTS,
+    ExtensionOID.KEY_USAGE,
+    ExtensionOID.EXTENDED_KEY_USAGE,
+    ExtensionOID.SUBJECT_ALTERNATIVE_NAME,
+}
 # What asn1crypto (lazily, as fields are read) and cryptography raise on malformed input.
-_MALFORMED = (ValueError, TypeError, KeyError, IndexError, OverflowError, x509.InvalidVersion,
-              x509.DuplicateExtension, x509.UnsupportedGeneralNameType, UnsupportedAlgorithm)
+_MALFORMED = (
+    ValueError,
+    TypeError,
+    KeyError,
+    IndexError,
+    OverflowError,
+    x509.InvalidVersion,
+    x509.DuplicateExtension,
+    x509.UnsupportedGeneralNameType,
+    UnsupportedAlgorithm,
+)
 
 
 class _TimeStampResp(core.Sequence):  # type: ignore[misc]
     """TimeStampResp with the token OPTIONAL, as RFC 3161 2.4.2 has it (asn1crypto requires it,
     so a refusal, which carries no token, would not parse)."""
 
-    _fields = [("status", tsp.PKIStatusInfo),
-               ("time_stamp_token", cms.ContentInfo, {"optional": True})]
+    _fields = [
+        ("status", tsp.PKIStatusInfo),
+        ("time_stamp_token", cms.ContentInfo, {"optional": True}),
+    ]
 
 
 class TimestampError(RempartError):
@@ -128,10 +145,15 @@ class TimestampToken:
             certs = tuple(_carried(signed_data))
             imprint = tst["message_imprint"]
             return cls(
-                der=der, url=url, gen_time=_gen_time(tst), serial=tst["serial_number"].native,
-                tsa_name=_tsa_name(tst, signed_data, certs), policy=tst["policy"].dotted,
+                der=der,
+                url=url,
+                gen_time=_gen_time(tst),
+                serial=tst["serial_number"].native,
+                tsa_name=_tsa_name(tst, signed_data, certs),
+                policy=tst["policy"].dotted,
                 hash_algorithm=imprint["hash_algorithm"]["algorithm"].native,
-                imprint=imprint["hashed_message"].native.hex(), nonce=tst["nonce"].native,
+                imprint=imprint["hashed_message"].native.hex(),
+                nonce=tst["nonce"].native,
                 certificates=certs,
             )
         except _MALFORMED as exc:
@@ -152,13 +174,17 @@ def make_request(data: bytes, nonce: int | None = None) -> tuple[bytes, int]:
     """A DER TimeStampReq for SHA-256(``data``), with a nonce (random 63-bit unless given)."""
     if nonce is None:
         nonce = secrets.randbelow(2**63 - 1) + 1
-    request = tsp.TimeStampReq({
-        "version": "v1",
-        "message_imprint": {"hash_algorithm": {"algorithm": "sha256"},
-                            "hashed_message": hashlib.sha256(data).digest()},
-        "nonce": nonce,
-        "cert_req": True,
-    })
+    request = tsp.TimeStampReq(
+        {
+            "version": "v1",
+            "message_imprint": {
+                "hash_algorithm": {"algorithm": "sha256"},
+                "hashed_message": hashlib.sha256(data).digest(),
+            },
+            "nonce": nonce,
+            "cert_req": True,
+        }
+    )
     return request.dump(), nonce
 
 
@@ -180,12 +206,14 @@ def request_token(url: str, data: bytes, timeout: float = 10.0) -> TimestampToke
     return token
 
 
-def request_tokens(urls: Sequence[str], data: bytes,
-                   timeout: float = 10.0) -> tuple[list[TimestampToken], list[TimestampError]]:
+def request_tokens(
+    urls: Sequence[str], data: bytes, timeout: float = 10.0
+) -> tuple[list[TimestampToken], list[TimestampError]]:
     """Ask every TSA in ``urls`` at once; one failing does not stop the others.
 
     Returns the tokens and the errors, each in the order of ``urls``.
     """
+
     def attempt(url: str) -> TimestampToken | TimestampError:
         try:
             return request_token(url, data, timeout)
@@ -200,8 +228,15 @@ def request_tokens(urls: Sequence[str], data: bytes,
 
 
 def _post(url: str, body: bytes, timeout: float) -> bytes:
-    request = urllib.request.Request(url, data=body, method="POST", headers={
-        "Content-Type": "application/timestamp-query", "Accept": "application/timestamp-reply"})
+    request = urllib.request.Request(
+        url,
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/timestamp-query",
+            "Accept": "application/timestamp-reply",
+        },
+    )
     try:
         with urllib.request.urlopen(request, timeout=timeout) as reply:
             payload: bytes = reply.read(MAX_REPLY_BYTES + 1)
@@ -228,8 +263,9 @@ def _token_from_reply(url: str, payload: bytes) -> TimestampToken:
         raise TimestampError(url, "the reply is not a DER TimeStampResp") from None
     if code not in ("granted", "granted_with_mods"):
         detail = "; ".join([*texts, *(f"failInfo {f}" for f in fail_info)])
-        raise TimestampError(url, f"request refused, status {code}" + (f": {detail}" if detail
-                                                                      else ""))
+        raise TimestampError(
+            url, f"request refused, status {code}" + (f": {detail}" if detail else "")
+        )
     if isinstance(token, core.Void):
         raise TimestampError(url, f"status {code} but no token in the reply")
     return TimestampToken.from_der(token.dump(), url)
@@ -299,8 +335,9 @@ class _Cert:
         return self.x.subject.rfc4514_string()
 
 
-def verify_token(token_der: bytes, data: bytes, trusted_roots: Sequence[bytes],
-                 extra_certs: Sequence[bytes] = ()) -> TokenCheck:
+def verify_token(
+    token_der: bytes, data: bytes, trusted_roots: Sequence[bytes], extra_certs: Sequence[bytes] = ()
+) -> TokenCheck:
     """Check an RFC 3161 token over ``data`` with no network (see the module docstring).
 
     ``trusted_roots`` and ``extra_certs`` are certificates, DER or PEM (a PEM may hold several).
@@ -337,8 +374,13 @@ def _load_certs(blobs: Sequence[bytes], what: str) -> list[_Cert]:
     return out
 
 
-def _problems(signed_data: cms.SignedData, tst: tsp.TSTInfo, data: bytes, roots: list[_Cert],
-              extras: list[_Cert]) -> tuple[list[str], _Cert | None]:
+def _problems(
+    signed_data: cms.SignedData,
+    tst: tsp.TSTInfo,
+    data: bytes,
+    roots: list[_Cert],
+    extras: list[_Cert],
+) -> tuple[list[str], _Cert | None]:
     """Everything wrong with the token, and the signer's certificate when it was found."""
     problems = _imprint_problems(tst, data)
     signer_infos = signed_data["signer_infos"]
@@ -353,8 +395,10 @@ def _problems(signed_data: cms.SignedData, tst: tsp.TSTInfo, data: bytes, roots:
         return problems + [f"a certificate carried in the token is malformed ({exc})"], None
     signer = _find_signer(info, carried + extras)
     if signer is None:
-        return problems + ["the signer's certificate is neither in the token nor among the "
-                           "extra certificates given"], None
+        return problems + [
+            "the signer's certificate is neither in the token nor among the "
+            "extra certificates given"
+        ], None
     econtent = bytes(signed_data["encap_content_info"]["content"])
     when = datetime.fromisoformat(_gen_time(tst).replace("Z", "+00:00"))
     path, chain_problems = _chain(signer, carried + extras, roots, when)
@@ -373,8 +417,10 @@ def _imprint_problems(tst: tsp.TSTInfo, data: bytes) -> list[str]:
     imprint = tst["message_imprint"]
     name = _hash_name(imprint["hash_algorithm"], "the messageImprint hash algorithm")
     if hashlib.new(name, data).digest() != imprint["hashed_message"].native:
-        return [f"the messageImprint is not the {name.upper()} of the data: "
-                "the token stamps something else"]
+        return [
+            f"the messageImprint is not the {name.upper()} of the data: "
+            "the token stamps something else"
+        ]
     return []
 
 
@@ -388,14 +434,14 @@ def _hash_name(algorithm: Any, what: str) -> str:
     return str(name)
 
 
-def _envelope_problems(signed_data: cms.SignedData, info: cms.SignerInfo,
-                       digest: str) -> list[str]:
+def _envelope_problems(signed_data: cms.SignedData, info: cms.SignerInfo, digest: str) -> list[str]:
     """The unsigned framing must still be exactly what RFC 5652 prescribes."""
     problems = []
     if signed_data["version"].native != "v3":
         problems.append(f"SignedData version is {signed_data['version'].native}, not v3")
-    listed = [_hash_name(a, "a SignedData digest algorithm")
-              for a in signed_data["digest_algorithms"]]
+    listed = [
+        _hash_name(a, "a SignedData digest algorithm") for a in signed_data["digest_algorithms"]
+    ]
     if digest not in listed:
         problems.append(f"the signer's digest {digest} is not among SignedData's {listed}")
     expected = "v1" if info["sid"].name == "issuer_and_serial_number" else "v3"
@@ -410,16 +456,19 @@ def _find_signer(info: cms.SignerInfo, candidates: list[_Cert]) -> _Cert | None:
     for cert in candidates:
         if sid.name == "issuer_and_serial_number":
             wanted = sid.chosen
-            if (cert.a.issuer.dump() == wanted["issuer"].dump()
-                    and cert.a.serial_number == wanted["serial_number"].native):
+            if (
+                cert.a.issuer.dump() == wanted["issuer"].dump()
+                and cert.a.serial_number == wanted["serial_number"].native
+            ):
                 return cert
         elif cert.a.key_identifier is not None and cert.a.key_identifier == sid.chosen.native:
             return cert
     return None
 
 
-def _attribute_problems(info: cms.SignerInfo, econtent: bytes, digest: str,
-                        signer: _Cert) -> list[str]:
+def _attribute_problems(
+    info: cms.SignerInfo, econtent: bytes, digest: str, signer: _Cert
+) -> list[str]:
     """content-type, message-digest and signing-certificate, each present once with one value."""
     attrs = info["signed_attrs"]
     if isinstance(attrs, core.Void):
@@ -435,8 +484,10 @@ def _attribute_problems(info: cms.SignerInfo, econtent: bytes, digest: str,
         problems.append("the signed content-type attribute is missing or not id-ct-TSTInfo")
     wanted = hashlib.new(digest, econtent).digest()
     if "message_digest" not in seen or seen["message_digest"].native != wanted:
-        problems.append("the signed message-digest is not the hash of the TSTInfo: "
-                        "the stamped content was altered")
+        problems.append(
+            "the signed message-digest is not the hash of the TSTInfo: "
+            "the stamped content was altered"
+        )
     return problems + _signing_certificate_problems(seen, signer)
 
 
@@ -451,15 +502,21 @@ def _signing_certificate_problems(seen: dict[str, Any], signer: _Cert) -> list[s
         return ["no signing-certificate attribute binds the signature to the TSA's certificate"]
     problems = []
     if hashlib.new(name, signer.der).digest() != ess["cert_hash"].native:
-        problems.append("the signing-certificate attribute names another certificate than "
-                        f"the signer's ({signer.name})")
+        problems.append(
+            "the signing-certificate attribute names another certificate than "
+            f"the signer's ({signer.name})"
+        )
     issuer_serial = ess["issuer_serial"]
     if not isinstance(issuer_serial, core.Void):
         issuers = [g.chosen for g in issuer_serial["issuer"] if g.name == "directory_name"]
-        if (issuer_serial["serial_number"].native != signer.a.serial_number
-                or signer.a.issuer not in issuers):
-            problems.append("the signing-certificate attribute's issuer and serial are not "
-                            "the signer certificate's")
+        if (
+            issuer_serial["serial_number"].native != signer.a.serial_number
+            or signer.a.issuer not in issuers
+        ):
+            problems.append(
+                "the signing-certificate attribute's issuer and serial are not "
+                "the signer certificate's"
+            )
     return problems
 
 
@@ -487,8 +544,10 @@ def _signature_problems(info: cms.SignerInfo, digest: str, signer: _Cert) -> lis
         else:
             return [f"unsupported signature: {kind} with a {type(key).__name__}"]
     except InvalidSignature:
-        return [f"the TSA's signature does not verify with the key of {signer.name}: the signed "
-                "attributes or the signature were altered"]
+        return [
+            f"the TSA's signature does not verify with the key of {signer.name}: the signed "
+            "attributes or the signature were altered"
+        ]
     return []
 
 
@@ -497,21 +556,28 @@ def _timestamping_problems(signer: _Cert) -> list[str]:
     try:
         eku = signer.x.extensions.get_extension_for_class(x509.ExtendedKeyUsage)
     except x509.ExtensionNotFound:
-        return [f"the signer's certificate {signer.name} has no extendedKeyUsage: "
-                "it is not a timestamping certificate"]
+        return [
+            f"the signer's certificate {signer.name} has no extendedKeyUsage: "
+            "it is not a timestamping certificate"
+        ]
     problems = []
     if list(eku.value) != [ExtendedKeyUsageOID.TIME_STAMPING]:
         usages = ", ".join(u.dotted_string for u in eku.value)
-        problems.append(f"the signer's certificate {signer.name} is not a timestamping "
-                        f"certificate: its extendedKeyUsage is {usages}, not id-kp-timeStamping")
+        problems.append(
+            f"the signer's certificate {signer.name} is not a timestamping "
+            f"certificate: its extendedKeyUsage is {usages}, not id-kp-timeStamping"
+        )
     if not eku.critical:
-        problems.append(f"the signer's certificate {signer.name} has a timeStamping "
-                        "extendedKeyUsage that is not marked critical")
+        problems.append(
+            f"the signer's certificate {signer.name} has a timeStamping "
+            "extendedKeyUsage that is not marked critical"
+        )
     return problems
 
 
-def _chain(signer: _Cert, pool: list[_Cert], roots: list[_Cert],
-           when: datetime) -> tuple[list[_Cert], list[str]]:
+def _chain(
+    signer: _Cert, pool: list[_Cert], roots: list[_Cert], when: datetime
+) -> tuple[list[_Cert], list[str]]:
     """The path from the signer to a trusted root, and what is wrong along it."""
     path, problems = [signer], []
     current = signer
@@ -522,12 +588,19 @@ def _chain(signer: _Cert, pool: list[_Cert], roots: list[_Cert],
         root = next((r for r in roots if _issued_by(current, r)), None)
         if root is not None:
             return path + [root], problems + _validity_problems(root, when)
-        issuer = next((c for c in pool if all(c.der != p.der for p in path)
-                       and _is_ca(c) and _issued_by(current, c)), None)
+        issuer = next(
+            (
+                c
+                for c in pool
+                if all(c.der != p.der for p in path) and _is_ca(c) and _issued_by(current, c)
+            ),
+            None,
+        )
         if issuer is None:
             return path, problems + [
                 f"the certificate {current.name} does not chain to a trusted root: no trusted "
-                "root or CA certificate at hand issued it with a valid signature"]
+                "root or CA certificate at hand issued it with a valid signature"
+            ]
         path.append(issuer)
         current = issuer
     return path, problems + [f"the certificate chain is longer than {MAX_CHAIN}"]
@@ -562,8 +635,10 @@ def _certificate_problems(cert: _Cert, when: datetime) -> list[str]:
         problems.append(f"the certificate {cert.name} has a malformed signature BIT STRING")
     for ext in cert.x.extensions:
         if ext.critical and ext.oid not in _UNDERSTOOD:
-            problems.append(f"the certificate {cert.name} has a critical extension "
-                            f"{ext.oid.dotted_string} that this verifier does not handle")
+            problems.append(
+                f"the certificate {cert.name} has a critical extension "
+                f"{ext.oid.dotted_string} that this verifier does not handle"
+            )
     return problems
 
 
@@ -572,15 +647,20 @@ def _validity_problems(cert: _Cert, when: datetime) -> list[str]:
     if start <= when <= end:
         return []
     state = "expired" if when > end else "not yet valid"
-    return [f"the certificate {cert.name} was {state} at genTime {iso(when)} "
-            f"(valid {iso(start)} to {iso(end)})"]
+    return [
+        f"the certificate {cert.name} was {state} at genTime {iso(when)} "
+        f"(valid {iso(start)} to {iso(end)})"
+    ]
 
 
 def _unaccounted(carried: list[_Cert], known: list[_Cert]) -> list[str]:
     """Certificates in the token off the verified chain: bytes nothing authenticates."""
     ders = {k.der for k in known}
-    return [f"the token carries a certificate that is not on the signer's chain: {c.name}"
-            for c in carried if c.der not in ders]
+    return [
+        f"the token carries a certificate that is not on the signer's chain: {c.name}"
+        for c in carried
+        if c.der not in ders
+    ]
 
 
 def _tsa_field_problems(tst: tsp.TSTInfo, signer: _Cert) -> list[str]:

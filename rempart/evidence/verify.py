@@ -51,10 +51,10 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 import orjson
 
 from ..errors import EvidenceError, ParseError, SourceError
-from ..models import StatusChange, iso
+from ..hashing import GENESIS, canonical, chain_hash, sha256_hex
+from ..models import StatusChange, iso, json_dict, json_list
 from ..storage.base import (
     ACCOUNT_COLUMNS,
-    GENESIS,
     MESSAGE_COLUMNS,
     LogEntry,
     RawRecord,
@@ -65,7 +65,6 @@ from ..storage.base import (
 )
 from ..storage.memory import MemoryStore
 from ..storage.sqlite import dump
-from .log import canonical, chain_hash, sha256_hex
 from .merkle import EMPTY_ROOT, MerkleTree, leaf_hash, verify_consistency
 from .results import ResultProblem, check_results, check_status_rows
 from .signing import SignedTreeHead, verify_tree_head
@@ -74,8 +73,13 @@ from .transparency import tree_heads
 
 Progress = Callable[[str, int], None]
 _RECORD_KINDS = ("record", "reject")
-_SEALED_KINDS = ("capture-start", "status-change", "timestamp",  # kept for the later checks
-                 "analysis", "annotation")
+_SEALED_KINDS = (
+    "capture-start",
+    "status-change",
+    "timestamp",  # kept for the later checks
+    "analysis",
+    "annotation",
+)
 
 
 @dataclass(frozen=True)
@@ -122,8 +126,12 @@ class VerifyReport:
 
 
 def verify_case(
-    store: Store, replay: bool = True, progress: Progress | None = None, head: str | None = None,
-    public_key: bytes | None = None, tsa_roots: Sequence[bytes] = (),
+    store: Store,
+    replay: bool = True,
+    progress: Progress | None = None,
+    head: str | None = None,
+    public_key: bytes | None = None,
+    tsa_roots: Sequence[bytes] = (),
 ) -> VerifyReport:
     """Verify a case's log, Merkle tree, signed tree heads, raw records and derived data.
 
@@ -154,7 +162,9 @@ def verify_case(
 
 
 def _check_log(
-    store: Store, report: VerifyReport, progress: Progress | None,
+    store: Store,
+    report: VerifyReport,
+    progress: Progress | None,
     sealed: dict[str, list[tuple[int, dict[str, Any]]]],
 ) -> tuple[dict[int, Any], list[tuple[int, bytes]]]:
     """Walk the chain; return ``seq -> summary`` of record entries for pass 2 and the
@@ -183,13 +193,23 @@ def _check_log(
                 # keyed by the sealed number, so a swap is reported once, on the log
                 summaries[body_seq if body_seq is not None else entry.seq] = body
                 if body.get("capture") not in open_captures:
-                    _add(report, "log entry", entry.seq, "inserted",
-                         "seals a record outside any capture run")
+                    _add(
+                        report,
+                        "log entry",
+                        entry.seq,
+                        "inserted",
+                        "seals a record outside any capture run",
+                    )
             if kind in sealed:
                 sealed[kind].append((entry.seq, body))
             if kind != entry.kind:
-                _add(report, "log entry", entry.seq, "altered",
-                     f"kind column says {entry.kind!r} but the sealed body says {kind!r}")
+                _add(
+                    report,
+                    "log entry",
+                    entry.seq,
+                    "altered",
+                    f"kind column says {entry.kind!r} but the sealed body says {kind!r}",
+                )
         if progress and len(rows) % 10000 == 0:
             progress("log", 10000)
     report.entries = len(rows)
@@ -206,11 +226,16 @@ def _note_interrupted(report: VerifyReport, starts: dict[Any, tuple[int, Any]]) 
     checked like any other; importing the same files again completes the work, in a new run
     (the notice stays: that run was interrupted)."""
     for capture, (seq, started) in sorted(starts.items(), key=lambda item: item[1][0]):
-        report.notices.append(Problem(
-            "capture", f"{capture} (entry {seq}, started {started})", "interrupted",
-            "it has no capture-end: the import was interrupted, or is still running; the "
-            "records it sealed are kept and checked (import the same files again to complete "
-            "the work)"))
+        report.notices.append(
+            Problem(
+                "capture",
+                f"{capture} (entry {seq}, started {started})",
+                "interrupted",
+                "it has no capture-end: the import was interrupted, or is still running; the "
+                "records it sealed are kept and checked (import the same files again to complete "
+                "the work)",
+            )
+        )
 
 
 def _hex(entry: LogEntry) -> bool:
@@ -238,8 +263,13 @@ def _classify_links(
     for i, (seq, body_seq, prev, own, ok) in enumerate(rows):
         if seq > expected_seq:
             span = str(expected_seq) if seq == expected_seq + 1 else f"{expected_seq}-{seq - 1}"
-            _add(report, "log entry", span, "missing", f"the log jumps from {expected_seq - 1} "
-                 f"to {seq}: entries were deleted")
+            _add(
+                report,
+                "log entry",
+                span,
+                "missing",
+                f"the log jumps from {expected_seq - 1} to {seq}: entries were deleted",
+            )
         if not ok:
             _add(report, "log entry", seq, "altered", "its content no longer matches its hash")
         if body_seq is None:
@@ -255,9 +285,7 @@ def _classify_links(
         expected_seq, prev_hash = seq + 1, own
 
 
-def _misplaced(
-    rows: list[tuple[int, int | None, str, str, bool]], i: int
-) -> tuple[int, str, str]:
+def _misplaced(rows: list[tuple[int, int | None, str, str, bool]], i: int) -> tuple[int, str, str]:
     """Where, kind and detail for an entry whose sealed number is not its position."""
     seq, body_seq = rows[i][0], rows[i][1]
     if body_seq == seq - 1 and _shifted(rows, i, -1):
@@ -268,7 +296,9 @@ def _misplaced(
 
 
 def _broken_link(
-    rows: list[tuple[int, int | None, str, str, bool]], i: int, by_hash: dict[str, int],
+    rows: list[tuple[int, int | None, str, str, bool]],
+    i: int,
+    by_hash: dict[str, int],
     report: VerifyReport,
 ) -> None:
     """Entry ``i`` is intact and in place but does not chain to the one before it."""
@@ -277,14 +307,29 @@ def _broken_link(
     if j is not None and rows[j][1] != rows[j][0]:
         return  # it chains into a reordered stretch, already reported there
     if j is None:
-        _add(report, "log entry", seq, "missing",
-             "it chains to an entry that is not in the log (one was removed)")
+        _add(
+            report,
+            "log entry",
+            seq,
+            "missing",
+            "it chains to an entry that is not in the log (one was removed)",
+        )
     elif j > i:
-        _add(report, "log entry", seq, "reordered",
-             f"it chains to entry {rows[j][0]}, which comes after it")
+        _add(
+            report,
+            "log entry",
+            seq,
+            "reordered",
+            f"it chains to entry {rows[j][0]}, which comes after it",
+        )
     elif j < i - 1:
-        _add(report, "log entry", rows[j + 1][0], "inserted",
-             f"entry {seq} chains to {rows[j][0]}: what lies between was inserted")
+        _add(
+            report,
+            "log entry",
+            rows[j + 1][0],
+            "inserted",
+            f"entry {seq} chains to {rows[j][0]}: what lies between was inserted",
+        )
 
 
 def _shifted(rows: list[tuple[int, int | None, str, str, bool]], i: int, delta: int) -> bool:
@@ -298,21 +343,33 @@ def _check_heads(
     known = {h["entry_hash"]: h["seq"] for h in store.heads()}
     heads = store.heads()
     if heads and heads[-1]["seq"] > report.head_seq:
-        _add(report, "log entry", f"{report.head_seq + 1}-{heads[-1]['seq']}", "missing",
-             f"a head was recorded at entry {heads[-1]['seq']} but the log ends at "
-             f"{report.head_seq} (truncated)")
+        _add(
+            report,
+            "log entry",
+            f"{report.head_seq + 1}-{heads[-1]['seq']}",
+            "missing",
+            f"a head was recorded at entry {heads[-1]['seq']} but the log ends at "
+            f"{report.head_seq} (truncated)",
+        )
     if head is not None:
         noted = normalise_head(head)
         found = sorted({e.seq for e in store.entries() if e.entry_hash.startswith(noted)})
         if len(found) > 1:
-            raise EvidenceError(f"--head {noted}: {len(found)} log entries ({_seqs(found)}) "
-                                "have a hash that begins so; give more characters")
+            raise EvidenceError(
+                f"--head {noted}: {len(found)} log entries ({_seqs(found)}) "
+                "have a hash that begins so; give more characters"
+            )
         if found:
             report.noted_head_seq = found[0]
         else:
             where = next((seq for h, seq in known.items() if h.startswith(noted)), "?")
-            _add(report, "log head", where, "missing",
-                 f"the head {noted[:16]}… you noted is no longer in the log")
+            _add(
+                report,
+                "log head",
+                where,
+                "missing",
+                f"the head {noted[:16]}… you noted is no longer in the log",
+            )
 
 
 #: The fewest hex characters of a head accepted by ``verify --head``: 48 bits, so that a
@@ -325,11 +382,12 @@ def normalise_head(text: str) -> str:
     dropped, lower case; a prefix of at least :data:`HEAD_PREFIX_MIN` hex characters is kept
     as is. Anything else raises :class:`EvidenceError`."""
     noted = text.strip().lower()
-    if not HEAD_PREFIX_MIN <= len(noted) <= 64 or any(c not in "0123456789abcdef"
-                                                         for c in noted):
-        raise EvidenceError(f"--head {text.strip()[:80]!r} is not a log head: give the hash "
-                            "printed after an import (64 hexadecimal characters, or at least "
-                            f"its first {HEAD_PREFIX_MIN})")
+    if not HEAD_PREFIX_MIN <= len(noted) <= 64 or any(c not in "0123456789abcdef" for c in noted):
+        raise EvidenceError(
+            f"--head {text.strip()[:80]!r} is not a log head: give the hash "
+            "printed after an import (64 hexadecimal characters, or at least "
+            f"its first {HEAD_PREFIX_MIN})"
+        )
     return noted
 
 
@@ -352,8 +410,13 @@ def _check_tree(
     report.tree_heads = len(heads)
     if not heads:
         if public_key is not None:
-            _add(report, "tree head", "-", "missing",
-                 "the case has a signing key but no signed tree head: they were deleted")
+            _add(
+                report,
+                "tree head",
+                "-",
+                "missing",
+                "the case has a signing key but no signed tree head: they were deleted",
+            )
         return
     _check_head_ids(report, [i for i, _ in heads])
     previous: tuple[int, SignedTreeHead] | None = None  # the last head whose root held
@@ -372,12 +435,22 @@ def _check_leaves(store: Store, report: VerifyReport, leaves: list[tuple[int, by
             _add(report, "merkle leaf", want[0], "missing", "the entry has no stored leaf hash")
             want = next(recomputed, None)
         if want is None or want[0] > seq:
-            _add(report, "log entry", seq, "missing",
-                 "its Merkle leaf is stored but the entry is gone")
+            _add(
+                report,
+                "log entry",
+                seq,
+                "missing",
+                "its Merkle leaf is stored but the entry is gone",
+            )
             continue
         if stored != want[1]:
-            _add(report, "merkle leaf", seq, "altered",
-                 "the stored leaf hash is not the hash of the entry's body")
+            _add(
+                report,
+                "merkle leaf",
+                seq,
+                "altered",
+                "the stored leaf hash is not the hash of the entry's body",
+            )
         want = next(recomputed, None)
     while want is not None:
         _add(report, "merkle leaf", want[0], "missing", "the entry has no stored leaf hash")
@@ -390,14 +463,23 @@ def _check_head_ids(report: VerifyReport, ids: list[int]) -> None:
     for head_id in ids:
         if head_id > expected:
             span = str(expected) if head_id == expected + 1 else f"{expected}-{head_id - 1}"
-            _add(report, "tree head", f"#{span}", "missing",
-                 f"the signed tree heads jump from #{expected - 1} to #{head_id}")
+            _add(
+                report,
+                "tree head",
+                f"#{span}",
+                "missing",
+                f"the signed tree heads jump from #{expected - 1} to #{head_id}",
+            )
         expected = head_id + 1
 
 
 def _check_tree_head(
-    report: VerifyReport, tree: MerkleTree, head_id: int, sth: SignedTreeHead,
-    public_key: bytes | None, previous: tuple[int, SignedTreeHead] | None,
+    report: VerifyReport,
+    tree: MerkleTree,
+    head_id: int,
+    sth: SignedTreeHead,
+    public_key: bytes | None,
+    previous: tuple[int, SignedTreeHead] | None,
 ) -> bool:
     """One signed head: its signature, its root at its size, its link to the last good head.
 
@@ -406,32 +488,62 @@ def _check_tree_head(
     """
     where = f"#{head_id} (size {sth.tree_size})"
     if public_key is None:
-        _add(report, "tree head", where, "unverifiable",
-             "the case's public key (keys/case-ed25519.pub.pem) is gone")
+        _add(
+            report,
+            "tree head",
+            where,
+            "unverifiable",
+            "the case's public key (keys/case-ed25519.pub.pem) is gone",
+        )
     elif not verify_tree_head(sth, public_key):
-        _add(report, "tree head", where, "altered",
-             "its signature does not verify with the case's public key")
+        _add(
+            report,
+            "tree head",
+            where,
+            "altered",
+            "its signature does not verify with the case's public key",
+        )
     if type(sth.tree_size) is not int or not 0 <= sth.tree_size <= tree.size:
-        _add(report, "tree head", where, "missing",
-             f"it signs {sth.tree_size} entries but the log has {tree.size} (truncated)")
+        _add(
+            report,
+            "tree head",
+            where,
+            "missing",
+            f"it signs {sth.tree_size} entries but the log has {tree.size} (truncated)",
+        )
         return False
     if previous is not None and sth.tree_size < previous[1].tree_size:
-        _add(report, "tree head", where, "reordered",
-             f"it is smaller than the earlier head #{previous[0]} "
-             f"(size {previous[1].tree_size})")
+        _add(
+            report,
+            "tree head",
+            where,
+            "reordered",
+            f"it is smaller than the earlier head #{previous[0]} (size {previous[1].tree_size})",
+        )
     held = tree.root(sth.tree_size).hex() == sth.root_hash
     if not held:
-        _add(report, "tree head", where, "altered",
-             f"the first {sth.tree_size} log entries no longer hash to its signed root: one was "
-             "altered, removed, inserted or moved")
+        _add(
+            report,
+            "tree head",
+            where,
+            "altered",
+            f"the first {sth.tree_size} log entries no longer hash to its signed root: one was "
+            "altered, removed, inserted or moved",
+        )
     if previous is not None and previous[1].tree_size < sth.tree_size:
         prev_id, prev = previous
         proof = tree.consistency_proof(prev.tree_size, sth.tree_size)
-        if not verify_consistency(prev.tree_size, sth.tree_size, _unhex(prev.root_hash),
-                                  _unhex(sth.root_hash), proof):
-            _add(report, "tree head", where, "inconsistent",
-                 f"it does not extend head #{prev_id}: the change lies in entries "
-                 f"{prev.tree_size + 1}-{sth.tree_size}")
+        if not verify_consistency(
+            prev.tree_size, sth.tree_size, _unhex(prev.root_hash), _unhex(sth.root_hash), proof
+        ):
+            _add(
+                report,
+                "tree head",
+                where,
+                "inconsistent",
+                f"it does not extend head #{prev_id}: the change lies in entries "
+                f"{prev.tree_size + 1}-{sth.tree_size}",
+            )
     return held
 
 
@@ -443,23 +555,28 @@ def _unhex(text: str) -> bytes:
         return b""
 
 
-def _check_imports_signed(
-    store: Store, report: VerifyReport, heads: list[SignedTreeHead]
-) -> None:
+def _check_imports_signed(store: Store, report: VerifyReport, heads: list[SignedTreeHead]) -> None:
     """Every import since the first signed head signed a head of its final size."""
     signed = {sth.tree_size for sth in heads}
     first = heads[0].tree_size
     for head in store.heads():
         if head["reason"] == "capture" and head["seq"] > first and head["seq"] not in signed:
-            _add(report, "tree head", f"size {head['seq']}", "missing",
-                 f"the import that ended at entry {head['seq']} signed a tree head that is gone")
+            _add(
+                report,
+                "tree head",
+                f"size {head['seq']}",
+                "missing",
+                f"the import that ended at entry {head['seq']} signed a tree head that is gone",
+            )
 
 
 # --------------------------------------------------------------------------- timestamps
 
 
 def _check_timestamps(
-    store: Store, report: VerifyReport, logged: list[tuple[int, dict[str, Any]]],
+    store: Store,
+    report: VerifyReport,
+    logged: list[tuple[int, dict[str, Any]]],
     roots: Sequence[bytes],
 ) -> None:
     """Each stored token verifies over its head's signing input and has its log entry."""
@@ -472,29 +589,51 @@ def _check_timestamps(
             _add(report, "timestamp", where, "inserted", "no timestamp log entry seals it")
         sth = heads.get(row["head_id"])
         if sth is None or (sth.tree_size, sth.root_hash) != (row["tree_size"], row["root_hash"]):
-            _add(report, "timestamp", where, "altered",
-                 f"it names a head of size {row['tree_size']} that is not a kept signed head")
+            _add(
+                report,
+                "timestamp",
+                where,
+                "altered",
+                f"it names a head of size {row['tree_size']} that is not a kept signed head",
+            )
             continue
         if not roots:
-            _add(report, "timestamp", where, "unverifiable", "no trusted TSA root in "
-                 "keys/tsa-roots; add one with `rempart tsa add-root FILE.pem`")
+            _add(
+                report,
+                "timestamp",
+                where,
+                "unverifiable",
+                "no trusted TSA root in "
+                "keys/tsa-roots; add one with `rempart tsa add-root FILE.pem`",
+            )
             continue
         check = verify_token(row["token_der"], sth.signing_input(), roots)
         if not check.ok:
             _add(report, "timestamp", where, "altered", "; ".join(check.problems))
         elif check.gen_time != row["gen_time"]:
-            _add(report, "timestamp", where, "altered",
-                 f"its genTime is {check.gen_time} but {row['gen_time']} is stored")
+            _add(
+                report,
+                "timestamp",
+                where,
+                "altered",
+                f"its genTime is {check.gen_time} but {row['gen_time']} is stored",
+            )
     for seq, body in sealed.values():
-        _add(report, "timestamp", f"entry {seq} ({body.get('url')}, head #{body.get('head')})",
-             "missing", "the log seals a token that is no longer stored")
+        _add(
+            report,
+            "timestamp",
+            f"entry {seq} ({body.get('url')}, head #{body.get('head')})",
+            "missing",
+            "the log seals a token that is no longer stored",
+        )
 
 
 # --------------------------------------------------------------------------- results
 
 
-def _check_results(store: Store, report: VerifyReport,
-                   sealed: dict[str, list[tuple[int, dict[str, Any]]]]) -> None:
+def _check_results(
+    store: Store, report: VerifyReport, sealed: dict[str, list[tuple[int, dict[str, Any]]]]
+) -> None:
     """Scores, findings and labels against the hashes their log entries sealed (see
     :mod:`rempart.evidence.results`); results made before sealing are noticed, not failed."""
     problems, notes = check_results(store, sealed["analysis"], sealed["annotation"])
@@ -518,18 +657,33 @@ def _check_records(
             report.rejects += 1
         actual = hashlib.sha256(rec.raw).hexdigest()
         if actual != rec.sha256:
-            _add(report, "record", rec.seq, "altered",
-                 f"payload SHA-256 is {actual[:16]}… but {rec.sha256[:16]}… was recorded"
-                 f"{_where(rec, sources)}")
+            _add(
+                report,
+                "record",
+                rec.seq,
+                "altered",
+                f"payload SHA-256 is {actual[:16]}… but {rec.sha256[:16]}… was recorded"
+                f"{_where(rec, sources)}",
+            )
             continue
         body = bodies.get(rec.seq)
         if body is None:
             if rec.seq <= report.head_seq:
-                _add(report, "record", rec.seq, "missing",
-                     f"the log entry that sealed this record is gone{_where(rec, sources)}")
+                _add(
+                    report,
+                    "record",
+                    rec.seq,
+                    "missing",
+                    f"the log entry that sealed this record is gone{_where(rec, sources)}",
+                )
             else:
-                _add(report, "record", rec.seq, "inserted",
-                     f"no log entry seals this record{_where(rec, sources)}")
+                _add(
+                    report,
+                    "record",
+                    rec.seq,
+                    "inserted",
+                    f"no log entry seals this record{_where(rec, sources)}",
+                )
             continue
         mismatch = _compare(rec, body, sources)
         if mismatch:
@@ -538,9 +692,14 @@ def _check_records(
             progress("records", 1000)
     for seq in sorted(set(bodies) - seen):
         src = bodies[seq].get("source", {})
-        _add(report, "record", seq, "missing",
-             f"the log seals a record from {src.get('name')} line {bodies[seq].get('line')} "
-             "but its bytes are gone")
+        _add(
+            report,
+            "record",
+            seq,
+            "missing",
+            f"the log seals a record from {src.get('name')} line {bodies[seq].get('line')} "
+            "but its bytes are gone",
+        )
 
 
 def _where(rec: RawRecord, sources: dict[int, Any]) -> str:
@@ -575,13 +734,15 @@ def _compare(rec: RawRecord, body: dict[str, Any], sources: dict[int, Any]) -> s
 
 
 def _replay(
-    store: Store, report: VerifyReport, progress: Progress | None,
+    store: Store,
+    report: VerifyReport,
+    progress: Progress | None,
     starts: Sequence[tuple[int, dict[str, Any]]] = (),
 ) -> list[tuple[int, dict[str, Any]]]:
     """Re-derive messages and accounts; return the status observations with their capture.
     ``starts`` are the sealed ``capture-start`` bodies (they say how each run stored its
     status changes)."""
-    from ..pipeline import apply_items, reparse
+    from ..derive.replay import apply_items, reparse
     from ..sources.detect import get_source
 
     memory = MemoryStore()
@@ -609,50 +770,78 @@ def _replay(
     if batch:
         observed += apply_items(memory, batch)
     older = _older_runs(starts)
-    _compare_derived(store, memory, report, notices,
-                     {seq for seq, capture in capture_of.items() if capture in older})
+    _compare_derived(
+        store,
+        memory,
+        report,
+        notices,
+        {seq for seq, capture in capture_of.items() if capture in older},
+    )
     return [(capture_of[o["record"]], o) for o in observed]
 
 
 def _change_key(change: StatusChange, seq: int) -> tuple[Any, ...]:
-    return (change.platform, change.subject, change.id, change.status,
-            iso(change.observed_at), change.detail, seq)
+    return (
+        change.platform,
+        change.subject,
+        change.id,
+        change.status,
+        iso(change.observed_at),
+        change.detail,
+        seq,
+    )
 
 
 def _check_status_changes(
-    report: VerifyReport, observed: list[tuple[int, dict[str, Any]]],
+    report: VerifyReport,
+    observed: list[tuple[int, dict[str, Any]]],
     sealed: dict[str, list[tuple[int, dict[str, Any]]]],
 ) -> None:
     """Every ``status-change`` entry is an observation its record makes, and every observation
     of a capture run that writes such entries has one."""
-    logged_kinds = {body.get("capture"): body.get("entries") or [] for _, body in
-                    sealed["capture-start"]}
+    logged_kinds = {
+        body.get("capture"): body.get("entries") or [] for _, body in sealed["capture-start"]
+    }
     expected = {canonical(o): capture for capture, o in observed}
     report.status_changes = len(sealed["status-change"])
     for seq, body in sealed["status-change"]:
         fields = {k: v for k, v in body.items() if k not in ("v", "seq", "kind")}
         if expected.pop(canonical(fields), None) is None:
-            _add(report, "status change", seq, "inserted",
-                 f"record {fields.get('record')} does not show {fields.get('subject')} "
-                 f"{fields.get('platform')}:{fields.get('id')} as {fields.get('status')!r}")
+            _add(
+                report,
+                "status change",
+                seq,
+                "inserted",
+                f"record {fields.get('record')} does not show {fields.get('subject')} "
+                f"{fields.get('platform')}:{fields.get('id')} as {fields.get('status')!r}",
+            )
     for key, capture in expected.items():
         if "status-change" in logged_kinds.get(capture, []):
             fields = orjson.loads(key)
-            _add(report, "status change", f"record {fields['record']}", "missing",
-                 f"it shows {fields['subject']} {fields['platform']}:{fields['id']} as "
-                 f"{fields['status']!r} but no status-change entry records it")
+            _add(
+                report,
+                "status change",
+                f"record {fields['record']}",
+                "missing",
+                f"it shows {fields['subject']} {fields['platform']}:{fields['id']} as "
+                f"{fields['status']!r} but no status-change entry records it",
+            )
 
 
 def _older_runs(starts: Sequence[tuple[int, dict[str, Any]]]) -> set[Any]:
     """The capture runs of older rempart versions, which stored a status change row per status
     notice of their records rather than one per ``status-change`` entry (their
-    ``capture-start`` has no ``status_rows``; see :data:`rempart.pipeline.STATUS_ROWS`)."""
+    ``capture-start`` has no ``status_rows``; see :data:`rempart.case.capture.STATUS_ROWS`)."""
     return {body.get("capture") for _, body in starts if not body.get("status_rows")}
 
 
-def _compare_derived(store: Store, memory: MemoryStore, report: VerifyReport,
-                     notices: Counter[tuple[Any, ...]] | None = None,
-                     older: set[int] | None = None) -> None:
+def _compare_derived(
+    store: Store,
+    memory: MemoryStore,
+    report: VerifyReport,
+    notices: Counter[tuple[Any, ...]] | None = None,
+    older: set[int] | None = None,
+) -> None:
     """Stored messages, accounts, message-to-record links and status changes against the
     replayed ones, column by column: the data and every column beside it that listings,
     filters and bundles read (``created_at``, ``captured_as``, ``first_seq``…). ``notices``
@@ -661,8 +850,10 @@ def _compare_derived(store: Store, memory: MemoryStore, report: VerifyReport,
     _compare_messages(store, memory, report)
     _compare_links(store, memory, report)
     _compare_accounts(store, memory, report)
-    report.problems += [Problem(p.what, p.where, p.kind, p.detail) for p in
-                        _status_rows(store, memory, notices or Counter(), older or set())]
+    report.problems += [
+        Problem(p.what, p.where, p.kind, p.detail)
+        for p in _status_rows(store, memory, notices or Counter(), older or set())
+    ]
 
 
 def _compare_messages(store: Store, memory: MemoryStore, report: VerifyReport) -> None:
@@ -676,14 +867,29 @@ def _compare_messages(store: Store, memory: MemoryStore, report: VerifyReport) -
         if want is None:
             _add(report, "message", where, "inserted", "no stored record yields this message")
         elif dump(want.message) != dump(stored.message):
-            _add(report, "message", where, "altered",
-                 f"differs from its records ({_diff(want.message, stored.message)})")
-        elif (bad := _columns_differ(MESSAGE_COLUMNS, message_columns(want), columns)):
-            _add(report, "message", where, "altered",
-                 f"its stored columns differ from its records (columns: {bad})")
+            _add(
+                report,
+                "message",
+                where,
+                "altered",
+                f"differs from its records ({_diff(want.message, stored.message)})",
+            )
+        elif bad := _columns_differ(MESSAGE_COLUMNS, message_columns(want), columns):
+            _add(
+                report,
+                "message",
+                where,
+                "altered",
+                f"its stored columns differ from its records (columns: {bad})",
+            )
     for key in expected:
-        _add(report, "message", f"{key[0]}:{key[1]}", "missing",
-             "its records are stored but the message is gone")
+        _add(
+            report,
+            "message",
+            f"{key[0]}:{key[1]}",
+            "missing",
+            "its records are stored but the message is gone",
+        )
 
 
 def _columns_differ(names: Sequence[str], want: Sequence[Any], have: Sequence[Any]) -> str:
@@ -699,15 +905,25 @@ def _compare_links(store: Store, memory: MemoryStore, report: VerifyReport) -> N
         for platform, mid, seq in links:
             out.setdefault((platform, mid), set()).add(seq)
     for key in sorted(set(want) | set(have)):
-        gone, added = want.get(key, set()) - have.get(key, set()), have.get(key, set()) - \
-            want.get(key, set())
-        parts = ([f"record(s) {_seqs(sorted(gone))} it was seen in are unlinked"] if gone
-                 else []) + ([f"record(s) {_seqs(sorted(added))} that do not show it are "
-                              "linked"] if added else [])
+        gone, added = (
+            want.get(key, set()) - have.get(key, set()),
+            have.get(key, set()) - want.get(key, set()),
+        )
+        parts = (
+            [f"record(s) {_seqs(sorted(gone))} it was seen in are unlinked"] if gone else []
+        ) + ([f"record(s) {_seqs(sorted(added))} that do not show it are linked"] if added else [])
         if parts:
-            _add(report, "message", f"{key[0]}:{key[1]}", "missing" if gone and not added
-                 else "inserted" if added and not gone else "altered",
-                 "its links to records differ from the replay: " + "; ".join(parts))
+            _add(
+                report,
+                "message",
+                f"{key[0]}:{key[1]}",
+                "missing"
+                if gone and not added
+                else "inserted"
+                if added and not gone
+                else "altered",
+                "its links to records differ from the replay: " + "; ".join(parts),
+            )
 
 
 def _compare_accounts(store: Store, memory: MemoryStore, report: VerifyReport) -> None:
@@ -720,15 +936,21 @@ def _compare_accounts(store: Store, memory: MemoryStore, report: VerifyReport) -
             _add(report, "account", where, "inserted", "differs from its records")
         elif dump(want_acc) != dump(acc):
             _add(report, "account", where, "altered", "differs from its records")
-        elif (bad := _columns_differ(ACCOUNT_COLUMNS, account_columns(want_acc), columns)):
-            _add(report, "account", where, "altered",
-                 f"its stored columns differ from its records (columns: {bad})")
+        elif bad := _columns_differ(ACCOUNT_COLUMNS, account_columns(want_acc), columns):
+            _add(
+                report,
+                "account",
+                where,
+                "altered",
+                f"its stored columns differ from its records (columns: {bad})",
+            )
     for key in want_accounts:
         _add(report, "account", f"{key[0]}:{key[1]}", "missing", "gone from the case")
 
 
-def _status_rows(store: Store, memory: MemoryStore, notices: Counter[tuple[Any, ...]],
-                 older: set[int]) -> list[Any]:
+def _status_rows(
+    store: Store, memory: MemoryStore, notices: Counter[tuple[Any, ...]], older: set[int]
+) -> list[Any]:
     """The stored status changes, one for one: those of a current capture run are exactly the
     replayed changes (one per ``status-change`` entry), so a duplicated row is *inserted*.
     A run of an older version stored one row per status notice its records carry (a
@@ -736,21 +958,32 @@ def _status_rows(store: Store, memory: MemoryStore, notices: Counter[tuple[Any, 
     carries, plus at most the changes the replay finds there, and no more."""
     replayed = list(memory.status_changes())
     stored = list(store.status_changes())
-    problems = check_status_rows([r for r in stored if r[1] not in older],
-                                 [r for r in replayed if r[1] not in older])
+    problems = check_status_rows(
+        [r for r in stored if r[1] not in older], [r for r in replayed if r[1] not in older]
+    )
     old_rows = Counter(_change_key(c, seq) for c, seq in stored if seq in older)
     if not old_rows and not any(key[-1] in older for key in notices):
         return problems
     carried = Counter({k: n for k, n in notices.items() if k[-1] in older})
     allowed = carried | Counter(_change_key(c, seq) for c, seq in replayed if seq in older)
     for key, n in sorted((old_rows - allowed).items(), key=repr):
-        problems.append(ResultProblem(
-            "status change", f"{key[1]} {key[0]}:{key[2]}", "inserted",
-            f"{n} stored row(s) say {key[3]!r} (record {key[-1]}) beyond what the record shows"))
+        problems.append(
+            ResultProblem(
+                "status change",
+                f"{key[1]} {key[0]}:{key[2]}",
+                "inserted",
+                f"{n} stored row(s) say {key[3]!r} (record {key[-1]}) beyond what the record shows",
+            )
+        )
     for key in sorted(carried - old_rows, key=repr):
-        problems.append(ResultProblem(
-            "status change", f"{key[1]} {key[0]}:{key[2]}", "missing",
-            f"record {key[-1]} shows it {key[3]!r} but the stored row is gone"))
+        problems.append(
+            ResultProblem(
+                "status change",
+                f"{key[1]} {key[0]}:{key[2]}",
+                "missing",
+                f"record {key[-1]} shows it {key[3]!r} but the stored row is gone",
+            )
+        )
     return problems
 
 
@@ -758,14 +991,21 @@ def _note_conflicts(report: VerifyReport, replayed: Iterable[StoredMessage]) -> 
     """Records that give one message id different content (two SMS bodies under one id): a
     notice, not a failure. Both records are sealed and intact; the message keeps the first."""
     for stored in replayed:
-        for c in stored.message.extra.get("conflicts") or ():
+        for c in json_list(stored.message.extra.get("conflicts")):
+            if not isinstance(c, dict):
+                continue
             key = stored.message.key
-            fields = ", ".join(c.get("fields") or ())
-            report.notices.append(Problem(
-                "message", f"{key[0]}:{key[1]}", "conflict",
-                f"records {c.get('kept_record')} and {c.get('other_record')} give this id "
-                f"different {fields}; the first observed is kept, both records are sealed "
-                "(see extra.conflicts in `rempart messages --json`)"))
+            fields = ", ".join(json_dict(c.get("fields")))
+            report.notices.append(
+                Problem(
+                    "message",
+                    f"{key[0]}:{key[1]}",
+                    "conflict",
+                    f"records {c.get('kept_record')} and {c.get('other_record')} give this id "
+                    f"different {fields}; the first observed is kept, both records are sealed "
+                    "(see extra.conflicts in `rempart messages --json`)",
+                )
+            )
 
 
 def _diff(a: Any, b: Any) -> str:

@@ -3,5 +3,13 @@
 from .base import ParseContext, Source, Unit
 from .detect import detect, expand_paths, get_source, read_file, sources
 
-__all__ = ["ParseContext", "Source", "Unit", "detect", "expand_paths", "get_source", "read_file",
-           "sources"]
+__all__ = [
+    "ParseContext",
+    "Source",
+    "Unit",
+    "detect",
+    "expand_paths",
+    "get_source",
+    "read_file",
+    "sources",
+]

@@ -264,11 +264,14 @@ def parse_safely(source: Source, raw: bytes, ctx: ParseContext) -> list[Item]:
     except ParseError:
         raise
     except RecursionError:
-        raise ctx.error(f"nested too deeply to be read (over {MAX_JSON_DEPTH} levels or "
-                        "beyond what the reader can follow)") from None
+        raise ctx.error(
+            f"nested too deeply to be read (over {MAX_JSON_DEPTH} levels or "
+            "beyond what the reader can follow)"
+        ) from None
     except Exception as exc:  # noqa: BLE001 - a reader's failure is this record's reject
-        raise ctx.error(f"the {source.name} reader failed on this record "
-                        f"({type(exc).__name__}: {exc})") from None
+        raise ctx.error(
+            f"the {source.name} reader failed on this record ({type(exc).__name__}: {exc})"
+        ) from None
 
 
 def decode_text(raw: bytes, ctx: ParseContext) -> str:
@@ -395,14 +398,14 @@ def cut_stem(text: str | None) -> str | None:
 
     A long X post (``note_tweet``) seen without its full text shows about 280 characters and
     "…"; a v1.1 ``truncated`` text ends "… https://t.co/…". The stem is compared with the
-    other observations of the same post (:func:`rempart.merge.merge_messages`).
+    other observations of the same post (:func:`rempart.derive.merge.merge_messages`).
     """
     if not text or "\u2026" not in text[-40:]:
         return None
     found = _CUT_TAIL.search(text, max(0, len(text) - 40))
     if found is None:
         return None
-    stem = text[:found.start()].rstrip()
+    stem = text[: found.start()].rstrip()
     return stem or None
 
 

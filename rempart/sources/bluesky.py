@@ -48,11 +48,21 @@ THUMB_URL = "https://cdn.bsky.app/img/feed_thumbnail/plain/{did}/{cid}@jpeg"
 VIDEO_URL = "https://video.bsky.app/watch/{did}/{cid}/playlist.m3u8"  # did percent-encoded
 VIDEO_THUMB_URL = "https://video.bsky.app/watch/{did}/{cid}/thumbnail.jpg"
 
-_OPERATIONS = {"c": "create", "u": "update", "d": "delete",
-               "create": "create", "update": "update", "delete": "delete"}
+_OPERATIONS = {
+    "c": "create",
+    "u": "update",
+    "d": "delete",
+    "create": "create",
+    "update": "update",
+    "delete": "delete",
+}
 #: Account-event ``status`` -> rempart status.
-_ACCOUNT_STATUS = {"takendown": "suspended", "suspended": "suspended", "deleted": "deleted",
-                   "deactivated": "unavailable"}
+_ACCOUNT_STATUS = {
+    "takendown": "suspended",
+    "suspended": "suspended",
+    "deleted": "deleted",
+    "deactivated": "unavailable",
+}
 #: listNotifications reasons whose ``record`` is a post aimed at the target.
 _MESSAGE_REASONS = frozenset({"mention", "reply", "quote"})
 
@@ -139,21 +149,28 @@ def _embed(embed: Any, did: str) -> tuple[str | None, list[Media], list[str], st
         for img in embed.get("images") or ():
             if isinstance(img, dict):
                 cid = _blob_cid(img.get("image"))
-                media.append(Media(
-                    kind="photo",
-                    url=IMAGE_URL.format(did=did, cid=cid) if cid else None,
-                    id=cid,
-                    alt_text=img.get("alt") or None,
-                    preview_url=THUMB_URL.format(did=did, cid=cid) if cid else None,
-                ))
+                media.append(
+                    Media(
+                        kind="photo",
+                        url=IMAGE_URL.format(did=did, cid=cid) if cid else None,
+                        id=cid,
+                        alt_text=img.get("alt") or None,
+                        preview_url=THUMB_URL.format(did=did, cid=cid) if cid else None,
+                    )
+                )
         return None, media, [], None
     if kind == "app.bsky.embed.video":
         cid = _blob_cid(embed.get("video"))
         if cid is None:
             return None, [Media("video", alt_text=embed.get("alt") or None)], [], None
         quoted_did = quote(did, safe="")
-        video = Media("video", VIDEO_URL.format(did=quoted_did, cid=cid), cid,
-                      embed.get("alt") or None, VIDEO_THUMB_URL.format(did=quoted_did, cid=cid))
+        video = Media(
+            "video",
+            VIDEO_URL.format(did=quoted_did, cid=cid),
+            cid,
+            embed.get("alt") or None,
+            VIDEO_THUMB_URL.format(did=quoted_did, cid=cid),
+        )
         return None, [video], [], None
     if kind == "app.bsky.embed.external":
         external = embed.get("external") or {}
@@ -309,8 +326,9 @@ class _Items:
 
     def gone(self, uri: Any, status: str, detail: str) -> None:
         if isinstance(uri, str) and uri:
-            self.items.append(StatusChange(PLATFORM, "message", uri, status,
-                                           self.ctx.captured_at, detail))
+            self.items.append(
+                StatusChange(PLATFORM, "message", uri, status, self.ctx.captured_at, detail)
+            )
 
     def view(self, node: Any, captured_as: str, extra: dict[str, Any] | None = None) -> None:
         """A PostView, or the #notFoundPost / #blockedPost that stands in for one."""
@@ -332,11 +350,18 @@ class _Items:
         labels = [lab.get("val") for lab in node.get("labels") or () if isinstance(lab, dict)]
         if labels:
             info["labels"] = labels
-        self.items.append(post_message(
-            record, uri, self.ctx, cid=as_str(node.get("cid")), author=author,
-            observed_at=_lenient_time(node.get("indexedAt")), captured_as=captured_as,
-            extra=info,
-        ))
+        self.items.append(
+            post_message(
+                record,
+                uri,
+                self.ctx,
+                cid=as_str(node.get("cid")),
+                author=author,
+                observed_at=_lenient_time(node.get("indexedAt")),
+                captured_as=captured_as,
+                extra=info,
+            )
+        )
         self.account(author)
         self._view_embed(node.get("embed"))
         for embedded in node.get("embeds") or ():  # a #viewRecord's own embeds
@@ -405,23 +430,38 @@ def _commit_items(event: dict[str, Any], commit: Any, ctx: ParseContext) -> list
     extra = {"operation": op, "rev": commit.get("rev")}
     if collection == REPOST:
         return [_repost(record, uri, did, when, ctx, extra)]
-    return [post_message(
-        record, uri, ctx, cid=as_str(commit.get("cid")), observed_at=when,
-        version_time=when if op == "update" else None,
-        extra={k: v for k, v in extra.items() if v is not None},
-    )]
+    return [
+        post_message(
+            record,
+            uri,
+            ctx,
+            cid=as_str(commit.get("cid")),
+            observed_at=when,
+            version_time=when if op == "update" else None,
+            extra={k: v for k, v in extra.items() if v is not None},
+        )
+    ]
 
 
 def _repost(
-    record: Any, uri: str, did: str, when: datetime | None, ctx: ParseContext,
+    record: Any,
+    uri: str,
+    did: str,
+    when: datetime | None,
+    ctx: ParseContext,
     extra: dict[str, Any],
 ) -> Message:
     if not isinstance(record, dict):
         raise ctx.error(f"repost {uri}: 'record' is not an object")
     subject = _ref_uri(record.get("subject"))
     return Message(
-        platform=PLATFORM, id=uri, created_at=_lenient_time(record.get("createdAt")),
-        author_id=did, repost_of_id=subject, thread_id=uri, observed_at=when,
+        platform=PLATFORM,
+        id=uri,
+        created_at=_lenient_time(record.get("createdAt")),
+        author_id=did,
+        repost_of_id=subject,
+        thread_id=uri,
+        observed_at=when,
         extra={k: v for k, v in extra.items() if v is not None},
     )
 
@@ -433,9 +473,16 @@ def _identity_items(event: dict[str, Any], ident: Any, ctx: ParseContext) -> lis
         raise ctx.error("identity event has no 'did'")
     handle = _handle(ident)
     when = _observed(event, ctx)
-    return [Account(PLATFORM, did, handle=handle, observed_at=when,
-                    handles=(handle,) if handle else (),
-                    extra={"seq": ident["seq"]} if ident.get("seq") is not None else {})]
+    return [
+        Account(
+            PLATFORM,
+            did,
+            handle=handle,
+            observed_at=when,
+            handles=(handle,) if handle else (),
+            extra={"seq": ident["seq"]} if ident.get("seq") is not None else {},
+        )
+    ]
 
 
 def _account_items(event: dict[str, Any], acc: Any, ctx: ParseContext) -> list[Item]:
@@ -451,8 +498,13 @@ def _account_items(event: dict[str, Any], acc: Any, ctx: ParseContext) -> list[I
         status = _ACCOUNT_STATUS.get(str(raw_status), "unavailable")
         detail = f"account event: inactive, status {raw_status or 'unknown'}"
     return [
-        Account(PLATFORM, did, status=status, observed_at=when,
-                extra={"account_status": raw_status} if raw_status else {}),
+        Account(
+            PLATFORM,
+            did,
+            status=status,
+            observed_at=when,
+            extra={"account_status": raw_status} if raw_status else {},
+        ),
         StatusChange(PLATFORM, "account", did, status, when, detail),
     ]
 
@@ -460,7 +512,8 @@ def _account_items(event: dict[str, Any], acc: Any, ctx: ParseContext) -> list[I
 def _jetstream_items(event: dict[str, Any], ctx: ParseContext) -> list[Item]:
     """A Jetstream v1 event (current ``kind`` or legacy ``type``)."""
     kind = event.get("kind") or {"com": "commit", "id": "identity", "acc": "account"}.get(
-        str(event.get("type")), event.get("type"))
+        str(event.get("type")), event.get("type")
+    )
     if kind == "commit":
         return _commit_items(event, event.get("commit"), ctx)
     if kind == "identity":
@@ -531,8 +584,11 @@ def _feed_items(feed: list[Any], ctx: ParseContext) -> list[Item]:
             _add_repost(out, reason, post, ctx)
         elif is_repost:
             by = _obj(reason.get("by"))
-            out.view(post, "primary", {"reposted_by": by.get("did"),
-                                       "reposted_at": reason.get("indexedAt")})
+            out.view(
+                post,
+                "primary",
+                {"reposted_by": by.get("did"), "reposted_at": reason.get("indexedAt")},
+            )
             out.account(by)
         else:
             out.view(post, "primary")
@@ -542,21 +598,31 @@ def _feed_items(feed: list[Any], ctx: ParseContext) -> list[Item]:
     return out.items
 
 
-def _add_repost(out: _Items, reason: dict[str, Any], post: dict[str, Any],
-                ctx: ParseContext) -> None:
+def _add_repost(
+    out: _Items, reason: dict[str, Any], post: dict[str, Any], ctx: ParseContext
+) -> None:
     """A ``#reasonRepost`` carrying its own ``uri``: the repost is a message of its own."""
     by = _obj(reason.get("by"))
     orig = next((i for i in out.items if isinstance(i, Message) and i.id == post.get("uri")), None)
     did = split_at_uri(reason["uri"])[0]  # type: ignore[index]
-    out.items.append(Message(
-        platform=PLATFORM, id=reason["uri"], text=orig.text if orig else "",
-        created_at=_lenient_time(reason.get("indexedAt")), author_id=did,
-        author_handle=_handle(by), author_display_name=by.get("displayName") or None,
-        repost_of_id=as_str(post.get("uri")), thread_id=reason["uri"],
-        mentions=orig.mentions if orig else (), hashtags=orig.hashtags if orig else (),
-        urls=orig.urls if orig else (), media=orig.media if orig else (),
-        observed_at=_lenient_time(reason.get("indexedAt")) or ctx.captured_at,
-    ))
+    out.items.append(
+        Message(
+            platform=PLATFORM,
+            id=reason["uri"],
+            text=orig.text if orig else "",
+            created_at=_lenient_time(reason.get("indexedAt")),
+            author_id=did,
+            author_handle=_handle(by),
+            author_display_name=by.get("displayName") or None,
+            repost_of_id=as_str(post.get("uri")),
+            thread_id=reason["uri"],
+            mentions=orig.mentions if orig else (),
+            hashtags=orig.hashtags if orig else (),
+            urls=orig.urls if orig else (),
+            media=orig.media if orig else (),
+            observed_at=_lenient_time(reason.get("indexedAt")) or ctx.captured_at,
+        )
+    )
     out.account(by)
 
 
@@ -591,8 +657,9 @@ def payload_items(obj: Any, ctx: ParseContext) -> list[Item]:
 
 def _payload_items(obj: Any, ctx: ParseContext) -> list[Item]:
     if isinstance(obj, list):
-        return _feed_items([x if "post" in x else {"post": x} for x in obj
-                            if isinstance(x, dict)], ctx)
+        return _feed_items(
+            [x if "post" in x else {"post": x} for x in obj if isinstance(x, dict)], ctx
+        )
     if not isinstance(obj, dict):
         raise ctx.error(f"expected a JSON object, got {type(obj).__name__}")
     if obj.get("$type") == "message" and "payload" in obj:
@@ -614,8 +681,6 @@ def _payload_items(obj: Any, ctx: ParseContext) -> list[Item]:
     if "uri" in obj and "record" in obj:
         return _feed_items([{"post": obj}], ctx)
     raise ctx.error("unknown Bluesky payload: no 'kind', 'commit', 'thread', 'uri' or '$type'")
-
-
 
 
 # --------------------------------------------------------------------------- the source
@@ -656,8 +721,9 @@ class BlueskySource:
         except RecursionError:
             raise ctx.error("JSON nested too deeply") from None
         except (KeyError, TypeError, AttributeError, ValueError) as exc:
-            raise ctx.error(f"unexpected Bluesky payload shape ({type(exc).__name__}: {exc})") \
-                from None
+            raise ctx.error(
+                f"unexpected Bluesky payload shape ({type(exc).__name__}: {exc})"
+            ) from None
 
 
 def _sniff_obj(obj: dict[str, Any]) -> float:
@@ -669,12 +735,14 @@ def _sniff_obj(obj: dict[str, Any]) -> float:
             return 0.9
     payload = obj.get("payload")
     if obj.get("$type") == "message" and str(_obj(payload).get("$type", "")).startswith(
-            "network.bsky.jetstream."):
+        "network.bsky.jetstream."
+    ):
         return 0.95
     if obj.get("$type") == POST:
         return 0.85
     if isinstance(obj.get("thread"), dict) and str(obj["thread"].get("$type", "")).startswith(
-            "app.bsky."):
+        "app.bsky."
+    ):
         return 0.9
     for key in ("notifications", "feed", "posts"):
         items = obj.get(key)

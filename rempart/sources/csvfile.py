@@ -48,25 +48,70 @@ _BOM = b"\xef\xbb\xbf"
 #: Message field -> header names that mean it, most specific first (compared normalised:
 #: lower case, spaces and dashes as underscores).
 ALIASES: dict[str, tuple[str, ...]] = {
-    "id": ("id", "tweet_id", "message_id", "status_id", "post_id", "tweetid", "messageid",
-           "message_sid", "uuid"),
-    "author_handle": ("author.username", "author", "user", "username", "screen_name",
-                      "user_screen_name", "user.screen_name", "handle", "author_handle", "from",
-                      "sender"),
+    "id": (
+        "id",
+        "tweet_id",
+        "message_id",
+        "status_id",
+        "post_id",
+        "tweetid",
+        "messageid",
+        "message_sid",
+        "uuid",
+    ),
+    "author_handle": (
+        "author.username",
+        "author",
+        "user",
+        "username",
+        "screen_name",
+        "user_screen_name",
+        "user.screen_name",
+        "handle",
+        "author_handle",
+        "from",
+        "sender",
+    ),
     "author_id": ("author_id", "author.id", "user_id", "user.id", "from_id", "account_id"),
-    "author_display_name": ("author.name", "author_name", "display_name", "name", "user_name",
-                            "user.name"),
-    "created_at": ("created_at", "date", "timestamp", "time", "datetime", "date_time", "sent_at",
-                   "posted_at", "date_sent"),
+    "author_display_name": (
+        "author.name",
+        "author_name",
+        "display_name",
+        "name",
+        "user_name",
+        "user.name",
+    ),
+    "created_at": (
+        "created_at",
+        "date",
+        "timestamp",
+        "time",
+        "datetime",
+        "date_time",
+        "sent_at",
+        "posted_at",
+        "date_sent",
+    ),
     "text": ("text", "body", "message", "content", "full_text", "tweet", "tweet_text"),
     "platform": ("platform", "network", "service"),
     "lang": ("lang", "language"),
-    "reply_to_id": ("referenced_tweets.replied_to.id", "reply_to", "in_reply_to", "reply_to_id",
-                    "in_reply_to_id", "in_reply_to_status_id"),
+    "reply_to_id": (
+        "referenced_tweets.replied_to.id",
+        "reply_to",
+        "in_reply_to",
+        "reply_to_id",
+        "in_reply_to_id",
+        "in_reply_to_status_id",
+    ),
     "reply_to_author_id": ("in_reply_to_user_id", "reply_to_user_id", "reply_to_author_id"),
     "quoted_id": ("referenced_tweets.quoted.id", "quoted_id", "quote_of", "quoted_status_id"),
-    "repost_of_id": ("referenced_tweets.retweeted.id", "repost_of_id", "repost_of", "retweet_of",
-                     "retweeted_status_id"),
+    "repost_of_id": (
+        "referenced_tweets.retweeted.id",
+        "repost_of_id",
+        "repost_of",
+        "retweet_of",
+        "retweeted_status_id",
+    ),
     "thread_id": ("conversation_id", "thread_id", "thread"),
     "url": ("url", "link", "permalink", "tweet_url"),
     "recipient_id": ("recipient_id", "recipient", "to"),
@@ -75,15 +120,32 @@ ALIASES: dict[str, tuple[str, ...]] = {
 #: Short names a user may give in an explicit mapping.
 FIELD_NAMES = {
     **{f: f for f in ALIASES},
-    "author": "author_handle", "handle": "author_handle", "username": "author_handle",
-    "name": "author_display_name", "display_name": "author_display_name",
-    "reply_to": "reply_to_id", "in_reply_to": "reply_to_id", "quoted": "quoted_id",
-    "repost_of": "repost_of_id", "retweet_of": "repost_of_id", "thread": "thread_id",
-    "recipient": "recipient_id", "to": "recipient_id", "date": "created_at", "body": "text",
+    "author": "author_handle",
+    "handle": "author_handle",
+    "username": "author_handle",
+    "name": "author_display_name",
+    "display_name": "author_display_name",
+    "reply_to": "reply_to_id",
+    "in_reply_to": "reply_to_id",
+    "quoted": "quoted_id",
+    "repost_of": "repost_of_id",
+    "retweet_of": "repost_of_id",
+    "thread": "thread_id",
+    "recipient": "recipient_id",
+    "to": "recipient_id",
+    "date": "created_at",
+    "body": "text",
 }
 
-_ID_FIELDS = ("id", "author_id", "reply_to_id", "reply_to_author_id", "quoted_id",
-              "repost_of_id", "thread_id")
+_ID_FIELDS = (
+    "id",
+    "author_id",
+    "reply_to_id",
+    "reply_to_author_id",
+    "quoted_id",
+    "repost_of_id",
+    "thread_id",
+)
 #: 1.17007E+18 (Excel) or 1170070000000000000.0 (a float column written back).
 _MANGLED_ID = re.compile(r"^\d+[.,]\d+[eE][+-]?\d+$|^\d+[eE]\+\d+$|^\d{12,}\.0+$")
 _TWARC_PREFIXES = ("author.", "entities.", "public_metrics.", "attachments.")
@@ -121,7 +183,8 @@ def _columns(header: tuple[str, ...], mapping: tuple[tuple[str, str], ...]) -> d
                 break
     for field, column in mapping:
         cols[FIELD_NAMES.get(field, field)] = (
-            column if column in header else names.get(normalise(column), column))
+            column if column in header else names.get(normalise(column), column)
+        )
     return cols
 
 
@@ -129,17 +192,21 @@ class CsvSource:
     """CSV files: twarc-csv layouts (X) and plain message tables found through header aliases."""
 
     name = "csv"
-    description = ("CSV: twarc-csv layouts (current and 2021) and a plain "
-                   "id,author,created_at,text layout")
+    description = (
+        "CSV: twarc-csv layouts (current and 2021) and a plain id,author,created_at,text layout"
+    )
 
-    def __init__(self, mapping: Mapping[str, str] | None = None,
-                 encoding: str | None = None) -> None:
+    def __init__(
+        self, mapping: Mapping[str, str] | None = None, encoding: str | None = None
+    ) -> None:
         self.mapping = dict(mapping or {})
         self.encoding = encoding
         unknown = [k for k in self.mapping if k not in FIELD_NAMES]
         if unknown:
-            raise ValueError(f"unknown field(s) in CSV mapping: {', '.join(unknown)}; "
-                             f"use: {', '.join(sorted(ALIASES))}")
+            raise ValueError(
+                f"unknown field(s) in CSV mapping: {', '.join(unknown)}; "
+                f"use: {', '.join(sorted(ALIASES))}"
+            )
 
     def with_encoding(self, encoding: str) -> CsvSource:
         """This source reading its files as ``encoding`` instead of detecting it."""
@@ -202,8 +269,9 @@ class CsvSource:
         if not isinstance(header, list) or not header:
             raise ctx.error("no CSV header in the unit context")
         if c.get("lone_line"):
-            raise ctx.error(_lone_line_reason(header, tuple(sorted((c.get("mapping") or
-                                                                    {}).items()))))
+            raise ctx.error(
+                _lone_line_reason(header, tuple(sorted((c.get("mapping") or {}).items())))
+            )
         cells = _cells(raw, ctx, str(c.get("delimiter") or ","), c.get("encoding"))
         if len(cells) != len(header):
             raise ctx.error(f"row has {len(cells)} cells but the header has {len(header)}")
@@ -213,8 +281,10 @@ class CsvSource:
         for column in {cols[f] for f in _ID_FIELDS if f in cols}:
             value = row.get(column, "").strip()
             if _MANGLED_ID.match(value):
-                raise ctx.error(f"column {column!r}: id mangled by a spreadsheet ({value}); "
-                                "re-export with the id columns formatted as text")
+                raise ctx.error(
+                    f"column {column!r}: id mangled by a spreadsheet ({value}); "
+                    "re-export with the id columns formatted as text"
+                )
         layout = str(c.get("layout") or "plain")
         try:
             if layout.startswith("twarc"):
@@ -266,8 +336,10 @@ def _lone_line_reason(header: list[str], mapping: tuple[tuple[str, str], ...]) -
     cols = _columns(tuple(header), mapping)
     if "id" in cols or "text" in cols or layout_of(header).startswith("twarc"):
         return "a CSV header without any data row"
-    return ("a single CSV line and no header: add the header line (e.g. id,author,created_at,"
-            "text) and import the file again")
+    return (
+        "a single CSV line and no header: add the header line (e.g. id,author,created_at,"
+        "text) and import the file again"
+    )
 
 
 # --------------------------------------------------------------------------- row splitting
@@ -309,8 +381,9 @@ class _LineFeed:
         self.eof = False
 
 
-def _rows(fh: IO[bytes], delimiter: str, width: int, line: int, offset: int,
-          context: dict[str, Any]) -> Iterator[Unit]:
+def _rows(
+    fh: IO[bytes], delimiter: str, width: int, line: int, offset: int, context: dict[str, Any]
+) -> Iterator[Unit]:
     """Units for the data rows, recovering from stray quotes one physical line at a time."""
     feed = _LineFeed(fh)
     reader = csv.reader(feed, delimiter=delimiter)
@@ -400,8 +473,14 @@ def _get(row: Mapping[str, str], cols: Mapping[str, str], field: str) -> str | N
     return value.strip() or None
 
 
-PLATFORM_NAMES = {"twitter": "x", "x": "x", "bsky": "bluesky", "bluesky": "bluesky",
-                  "mastodon": "mastodon", "sms": "sms"}
+PLATFORM_NAMES = {
+    "twitter": "x",
+    "x": "x",
+    "bsky": "bluesky",
+    "bluesky": "bluesky",
+    "mastodon": "mastodon",
+    "sms": "sms",
+}
 
 
 def _plain_items(row: Mapping[str, str], cols: Mapping[str, str], ctx: ParseContext) -> list[Item]:
@@ -445,9 +524,16 @@ def _plain_items(row: Mapping[str, str], cols: Mapping[str, str], ctx: ParseCont
     )
     items: list[Item] = [message]
     if author_id:
-        items.append(Account(platform=platform, id=author_id, handle=handle,
-                             display_name=message.author_display_name,
-                             observed_at=ctx.captured_at, handles=(handle,) if handle else ()))
+        items.append(
+            Account(
+                platform=platform,
+                id=author_id,
+                handle=handle,
+                display_name=message.author_display_name,
+                observed_at=ctx.captured_at,
+                handles=(handle,) if handle else (),
+            )
+        )
     return items
 
 
@@ -461,8 +547,9 @@ def x_url(msg_id: str, handle: str | None) -> str:
 # --------------------------------------------------------------------------- twarc-csv
 
 
-def _twarc_items(row: Mapping[str, str], cols: Mapping[str, str], layout: str,
-                 ctx: ParseContext) -> list[Item]:
+def _twarc_items(
+    row: Mapping[str, str], cols: Mapping[str, str], layout: str, ctx: ParseContext
+) -> list[Item]:
     """An X post from a twarc-csv row (JSON-encoded lists inside the entity cells)."""
     row_id = _get(row, cols, "id")
     if row_id is None:
@@ -481,9 +568,7 @@ def _twarc_items(row: Mapping[str, str], cols: Mapping[str, str], layout: str,
     protected = _truthy(row.get("author.protected"))
     observed = time_field(row.get("__twarc.retrieved_at"), ctx, "__twarc.retrieved_at")
     observed = observed or ctx.captured_at
-    extra: dict[str, Any] = (
-        {"retrieved_from": row["__twarc.url"]} if row.get("__twarc.url") else {}
-    )
+    extra: dict[str, Any] = {"retrieved_from": row["__twarc.url"]} if row.get("__twarc.url") else {}
     if not row.get("note_tweet.text") and cut_stem(text) is not None:
         extra["truncated"] = True  # a long post without its note_tweet.text column
     message = Message(
@@ -502,10 +587,16 @@ def _twarc_items(row: Mapping[str, str], cols: Mapping[str, str], layout: str,
         quoted_id=refs.get("quoted"),
         repost_of_id=refs.get("retweeted"),
         thread_id=_get(row, cols, "thread_id"),
-        mentions=tuple(Mention(handle=as_str(m.get("username")), id=as_str(m.get("id")))
-                       for m in _json_cell(row, "entities.mentions", ctx) if isinstance(m, dict)),
-        hashtags=tuple(str(h["tag"]) for h in _json_cell(row, "entities.hashtags", ctx)
-                       if isinstance(h, dict) and h.get("tag")),
+        mentions=tuple(
+            Mention(handle=as_str(m.get("username")), id=as_str(m.get("id")))
+            for m in _json_cell(row, "entities.mentions", ctx)
+            if isinstance(m, dict)
+        ),
+        hashtags=tuple(
+            str(h["tag"])
+            for h in _json_cell(row, "entities.hashtags", ctx)
+            if isinstance(h, dict) and h.get("tag")
+        ),
         urls=_twarc_urls(_json_cell(row, "entities.urls", ctx)),
         media=_twarc_media(row, ctx),
         audience="followers" if protected else "public",
@@ -518,17 +609,22 @@ def _twarc_items(row: Mapping[str, str], cols: Mapping[str, str], layout: str,
     if author_id:
         items.append(_twarc_account(row, author_id, handle, message, observed))
         if protected:
-            items.append(StatusChange("x", "account", author_id, "protected", observed,
-                                      "author.protected"))
+            items.append(
+                StatusChange("x", "account", author_id, "protected", observed, "author.protected")
+            )
     withheld = [str(c) for c in _json_cell(row, "withheld.country_codes", ctx)]
     if withheld:
-        items.append(StatusChange("x", "message", msg_id, "withheld", observed,
-                                  "withheld in " + ",".join(withheld)))
+        items.append(
+            StatusChange(
+                "x", "message", msg_id, "withheld", observed, "withheld in " + ",".join(withheld)
+            )
+        )
     return items
 
 
-def _twarc_account(row: Mapping[str, str], author_id: str, handle: str | None,
-                   message: Message, observed: Any) -> Account:
+def _twarc_account(
+    row: Mapping[str, str], author_id: str, handle: str | None, message: Message, observed: Any
+) -> Account:
     return Account(
         platform="x",
         id=author_id,
@@ -546,8 +642,9 @@ def _twarc_account(row: Mapping[str, str], author_id: str, handle: str | None,
     )
 
 
-def _references(row: Mapping[str, str], cols: Mapping[str, str], layout: str,
-                ctx: ParseContext) -> dict[str, str]:
+def _references(
+    row: Mapping[str, str], cols: Mapping[str, str], layout: str, ctx: ParseContext
+) -> dict[str, str]:
     """``{replied_to|quoted|retweeted: id}`` from the columns, or the 2021 JSON cell."""
     if layout == "twarc-csv-2021":
         refs = {}
@@ -556,8 +653,11 @@ def _references(row: Mapping[str, str], cols: Mapping[str, str], layout: str,
                 refs[str(ref["type"])] = str(ref["id"])
         return refs
     out = {}
-    for kind, field in (("replied_to", "reply_to_id"), ("quoted", "quoted_id"),
-                        ("retweeted", "repost_of_id")):
+    for kind, field in (
+        ("replied_to", "reply_to_id"),
+        ("quoted", "quoted_id"),
+        ("retweeted", "repost_of_id"),
+    ):
         value = _get(row, cols, field)
         if value:
             out[kind] = value
@@ -593,9 +693,15 @@ def _twarc_media(row: Mapping[str, str], ctx: ParseContext) -> tuple[Media, ...]
     out = []
     for m in _json_cell(row, "attachments.media", ctx):
         if isinstance(m, dict):
-            out.append(Media(kind=str(m.get("type") or "unknown"), url=as_str(m.get("url")),
-                             id=as_str(m.get("media_key")), alt_text=as_str(m.get("alt_text")),
-                             preview_url=as_str(m.get("preview_image_url"))))
+            out.append(
+                Media(
+                    kind=str(m.get("type") or "unknown"),
+                    url=as_str(m.get("url")),
+                    id=as_str(m.get("media_key")),
+                    alt_text=as_str(m.get("alt_text")),
+                    preview_url=as_str(m.get("preview_image_url")),
+                )
+            )
         elif m:
             out.append(Media(kind="unknown", id=str(m)))
     if not out:

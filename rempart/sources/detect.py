@@ -23,8 +23,23 @@ from .base import ParseContext, Source, Unit, parse_safely
 HEAD_SIZE = 65536
 
 #: Files inside export folders that never hold messages (media, glossaries, OS litter).
-SKIP_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".mp4", ".webp", ".mov", ".zip", ".db",
-                 ".sqlite", ".pdf", ".toml", ".md", ".html", ".css"}
+SKIP_SUFFIXES = {
+    ".jpg",
+    ".jpeg",
+    ".png",
+    ".gif",
+    ".mp4",
+    ".webp",
+    ".mov",
+    ".zip",
+    ".db",
+    ".sqlite",
+    ".pdf",
+    ".toml",
+    ".md",
+    ".html",
+    ".css",
+}
 
 
 def sources() -> dict[str, Source]:
@@ -34,6 +49,19 @@ def sources() -> dict[str, Source]:
         for src in batch:
             out.setdefault(src.name, src)
     return out
+
+
+@dataclass(frozen=True)
+class FormatInfo:
+    """An input format rempart can read: the name ``--format`` takes, and what it reads."""
+
+    name: str
+    description: str
+
+
+def formats() -> list[FormatInfo]:
+    """Every input format, built in or from a plugin, by name."""
+    return [FormatInfo(name, src.description) for name, src in sorted(sources().items())]
 
 
 def get_source(name: str) -> Source:
@@ -72,7 +100,8 @@ def detect(path: Path) -> Source:
 _SUFFIX_REASONS = {
     **dict.fromkeys((".jpg", ".jpeg", ".png", ".gif", ".mp4", ".webp", ".mov"), "media file"),
     ".zip": "archive (unpack it and import what it holds)",
-    ".db": "database file", ".sqlite": "database file",
+    ".db": "database file",
+    ".sqlite": "database file",
     **dict.fromkeys((".pdf", ".toml", ".md", ".html", ".css"), "document, not a platform export"),
 }
 
@@ -80,8 +109,9 @@ _SUFFIX_REASONS = {
 #: read as input, so a capture never seals a case's own database or private key.
 CASE_MARKERS = ("rempart.toml", "case.db")
 #: What a case folder holds of its own: never read, even when named explicitly.
-CASE_OWN = frozenset({*CASE_MARKERS, "case.db-wal", "case.db-shm", "case.db-journal", "keys",
-                      "exports"})
+CASE_OWN = frozenset(
+    {*CASE_MARKERS, "case.db-wal", "case.db-shm", "case.db-journal", "keys", "exports"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,8 +156,11 @@ def walk_inputs(
             else:
                 _walk(p, excluded, files, skipped)
         elif not stat.S_ISREG(st.st_mode):
-            raise SourceError(f"not a regular file ({_kind(st.st_mode)}): rempart reads only "
-                              "regular files, never pipes, sockets or devices", str(p))
+            raise SourceError(
+                f"not a regular file ({_kind(st.st_mode)}): rempart reads only "
+                "regular files, never pipes, sockets or devices",
+                str(p),
+            )
         elif st.st_size == 0:
             skipped.append(Skipped(p, "empty"))
         else:
@@ -143,8 +176,12 @@ def expand_paths(paths: list[Path]) -> list[Path]:
 
 def _walk(root: Path, excluded: list[Path], files: list[Path], skipped: list[Skipped]) -> None:
     found: list[Path] = []
-    for folder, dirs, names in os.walk(root, onerror=lambda e: skipped.append(
-            Skipped(Path(e.filename or root), f"cannot read folder ({e.strerror})"))):
+    for folder, dirs, names in os.walk(
+        root,
+        onerror=lambda e: skipped.append(
+            Skipped(Path(e.filename or root), f"cannot read folder ({e.strerror})")
+        ),
+    ):
         here = Path(folder)
         keep = []
         for d in sorted(dirs):

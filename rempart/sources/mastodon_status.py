@@ -21,11 +21,44 @@ PLATFORM = "mastodon"
 # --------------------------------------------------------------------------- HTML to text
 
 #: Formatting tags Mastodon (and its sanitiser) emits; any other tag is kept verbatim in text.
-_FORMAT_TAGS = frozenset({
-    "p", "br", "a", "span", "strong", "b", "em", "i", "u", "del", "s", "strike", "pre", "code",
-    "blockquote", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6", "sub", "sup", "small",
-    "big", "div", "abbr", "cite", "q", "mark", "ins",
-})
+_FORMAT_TAGS = frozenset(
+    {
+        "p",
+        "br",
+        "a",
+        "span",
+        "strong",
+        "b",
+        "em",
+        "i",
+        "u",
+        "del",
+        "s",
+        "strike",
+        "pre",
+        "code",
+        "blockquote",
+        "ul",
+        "ol",
+        "li",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "sub",
+        "sup",
+        "small",
+        "big",
+        "div",
+        "abbr",
+        "cite",
+        "q",
+        "mark",
+        "ins",
+    }
+)
 _NOT_LINKS = frozenset({"mention", "hashtag"})
 
 
@@ -107,8 +140,13 @@ def html_to_text(content: str) -> tuple[str, tuple[str, ...]]:
 
 # --------------------------------------------------------------------------- statuses and accounts
 
-_AUDIENCE = {"public": "public", "unlisted": "public", "private": "followers",
-             "limited": "followers", "direct": "direct"}
+_AUDIENCE = {
+    "public": "public",
+    "unlisted": "public",
+    "private": "followers",
+    "limited": "followers",
+    "direct": "direct",
+}
 _MEDIA_KIND = {"image": "photo", "gifv": "animated_gif", "video": "video", "audio": "audio"}
 
 
@@ -238,8 +276,12 @@ def references(obj: Any) -> tuple[set[str], set[str]]:
             continue
         if not isinstance(node, dict):
             continue
-        for key, bucket in (("in_reply_to_id", want_s), ("quoted_status_id", want_s),
-                            ("__delete__", want_s), ("in_reply_to_account_id", want_a)):
+        for key, bucket in (
+            ("in_reply_to_id", want_s),
+            ("quoted_status_id", want_s),
+            ("__delete__", want_s),
+            ("in_reply_to_account_id", want_a),
+        ):
             value = node.get(key)
             if isinstance(value, (str, int)) and value != "":
                 bucket.add(str(value))
@@ -281,21 +323,27 @@ def account_item(a: dict[str, Any], ctx: ParseContext, r: Resolver) -> list[Item
     )
     if not suspended:
         return [account]
-    return [account, StatusChange(PLATFORM, "account", gid, "suspended", ctx.captured_at,
-                                  "account.suspended is true")]
+    return [
+        account,
+        StatusChange(
+            PLATFORM, "account", gid, "suspended", ctx.captured_at, "account.suspended is true"
+        ),
+    ]
 
 
 def _media(items: Any) -> tuple[Media, ...]:
     out = []
     for m in items or ():
         if isinstance(m, dict):
-            out.append(Media(
-                kind=_MEDIA_KIND.get(str(m.get("type")), "unknown"),
-                url=as_str(m.get("url")) or as_str(m.get("remote_url")),
-                id=as_str(m.get("id")),
-                alt_text=m.get("description") or None,
-                preview_url=as_str(m.get("preview_url")),
-            ))
+            out.append(
+                Media(
+                    kind=_MEDIA_KIND.get(str(m.get("type")), "unknown"),
+                    url=as_str(m.get("url")) or as_str(m.get("remote_url")),
+                    id=as_str(m.get("id")),
+                    alt_text=m.get("description") or None,
+                    preview_url=as_str(m.get("preview_url")),
+                )
+            )
     return tuple(out)
 
 
@@ -366,9 +414,11 @@ def status_items(
         quoted_id=quoted,
         thread_id=thread_root or (uri if s.get("in_reply_to_id") is None else None),
         mentions=_mentions(s.get("mentions"), r),
-        hashtags=tuple(dict.fromkeys(
-            str(t["name"]) for t in s.get("tags") or () if isinstance(t, dict) and t.get("name")
-        )),
+        hashtags=tuple(
+            dict.fromkeys(
+                str(t["name"]) for t in s.get("tags") or () if isinstance(t, dict) and t.get("name")
+            )
+        ),
         urls=links,
         media=_media(s.get("media_attachments")),
         audience=_AUDIENCE.get(str(s.get("visibility")), "public"),
@@ -456,5 +506,3 @@ def _boost_items(
         extra={k: v for k, v in info.items() if v is not None},
     )
     return [msg, *r.account_items(author), *inner]
-
-

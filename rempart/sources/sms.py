@@ -11,7 +11,8 @@ Phone numbers are normalised to E.164 with ``+`` so that
 a number seen through both gateways is one author; the thread is ``"{from}|{to}"``.
 WhatsApp messages relayed by either gateway (``whatsapp:+…`` numbers) get the ``whatsapp``
 platform and the ``direct`` audience. A Vonage multi-part message is one message whose parts
-are reassembled by the merge (:mod:`rempart.merge`), marked incomplete while parts are missing.
+are reassembled by the merge (:mod:`rempart.derive.merge`), marked incomplete while parts are
+missing.
 
 Example::
 
@@ -150,17 +151,31 @@ def _address(number: str | None) -> str | None:
     case) is ``whatsapp:+44…``, so one number is one account."""
     if not number:
         return None
-    if number[:len(_WA_SCHEME)].lower() == _WA_SCHEME:
-        return _WA_SCHEME + number[len(_WA_SCHEME):]
+    if number[: len(_WA_SCHEME)].lower() == _WA_SCHEME:
+        return _WA_SCHEME + number[len(_WA_SCHEME) :]
     return number
 
 
-def _account(author: str | None, name: str | None, ctx: ParseContext,
-             extra: dict[str, Any] | None = None, platform: str = PLATFORM) -> list[Item]:
+def _account(
+    author: str | None,
+    name: str | None,
+    ctx: ParseContext,
+    extra: dict[str, Any] | None = None,
+    platform: str = PLATFORM,
+) -> list[Item]:
     if not author:
         return []
-    return [Account(platform=platform, id=author, handle=author, display_name=name or None,
-                    observed_at=ctx.captured_at, handles=(author,), extra=extra or {})]
+    return [
+        Account(
+            platform=platform,
+            id=author,
+            handle=author,
+            display_name=name or None,
+            observed_at=ctx.captured_at,
+            handles=(author,),
+            extra=extra or {},
+        )
+    ]
 
 
 # --------------------------------------------------------------------------- Twilio
@@ -182,8 +197,9 @@ def twilio_signature(url: str, params: Mapping[str, str | Iterable[str]], auth_t
     return base64.b64encode(digest).decode("ascii")
 
 
-def twilio_signature_valid(url: str, params: Mapping[str, str | Iterable[str]], auth_token: str,
-                           signature: str) -> bool:
+def twilio_signature_valid(
+    url: str, params: Mapping[str, str | Iterable[str]], auth_token: str, signature: str
+) -> bool:
     """Whether ``signature`` (the ``X-Twilio-Signature`` header) matches, in constant time."""
     return hmac.compare_digest(twilio_signature(url, params, auth_token), signature)
 
@@ -217,8 +233,9 @@ class TwilioSource:
     def parse(self, raw: bytes, ctx: ParseContext) -> list[Item]:
         if _is_json(raw):
             obj = _json_object(raw, ctx)
-            params = {str(k): as_str(v) or "" for k, v in obj.items()
-                      if not isinstance(v, (dict, list))}
+            params = {
+                str(k): as_str(v) or "" for k, v in obj.items() if not isinstance(v, (dict, list))
+            }
         else:
             params = _form(_body_text(raw, ctx), ctx)
         return self.parse_params(params, ctx)
@@ -232,24 +249,48 @@ class TwilioSource:
         body = p.get("Body", "")
         media = _twilio_media(p)
         extra: dict[str, Any] = {"created_at_source": "capture"}
-        for key, name in (("OptOutType", "opt_out_type"), ("NumSegments", "num_segments"),
-                          ("MessagingServiceSid", "messaging_service_sid")):
+        for key, name in (
+            ("OptOutType", "opt_out_type"),
+            ("NumSegments", "num_segments"),
+            ("MessagingServiceSid", "messaging_service_sid"),
+        ):
             if p.get(key):
                 extra[name] = p[key]
         if media:
             extra["media_types"] = [p.get(f"MediaContentType{i}", "") for i in range(len(media))]
-        message = _sms_message(single_id(sid), body, ctx.captured_at, sender, recipient,
-                               f"twilio:{p.get('AccountSid', '')}:{sid}", ctx, extra,
-                               name=p.get("ProfileName") or None, media=media)
-        account_extra = {name: p[k] for k, name in (("WaId", "wa_id"), ("FromCountry", "country"))
-                         if p.get(k)}
-        return [message, *_account(sender, p.get("ProfileName"), ctx, account_extra,
-                                   message.platform)]
+        message = _sms_message(
+            single_id(sid),
+            body,
+            ctx.captured_at,
+            sender,
+            recipient,
+            f"twilio:{p.get('AccountSid', '')}:{sid}",
+            ctx,
+            extra,
+            name=p.get("ProfileName") or None,
+            media=media,
+        )
+        account_extra = {
+            name: p[k] for k, name in (("WaId", "wa_id"), ("FromCountry", "country")) if p.get(k)
+        }
+        return [
+            message,
+            *_account(sender, p.get("ProfileName"), ctx, account_extra, message.platform),
+        ]
 
 
-def _sms_message(mid: str, text: str, created_at: datetime | None, sender: str | None,
-                 recipient: str | None, url: str, ctx: ParseContext, extra: dict[str, Any],
-                 name: str | None = None, media: tuple[Media, ...] = ()) -> Message:
+def _sms_message(
+    mid: str,
+    text: str,
+    created_at: datetime | None,
+    sender: str | None,
+    recipient: str | None,
+    url: str,
+    ctx: ParseContext,
+    extra: dict[str, Any],
+    name: str | None = None,
+    media: tuple[Media, ...] = (),
+) -> Message:
     """The normalised message of any SMS gateway (urls and hashtags come from the text); a
     WhatsApp sender or recipient makes it a ``whatsapp`` message."""
     platform = _platform(sender, recipient)
@@ -283,8 +324,13 @@ def _twilio_media(p: Mapping[str, str]) -> tuple[Media, ...]:
         if url is None:
             continue
         last = url.rstrip("/").rsplit("/", 1)[-1]
-        out.append(Media(kind=_media_kind(p.get(f"MediaContentType{i}")), url=url,
-                         id=last if last.startswith("ME") else None))
+        out.append(
+            Media(
+                kind=_media_kind(p.get(f"MediaContentType{i}")),
+                url=url,
+                id=last if last.startswith("ME") else None,
+            )
+        )
     return tuple(out)
 
 
@@ -299,8 +345,9 @@ class VonageSource:
     """
 
     name = "vonage"
-    description = ("Vonage inbound SMS webhook bodies (query string, form or JSON; "
-                   "Messages API JSON)")
+    description = (
+        "Vonage inbound SMS webhook bodies (query string, form or JSON; Messages API JSON)"
+    )
 
     def sniff(self, head: bytes, path: Path) -> float:
         if _is_json(head):
@@ -323,8 +370,9 @@ class VonageSource:
             obj = _json_object(raw, ctx)
             if "message_uuid" in obj or "channel" in obj:
                 return _messages_api(obj, ctx)
-            params = {str(k): as_str(v) or "" for k, v in obj.items()
-                      if not isinstance(v, (dict, list))}
+            params = {
+                str(k): as_str(v) or "" for k, v in obj.items() if not isinstance(v, (dict, list))
+            }
         else:
             params = _form(_body_text(raw, ctx), ctx)
         return _sms_api(params, ctx)
@@ -402,13 +450,18 @@ def _bounded(p: Mapping[str, str], name: str, low: int, ctx: ParseContext) -> in
     value = _concat_ref(raw)
     number = as_int(value) if value and value.lstrip("-").isdigit() else None
     if number is None or not low <= number <= MAX_PARTS:
-        raise ctx.error(f"field {name!r}: expected a number from {low} to {MAX_PARTS}, "
-                        f"got {raw!r}")
+        raise ctx.error(f"field {name!r}: expected a number from {low} to {MAX_PARTS}, got {raw!r}")
     return number
 
 
-def _concat(p: Mapping[str, str], msisdn: str | None, message_id: str, text: str,
-            created_at: datetime, ctx: ParseContext) -> tuple[str, dict[str, Any]]:
+def _concat(
+    p: Mapping[str, str],
+    msisdn: str | None,
+    message_id: str,
+    text: str,
+    created_at: datetime,
+    ctx: ParseContext,
+) -> tuple[str, dict[str, Any]]:
     """The shared key of a concatenated message and this part's contribution to ``extra``.
 
     Parts are grouped by sender, reference, part count and the UTC hour of the part's time:
@@ -428,8 +481,12 @@ def _concat(p: Mapping[str, str], msisdn: str | None, message_id: str, text: str
         raise ctx.error(f"field 'concat-part': part {part} of a message of {total} parts")
     aware = created_at if created_at.tzinfo else created_at.replace(tzinfo=UTC)
     when = aware.astimezone(UTC).strftime("%Y-%m-%dT%H")
-    extra = {"concat_parts": {str(part): text}, "concat_total": total,
-             "part_message_ids": {str(part): message_id}, "concat_ref": ref}
+    extra = {
+        "concat_parts": {str(part): text},
+        "concat_total": total,
+        "part_message_ids": {str(part): message_id},
+        "concat_ref": ref,
+    }
     return f"{MULTIPART_PREFIX}{msisdn}:{ref}:{total}:{when}", extra
 
 
@@ -454,8 +511,18 @@ def _messages_api(d: dict[str, Any], ctx: ParseContext) -> list[Item]:
     if sms.get("keyword"):
         extra["keyword"] = as_str(sms["keyword"])
     name = as_str(_dict(d.get("profile")).get("name"))
-    message = _sms_message(single_id(uuid), text, created_at, sender, recipient,
-                           f"vonage:{uuid}", ctx, extra, name=name, media=_messages_media(d))
+    message = _sms_message(
+        single_id(uuid),
+        text,
+        created_at,
+        sender,
+        recipient,
+        f"vonage:{uuid}",
+        ctx,
+        extra,
+        name=name,
+        media=_messages_media(d),
+    )
     return [message, *_account(sender, name, ctx, platform=message.platform)]
 
 
@@ -474,5 +541,6 @@ def _messages_media(d: dict[str, Any]) -> tuple[Media, ...]:
     if kind in (None, "text") or not isinstance(block, dict) or not block.get("url"):
         return ()
     mapped = {"image": "photo", "video": "video", "audio": "audio"}.get(kind or "", "unknown")
-    return (Media(kind=mapped, url=as_str(block.get("url")),
-                  alt_text=as_str(block.get("caption"))),)
+    return (
+        Media(kind=mapped, url=as_str(block.get("url")), alt_text=as_str(block.get("caption"))),
+    )

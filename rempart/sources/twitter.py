@@ -23,7 +23,7 @@ from __future__ import annotations
 import dataclasses
 import html
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -167,8 +167,13 @@ def _text_score(body: bytes) -> float:
     if b'"id_str"' in first or b'"$type"' in first:
         return 0.0
     if _DATA_START.match(body):
-        markers = (b'"edit_history_tweet_ids"', b'"author_id"', b'"conversation_id"',
-                   b'"username"', b'"__twarc"')
+        markers = (
+            b'"edit_history_tweet_ids"',
+            b'"author_id"',
+            b'"conversation_id"',
+            b'"username"',
+            b'"__twarc"',
+        )
         return 0.9 if any(m in first for m in markers) else 0.5
     if b'"__twarc"' in first:
         return 0.9
@@ -197,8 +202,17 @@ def _is_json_document(path: Path) -> bool:
 class _Record:
     """What one record (page, stream line, flattened line) shares between its tweets."""
 
-    __slots__ = ("changes", "ctx", "extra", "items", "media", "observed", "protected", "tweets",
-                 "users")
+    __slots__ = (
+        "changes",
+        "ctx",
+        "extra",
+        "items",
+        "media",
+        "observed",
+        "protected",
+        "tweets",
+        "users",
+    )
 
     def __init__(self, doc: dict[str, Any], ctx: ParseContext) -> None:
         self.ctx = ctx
@@ -407,8 +421,11 @@ def _message(t: dict[str, Any], rec: _Record, captured_as: str, where: str) -> M
         urls,  # urls
         _attachments(t.get("attachments") or source.get("attachments"), rec),  # media
         "followers" if author_id in rec.protected else "public",  # audience
-        (f"https://x.com/{handle}/status/{mid}" if handle
-         else f"https://x.com/i/web/status/{mid}"),  # url
+        (
+            f"https://x.com/{handle}/status/{mid}"
+            if handle
+            else f"https://x.com/i/web/status/{mid}"
+        ),  # url
         versions,  # versions
         status,  # status
         status_detail,  # status_detail
@@ -428,9 +445,13 @@ def _entities(
     urls: tuple[str, ...] = ()
     found = entities.get("mentions")
     if found:
-        mentions = tuple(dict.fromkeys(
-            _mention(m.get("username"), m.get("id")) for m in found
-            if m.get("username") or m.get("id")))
+        mentions = tuple(
+            dict.fromkeys(
+                _mention(m.get("username"), m.get("id"))
+                for m in found
+                if m.get("username") or m.get("id")
+            )
+        )
     found = entities.get("hashtags")
     if found:
         hashtags = tuple(dict.fromkeys(h["tag"] for h in found if h.get("tag")))
@@ -511,8 +532,11 @@ def _account(u: dict[str, Any], rec: _Record) -> Account:
     withheld = u.get("withheld")
     if withheld:
         extra["withheld"] = withheld
-        rec.changes.append(StatusChange(
-            PLATFORM, "account", uid, "withheld", rec.observed, _withheld_detail(withheld)))
+        rec.changes.append(
+            StatusChange(
+                PLATFORM, "account", uid, "withheld", rec.observed, _withheld_detail(withheld)
+            )
+        )
     if protected:
         rec.protected.add(uid)
     account = _new_account(  # positional, in the order of _ACCOUNT_ORDER (see _message)
@@ -552,9 +576,16 @@ def _errors(errors: Any, rec: _Record) -> None:
         if subject == "account" and "username" in (e.get("parameter") or ""):
             rid = _user_id_for(rid, rec)
         reason = f"{title}: {detail}" if detail else title
-        rec.changes.append(StatusChange(
-            PLATFORM, subject, rid, _error_status(title, detail, e.get("type")), rec.observed,
-            reason[:200] or None))
+        rec.changes.append(
+            StatusChange(
+                PLATFORM,
+                subject,
+                rid,
+                _error_status(title, detail, e.get("type")),
+                rec.observed,
+                reason[:200] or None,
+            )
+        )
 
 
 def _error_status(title: str, detail: str, kind: Any) -> str:
@@ -597,14 +628,52 @@ def _withheld_detail(withheld: dict[str, Any]) -> str:
 
 
 #: The field order the positional constructions of ``_message`` and ``_account`` follow.
-_MESSAGE_ORDER = ("platform", "id", "text", "created_at", "author_id", "author_handle",
-                  "author_display_name", "author_created_at", "author_followers", "lang",
-                  "reply_to_id", "reply_to_author_id", "quoted_id", "repost_of_id", "thread_id",
-                  "mentions", "hashtags", "urls", "media", "audience", "url", "versions",
-                  "status", "status_detail", "observed_at", "captured_as", "recipient_id",
-                  "extra")
-_ACCOUNT_ORDER = ("platform", "id", "handle", "display_name", "created_at", "followers",
-                  "following", "posts", "bio", "url", "status", "observed_at", "handles", "extra")
+_MESSAGE_ORDER = (
+    "platform",
+    "id",
+    "text",
+    "created_at",
+    "author_id",
+    "author_handle",
+    "author_display_name",
+    "author_created_at",
+    "author_followers",
+    "lang",
+    "reply_to_id",
+    "reply_to_author_id",
+    "quoted_id",
+    "repost_of_id",
+    "thread_id",
+    "mentions",
+    "hashtags",
+    "urls",
+    "media",
+    "audience",
+    "url",
+    "versions",
+    "status",
+    "status_detail",
+    "observed_at",
+    "captured_as",
+    "recipient_id",
+    "extra",
+)
+_ACCOUNT_ORDER = (
+    "platform",
+    "id",
+    "handle",
+    "display_name",
+    "created_at",
+    "followers",
+    "following",
+    "posts",
+    "bio",
+    "url",
+    "status",
+    "observed_at",
+    "handles",
+    "extra",
+)
 
 
 def _constructor(cls: Any, order: tuple[str, ...]) -> Any:
@@ -620,8 +689,8 @@ def _constructor(cls: Any, order: tuple[str, ...]) -> Any:
     return by_name
 
 
-_new_message = _constructor(Message, _MESSAGE_ORDER)
-_new_account = _constructor(Account, _ACCOUNT_ORDER)
+_new_message: Callable[..., Message] = _constructor(Message, _MESSAGE_ORDER)
+_new_account: Callable[..., Account] = _constructor(Account, _ACCOUNT_ORDER)
 
 
 def _time(value: Any, ctx: ParseContext, name: str) -> datetime | None:

@@ -59,10 +59,20 @@ from .twitter_v1 import (
 
 _YTD = re.compile(rb"window\.YTD\.([A-Za-z0-9_]+)\.part\d+\s*=")
 #: ``window.YTD.<type>`` values whose records this source reads.
-ACCEPTED_TYPES = frozenset({
-    "tweets", "tweet", "deleted_tweets", "deleted_tweet", "note_tweet", "direct_messages",
-    "direct_messages_group", "account", "block", "mute",
-})
+ACCEPTED_TYPES = frozenset(
+    {
+        "tweets",
+        "tweet",
+        "deleted_tweets",
+        "deleted_tweet",
+        "note_tweet",
+        "direct_messages",
+        "direct_messages_group",
+        "account",
+        "block",
+        "mute",
+    }
+)
 _TWEET_TYPES = ("tweets", "tweet", "deleted_tweets", "deleted_tweet")
 _TWEET_FILES = ("tweets.js", "tweets-part*.js", "tweet.js", "tweet-part*.js")
 _STATUS_URL = re.compile(
@@ -120,8 +130,9 @@ class TwitterArchiveSource:
         except ParseError:
             raise
         except (KeyError, TypeError, AttributeError, ValueError, IndexError) as exc:
-            raise ctx.error(f"unexpected archive record shape ({type(exc).__name__}: {exc})") \
-                from None
+            raise ctx.error(
+                f"unexpected archive record shape ({type(exc).__name__}: {exc})"
+            ) from None
 
 
 def ytd_type(head: bytes) -> str | None:
@@ -136,8 +147,12 @@ def ytd_type(head: bytes) -> str | None:
 class ArchiveInfo:
     """What the files beside an archive file tell: owner, generation time, long-note matches."""
 
-    def __init__(self, owner: dict[str, Any] | None, generated_at: str | None,
-                 notes_by_tweet: dict[str, dict[str, Any]]) -> None:
+    def __init__(
+        self,
+        owner: dict[str, Any] | None,
+        generated_at: str | None,
+        notes_by_tweet: dict[str, dict[str, Any]],
+    ) -> None:
         self.owner = owner
         self.generated_at = generated_at
         self.notes_by_tweet = notes_by_tweet
@@ -153,8 +168,9 @@ def archive_info(path: Path) -> ArchiveInfo:
     for d in _data_dirs(folder):
         watched += [d / "account.js", d / "manifest.js"]
     watched += _tweet_files(folder)
-    signature = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in watched
-                      if p.is_file())
+    signature = tuple(
+        (str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in watched if p.is_file()
+    )
     return _archive_info(str(folder), signature)
 
 
@@ -165,8 +181,11 @@ def _archive_info(folder_name: str, signature: tuple[Any, ...]) -> ArchiveInfo:
     notes_by_tweet: dict[str, dict[str, Any]] = {}
     note_file = folder / "note-tweet.js"
     if note_file.is_file():
-        notes = [e["noteTweet"] for e in read_ytd(note_file)
-                 if isinstance(e, dict) and isinstance(e.get("noteTweet"), dict)]
+        notes = [
+            e["noteTweet"]
+            for e in read_ytd(note_file)
+            if isinstance(e, dict) and isinstance(e.get("noteTweet"), dict)
+        ]
         if notes:
             notes_by_tweet = match_notes(notes, _iter_tweets(_tweet_files(folder)))
     return ArchiveInfo(owner, generated, notes_by_tweet)
@@ -286,8 +305,9 @@ def _element_note_id(raw: bytes) -> str | None:
 # --------------------------------------------------------------------------- long-note matching
 
 
-def match_notes(notes: list[dict[str, Any]],
-                tweets: Iterable[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+def match_notes(
+    notes: list[dict[str, Any]], tweets: Iterable[dict[str, Any]]
+) -> dict[str, dict[str, Any]]:
     """Map tweet id -> note for notes created within 2 s of a tweet whose text starts the note.
 
     Archives give notes no tweet id. The tweet holds the first ~280 characters (ending with a
@@ -355,8 +375,10 @@ def _parse_element(doc: Any, ctx: ParseContext) -> list[Item]:
         return [_parse_account(doc["account"], ctx, context)]
     if isinstance(doc.get("blocking"), dict) or isinstance(doc.get("muting"), dict):
         return []  # block.js / mute.js: useful to seed a blocklist, hold no messages
-    raise ctx.error("unknown archive record: expected a 'tweet', 'dmConversation', 'noteTweet', "
-                    "'account', 'blocking' or 'muting' object")
+    raise ctx.error(
+        "unknown archive record: expected a 'tweet', 'dmConversation', 'noteTweet', "
+        "'account', 'blocking' or 'muting' object"
+    )
 
 
 def _observed(ctx: ParseContext, context: dict[str, Any]) -> datetime:
@@ -416,8 +438,16 @@ def _parse_tweet(t: dict[str, Any], ctx: ParseContext, context: dict[str, Any]) 
     items: list[Item] = [msg]
     if t.get("deleted_at"):
         when = time_field(t["deleted_at"], ctx, "tweet.deleted_at")
-        items.append(StatusChange(PLATFORM, "message", stable_id, "deleted", when or observed,
-                                  "listed in deleted-tweets.js"))
+        items.append(
+            StatusChange(
+                PLATFORM,
+                "message",
+                stable_id,
+                "deleted",
+                when or observed,
+                "listed in deleted-tweets.js",
+            )
+        )
     return items
 
 
@@ -435,8 +465,10 @@ def _dicts(value: Any) -> list[dict[str, Any]]:
 
 
 def _note_urls(core: dict[str, Any]) -> tuple[str, ...]:
-    out = (u.get("expandedUrl") or u.get("expanded_url") or u.get("shortUrl")
-           for u in _dicts(core.get("urls")))
+    out = (
+        u.get("expandedUrl") or u.get("expanded_url") or u.get("shortUrl")
+        for u in _dicts(core.get("urls"))
+    )
     return tuple(u for u in out if isinstance(u, str) and u)
 
 
@@ -467,21 +499,23 @@ def _parse_note(note: dict[str, Any], ctx: ParseContext, context: dict[str, Any]
         return []  # its full text is carried by the matching tweet's record
     core = note["core"] if isinstance(note.get("core"), dict) else {}
     owner = _owner(context)
-    return [Message(
-        platform=PLATFORM,
-        id="note:" + nid,
-        text=unescape(as_str(core.get("text")) or ""),
-        created_at=time_field(note.get("createdAt"), ctx, "noteTweet.createdAt"),
-        author_id=owner.get("id"),
-        author_handle=owner.get("handle"),
-        author_display_name=owner.get("display_name"),
-        author_created_at=lenient_time(owner.get("created_at")),
-        mentions=_note_mentions(core),
-        hashtags=tuple(dict.fromkeys(_note_hashtags(core))),
-        urls=tuple(dict.fromkeys(_note_urls(core))),
-        observed_at=_observed(ctx, context),
-        extra={"note_tweet": True},
-    )]
+    return [
+        Message(
+            platform=PLATFORM,
+            id="note:" + nid,
+            text=unescape(as_str(core.get("text")) or ""),
+            created_at=time_field(note.get("createdAt"), ctx, "noteTweet.createdAt"),
+            author_id=owner.get("id"),
+            author_handle=owner.get("handle"),
+            author_display_name=owner.get("display_name"),
+            author_created_at=lenient_time(owner.get("created_at")),
+            mentions=_note_mentions(core),
+            hashtags=tuple(dict.fromkeys(_note_hashtags(core))),
+            urls=tuple(dict.fromkeys(_note_urls(core))),
+            observed_at=_observed(ctx, context),
+            extra={"note_tweet": True},
+        )
+    ]
 
 
 def _parse_account(acc: dict[str, Any], ctx: ParseContext, context: dict[str, Any]) -> Account:
@@ -504,24 +538,33 @@ def _parse_account(acc: dict[str, Any], ctx: ParseContext, context: dict[str, An
 # --------------------------------------------------------------------------- direct messages
 
 
-def _parse_conversation(conv: dict[str, Any], ctx: ParseContext,
-                        context: dict[str, Any]) -> list[Item]:
+def _parse_conversation(
+    conv: dict[str, Any], ctx: ParseContext, context: dict[str, Any]
+) -> list[Item]:
     cid = as_str(conv.get("conversationId"))
     if cid is None:
-        raise ctx.error("DM conversation without an id: missing field "
-                        "'dmConversation.conversationId'")
+        raise ctx.error(
+            "DM conversation without an id: missing field 'dmConversation.conversationId'"
+        )
     owner, observed = _owner(context), _observed(ctx, context)
     items: list[Item] = []
     for i, entry in enumerate(_dicts(conv.get("messages"))):
         mc = entry.get("messageCreate")
         if isinstance(mc, dict):  # joinConversation, participantsLeave ... carry no text
-            items.append(_dm(mc, f"dmConversation.messages[{i}].messageCreate", cid, owner,
-                             observed, ctx))
+            items.append(
+                _dm(mc, f"dmConversation.messages[{i}].messageCreate", cid, owner, observed, ctx)
+            )
     return items
 
 
-def _dm(mc: dict[str, Any], where: str, cid: str, owner: dict[str, Any], observed: datetime,
-        ctx: ParseContext) -> Message:
+def _dm(
+    mc: dict[str, Any],
+    where: str,
+    cid: str,
+    owner: dict[str, Any],
+    observed: datetime,
+    ctx: ParseContext,
+) -> Message:
     mid = as_str(mc.get("id"))
     if mid is None:
         raise ctx.error(f"direct message without an id: missing field '{where}.id'")
@@ -546,8 +589,11 @@ def _dm(mc: dict[str, Any], where: str, cid: str, owner: dict[str, Any], observe
         mentions=tuple(Mention(handle=h) for h in extract_mentions(text)),
         hashtags=extract_hashtags(text),
         urls=_dm_urls(mc),
-        media=tuple(Media(kind=_media_kind(u), url=u) for u in mc.get("mediaUrls") or ()
-                    if isinstance(u, str) and u),
+        media=tuple(
+            Media(kind=_media_kind(u), url=u)
+            for u in mc.get("mediaUrls") or ()
+            if isinstance(u, str) and u
+        ),
         audience="direct",
         versions=_dm_versions(mc.get("editHistory"), mid, text, created),
         observed_at=observed,
@@ -574,8 +620,9 @@ def _media_kind(url: str) -> str:
     return "photo"
 
 
-def _dm_versions(history: Any, mid: str, text: str,
-                 created: datetime | None) -> tuple[Version, ...]:
+def _dm_versions(
+    history: Any, mid: str, text: str, created: datetime | None
+) -> tuple[Version, ...]:
     """Earlier versions from ``editHistory[]`` (oldest first), then the current text.
 
     The archive's edit entries are undocumented; each is read tolerantly as an object with a

@@ -40,8 +40,7 @@ from .base import (
 PLATFORM = "x"
 
 #: Stream notices that are valid records but say nothing about a message or an account.
-QUIET_NOTICES = ("limit", "warning", "scrub_geo", "disconnect", "friends", "friends_str",
-                 "control")
+QUIET_NOTICES = ("limit", "warning", "scrub_geo", "disconnect", "friends", "friends_str", "control")
 _STATUS_NOTICES = ("delete", "status_withheld", "user_withheld")
 _MAX_DEPTH = 3  # a retweet of a quote tweet nests two levels; anything deeper is malformed
 
@@ -213,8 +212,14 @@ def parse_tweet(tweet: dict[str, Any], ctx: ParseContext) -> list[Item]:
     return items
 
 
-def _collect(tweet: dict[str, Any], ctx: ParseContext, captured_as: str, items: list[Item],
-             seen: set[str], depth: int) -> None:
+def _collect(
+    tweet: dict[str, Any],
+    ctx: ParseContext,
+    captured_as: str,
+    items: list[Item],
+    seen: set[str],
+    depth: int,
+) -> None:
     if depth > _MAX_DEPTH:
         raise ctx.error("tweets nested too deeply (quoted/retweeted_status)")
     msg = _message(tweet, ctx, captured_as)
@@ -310,13 +315,22 @@ def _message_statuses(tweet: dict[str, Any], msg: Message) -> list[Item]:
 def _account_statuses(user: dict[str, Any], account: Account) -> list[Item]:
     out: list[Item] = []
     if user.get("protected") is True:
-        out.append(StatusChange(PLATFORM, "account", account.id, "protected",
-                                account.observed_at, "protected account (user.protected)"))
+        out.append(
+            StatusChange(
+                PLATFORM,
+                "account",
+                account.id,
+                "protected",
+                account.observed_at,
+                "protected account (user.protected)",
+            )
+        )
     countries = user.get("withheld_in_countries") or ()
     if countries:
         detail = "withheld in " + ", ".join(str(c) for c in countries)
-        out.append(StatusChange(PLATFORM, "account", account.id, "withheld",
-                                account.observed_at, detail))
+        out.append(
+            StatusChange(PLATFORM, "account", account.id, "withheld", account.observed_at, detail)
+        )
     return out
 
 
@@ -416,8 +430,11 @@ def entity_urls(entities: dict[str, Any]) -> tuple[str, ...]:
     urls = []
     for u in _list(entities.get("urls")):
         unwound = u.get("unwound")
-        url = (unwound.get("url") if isinstance(unwound, dict) else None) or u.get("expanded_url") \
+        url = (
+            (unwound.get("url") if isinstance(unwound, dict) else None)
+            or u.get("expanded_url")
             or u.get("url")
+        )
         if isinstance(url, str) and url:
             urls.append(url)
     return tuple(dict.fromkeys(urls))
@@ -430,13 +447,15 @@ def entity_media(entities: dict[str, Any]) -> tuple[Media, ...]:
         kind = as_str(m.get("type")) or "unknown"
         still = as_str(m.get("media_url_https") or m.get("media_url"))
         best = best_variant(m.get("video_info"))
-        out.append(Media(
-            kind=kind,
-            url=best or still,
-            id=id_of(m, "id"),
-            alt_text=as_str(m.get("ext_alt_text") or m.get("alt_text")),
-            preview_url=still if best else None,
-        ))
+        out.append(
+            Media(
+                kind=kind,
+                url=best or still,
+                id=id_of(m, "id"),
+                alt_text=as_str(m.get("ext_alt_text") or m.get("alt_text")),
+                preview_url=still if best else None,
+            )
+        )
     return tuple(out)
 
 
@@ -455,8 +474,9 @@ def best_variant(video_info: Any) -> str | None:
     return best[1] if best else None
 
 
-def edit_identity(tweet: dict[str, Any], tid: str, text: str,
-                  created: datetime | None) -> tuple[str, tuple[Version, ...]]:
+def edit_identity(
+    tweet: dict[str, Any], tid: str, text: str, created: datetime | None
+) -> tuple[str, tuple[Version, ...]]:
     """``(stable id, versions)`` from v1.1 ``edit_history`` or archive ``edit_info``.
 
     The stable id is the first tweet of the edit chain, the same key twarc2 uses

@@ -1,7 +1,7 @@
 """Persistence behind the Store interface: SQLite (embedded default) and an in-memory twin."""
 
+from ..hashing import GENESIS
 from .base import (
-    GENESIS,
     HumanLabel,
     LogEntry,
     RawRecord,

@@ -9,9 +9,9 @@ A store keeps four kinds of data:
   log sequence number of their entry, and the **sources** (input files) they came from;
 - **captures**: one row per capture run (who, when, with what tool and clock);
 - **derived data**: normalised messages, accounts and status changes, rebuilt deterministically
-  from the raw records (see :mod:`rempart.merge`).
+  from the raw records (see :mod:`rempart.derive`).
 
-Stores are dumb: hashing and merging live in :mod:`rempart.evidence` and :mod:`rempart.ingest`.
+Stores are dumb: hashing lives in :mod:`rempart.hashing`, merging in :mod:`rempart.derive`.
 """
 
 from __future__ import annotations
@@ -22,9 +22,6 @@ from datetime import datetime
 from typing import Any, Iterable, Iterator, Protocol
 
 from ..models import Account, Message, StatusChange, sortable
-
-#: The hash that the first log entry chains to.
-GENESIS = "0" * 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,8 +125,8 @@ class HumanLabel:
     note: str | None = None
 
 
-class Store(Protocol):
-    """Persistence for one case. Implementations: SQLiteStore, MemoryStore."""
+class Transactional(Protocol):
+    """Transactions and snapshots: what every role of a store shares."""
 
     def transaction(self) -> AbstractContextManager[None]:
         """A write transaction; everything inside commits or rolls back together."""
@@ -141,6 +138,12 @@ class Store(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+class EvidenceStore(Transactional, Protocol):
+    """The evidence log, its Merkle leaves, signed tree heads and timestamp tokens: strictly
+    append-only (a server back end must keep sequence numbers gap-free under concurrent
+    writers)."""
 
     # evidence log -----------------------------------------------------------------------
     def log_head(self) -> tuple[int, str]:
@@ -181,6 +184,10 @@ class Store(Protocol):
         """Every kept timestamp token, oldest first, each with its ``id``."""
         ...
 
+
+class RecordStore(Transactional, Protocol):
+    """Raw records (exact bytes), the source files they came from and the capture runs."""
+
     # raw records and sources ------------------------------------------------------------
     def source_for(self, name: str, sha256: str, size: int, seen: str) -> int:
         """The id of the source file with that hash, registering it if new."""
@@ -207,9 +214,14 @@ class Store(Protocol):
 
     def captures(self) -> list[dict[str, Any]]: ...
 
+
+class DerivedStore(Transactional, Protocol):
+    """Messages, accounts and status changes: derived from the records, replayable."""
+
     # derived data -------------------------------------------------------------------------
-    def get_messages(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], StoredMessage]:
-        ...
+    def get_messages(
+        self, keys: Iterable[tuple[str, str]]
+    ) -> dict[tuple[str, str], StoredMessage]: ...
 
     def put_messages(self, messages: Iterable[StoredMessage], new: bool) -> None:
         """Insert (``new=True``) or replace stored messages."""
@@ -264,6 +276,10 @@ class Store(Protocol):
         """Every stored account: its columns (see :func:`account_columns`) and its data."""
         ...
 
+
+class ResultStore(Transactional, Protocol):
+    """What analyses and people add: classifier scores, raid findings, human labels."""
+
     # analysis ---------------------------------------------------------------------------
     def put_scores(self, rows: Iterable[ScoreRow]) -> None:
         """Insert or replace the classifier's scores of messages."""
@@ -302,6 +318,11 @@ class Store(Protocol):
         """Every human label, oldest first (later ones override earlier ones)."""
         ...
 
+
+class Store(EvidenceStore, RecordStore, DerivedStore, ResultStore, Protocol):
+    """Persistence for one case: every role. Implementations: SQLiteStore, MemoryStore (the
+    same contract tests run on both); a PostgreSQL store implements the same roles."""
+
     def counts(self) -> dict[str, int]: ...
 
     def stats_rows(self) -> list[tuple[str | None, str, str, int]]:
@@ -310,8 +331,17 @@ class Store(Protocol):
 
 
 #: The columns of a stored message beside its data, in :func:`message_columns`' order.
-MESSAGE_COLUMNS = ("platform", "id", "author_id", "created_at", "status", "captured_as",
-                   "format", "first_seq", "last_seq")
+MESSAGE_COLUMNS = (
+    "platform",
+    "id",
+    "author_id",
+    "created_at",
+    "status",
+    "captured_as",
+    "format",
+    "first_seq",
+    "last_seq",
+)
 #: The columns of a stored account beside its data, in :func:`account_columns`' order.
 ACCOUNT_COLUMNS = ("platform", "id", "handle", "status")
 
@@ -320,8 +350,17 @@ def message_columns(stored: StoredMessage) -> tuple[Any, ...]:
     """The columns a store keeps beside a message's data (what listings filter and sort by,
     and the first and last records it was seen in), as it writes them."""
     m = stored.message
-    return (m.platform, m.id, m.author_id, sortable(m.created_at), m.status, m.captured_as,
-            stored.format, stored.first_seq, stored.last_seq)
+    return (
+        m.platform,
+        m.id,
+        m.author_id,
+        sortable(m.created_at),
+        m.status,
+        m.captured_as,
+        stored.format,
+        stored.first_seq,
+        stored.last_seq,
+    )
 
 
 def account_columns(account: Account) -> tuple[Any, ...]:

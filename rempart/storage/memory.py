@@ -9,11 +9,10 @@ from typing import Any, Iterable, Iterator
 
 import orjson
 
-from ..evidence.merkle import leaf_hash
+from ..hashing import GENESIS, leaf_hash
 from ..models import Account, StatusChange, message_to_dict, sortable
 from ..timebounds import bound_key
 from .base import (
-    GENESIS,
     PENDING_RUN,
     FindingsRun,
     HumanLabel,
@@ -178,6 +177,7 @@ class MemoryStore:
         include_referenced: bool = True,
     ) -> Iterator[StoredMessage]:
         low, high = bound_key(since), bound_key(until, end=True)
+
         def order(s: StoredMessage) -> tuple[bool, str, str, str]:
             c = sortable(s.message.created_at)
             return (c is None, c or "", s.message.platform, s.message.id)
@@ -241,8 +241,13 @@ class MemoryStore:
 
     def score_summaries(self) -> Iterator[tuple[str, str, float, float, tuple[str, ...]]]:
         for r in self.scores():
-            yield (r.platform, r.id, r.abusive,
-                   float(r.data.get("scores", {}).get("support", 0.0)), r.labels)
+            yield (
+                r.platform,
+                r.id,
+                r.abusive,
+                float(r.data.get("scores", {}).get("support", 0.0)),
+                r.labels,
+            )
 
     def put_findings(self, at: str, data: dict[str, Any], log_size: int | None = None) -> int:
         run = FindingsRun(len(self._findings) + 1, at, log_size, orjson.loads(orjson.dumps(data)))
@@ -282,5 +287,6 @@ class MemoryStore:
             created = sortable(s.message.created_at)
             key = (created[:10] if created else None, s.message.platform, s.format)
             per[key] = per.get(key, 0) + 1
-        return sorted(((d, p, f, n) for (d, p, f), n in per.items()),
-                      key=lambda r: (r[0] or "", r[1], r[2]))
+        return sorted(
+            ((d, p, f, n) for (d, p, f), n in per.items()), key=lambda r: (r[0] or "", r[1], r[2])
+        )

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Callable
 
 from ..errors import MigrationError
-from ..evidence.merkle import leaf_hash
+from ..hashing import leaf_hash
 
 Migration = Callable[[sqlite3.Connection], None]
 MIGRATIONS: list[tuple[str, Migration]] = []
@@ -151,7 +151,7 @@ def _initial(db: sqlite3.Connection) -> None:
             seq integer not null
         );
         create index status_changes_id on status_changes(platform, id);
-        """
+        """,
     )
 
 
@@ -271,8 +271,10 @@ def _rereadable_rejects(db: sqlite3.Connection) -> None:
     """A rejected record may be read again with another format (or encoding): its bytes are then
     stored again under the new log entry, so ``records.sha256`` is indexed, no longer unique.
     The table is rebuilt (SQLite cannot drop a constraint) with the same columns and rows."""
-    columns = ('seq, sha256, raw, format, source_id, capture_id, line, "offset", member, '
-               "context, captured_at, clock, reject_reason")
+    columns = (
+        'seq, sha256, raw, format, source_id, capture_id, line, "offset", member, '
+        "context, captured_at, clock, reject_reason"
+    )
     _script(
         db,
         f"""

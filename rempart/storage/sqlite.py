@@ -18,7 +18,7 @@ from typing import Any, Iterable, Iterator
 import orjson
 
 from ..errors import StoreError
-from ..evidence.merkle import leaf_hash
+from ..hashing import GENESIS, leaf_hash
 from ..models import (
     Account,
     StatusChange,
@@ -32,7 +32,6 @@ from ..timebounds import bound_key
 from . import migrations
 from .base import (
     ACCOUNT_COLUMNS,
-    GENESIS,
     MESSAGE_COLUMNS,
     PENDING_RUN,
     FindingsRun,
@@ -47,8 +46,15 @@ from .base import (
 )
 
 _STH_FIELDS = ("tree_size", "root_hash", "timestamp", "key_fingerprint", "signature", "reason")
-_STAMP_FIELDS = ("head_id", "tree_size", "root_hash", "url", "token_der", "gen_time",
-                 "requested_at")
+_STAMP_FIELDS = (
+    "head_id",
+    "tree_size",
+    "root_hash",
+    "url",
+    "token_der",
+    "gen_time",
+    "requested_at",
+)
 _CHUNK = 500  # keys per "in (...)" query, under SQLite's variable limit
 
 _DUMP = orjson.OPT_UTC_Z | orjson.OPT_NON_STR_KEYS
@@ -62,8 +68,14 @@ DURABILITY = ("journal_mode=wal", "synchronous=normal")
 #: an import. Checkpoints come every 64 MiB of WAL: fewer, larger ones during a bulk import.
 _PAGE = 16384
 _CHECKPOINT_BYTES = 64 << 20
-PRAGMAS = (f"page_size={_PAGE}", *DURABILITY, "busy_timeout=30000", "cache_size=-65536",
-           "temp_store=memory", f"wal_autocheckpoint={_CHECKPOINT_BYTES // _PAGE}")
+PRAGMAS = (
+    f"page_size={_PAGE}",
+    *DURABILITY,
+    "busy_timeout=30000",
+    "cache_size=-65536",
+    "temp_store=memory",
+    f"wal_autocheckpoint={_CHECKPOINT_BYTES // _PAGE}",
+)
 
 
 def dump(obj: Any) -> bytes:
@@ -239,7 +251,8 @@ class SQLiteStore:
             marks = ",".join("?" * len(chunk))
             for sha, fmt, context, reason in self.db.execute(
                 f"select sha256, format, context, reject_reason from records "
-                f"where sha256 in ({marks})", chunk,
+                f"where sha256 in ({marks})",
+                chunk,
             ):
                 if reason is None:
                     accepted.add(sha)
@@ -253,8 +266,21 @@ class SQLiteStore:
             "member, context, captured_at, clock, reject_reason) "
             "values (?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
-                (r.seq, r.sha256, r.raw, r.format, r.source_id, r.capture_id, r.line, r.offset,
-                 r.member, r.context, r.captured_at, r.clock, r.reject_reason)
+                (
+                    r.seq,
+                    r.sha256,
+                    r.raw,
+                    r.format,
+                    r.source_id,
+                    r.capture_id,
+                    r.line,
+                    r.offset,
+                    r.member,
+                    r.context,
+                    r.captured_at,
+                    r.clock,
+                    r.reject_reason,
+                )
                 for r in records
             ),
         )
@@ -279,8 +305,13 @@ class SQLiteStore:
         out = []
         cur = self.db.execute("select id, info, result from captures order by id")
         for cid, info, result in cur:
-            out.append({"id": cid, **orjson.loads(info),
-                        "result": orjson.loads(result) if result else None})
+            out.append(
+                {
+                    "id": cid,
+                    **orjson.loads(info),
+                    "result": orjson.loads(result) if result else None,
+                }
+            )
         return out
 
     # derived data -------------------------------------------------------------------------
@@ -314,12 +345,12 @@ class SQLiteStore:
         )
 
     def record_seqs(self, key: tuple[str, str]) -> list[int]:
-        row = self.db.execute("select first_seq from messages where platform = ? and id = ?",
-                              key).fetchone()
+        row = self.db.execute(
+            "select first_seq from messages where platform = ? and id = ?", key
+        ).fetchone()
         if row is None:
             return []
-        more = self.db.execute("select seq from message_records where platform = ? and id = ?",
-                               key)
+        more = self.db.execute("select seq from message_records where platform = ? and id = ?", key)
         return sorted({row[0], *(r[0] for r in more)})
 
     def get_accounts(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Account]:
@@ -348,8 +379,10 @@ class SQLiteStore:
         self.db.executemany(
             "insert into status_changes (platform, subject, id, status, observed_at, detail, seq) "
             "values (?,?,?,?,?,?,?)",
-            ((c.platform, c.subject, c.id, c.status, iso(c.observed_at), c.detail, seq)
-             for c, seq in changes),
+            (
+                (c.platform, c.subject, c.id, c.status, iso(c.observed_at), c.detail, seq)
+                for c, seq in changes
+            ),
         )
 
     def messages(
@@ -382,8 +415,9 @@ class SQLiteStore:
             yield StoredMessage(message_from_dict(orjson.loads(data)), fmt, first, last)
 
     def message_dicts(self) -> Iterator[dict[str, Any]]:
-        cur = self.db.execute("select data from messages "
-                              "order by created_at is null, created_at, platform, id")
+        cur = self.db.execute(
+            "select data from messages order by created_at is null, created_at, platform, id"
+        )
         loads = orjson.loads
         for (data,) in cur:
             yield loads(data)
@@ -392,7 +426,8 @@ class SQLiteStore:
         cur = self.db.execute(
             "select platform, id, abusive, "
             "coalesce(json_extract(cast(data as text), '$.scores.support'), 0), labels "
-            "from scores")
+            "from scores"
+        )
         for p, i, abusive, support, labels in cur:
             yield p, i, abusive, float(support), tuple(orjson.loads(labels))
 
@@ -410,20 +445,23 @@ class SQLiteStore:
 
     def message_rows(self) -> Iterator[tuple[tuple[Any, ...], StoredMessage]]:
         cur = self.db.execute(
-            f"select {', '.join(MESSAGE_COLUMNS)}, data from messages order by platform, id")
+            f"select {', '.join(MESSAGE_COLUMNS)}, data from messages order by platform, id"
+        )
         for *columns, data in cur:
             m = message_from_dict(orjson.loads(data))
             yield tuple(columns), StoredMessage(m, columns[6], columns[7], columns[8])
 
     def message_links(self) -> Iterator[tuple[str, str, int]]:
-        cur = self.db.execute("select platform, id, seq from message_records "
-                              "order by platform, id, seq")
+        cur = self.db.execute(
+            "select platform, id, seq from message_records order by platform, id, seq"
+        )
         for p, i, seq in cur:
             yield str(p), str(i), int(seq)
 
     def account_rows(self) -> Iterator[tuple[tuple[Any, ...], Account]]:
         cur = self.db.execute(
-            f"select {', '.join(ACCOUNT_COLUMNS)}, data from accounts order by platform, id")
+            f"select {', '.join(ACCOUNT_COLUMNS)}, data from accounts order by platform, id"
+        )
         for *columns, data in cur:
             yield tuple(columns), account_from_dict(orjson.loads(data))
 
@@ -431,8 +469,21 @@ class SQLiteStore:
         self.db.executemany(
             "insert or replace into scores (platform, id, model, lang, abusive, severity, labels, "
             "data, scored_at, run) values (?,?,?,?,?,?,?,?,?,?)",
-            ((r.platform, r.id, r.model, r.lang, r.abusive, r.severity, dump(list(r.labels)),
-              dump(r.data), r.scored_at, r.run) for r in rows),
+            (
+                (
+                    r.platform,
+                    r.id,
+                    r.model,
+                    r.lang,
+                    r.abusive,
+                    r.severity,
+                    dump(list(r.labels)),
+                    dump(r.data),
+                    r.scored_at,
+                    r.run,
+                )
+                for r in rows
+            ),
         )
 
     def assign_score_run(self, run: int) -> None:
@@ -444,24 +495,39 @@ class SQLiteStore:
             "from scores order by platform, id"
         )
         for p, i, m, lang, ab, sev, labels, data, at, run in cur:
-            yield ScoreRow(p, i, m, lang, ab, sev, tuple(orjson.loads(labels)),
-                           orjson.loads(data), at, run)
+            yield ScoreRow(
+                p, i, m, lang, ab, sev, tuple(orjson.loads(labels)), orjson.loads(data), at, run
+            )
 
     def get_scores(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], ScoreRow]:
         out = {}
         for p, i in keys:
             row = self.db.execute(
                 "select platform, id, model, lang, abusive, severity, labels, data, scored_at, "
-                "run from scores where platform = ? and id = ?", (p, i)).fetchone()
+                "run from scores where platform = ? and id = ?",
+                (p, i),
+            ).fetchone()
             if row:
                 plat, mid, model, lang, abusive, severity, labels, data, at, run = row
-                out[(p, i)] = ScoreRow(plat, mid, model, lang, abusive, severity,
-                                       tuple(orjson.loads(labels)), orjson.loads(data), at, run)
+                out[(p, i)] = ScoreRow(
+                    plat,
+                    mid,
+                    model,
+                    lang,
+                    abusive,
+                    severity,
+                    tuple(orjson.loads(labels)),
+                    orjson.loads(data),
+                    at,
+                    run,
+                )
         return out
 
     def put_findings(self, at: str, data: dict[str, Any], log_size: int | None = None) -> int:
-        cur = self.db.execute("insert into findings (created_at, data, log_size) values (?, ?, ?)",
-                              (at, dump(data), log_size))
+        cur = self.db.execute(
+            "insert into findings (created_at, data, log_size) values (?, ?, ?)",
+            (at, dump(data), log_size),
+        )
         return int(cur.lastrowid or 0)
 
     def latest_findings(self) -> dict[str, Any] | None:
@@ -474,8 +540,9 @@ class SQLiteStore:
             yield FindingsRun(fid, at, size, orjson.loads(data))
 
     def latest_findings_run(self) -> FindingsRun | None:
-        row = self.db.execute("select id, created_at, log_size, data from findings "
-                              "order by id desc limit 1").fetchone()
+        row = self.db.execute(
+            "select id, created_at, log_size, data from findings order by id desc limit 1"
+        ).fetchone()
         return FindingsRun(row[0], row[1], row[2], orjson.loads(row[3])) if row else None
 
     def add_labels(self, labels: Iterable[HumanLabel]) -> None:
@@ -513,7 +580,7 @@ class SQLiteStore:
             "where captured_as = 'primary' group by day, platform, format "
             "order by day, platform, format"
         )
-        return [tuple(r) for r in cur]  # type: ignore[misc]
+        return [tuple(r) for r in cur]
 
 
 def _by_platform(keys: Iterable[tuple[str, str]]) -> dict[str, list[str]]:

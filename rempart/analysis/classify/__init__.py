@@ -9,15 +9,17 @@ Example::
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
+from ...models import JSONObject
+from . import lexicon as _lexicon  # noqa: F401  (registers the default vocabulary)
 from .categories import CATEGORIES, IDENTITY, OUTPUTS, Example, Score
 
 __all__ = ["CATEGORIES", "IDENTITY", "OUTPUTS", "Example", "Score", "score"]
 
 
-def score(texts: Iterable[str] | str, parents: Iterable[str | None] | None = None
-          ) -> list[dict[str, Any]]:
+def score(
+    texts: Iterable[str] | str, parents: Iterable[str | None] | None = None
+) -> list[JSONObject]:
     """Score texts with the shipped model: one JSON-ready dict per text."""
     from .classifier import Classifier
 

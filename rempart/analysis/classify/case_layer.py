@@ -51,8 +51,9 @@ class CaseLayer:
             self._dense = dense
         return self._dense
 
-    def adjust(self, clf: Classifier, texts: Sequence[str], norms: Sequence[str],
-               p: np.ndarray) -> np.ndarray:
+    def adjust(
+        self, clf: Classifier, texts: Sequence[str], norms: Sequence[str], p: np.ndarray
+    ) -> np.ndarray:
         """Probabilities after the case's corrections (``p`` is ``(n, K)``)."""
         if not self.heads or not len(texts):
             return p
@@ -68,8 +69,13 @@ class CaseLayer:
     def save(self, folder: Path) -> Path:
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / LAYER_FILE
-        path.write_text(json.dumps({"n_bits": self.n_bits, "trained_on": self.trained_on,
-                                    "heads": self.heads}, sort_keys=True), encoding="utf-8")
+        path.write_text(
+            json.dumps(
+                {"n_bits": self.n_bits, "trained_on": self.trained_on, "heads": self.heads},
+                sort_keys=True,
+            ),
+            encoding="utf-8",
+        )
         return path
 
     @classmethod
@@ -81,8 +87,13 @@ class CaseLayer:
         return cls(int(data["n_bits"]), data["heads"], int(data.get("trained_on", 0)))
 
 
-def fit_case_layer(clf: Classifier, texts: Sequence[str], labels: Sequence[dict[str, int]],
-                   parents: Sequence[str | None] | None = None, l2: float = 0.1) -> CaseLayer:
+def fit_case_layer(
+    clf: Classifier,
+    texts: Sequence[str],
+    labels: Sequence[dict[str, int]],
+    parents: Sequence[str | None] | None = None,
+    l2: float = 0.1,
+) -> CaseLayer:
     """Train a layer on a case's labelled texts (``labels[i]`` maps outputs to 0/1)."""
     base_clf = clf.__class__(clf.model, use_encoder=clf.use_encoder)
     p, _, norms = base_clf.probabilities(texts, parents)
@@ -100,13 +111,18 @@ def fit_case_layer(clf: Classifier, texts: Sequence[str], labels: Sequence[dict[
         dense = sub[:, cols].toarray().astype(np.float64)
         w, b = _fit_offset(dense, _logit(p[idx, j]).astype(np.float64), y, l2)
         keep = np.abs(w) > 1e-4
-        layer.heads[name] = {"a": 1.0, "b": round(float(b), 6), "cols": cols[keep].tolist(),
-                             "weights": [round(float(v), 6) for v in w[keep]]}
+        layer.heads[name] = {
+            "a": 1.0,
+            "b": round(float(b), 6),
+            "cols": cols[keep].tolist(),
+            "weights": [round(float(v), 6) for v in w[keep]],
+        }
     return layer
 
 
-def _fit_offset(X: np.ndarray, offset: np.ndarray, y: np.ndarray, l2: float
-                ) -> tuple[np.ndarray, float]:
+def _fit_offset(
+    X: np.ndarray, offset: np.ndarray, y: np.ndarray, l2: float
+) -> tuple[np.ndarray, float]:
     """Balanced logistic regression with a fixed offset; L2 on the weights only (L-BFGS)."""
     from scipy.optimize import minimize
 
@@ -123,8 +139,7 @@ def _fit_offset(X: np.ndarray, offset: np.ndarray, y: np.ndarray, l2: float
         grad = np.concatenate([X.T @ g + 2 * l2 * w, [g.sum()]])
         return float(ll + l2 * (w @ w)), grad
 
-    res = minimize(loss, np.zeros(m + 1), jac=True, method="L-BFGS-B",
-                   options={"maxiter": 500})
+    res = minimize(loss, np.zeros(m + 1), jac=True, method="L-BFGS-B", options={"maxiter": 500})
     return res.x[:m], float(res.x[m])
 
 

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ...models import JSONObject, JSONValue
+
 CATEGORIES: tuple[str, ...] = (
     "insult",
     "threat",
@@ -86,14 +88,14 @@ class Score:
     identity: list[str] = field(default_factory=list)
     target: str = "unknown"
 
-    def to_json(self) -> dict[str, object]:
+    def to_json(self) -> JSONObject:
         return {
             "id": self.id,
             "lang": self.lang,
             "scores": {k: round(v, 4) for k, v in self.scores.items()},
-            "labels": self.labels,
+            "labels": list[JSONValue](self.labels),
             "severity": self.severity,
-            "explanation": self.explanation,
-            "identity": self.identity,
+            "explanation": list[JSONValue](self.explanation),
+            "identity": list[JSONValue](self.identity),
             "target": self.target,
         }

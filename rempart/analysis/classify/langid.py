@@ -58,10 +58,14 @@ def detect(texts: Sequence[str]) -> list[str | None]:
     return out
 
 
-_FR = set("le la les un une des de du et est je tu il elle nous vous ils pas que qui ne sur pour "
-          "avec dans ce cette mais ou on ta ton tes te toi moi".split())
-_EN = set("the a an and is are i you he she we they not that who on for with in this but or "
-          "your my me to of".split())
+_FR = set(
+    "le la les un une des de du et est je tu il elle nous vous ils pas que qui ne sur pour "
+    "avec dans ce cette mais ou on ta ton tes te toi moi".split()
+)
+_EN = set(
+    "the a an and is are i you he she we they not that who on for with in this but or "
+    "your my me to of".split()
+)
 _WORD = re.compile(r"[a-zàâçéèêëîïôûùüÿœ']+")
 
 

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from .categories import IDENTITY
-from .normalize import normalize, tokens
+from .normalize import normalize, tokens, use_default_vocabulary
 
 __all__ = ["EXCLUDED", "LISTS", "Entry", "Lexicon", "LexiconHit", "TokenHit", "load_lexicon"]
 
@@ -40,32 +40,102 @@ RESOURCES = Path(__file__).parent / "resources"
 
 #: Every list a hit can belong to, in a fixed order.
 LISTS: tuple[str, ...] = (
-    "insult", "vulgar", "sexual",
+    "insult",
+    "vulgar",
+    "sexual",
     *(f"slur.{c}" for c in IDENTITY),
     *(f"group.{c}" for c in IDENTITY),
-    "defamation", "threat", "death", "dehumanizing", "call_to_action",
-    "support", "condemnation", "harassment_topic",
-    "negation", "reporting", "second_person", "third_person", "agreement", "intensifier",
-    "spam", "common",
+    "defamation",
+    "threat",
+    "death",
+    "dehumanizing",
+    "call_to_action",
+    "support",
+    "condemnation",
+    "harassment_topic",
+    "negation",
+    "reporting",
+    "second_person",
+    "third_person",
+    "agreement",
+    "intensifier",
+    "spam",
+    "common",
 )
 
 #: Normalised words and phrases of the third-party lists that are benign in everyday French
 #: (or in English), or too ambiguous to count: left out when loading.
-EXCLUDED: frozenset[str] = frozenset({
-    # LDNOOBW, named in its PROVENANCE as benign
-    "bosser", "drague", "meuf", "veuve", "teuf", "cailler",
-    # LDNOOBW, everyday or childish words
-    "bourre", "bourree", "menage a trois", "jouir", "ramoner", "pipi", "caca", "deconne",
-    "deconner", "gerbe", "gerber", "peter", "malpt",
-    # ContentShield words that are ordinary French words
-    "chelou", "sale", "bete", "rond", "ronde", "cave", "cloche", "mac", "drache",
-    "carabistouille", "bougre", "maudit", "malsain", "morpion", "rate", "ratee", "keuf", "tache",
-    "queue", "sauvage", "bapteme", "calvaire", "sacre", "sakre", "saint-sacrement",
-    "saint sacrement", "ta mere", "ta mer",
-    # ContentShield variants and verlan "forms" that are ordinary words or names
-    "chat", "chris", "bitte", "byte", "bof", "putin", "hostie", "calice", "flic", "femme", "beur",
-    "arabe", "juif", "louche", "pine", "teube",
-})
+EXCLUDED: frozenset[str] = frozenset(
+    {
+        # LDNOOBW, named in its PROVENANCE as benign
+        "bosser",
+        "drague",
+        "meuf",
+        "veuve",
+        "teuf",
+        "cailler",
+        # LDNOOBW, everyday or childish words
+        "bourre",
+        "bourree",
+        "menage a trois",
+        "jouir",
+        "ramoner",
+        "pipi",
+        "caca",
+        "deconne",
+        "deconner",
+        "gerbe",
+        "gerber",
+        "peter",
+        "malpt",
+        # ContentShield words that are ordinary French words
+        "chelou",
+        "sale",
+        "bete",
+        "rond",
+        "ronde",
+        "cave",
+        "cloche",
+        "mac",
+        "drache",
+        "carabistouille",
+        "bougre",
+        "maudit",
+        "malsain",
+        "morpion",
+        "rate",
+        "ratee",
+        "keuf",
+        "tache",
+        "queue",
+        "sauvage",
+        "bapteme",
+        "calvaire",
+        "sacre",
+        "sakre",
+        "saint-sacrement",
+        "saint sacrement",
+        "ta mere",
+        "ta mer",
+        # ContentShield variants and verlan "forms" that are ordinary words or names
+        "chat",
+        "chris",
+        "bitte",
+        "byte",
+        "bof",
+        "putin",
+        "hostie",
+        "calice",
+        "flic",
+        "femme",
+        "beur",
+        "arabe",
+        "juif",
+        "louche",
+        "pine",
+        "teube",
+    }
+)
 
 #: ContentShield words whose list or severity rempart sets itself: word -> (list, severity).
 _CS_OVERRIDES: dict[str, tuple[str, int]] = {
@@ -81,27 +151,99 @@ _CS_OVERRIDES: dict[str, tuple[str, int]] = {
 #: Anything not named here (and not excluded) is "vulgar" with severity 1.
 _LDNOOBW_LISTS: dict[str, tuple[str, int]] = {
     **dict.fromkeys(
-        ["la putain de ta mère", "mange mes couilles salope", "nique ta mère la grosse pute",
-         "nique ta mère la pute", "nique ta mère la salope", "nique ta mère tout court",
-         "nique ton père", "nique ton voisin", "je te chie sur la gueule", "mon caca dans ta face",
-         "sac à merde", "avale mon chibre"], ("insult", 3)),
-    **dict.fromkeys(["grogniasse", "aspire-crotte", "pousse-crotte", "merdeuse", "connasse",
-                     "pouffiasse", "branleuse", "enfoirée", "emmerdeuse"], ("insult", 2)),
+        [
+            "la putain de ta mère",
+            "mange mes couilles salope",
+            "nique ta mère la grosse pute",
+            "nique ta mère la pute",
+            "nique ta mère la salope",
+            "nique ta mère tout court",
+            "nique ton père",
+            "nique ton voisin",
+            "je te chie sur la gueule",
+            "mon caca dans ta face",
+            "sac à merde",
+            "avale mon chibre",
+        ],
+        ("insult", 3),
+    ),
+    **dict.fromkeys(
+        [
+            "grogniasse",
+            "aspire-crotte",
+            "pousse-crotte",
+            "merdeuse",
+            "connasse",
+            "pouffiasse",
+            "branleuse",
+            "enfoirée",
+            "emmerdeuse",
+        ],
+        ("insult", 2),
+    ),
     "grande folle": ("slur.sexual_orientation", 3),
     "j'espère que tu vas crever": ("death", 4),
     **dict.fromkeys(
-        ["avalbit", "bigornette", "bloblos", "brackmard", "brouter le cresson", "enorme teub",
-         "palucher", "teub", "teubasse", "teubette", "tringler", "trique", "turlute", "zigounette",
-         "noune", "clito", "clitoris", "bite", "chatte", "couilles", "branler", "branlette",
-         "branlage", "baiser", "bander", "suce", "cul", "zizi", "enculeurs", "enculée"],
-        ("sexual", 2)),
+        [
+            "avalbit",
+            "bigornette",
+            "bloblos",
+            "brackmard",
+            "brouter le cresson",
+            "enorme teub",
+            "palucher",
+            "teub",
+            "teubasse",
+            "teubette",
+            "tringler",
+            "trique",
+            "turlute",
+            "zigounette",
+            "noune",
+            "clito",
+            "clitoris",
+            "bite",
+            "chatte",
+            "couilles",
+            "branler",
+            "branlette",
+            "branlage",
+            "baiser",
+            "bander",
+            "suce",
+            "cul",
+            "zizi",
+            "enculeurs",
+            "enculée",
+        ],
+        ("sexual", 2),
+    ),
 }
 
-_INFLECT_F = (("eur", "euse"), ("eux", "euse"), ("if", "ive"), ("ien", "ienne"), ("on", "onne"),
-              ("el", "elle"), ("ot", "ote"), ("ard", "arde"), ("in", "ine"), ("ant", "ante"),
-              ("é", "ée"), ("ais", "aise"), ("ain", "aine"), ("an", "ane"), ("ier", "ière"),
-              ("ul", "ulle"), ("ud", "ude"), ("ois", "oise"), ("ir", "ire"), ("aid", "aide"),
-              ("ourd", "ourde"), ("ut", "ute"))
+_INFLECT_F = (
+    ("eur", "euse"),
+    ("eux", "euse"),
+    ("if", "ive"),
+    ("ien", "ienne"),
+    ("on", "onne"),
+    ("el", "elle"),
+    ("ot", "ote"),
+    ("ard", "arde"),
+    ("in", "ine"),
+    ("ant", "ante"),
+    ("é", "ée"),
+    ("ais", "aise"),
+    ("ain", "aine"),
+    ("an", "ane"),
+    ("ier", "ière"),
+    ("ul", "ulle"),
+    ("ud", "ude"),
+    ("ois", "oise"),
+    ("ir", "ire"),
+    ("aid", "aide"),
+    ("ourd", "ourde"),
+    ("ut", "ute"),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,7 +298,9 @@ class Lexicon:
             for e in es:
                 kept = best.get(e.list)
                 if kept is None or (e.severity, e.source == "rempart") > (
-                        kept.severity, kept.source == "rempart"):
+                    kept.severity,
+                    kept.source == "rempart",
+                ):
                     best[e.list] = e
             found = tuple(e for name, e in sorted(best.items()) if name != "common")
             if not toks or not found:
@@ -187,7 +331,7 @@ class Lexicon:
             phrases = multi.get(tok)
             if phrases is not None:
                 for phrase, k, entries in phrases:
-                    if toks[i:i + k] == phrase:
+                    if toks[i : i + k] == phrase:
                         if covered is None:
                             covered = {}
                         for e in entries:
@@ -212,7 +356,8 @@ class Lexicon:
         for e, start, end in found:
             span = (spans[start][0], spans[end - 1][1])
             out.setdefault(e.list, []).append(
-                LexiconHit(e.list, e.term, span, e.severity, e.source, e.identity))
+                LexiconHit(e.list, e.term, span, e.severity, e.source, e.identity)
+            )
         return out
 
 
@@ -266,7 +411,7 @@ def _contentshield(resources: Path) -> list[_Raw]:
         for form in forms:
             if normalize(form, frozenset()) in EXCLUDED:
                 continue  # and none of its inflections either
-            for f in (_inflections(form) if inflect else [form]):
+            for f in _inflections(form) if inflect else [form]:
                 out.append((f, name, severity, "contentshield"))
     return out
 
@@ -275,8 +420,15 @@ def _contentshield_list(w: dict[str, Any]) -> tuple[str, int]:
     cats = set(w.get("categories") or ())
     severity = int(w.get("severity") or 1)
     if "hate_speech" in cats or ({"ethnic", "racial"} & cats and "slurs" in cats):
-        char = ("sexual_orientation" if "lgbtq" in cats else "disability" if "ableist" in cats
-                else "religion" if "religious" in cats else "origin")
+        char = (
+            "sexual_orientation"
+            if "lgbtq" in cats
+            else "disability"
+            if "ableist" in cats
+            else "religion"
+            if "religious" in cats
+            else "origin"
+        )
         return f"slur.{char}", severity
     if "slurs" in cats or w.get("target_type") == "individual":
         return "insult", severity
@@ -318,7 +470,7 @@ def _rempart(resources: Path) -> list[_Raw]:
             continue
         if not name:
             raise ValueError(f"{path}:{n}: entry before any [list] header")
-        for form in (_inflections(line) if inflect else [line]):
+        for form in _inflections(line) if inflect else [line]:
             out.append((form, name, severity, "rempart"))
     return out
 
@@ -350,3 +502,6 @@ def _inflections(word: str) -> list[str]:
 
 def _entry_key(e: Entry) -> tuple[str, str, int, str]:
     return (e.list, e.term, e.severity, e.source)
+
+
+use_default_vocabulary(lambda: load_lexicon().vocabulary)

@@ -68,19 +68,27 @@ class Model:
             "calib": self.calib.astype(np.float32),
         }
         if self.stage2 is not None and self.bias2 is not None and self.calib2 is not None:
-            arrays.update(stage2=self.stage2.astype(np.float32),
-                          bias2=self.bias2.astype(np.float32),
-                          calib2=self.calib2.astype(np.float32))
+            arrays.update(
+                stage2=self.stage2.astype(np.float32),
+                bias2=self.bias2.astype(np.float32),
+                calib2=self.calib2.astype(np.float32),
+            )
         index, blob = [], bytearray()
         for name, arr in arrays.items():
             data = np.ascontiguousarray(arr).astype(arr.dtype.newbyteorder("<")).tobytes()
-            index.append({"name": name, "dtype": arr.dtype.str.replace(">", "<"),
-                          "shape": list(arr.shape), "offset": len(blob), "size": len(data)})
+            index.append(
+                {
+                    "name": name,
+                    "dtype": arr.dtype.str.replace(">", "<"),
+                    "shape": list(arr.shape),
+                    "offset": len(blob),
+                    "size": len(data),
+                }
+            )
             blob += data
         digest = hashlib.sha256(blob).hexdigest()
         with open(folder / WEIGHTS, "wb") as raw:
-            with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0,
-                               compresslevel=9) as gz:
+            with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=9) as gz:
                 gz.write(bytes(blob))
         config = {
             "format": FORMAT,
@@ -105,8 +113,10 @@ class Model:
             with gzip.open(folder / WEIGHTS, "rb") as gz:
                 blob = gz.read()
         except (OSError, ValueError) as exc:
-            raise ModelError(f"{folder}: cannot read the classifier model ({exc}); "
-                             "rebuild it with `rempart train`") from exc
+            raise ModelError(
+                f"{folder}: cannot read the classifier model ({exc}); "
+                "rebuild it with `rempart train`"
+            ) from exc
         if hashlib.sha256(blob).hexdigest() != config.get("weights_sha256"):
             raise ModelError(f"{folder}: model weights do not match their checksum")
         arrays = {}
@@ -125,7 +135,7 @@ class Model:
             stage2=arrays.get("stage2"),
             bias2=arrays.get("bias2"),
             calib2=arrays.get("calib2"),
-            band=tuple(config.get("band", (0.2, 0.8))),  # type: ignore[arg-type]
+            band=tuple(config.get("band", (0.2, 0.8))),
             thresholds={k: float(v) for k, v in config.get("thresholds", {}).items()},
             meta={**config.get("meta", {}), "weights_sha256": config["weights_sha256"]},
         )

@@ -76,7 +76,9 @@ _DROP = (
     + list(range(0x1F3FB, 0x1F400))  # skin-tone modifiers
     + list(range(0xE0000, 0xE0080))  # tag characters
     + list(range(0x0300, 0x0370))  # combining diacritics (zalgo; NFKC composed the rest)
-    + list(range(0x1AB0, 0x1B00)) + list(range(0x1DC0, 0x1E00)) + list(range(0x20D0, 0x2100))
+    + list(range(0x1AB0, 0x1B00))
+    + list(range(0x1DC0, 0x1E00))
+    + list(range(0x20D0, 0x2100))
 )
 _PUNCT = {
     **dict.fromkeys("«»“”„‟″〝〞＂", '"'),
@@ -122,27 +124,51 @@ _TABLE_KEEP = _build_table(strip_accents=False)
 #: Latin-1 lower-case letters -> their unaccented letter, as a byte table (fast path).
 _LATIN1 = bytes(
     ord(_TABLE_STRIP.get(b) or chr(b)) if len(_TABLE_STRIP.get(b) or chr(b)) == 1 else b
-    for b in range(256))
+    for b in range(256)
+)
 #: Frequent typographic characters, replaced with ``str.replace`` before anything else.
-_COMMON = (("\u2019", "'"), ("\u00ab", '"'), ("\u00bb", '"'), ("\u201c", '"'), ("\u201d", '"'),
-           ("\u00a0", " "), ("\u202f", " "), ("\u2013", "-"), ("\u2014", "-"))
+_COMMON = (
+    ("\u2019", "'"),
+    ("\u00ab", '"'),
+    ("\u00bb", '"'),
+    ("\u201c", '"'),
+    ("\u201d", '"'),
+    ("\u00a0", " "),
+    ("\u202f", " "),
+    ("\u2013", "-"),
+    ("\u2014", "-"),
+)
 #: Anything but ASCII and the Latin-1 letters that lose their accent as one letter.
 _SPECIAL = re.compile(r"[^\x00-\x7f\u00e0-\u00e5\u00e7-\u00ef\u00f1-\u00f6\u00f9-\u00fd\u00ff]+")
 
 _LATIN1_LETTERS = re.compile(r"[\u00e0-\u00ff]+")
 
-_LEET = str.maketrans({"4": "a", "@": "a", "3": "e", "1": "i", "!": "i", "0": "o", "5": "s",
-                       "$": "s", "7": "t", "€": "e"})
+_LEET = str.maketrans(
+    {
+        "4": "a",
+        "@": "a",
+        "3": "e",
+        "1": "i",
+        "!": "i",
+        "0": "o",
+        "5": "s",
+        "$": "s",
+        "7": "t",
+        "€": "e",
+    }
+)
 _LEET_CHARS = "4@31!05$7€"
 
 _URL = re.compile(r"(?:https?://|www\.)\S+")
 _DOMAIN = re.compile(
-    r"\b[\w-]+(?:\.[\w-]+)*\.(?:com|fr|org|net|io|co|be|ch|ly|gl|me|info|tv|gg|eu|ca)/\S*")
+    r"\b[\w-]+(?:\.[\w-]+)*\.(?:com|fr|org|net|io|co|be|ch|ly|gl|me|info|tv|gg|eu|ca)/\S*"
+)
 _EMAIL_HINT = re.compile(r"@(?<=[\w.+-]@)[\w-]+\.\w")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _MENTION = re.compile(r"@(?<![\w.]@)\w+(?:[.@][\w-]*\w)*")
 _SPACED_HINT = re.compile(
-    r"[ .\-_*/][a-z0-9@$](?:[.\-_*/][a-z0-9@$]|[ .\-_*/][a-z0-9@$][ .\-_*/][a-z0-9@$])(?![\w@$])")
+    r"[ .\-_*/][a-z0-9@$](?:[.\-_*/][a-z0-9@$]|[ .\-_*/][a-z0-9@$][ .\-_*/][a-z0-9@$])(?![\w@$])"
+)
 _SPACED = re.compile(r"(?<![\w@$'])(?:[a-z0-9@$][ .\-_*/])+[a-z0-9@$](?![\w@$]|[.\-_*/]\w)")
 _MASKED = re.compile(r"(?<![\w*])(?:[a-z]+\*+[a-z*]*|\*+[a-z][a-z*]*)(?![\w*])")
 _LEET_HINT = re.compile(r"[0-9$\u20ac!](?:(?<=[a-z].)|(?=[a-z]))")
@@ -152,7 +178,7 @@ _REPEAT = re.compile(r"([a-z])\1\1")
 _REPEAT_WORD = re.compile(r"[a-z]*([a-z])\1\1[a-z]*")
 _RUN = re.compile(r"([a-z])\1{2,}")
 #: ASCII punctuation (but ``' @ _``) -> space, as a byte table for :func:`tokens`.
-_SPLIT = bytes(32 if chr(b) in "!\"#$%&()*+,-./:;<=>?[\\]^`{|}~" else b for b in range(256))
+_SPLIT = bytes(32 if chr(b) in '!"#$%&()*+,-./:;<=>?[\\]^`{|}~' else b for b in range(256))
 
 
 def normalize(text: str, vocabulary: Collection[str] | None = None) -> str:
@@ -265,7 +291,7 @@ def _unleet(token: str, vocab: Callable[[], Collection[str]]) -> str:
     if not any(c.isalpha() for c in core):
         return token
     lead = token[: len(token) - len(token.lstrip("!"))]
-    trail = token[len(token.rstrip("!")):]
+    trail = token[len(token.rstrip("!")) :]
     mapped = core.translate(_LEET)
     if mapped == core:
         return token
@@ -291,7 +317,7 @@ def _collapse(word: str, vocab: Collection[str]) -> str:
         parts: list[str] = []
         pos = 0
         for run, n in zip(runs, lengths):
-            parts.append(word[pos:run.start()])
+            parts.append(word[pos : run.start()])
             parts.append(run.group(1) * n)
             pos = run.end()
         parts.append(word[pos:])
@@ -318,8 +344,20 @@ def _by_length(vocab: Collection[str]) -> dict[int, list[str]]:
     return index
 
 
+#: Where the default vocabulary comes from: the lexicon registers itself here when imported
+#: (:mod:`.lexicon` normalises its own terms with this module, so this module cannot import
+#: it); the package's ``__init__`` imports the lexicon, so it is always registered.
+_VOCABULARY_SOURCE: list[Callable[[], Mapping[str, int]]] = []
+
+
+def use_default_vocabulary(source: Callable[[], Mapping[str, int]]) -> None:
+    """Make ``source()`` the vocabulary used when none is given (loaded on first use)."""
+    _VOCABULARY_SOURCE[:] = [source]
+    _default_vocabulary.cache_clear()
+
+
 @cache
 def _default_vocabulary() -> Mapping[str, int]:
-    from .lexicon import load_lexicon  # lazy: the lexicon itself normalises with this module
-
-    return load_lexicon().vocabulary
+    if not _VOCABULARY_SOURCE:
+        raise RuntimeError("no default vocabulary: import rempart.analysis.classify.lexicon")
+    return _VOCABULARY_SOURCE[0]()

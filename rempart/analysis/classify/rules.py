@@ -73,10 +73,31 @@ class RuleResult:
     identity: tuple[str, ...] = field(default_factory=tuple)
 
 
-_CATS = ("insult", "threat", "identity_attack", "sexual_harassment", "defamation", "incitement",
-         "doxxing", "spam", "support")
-_LEX = ("insult", "vulgar", "sexual", "defamation", "threat", "death", "dehumanizing",
-        "call_to_action", "support", "condemnation", "harassment_topic", "spam")
+_CATS = (
+    "insult",
+    "threat",
+    "identity_attack",
+    "sexual_harassment",
+    "defamation",
+    "incitement",
+    "doxxing",
+    "spam",
+    "support",
+)
+_LEX = (
+    "insult",
+    "vulgar",
+    "sexual",
+    "defamation",
+    "threat",
+    "death",
+    "dehumanizing",
+    "call_to_action",
+    "support",
+    "condemnation",
+    "harassment_topic",
+    "spam",
+)
 
 #: The dense features, in the order the model expects them. Values are in [0, 1].
 RULE_FEATURES: tuple[str, ...] = (
@@ -86,42 +107,144 @@ RULE_FEATURES: tuple[str, ...] = (
     "lex.insult_severity",
     *(f"lex.slur.{c}" for c in IDENTITY),
     *(f"lex.group.{c}" for c in IDENTITY),
-    "cue.second_person", "cue.third_person", "cue.third_party", "cue.mention_start",
-    "cue.negation", "cue.negated_abuse", "cue.quote", "cue.quoted_abuse", "cue.reporting",
+    "cue.second_person",
+    "cue.third_person",
+    "cue.third_party",
+    "cue.mention_start",
+    "cue.negation",
+    "cue.negated_abuse",
+    "cue.quote",
+    "cue.quoted_abuse",
+    "cue.reporting",
     "cue.counter_speech",
-    "emoji.threat", "emoji.insult", "emoji.racist", "emoji.sexual", "emoji.support",
+    "emoji.threat",
+    "emoji.insult",
+    "emoji.racist",
+    "emoji.sexual",
+    "emoji.support",
     "emoji.laugh",
-    "surf.urls", "surf.mentions", "surf.caps", "surf.repeat", "surf.length", "surf.obfuscated",
-    "ctx.has_parent", "ctx.parent_abusive", "ctx.parent_support", "ctx.agrees_with_parent",
+    "surf.urls",
+    "surf.mentions",
+    "surf.caps",
+    "surf.repeat",
+    "surf.length",
+    "surf.obfuscated",
+    "ctx.has_parent",
+    "ctx.parent_abusive",
+    "ctx.parent_support",
+    "ctx.agrees_with_parent",
 )
 
 _ZERO = dict.fromkeys(RULE_FEATURES, 0.0)
 _LEX_FEATURE = {name: f"lex.{name}" for name in _LEX}
 # Lists whose words count as abusive evidence (to be negated or quoted).
-_ABUSIVE_LISTS = frozenset({"insult", "defamation", "dehumanizing", "death",
-                            *(f"slur.{c}" for c in IDENTITY)})
+_ABUSIVE_LISTS = frozenset(
+    {"insult", "defamation", "dehumanizing", "death", *(f"slur.{c}" for c in IDENTITY)}
+)
 _EMOJI_FEATURES = {
-    "emoji_arme": "emoji.threat", "emoji_mort": "emoji.threat", "emoji_corde": "emoji.threat",
-    "emoji_sang": "emoji.threat", "emoji_cible": "emoji.threat",
-    "emoji_doigt": "emoji.insult", "emoji_clown": "emoji.insult", "emoji_caca": "emoji.insult",
-    "emoji_vomi": "emoji.insult", "emoji_porc": "emoji.insult", "emoji_vermine": "emoji.insult",
-    "emoji_singe": "emoji.racist", "emoji_banane": "emoji.racist",
-    "emoji_sexe": "emoji.sexual", "emoji_soutien": "emoji.support", "emoji_rire": "emoji.laugh",
+    "emoji_arme": "emoji.threat",
+    "emoji_mort": "emoji.threat",
+    "emoji_corde": "emoji.threat",
+    "emoji_sang": "emoji.threat",
+    "emoji_cible": "emoji.threat",
+    "emoji_doigt": "emoji.insult",
+    "emoji_clown": "emoji.insult",
+    "emoji_caca": "emoji.insult",
+    "emoji_vomi": "emoji.insult",
+    "emoji_porc": "emoji.insult",
+    "emoji_vermine": "emoji.insult",
+    "emoji_singe": "emoji.racist",
+    "emoji_banane": "emoji.racist",
+    "emoji_sexe": "emoji.sexual",
+    "emoji_soutien": "emoji.support",
+    "emoji_rire": "emoji.laugh",
 }
 _EMOJI_TOKENS = frozenset(_EMOJI_FEATURES)
 _NEG_SOFT = frozenset({"plus", "rien", "aucun", "aucune", "ni", "no"})  # need "ne"/"n'" or EN
 _RESTRICT = frozenset({"que", "qu'", "only", "just", "seulement", "juste", "but"})
-_PREDICATE = frozenset({"est", "es", "etes", "etait", "etais", "sont", "c'", "t'", "tu", "is",
-                        "are", "was", "were", "you'", "he'", "she'", "re", "s", "sale", "sales",
-                        "espece", "cet", "cette", "ce", "ces", "this", "that", "these", "those",
-                        "@user", "qu'", "vrai", "vraie", "gros", "grosse", "pauvre", "sombre",
-                        "fucking", "such", "like", "notoire", "known"})
+_PREDICATE = frozenset(
+    {
+        "est",
+        "es",
+        "etes",
+        "etait",
+        "etais",
+        "sont",
+        "c'",
+        "t'",
+        "tu",
+        "is",
+        "are",
+        "was",
+        "were",
+        "you'",
+        "he'",
+        "she'",
+        "re",
+        "s",
+        "sale",
+        "sales",
+        "espece",
+        "cet",
+        "cette",
+        "ce",
+        "ces",
+        "this",
+        "that",
+        "these",
+        "those",
+        "@user",
+        "qu'",
+        "vrai",
+        "vraie",
+        "gros",
+        "grosse",
+        "pauvre",
+        "sombre",
+        "fucking",
+        "such",
+        "like",
+        "notoire",
+        "known",
+    }
+)
 _PREPOSITION = frozenset({"dans", "sur", "a", "de", "en", "par", "contre"})
 _DIE = frozenset({"creve", "crevez", "creves", "meurs", "mourez", "die", "rip", "kys"})
-_ADDRESS = frozenset({"espece", "sale", "sales", "bande", "pauvre", "sombre", "gros", "grosse",
-                      "petit", "petite", "fucking", "stupid", "dumb"})
-_COPULA = frozenset({"sont", "est", "c'", "=", "are", "is", "etaient", "restent", "comme",
-                     "like", "ressemblent", "tous", "toutes", "all"})
+_ADDRESS = frozenset(
+    {
+        "espece",
+        "sale",
+        "sales",
+        "bande",
+        "pauvre",
+        "sombre",
+        "gros",
+        "grosse",
+        "petit",
+        "petite",
+        "fucking",
+        "stupid",
+        "dumb",
+    }
+)
+_COPULA = frozenset(
+    {
+        "sont",
+        "est",
+        "c'",
+        "=",
+        "are",
+        "is",
+        "etaient",
+        "restent",
+        "comme",
+        "like",
+        "ressemblent",
+        "tous",
+        "toutes",
+        "all",
+    }
+)
 _GENERALIZE = frozenset({"tous", "toutes", "all", "every", "chaque"})
 
 
@@ -158,6 +281,8 @@ _SPACED_LETTERS = re.compile(r"[ .\-_*](?<=\b\w.)\w[ .\-_*]\w[ .\-_*]\w\b")
 def _obfuscated(text: str) -> bool:
     """Leetspeak or masks inside a word ("c0nnard", "p*te"), or spaced letters ("c o n")."""
     return bool(_LEET_IN_WORD.search(text) or _SPACED_LETTERS.search(text))
+
+
 _REPORT_FRAME = re.compile(
     r"\b(?:m'|me |m |l'|la |le |les |nous |t'|te |se |s')?"
     r"(?:a |as |ont |avait |avaient |suis fait |fait |fais |faire |est fait |faisait )?"
@@ -181,7 +306,8 @@ _REPORT_TRIGGERS = frozenset(
     "dire disent disait ecrit ecrire ecrivent ecrivait repondu pretend pretendent affirme "
     "affirment raconte racontent accuse accusee accusent accuser suggere called calls calling "
     "call said says wrote writes tweeted posted claims claimed claiming accused accusing recu "
-    "recois recoit recoivent recevoir received receive receiving get gets getting".split())
+    "recois recoit recoivent recevoir received receive receiving get gets getting".split()
+)
 #: Single quotes used as quote marks: opened after a space or punctuation, closed before one.
 _SINGLE_QUOTED = re.compile(r"""(?:(?<=\s)|^)'[^'\n]{2,80}?[^\s']'(?=[\s.,;:!?)\]]|$)""")
 #: The speaker relays abuse aimed at them: receiving it, being called it, being told it.
@@ -193,11 +319,13 @@ _VICTIM_FRAME = re.compile(
     r"capture d'ecran|screenshot|in my dms|en mp|en message prive|mon quotidien|"
     r"(?:he|she|they|someone|people) (?:called|calls|call) me|being told|i was told|"
     r"(?:someone|he|she|they|people) (?:wrote|writes|sent|sends|told) (?:me|under my)|"
-    r"(?:le|ce|un) mot|the word)\b")
+    r"(?:le|ce|un) mot|the word)\b"
+)
 _SELF = frozenset({"je", "j'", "me", "m'", "suis", "sommes", "i", "i'", "am", "m", "nous"})
 _FIRST_PERSON_FRAME = re.compile(r"^(?:m'|me |m |nous |called me|calls me|calling me)")
 _SECOND_AFTER_FRAME = re.compile(
-    r"\b(?:tu|t'|toi|te|ton|ta|tes|vous|votre|vos|you|your|ur|u)\b|\bt'|\bt ?es\b")
+    r"\b(?:tu|t'|toi|te|ton|ta|tes|vous|votre|vos|you|your|ur|u)\b|\bt'|\bt ?es\b"
+)
 
 
 def analyze(text: str, parent_text: str | None = None, norm: str | None = None) -> RuleResult:
@@ -213,8 +341,10 @@ def analyze(text: str, parent_text: str | None = None, norm: str | None = None) 
         feats["ctx.parent_support"] = parent[1]
         toks = tokens(result.norm)
         agrees = len(toks) <= 4 and (
-            bool(set(toks) & _lists().agreement) or feats["emoji.laugh"] > 0
-            or any(t.startswith(("mdr", "ptdr", "lol", "haha", "xd")) for t in toks))
+            bool(set(toks) & _lists().agreement)
+            or feats["emoji.laugh"] > 0
+            or any(t.startswith(("mdr", "ptdr", "lol", "haha", "xd")) for t in toks)
+        )
         feats["ctx.agrees_with_parent"] = parent[0] if agrees else 0.0
     return result
 
@@ -223,9 +353,15 @@ def analyze(text: str, parent_text: str | None = None, norm: str | None = None) 
 def _parent_summary(parent_text: str) -> tuple[float, float]:
     r = _analyze(parent_text)
     f = r.features
-    abusive = max(f["rule.insult"], f["rule.threat"], f["rule.identity_attack"],
-                  f["rule.sexual_harassment"], f["rule.defamation"], f["rule.incitement"],
-                  f["lex.insult_severity"] * (1.0 - f["cue.negated_abuse"]))
+    abusive = max(
+        f["rule.insult"],
+        f["rule.threat"],
+        f["rule.identity_attack"],
+        f["rule.sexual_harassment"],
+        f["rule.defamation"],
+        f["rule.incitement"],
+        f["lex.insult_severity"] * (1.0 - f["cue.negated_abuse"]),
+    )
     return abusive, f["rule.support"]
 
 
@@ -262,10 +398,14 @@ def _analyze(text: str, norm: str | None = None) -> RuleResult:
     live_abuse = [h for h in hits if h.category not in ("support", "spam")]
     counter = ctx.counter_speech(hits, by_list, live_abuse)
     if counter:
-        hits.append(RuleHit("support.counter_speech", "support", 0.7, (0, len(norm)),
-                            _clip(norm)))
-    identity = sorted({h.rule.split(".")[2] for h in hits
-                       if h.rule.startswith("identity.") and h.rule.count(".") == 2})
+        hits.append(RuleHit("support.counter_speech", "support", 0.7, (0, len(norm)), _clip(norm)))
+    identity = sorted(
+        {
+            h.rule.split(".")[2]
+            for h in hits
+            if h.rule.startswith("identity.") and h.rule.count(".") == 2
+        }
+    )
     _features(feats, hits, by_list, ctx, toks, tokset)
     feats["cue.counter_speech"] = 1.0 if counter else 0.0
     return RuleResult(
@@ -297,8 +437,11 @@ class _Context:
         self.n_self = 0
         self.report_support: list[RuleHit] = []
         self._spans: list[tuple[int, int]] | None = None
-        self._quotes = self._quote_ranges(norm) if (
-            '"' in norm or " '" in norm or norm.startswith("'")) else []
+        self._quotes = (
+            self._quote_ranges(norm)
+            if ('"' in norm or " '" in norm or norm.startswith("'"))
+            else []
+        )
         self._frames: list[tuple[int, int, bool]] | None = None
         self._status: dict[tuple[int, int], str | None] = {}
 
@@ -343,7 +486,7 @@ class _Context:
                 return "quoted"
         for _, b, first in self.frames:
             if b <= span[0] and span[0] - b <= 80:
-                between = self.norm[b:span[0]]
+                between = self.norm[b : span[0]]
                 if any(c in between for c in ".!?;"):
                     continue
                 # "on m'a dit que TU es une …" relays the insult to the addressee: still abuse.
@@ -361,11 +504,14 @@ class _Context:
             if t in _RESTRICT:
                 return False
             if t in neg:
-                if t in _NEG_SOFT and t != "no" and not any(
-                        x in ("ne", "n'") for x in toks[max(0, j - 3):j]):
+                if (
+                    t in _NEG_SOFT
+                    and t != "no"
+                    and not any(x in ("ne", "n'") for x in toks[max(0, j - 3) : j])
+                ):
                     continue
                 # "no, you're an idiot": a comma or full stop between them breaks the link.
-                between = self.norm[self.spans[j][1]:self.spans[start][0]]
+                between = self.norm[self.spans[j][1] : self.spans[start][0]]
                 return not any(c in between for c in ",.;!?")
         return False
 
@@ -408,8 +554,12 @@ class _Context:
     def report_rules(self) -> list[RuleHit]:
         return self.report_support
 
-    def counter_speech(self, hits: list[RuleHit], by_list: dict[str, list[tuple[Entry, int, int]]],
-                       live_abuse: list[RuleHit]) -> bool:
+    def counter_speech(
+        self,
+        hits: list[RuleHit],
+        by_list: dict[str, list[tuple[Entry, int, int]]],
+        live_abuse: list[RuleHit],
+    ) -> bool:
         """Condemnation or support, with no live abuse (quoted or negated abuse is fine)."""
         if any(h.category in ("threat", "incitement", "doxxing") for h in live_abuse):
             return False
@@ -461,8 +611,9 @@ def _run(p: Pattern, ctx: _Context) -> Iterable[RuleHit]:
 _PREFILTERED = tuple((i, p.prefilter) for i, p in enumerate(PATTERNS) if p.prefilter)
 
 
-def _lexicon_rules(by_list: dict[str, list[tuple[Entry, int, int]]], ctx: _Context
-                   ) -> list[RuleHit]:
+def _lexicon_rules(
+    by_list: dict[str, list[tuple[Entry, int, int]]], ctx: _Context
+) -> list[RuleHit]:
     """Insults aimed at someone, defamatory accusations, slurs and dehumanisation."""
     for name, found in by_list.items():
         if name in _ABUSIVE_LISTS:
@@ -474,37 +625,59 @@ def _lexicon_rules(by_list: dict[str, list[tuple[Entry, int, int]]], ctx: _Conte
     for e, start, end in by_list.get("insult", ()):
         if ctx.status(start, end) is not None:
             continue
-        window = toks[max(0, start - 4):end + 3]
+        window = toks[max(0, start - 4) : end + 3]
         if _self_reference(toks, start, second):
             ctx.n_self += 1  # "je suis une salope et fière de l'être": self-referential
             continue
         span = ctx.char_span(start, end)
         die = start > 0 and toks[start - 1] in _DIE
         if die:  # "crève ordure"
-            out.append(RuleHit("threat.wish", "threat", 0.7, ctx.char_span(start - 1, end),
-                               f"{toks[start - 1]} {e.term}"))
+            out.append(
+                RuleHit(
+                    "threat.wish",
+                    "threat",
+                    0.7,
+                    ctx.char_span(start - 1, end),
+                    f"{toks[start - 1]} {e.term}",
+                )
+            )
         if start > 0 and toks[start - 1] in _PREPOSITION and toks[start] in ("ta", "ton", "ma"):
             continue  # "mon poing dans ta gueule" is a threat, not the insult "ta gueule"
-        vocative = not ctx.third_person and all(t.startswith("emoji_") for t in toks[end:]) and (
-            start == 0 or "," in ctx.norm[ctx.spans[start - 1][1]:ctx.spans[start][0]])
-        aimed = die or vocative or bool(set(window) & second) or (
-            all(t == "@user" for t in toks[:start])) or (
-            bool(set(toks[max(0, start - 2):start]) & _ADDRESS)) or (
-            ctx.second_person and not ctx.third_person)
+        vocative = (
+            not ctx.third_person
+            and all(t.startswith("emoji_") for t in toks[end:])
+            and (start == 0 or "," in ctx.norm[ctx.spans[start - 1][1] : ctx.spans[start][0]])
+        )
+        aimed = (
+            die
+            or vocative
+            or bool(set(window) & second)
+            or (all(t == "@user" for t in toks[:start]))
+            or (bool(set(toks[max(0, start - 2) : start]) & _ADDRESS))
+            or (ctx.second_person and not ctx.third_person)
+        )
         if aimed:
-            out.append(RuleHit("insult.direct", "insult", min(0.85, 0.45 + 0.1 * e.severity),
-                               span, e.term))
+            out.append(
+                RuleHit("insult.direct", "insult", min(0.85, 0.45 + 0.1 * e.severity), span, e.term)
+            )
         elif e.severity >= 3:
             out.append(RuleHit("insult.strong", "insult", 0.5, span, e.term))
         elif ctx.third_person and e.severity >= 2:
             out.append(RuleHit("insult.third_party", "insult", 0.35, span, e.term))
     for e, start, end in by_list.get("defamation", ()):
-        before = set(toks[max(0, start - 3):start])
+        before = set(toks[max(0, start - 3) : start])
         if not before & _PREDICATE or ctx.status(start, end) is not None:
             continue
-        aimed = bool(before & second) or "@user" in toks[max(0, start - 4):start]
-        out.append(RuleHit("defamation.accusation", "defamation", 0.7 if aimed else 0.6,
-                           ctx.char_span(start, end), e.term))
+        aimed = bool(before & second) or "@user" in toks[max(0, start - 4) : start]
+        out.append(
+            RuleHit(
+                "defamation.accusation",
+                "defamation",
+                0.7 if aimed else 0.6,
+                ctx.char_span(start, end),
+                e.term,
+            )
+        )
     groups: list[tuple[str, int, int]] = []
     for c in IDENTITY:
         for e, start, end in by_list.get(f"slur.{c}", ()):
@@ -513,9 +686,15 @@ def _lexicon_rules(by_list: dict[str, list[tuple[Entry, int, int]]], ctx: _Conte
             if _self_reference(toks, start, second):
                 ctx.n_self += 1  # "nous les gouines on s'organise": reclaimed
                 continue
-            out.append(RuleHit(f"identity.slur.{c}", "identity_attack",
-                               min(0.9, 0.3 + 0.15 * e.severity), ctx.char_span(start, end),
-                               e.term))
+            out.append(
+                RuleHit(
+                    f"identity.slur.{c}",
+                    "identity_attack",
+                    min(0.9, 0.3 + 0.15 * e.severity),
+                    ctx.char_span(start, end),
+                    e.term,
+                )
+            )
             groups.append((c, start, end))
         for _, start, end in by_list.get(f"group.{c}", ()):
             groups.append((c, start, end))
@@ -534,23 +713,34 @@ def _self_reference(toks: list[str], start: int, second: frozenset[str]) -> bool
     return False
 
 
-def _group_rules(groups: list[tuple[str, int, int]],
-                 by_list: dict[str, list[tuple[Entry, int, int]]], ctx: _Context
-                 ) -> list[RuleHit]:
+def _group_rules(
+    groups: list[tuple[str, int, int]],
+    by_list: dict[str, list[tuple[Entry, int, int]]],
+    ctx: _Context,
+) -> list[RuleHit]:
     """Identity groups insulted, dehumanised or generalised about."""
     out: list[RuleHit] = []
     toks = ctx.toks
     dehum = by_list.get("dehumanizing", ())
     insults = by_list.get("insult", ())
     for c, start, end in groups:
-        before = toks[max(0, start - 2):start]
+        before = toks[max(0, start - 2) : start]
         rule = weight = None
         for _, d0, d1 in dehum:
             if end <= d0 <= end + 6 and set(toks[end:d0]) & _COPULA:
                 rule, weight, span_end = f"identity.dehumanize.{c}", 0.8, d1
                 break
-        if rule is None and set(before) & {"sale", "sales", "espece", "bande", "filthy",
-                                           "dirty", "fucking", "putain", "sous"}:
+        if rule is None and set(before) & {
+            "sale",
+            "sales",
+            "espece",
+            "bande",
+            "filthy",
+            "dirty",
+            "fucking",
+            "putain",
+            "sous",
+        }:
             rule, weight, span_end = f"identity.insult_group.{c}", 0.75, end
         if rule is None:
             for _, i0, i1 in insults:
@@ -559,8 +749,12 @@ def _group_rules(groups: list[tuple[str, int, int]],
                     break
         if rule is None and end < len(toks) and toks[end] == "dehors":
             rule, weight, span_end = f"identity.go_back.{c}", 0.7, end + 1
-        if rule is None and set(before) & _GENERALIZE and set(toks[end:end + 3]) & {
-                "sont", "are", "devraient", "doivent", "should", "must", "c'"}:
+        if (
+            rule is None
+            and set(before) & _GENERALIZE
+            and set(toks[end : end + 3])
+            & {"sont", "are", "devraient", "doivent", "should", "must", "c'"}
+        ):
             rule, weight, span_end = f"identity.generalize.{c}", 0.35, min(end + 3, len(toks))
         if rule is not None and weight is not None:
             span = ctx.char_span(start, span_end)
@@ -573,8 +767,9 @@ def _group_rules(groups: list[tuple[str, int, int]],
     return out
 
 
-def _surface_rules(text: str, norm: str, toks: list[str], tokset: set[str],
-                   feats: dict[str, float]) -> list[RuleHit]:
+def _surface_rules(
+    text: str, norm: str, toks: list[str], tokset: set[str], feats: dict[str, float]
+) -> list[RuleHit]:
     """Spam and flood, emoji cues; fills the ``surf.*`` and ``emoji.*`` features."""
     out: list[RuleHit] = []
     n = len(toks)
@@ -597,11 +792,13 @@ def _surface_rules(text: str, norm: str, toks: list[str], tokset: set[str],
             name = _EMOJI_FEATURES[tok]
             feats[name] = min(1.0, feats[name] + toks.count(tok) / 3)
     if n_urls >= 2:
-        out.append(RuleHit("spam.links", "spam", min(0.6, 0.2 * n_urls), (0, len(norm)),
-                           f"{n_urls} links"))
+        out.append(
+            RuleHit("spam.links", "spam", min(0.6, 0.2 * n_urls), (0, len(norm)), f"{n_urls} links")
+        )
     if n_mentions >= 5:
-        out.append(RuleHit("spam.mass_mentions", "spam", 0.4, (0, len(norm)),
-                           f"{n_mentions} mentions"))
+        out.append(
+            RuleHit("spam.mass_mentions", "spam", 0.4, (0, len(norm)), f"{n_mentions} mentions")
+        )
     if n >= 6 and len(tokset) / n < 0.35:
         out.append(RuleHit("spam.repeated", "spam", 0.5, (0, len(norm)), "repeated words"))
     return out
@@ -614,30 +811,40 @@ def _emoji_rules(ctx: _Context, feats: dict[str, float]) -> list[RuleHit]:
             return []
         found = [t for t in ctx.toks if _EMOJI_FEATURES.get(t) == "emoji.threat"]
         start = ctx.norm.find(found[0])
-        return [RuleHit("threat.emoji", "threat", 0.35, (start, start + len(found[0])),
-                        " ".join(found[:4]))]
+        return [
+            RuleHit(
+                "threat.emoji", "threat", 0.35, (start, start + len(found[0])), " ".join(found[:4])
+            )
+        ]
     out: list[RuleHit] = []
     norm = ctx.norm
     for feature, name, category, weight in (
-            ("emoji.threat", "threat.emoji", "threat", 0.45),
-            ("emoji.insult", "insult.emoji", "insult", 0.35),
-            ("emoji.racist", "identity.emoji.origin", "identity_attack", 0.45)):
+        ("emoji.threat", "threat.emoji", "threat", 0.45),
+        ("emoji.insult", "insult.emoji", "insult", 0.35),
+        ("emoji.racist", "identity.emoji.origin", "identity_attack", 0.45),
+    ):
         if feats[feature] <= 0:
             continue
         found = [t for t in ctx.tokset if _EMOJI_FEATURES.get(t) == feature]
         start = min(norm.find(t) for t in found)
         if feature == "emoji.racist" and {"emoji_singe", "emoji_banane"} <= ctx.tokset:
             weight = 0.6
-        hit = ctx.check(RuleHit(name, category, weight, (start, start + len(found[0])),
-                                " ".join(sorted(found))))
+        hit = ctx.check(
+            RuleHit(name, category, weight, (start, start + len(found[0])), " ".join(sorted(found)))
+        )
         if hit is not None:
             out.append(hit)
     return out
 
 
-def _features(feats: dict[str, float], hits: list[RuleHit],
-              by_list: dict[str, list[tuple[Entry, int, int]]], ctx: _Context,
-              toks: list[str], tokset: set[str]) -> None:
+def _features(
+    feats: dict[str, float],
+    hits: list[RuleHit],
+    by_list: dict[str, list[tuple[Entry, int, int]]],
+    ctx: _Context,
+    toks: list[str],
+    tokset: set[str],
+) -> None:
     for h in hits:
         key = "rule." + h.category
         if h.weight > feats[key]:
@@ -652,8 +859,9 @@ def _features(feats: dict[str, float], hits: list[RuleHit],
     if spam_words >= 2 and not any(h.category == "spam" for h in hits):
         w = 0.5 if "url" in tokset else 0.3
         feats["rule.spam"] = max(feats["rule.spam"], w)
-        hits.append(RuleHit("spam.promo", "spam", w, (0, len(ctx.norm)),
-                            f"{spam_words} promotional words"))
+        hits.append(
+            RuleHit("spam.promo", "spam", w, (0, len(ctx.norm)), f"{spam_words} promotional words")
+        )
     insults = by_list.get("insult")
     if insults:
         feats["lex.insult_severity"] = max(e.severity for e, _, _ in insults) / 4

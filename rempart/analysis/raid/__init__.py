@@ -1,2 +1,3 @@
 """Raid analysis: episodes, campaign accounts, designating posts, origins, ban evasion,
-impersonation, doxxing, live alerts, and the scenario simulator (see docs/raids.md)."""
+impersonation, doxxing and live alerts (see docs/raids.md); the scenario simulator that tests
+them is :mod:`rempart.simulate`."""

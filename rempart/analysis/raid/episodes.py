@@ -22,20 +22,24 @@ Example::
 
     for ep in find_episodes(corpus):
         print(ep.kind, iso_utc(ep.start), ep.explanation)
+
+:class:`EpisodeDetector` is the same under the detector contract (:mod:`.detector`).
 """
 
 from __future__ import annotations
 
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
+from typing import Self
 
 import numpy as np
 from scipy.stats import nbinom, poisson
 
 from .corpus import Corpus
+from .detector import Finding, Found
 from .types import Episode, iso_utc
 
 BIN = 600.0  # seconds per bin (10 minutes)
@@ -181,8 +185,12 @@ def _weekly(cells: np.ndarray, valid: np.ndarray, day0: int, hourly: np.ndarray)
 # ------------------------------------------------------------------------------ thresholds
 
 
-def significant(count: np.ndarray | float, expected: np.ndarray | float,
-                params: EpisodeParams = DEFAULT, dispersion: float = 0.0) -> np.ndarray:
+def significant(
+    count: np.ndarray | float,
+    expected: np.ndarray | float,
+    params: EpisodeParams = DEFAULT,
+    dispersion: float = 0.0,
+) -> np.ndarray:
     """True where a window count is a burst: enough messages, ratio and tail surprise.
 
     The tail is Poisson, or negative binomial when the baseline is over-dispersed.
@@ -207,16 +215,18 @@ def _tail(count: np.ndarray, expected: np.ndarray, dispersion: float) -> np.ndar
     return np.asarray(nbinom.sf(count - 1, r, r / (r + expected)))
 
 
-def elevated(count: np.ndarray | float, expected: np.ndarray | float,
-             params: EpisodeParams = DEFAULT) -> np.ndarray:
+def elevated(
+    count: np.ndarray | float, expected: np.ndarray | float, params: EpisodeParams = DEFAULT
+) -> np.ndarray:
     """True where an hourly count is still clearly above the usual (the episode goes on)."""
     c = np.asarray(count, dtype=float)
     e = np.asarray(expected, dtype=float)
     return np.asarray((c > params.elevated_ratio * e + 3 * np.sqrt(e)) & (c >= 4))
 
 
-def episode_kind(hostile_share: float, support_share: float, scored: int,
-                 params: EpisodeParams = DEFAULT) -> str:
+def episode_kind(
+    hostile_share: float, support_share: float, scored: int, params: EpisodeParams = DEFAULT
+) -> str:
     """harassment, support, mixed or neutral, from the shares of scored messages.
 
     Each of harassment and support needs its share and twice the other's, so a support wave
@@ -275,7 +285,7 @@ class _Grid:
         b = np.floor((t - day0 * DAY) / BIN).astype(np.int64)
         counts = np.bincount(b, minlength=days * BINS_PER_DAY).astype(float)
         hours = np.arange(days * 24) + day0 * 24
-        covered = ((hours >= np.floor(t[0] / HOUR)) & (hours <= np.floor(t[-1] / HOUR)))
+        covered = (hours >= np.floor(t[0] / HOUR)) & (hours <= np.floor(t[-1] / HOUR))
         return cls(t, day0, days, counts, covered.reshape(days, 24))
 
     def time(self, b: int | np.ndarray) -> np.ndarray:
@@ -306,8 +316,9 @@ def _fit(grid: _Grid, params: EpisodeParams) -> list[tuple[int, int]]:
     return regions
 
 
-def hourly_history(t: np.ndarray, params: EpisodeParams = DEFAULT
-                   ) -> tuple[int, np.ndarray, np.ndarray]:
+def hourly_history(
+    t: np.ndarray, params: EpisodeParams = DEFAULT
+) -> tuple[int, np.ndarray, np.ndarray]:
     """Hourly counts of the aimed times ``t`` and which hours lie in bursts (seeds live mode).
 
     Returns the number of the first observed hour since the epoch, the count of each observed
@@ -329,7 +340,7 @@ def _hours_of(regions: list[tuple[int, int]], days: int) -> np.ndarray:
     """The (day, hour) cells touched by the regions, with an hour of margin each side."""
     out = np.zeros(days * 24, dtype=bool)
     for b0, b1 in regions:
-        out[max(b0 // BINS_PER_HOUR - 1, 0): b1 // BINS_PER_HOUR + 2] = True
+        out[max(b0 // BINS_PER_HOUR - 1, 0) : b1 // BINS_PER_HOUR + 2] = True
     return out.reshape(days, 24)
 
 
@@ -342,18 +353,20 @@ def _window_sum(x: np.ndarray, before: int, after: int) -> np.ndarray:
     return np.asarray(cum[hi] - cum[lo])
 
 
-def _regions(counts: np.ndarray, expected: np.ndarray, params: EpisodeParams,
-             dispersion: float) -> list[tuple[int, int]]:
+def _regions(
+    counts: np.ndarray, expected: np.ndarray, params: EpisodeParams, dispersion: float
+) -> list[tuple[int, int]]:
     """Bursts as inclusive bin ranges: elevated stretches that hold a significant window."""
     w = params.window_bins
-    sig = significant(_window_sum(counts, w - 1, 0), _window_sum(expected, w - 1, 0), params,
-                      dispersion)
+    sig = significant(
+        _window_sum(counts, w - 1, 0), _window_sum(expected, w - 1, 0), params, dispersion
+    )
     elev = elevated(_window_sum(counts, 3, 3), _window_sum(expected, 3, 3), params)
     for j in range(w):  # the bins of a significant trailing window belong to the burst
         elev[: len(elev) - j] |= sig[j:]
     elev &= counts > 0
     runs = _runs(elev)
-    kept = [(a, b) for a, b in runs if sig[a: b + w].any()]
+    kept = [(a, b) for a, b in runs if sig[a : b + w].any()]
     return _merge(kept, params)
 
 
@@ -382,8 +395,12 @@ def _merge(runs: list[tuple[int, int]], params: EpisodeParams) -> list[tuple[int
 # ------------------------------------------------------------------------------ episodes
 
 
-def find_episodes(corpus: Corpus, aimed: np.ndarray | None = None, threshold: float = 0.4,
-                  params: EpisodeParams = DEFAULT) -> list[Episode]:
+def find_episodes(
+    corpus: Corpus,
+    aimed: np.ndarray | None = None,
+    threshold: float = 0.4,
+    params: EpisodeParams = DEFAULT,
+) -> list[Episode]:
     """The episodes of messages aimed at each target, in time order.
 
     ``aimed`` (default ``corpus.aimed``) selects the messages counted; pass a mask extended
@@ -393,12 +410,36 @@ def find_episodes(corpus: Corpus, aimed: np.ndarray | None = None, threshold: fl
     several targets at once is reported once, for the target it hit most.
     """
     mask = corpus.aimed if aimed is None else np.asarray(aimed, dtype=bool)
-    created = np.array([np.nan if a.created_at is None else a.created_at
-                        for a in corpus.accounts], dtype=float)
+    created = np.array(
+        [np.nan if a.created_at is None else a.created_at for a in corpus.accounts], dtype=float
+    )
     episodes: list[Episode] = []
     for target, target_mask in target_masks(corpus, mask):
         episodes.extend(_episodes_of(corpus, target, target_mask, threshold, params, created))
     return sorted(_distinct(episodes), key=lambda e: e.start)
+
+
+class EpisodeDetector:
+    """:func:`find_episodes` as a detector: the ``episodes`` findings.
+
+    It runs after the designating posts: the designating detector has then widened
+    ``corpus.aimed`` with the replies and quotes under them, and the episodes are counted
+    over that wider set (a burst under a post that never mentions the target is hers).
+    """
+
+    name = "episodes"
+    requires = ("designating_posts",)
+
+    def __init__(self, threshold: float = 0.4, params: EpisodeParams = DEFAULT) -> None:
+        self.threshold = threshold
+        self.params = params
+
+    def fit(self, corpus: Corpus, found: Found) -> Self:
+        self.episodes_ = find_episodes(corpus, threshold=self.threshold, params=self.params)
+        return self
+
+    def detect(self) -> Mapping[str, Sequence[Finding]]:
+        return {self.name: self.episodes_}
 
 
 def target_masks(corpus: Corpus, mask: np.ndarray) -> list[tuple[str, np.ndarray]]:
@@ -424,14 +465,24 @@ def _distinct(episodes: list[Episode]) -> list[Episode]:
     """Drop an episode that mostly repeats a larger one (the same burst seen via two targets)."""
     kept: list[Episode] = []
     for ep in sorted(episodes, key=lambda e: -e.messages):
-        if not any(k.start <= ep.end and ep.start <= k.end
-                   and len(np.intersect1d(k.rows, ep.rows)) > ep.messages / 2 for k in kept):
+        if not any(
+            k.start <= ep.end
+            and ep.start <= k.end
+            and len(np.intersect1d(k.rows, ep.rows)) > ep.messages / 2
+            for k in kept
+        ):
             kept.append(ep)
     return kept
 
 
-def _episodes_of(corpus: Corpus, target: str, mask: np.ndarray, threshold: float,
-                 params: EpisodeParams, created: np.ndarray) -> list[Episode]:
+def _episodes_of(
+    corpus: Corpus,
+    target: str,
+    mask: np.ndarray,
+    threshold: float,
+    params: EpisodeParams,
+    created: np.ndarray,
+) -> list[Episode]:
     """The episodes among the messages of ``mask``, those aimed at ``target``."""
     rows = np.flatnonzero(mask & np.isfinite(corpus.t))
     if len(rows) < params.min_count:
@@ -451,8 +502,9 @@ def _episodes_of(corpus: Corpus, target: str, mask: np.ndarray, threshold: float
     return episodes
 
 
-def _composition(corpus: Corpus, rows: np.ndarray, threshold: float,
-                 params: EpisodeParams) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _composition(
+    corpus: Corpus, rows: np.ndarray, threshold: float, params: EpisodeParams
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per aimed message: hostile, supportive (and not hostile), scored at all."""
     h = corpus.hostile[rows].astype(float)
     s = corpus.support[rows].astype(float)
@@ -462,8 +514,9 @@ def _composition(corpus: Corpus, rows: np.ndarray, threshold: float,
     return hostile, support, scored
 
 
-def _refine(grid: _Grid, regions: list[tuple[int, int]],
-            params: EpisodeParams) -> list[tuple[int, int]]:
+def _refine(
+    grid: _Grid, regions: list[tuple[int, int]], params: EpisodeParams
+) -> list[tuple[int, int]]:
     """Message index ranges of the bursts, start and end moved to where the rate changes."""
     t = grid.t
     out: list[tuple[int, int]] = []
@@ -473,13 +526,14 @@ def _refine(grid: _Grid, regions: list[tuple[int, int]],
         lo = int(np.searchsorted(t, r0 - params.lookaround, "left"))
         lo = max(lo, out[-1][1] + 1) if out else lo  # never before the previous episode ends
         hi = int(np.searchsorted(t, min(r1 + params.lookaround, ceil_t), "left")) - 1
-        peak_bin = b0 + int(np.argmax(grid.counts[b0: b1 + 1]))
+        peak_bin = b0 + int(np.argmax(grid.counts[b0 : b1 + 1]))
         ip = int(np.searchsorted(t, float(grid.time(peak_bin)), "left"))
         ip = min(max(ip, lo), hi)
-        cum = grid.cum_expected(t[lo: hi + 1])
-        i0 = lo + cusum_start(t[lo: ip + 1], cum[: ip - lo + 1],
-                              _start_ratio(grid, b0, b1, params))
-        i1 = ip + cusum_end(t[ip: hi + 1], cum[ip - lo:], params.elevated_ratio)
+        cum = grid.cum_expected(t[lo : hi + 1])
+        i0 = lo + cusum_start(
+            t[lo : ip + 1], cum[: ip - lo + 1], _start_ratio(grid, b0, b1, params)
+        )
+        i1 = ip + cusum_end(t[ip : hi + 1], cum[ip - lo :], params.elevated_ratio)
         if i1 - i0 + 1 >= params.min_count:
             out.append((i0, i1))
     return out
@@ -487,8 +541,8 @@ def _refine(grid: _Grid, regions: list[tuple[int, int]],
 
 def _start_ratio(grid: _Grid, b0: int, b1: int, params: EpisodeParams) -> float:
     w = params.window_bins
-    counts = _window_sum(grid.counts, w - 1, 0)[b0: b1 + 1]
-    expect = _window_sum(grid.expected, w - 1, 0)[b0: b1 + 1]
+    counts = _window_sum(grid.counts, w - 1, 0)[b0 : b1 + 1]
+    expect = _window_sum(grid.expected, w - 1, 0)[b0 : b1 + 1]
     peak = float(np.max(counts / np.maximum(expect, 1e-9)))
     rate = float(grid.baseline.per_hour(float(grid.time(b0)))[()]) if grid.baseline else 0.0
     return start_ratio(rate, peak, params)
@@ -507,38 +561,57 @@ def start_ratio(rate: float, peak_ratio: float, params: EpisodeParams = DEFAULT)
     return max(params.start_ratio, middle, 1.0 + float(np.sqrt(3.0 / max(rate, 1e-3))))
 
 
-def _split(grid: _Grid, hostile: np.ndarray, support: np.ndarray, scored: np.ndarray,
-           i0: int, i1: int, params: EpisodeParams, depth: int = 0) -> list[tuple[int, int]]:
+def _split(
+    grid: _Grid,
+    hostile: np.ndarray,
+    support: np.ndarray,
+    scored: np.ndarray,
+    i0: int,
+    i1: int,
+    params: EpisodeParams,
+    depth: int = 0,
+) -> list[tuple[int, int]]:
     """Split messages ``i0..i1`` where the composition changes and the kinds differ."""
     if depth < 3:
-        cut = _best_cut(hostile[i0: i1 + 1], support[i0: i1 + 1], scored[i0: i1 + 1],
-                        params.min_count)
+        cut = _best_cut(
+            hostile[i0 : i1 + 1], support[i0 : i1 + 1], scored[i0 : i1 + 1], params.min_count
+        )
         if cut is not None:
             c = i0 + cut
             left, right = (i0, c - 1), (c, i1)
             kinds = [_kind(hostile, support, scored, a, b, params) for a, b in (left, right)]
-            if kinds[0] != kinds[1] and all(_is_burst(grid, a, b, params)
-                                            for a, b in (left, right)):
-                return (_split(grid, hostile, support, scored, *left, params, depth + 1)
-                        + _split(grid, hostile, support, scored, *right, params, depth + 1))
+            if kinds[0] != kinds[1] and all(
+                _is_burst(grid, a, b, params) for a, b in (left, right)
+            ):
+                return _split(grid, hostile, support, scored, *left, params, depth + 1) + _split(
+                    grid, hostile, support, scored, *right, params, depth + 1
+                )
     return [(i0, i1)]
 
 
-def _join_same_kind(parts: list[tuple[int, int]], hostile: np.ndarray, support: np.ndarray,
-                    scored: np.ndarray, params: EpisodeParams) -> list[tuple[int, int]]:
+def _join_same_kind(
+    parts: list[tuple[int, int]],
+    hostile: np.ndarray,
+    support: np.ndarray,
+    scored: np.ndarray,
+    params: EpisodeParams,
+) -> list[tuple[int, int]]:
     """Join neighbouring parts of a split burst that ended up of the same kind."""
     out: list[tuple[int, int]] = []
     for a, b in parts:
-        if out and (_kind(hostile, support, scored, *out[-1], params)
-                    == _kind(hostile, support, scored, a, b, params)):
+        if out and (
+            _kind(hostile, support, scored, *out[-1], params)
+            == _kind(hostile, support, scored, a, b, params)
+        ):
             out[-1] = (out[-1][0], b)
         else:
             out.append((a, b))
     return out
 
 
-def _best_cut(hostile: np.ndarray, support: np.ndarray, scored: np.ndarray,
-              min_side: int) -> int | None:
+def _best_cut(
+    hostile: np.ndarray, support: np.ndarray, scored: np.ndarray, min_side: int
+) -> int | None:
     """The split of a message sequence that best separates two compositions, if clear.
 
     Each message is hostile, supportive, or other (unscored included); the cut maximises the
@@ -548,13 +621,18 @@ def _best_cut(hostile: np.ndarray, support: np.ndarray, scored: np.ndarray,
     if n < 2 * min_side or not scored.any():
         return None
     classes = np.stack([hostile, support, ~(hostile | support)], axis=1).astype(float)
-    left = np.cumsum(classes, axis=0)[min_side - 1: n - min_side]  # cut after row i
+    left = np.cumsum(classes, axis=0)[min_side - 1 : n - min_side]  # cut after row i
     total = classes.sum(axis=0)
     right = total - left
     nl = np.arange(min_side, n - min_side + 1, dtype=float)[:, None]
     nr = n - nl
-    gain = (_xlogx(left).sum(axis=1) - _xlogx(nl[:, 0]) + _xlogx(right).sum(axis=1)
-            - _xlogx(nr[:, 0]) - (_xlogx(total).sum() - _xlogx(np.array(float(n)))))
+    gain = (
+        _xlogx(left).sum(axis=1)
+        - _xlogx(nl[:, 0])
+        + _xlogx(right).sum(axis=1)
+        - _xlogx(nr[:, 0])
+        - (_xlogx(total).sum() - _xlogx(np.array(float(n))))
+    )
     best = int(np.argmax(gain))
     if 2 * gain[best] < 3 * np.log(n) + 10:
         return None
@@ -566,13 +644,20 @@ def _xlogx(x: np.ndarray) -> np.ndarray:
     return np.asarray(np.where(x > 0, x * np.log(np.where(x > 0, x, 1.0)), 0.0))
 
 
-def _kind(hostile: np.ndarray, support: np.ndarray, scored: np.ndarray, a: int, b: int,
-          params: EpisodeParams) -> str:
-    n = int(scored[a: b + 1].sum())
+def _kind(
+    hostile: np.ndarray,
+    support: np.ndarray,
+    scored: np.ndarray,
+    a: int,
+    b: int,
+    params: EpisodeParams,
+) -> str:
+    n = int(scored[a : b + 1].sum())
     if n == 0:
         return "neutral"
-    return episode_kind(float(hostile[a: b + 1].sum()) / n, float(support[a: b + 1].sum()) / n,
-                        n, params)
+    return episode_kind(
+        float(hostile[a : b + 1].sum()) / n, float(support[a : b + 1].sum()) / n, n, params
+    )
 
 
 def _is_burst(grid: _Grid, a: int, b: int, params: EpisodeParams) -> bool:
@@ -582,8 +667,11 @@ def _is_burst(grid: _Grid, a: int, b: int, params: EpisodeParams) -> bool:
     n = b - a + 1
     ta, tb = float(grid.t[a]), float(grid.t[b])
     cum = grid.cum_expected(grid.t[[a, b]])
-    return bool(n >= params.min_count and n >= params.elevated_ratio * (cum[1] - cum[0])
-                and tb - ta >= params.window_bins * BIN)
+    return bool(
+        n >= params.min_count
+        and n >= params.elevated_ratio * (cum[1] - cum[0])
+        and tb - ta >= params.window_bins * BIN
+    )
 
 
 # ------------------------------------------------------------------------------ describing
@@ -592,9 +680,15 @@ def _is_burst(grid: _Grid, a: int, b: int, params: EpisodeParams) -> bool:
 class _Describer:
     """Builds the :class:`Episode` records and their explanations."""
 
-    def __init__(self, corpus: Corpus, grid: _Grid, rows: np.ndarray,
-                 composition: tuple[np.ndarray, np.ndarray, np.ndarray], params: EpisodeParams,
-                 created: np.ndarray) -> None:
+    def __init__(
+        self,
+        corpus: Corpus,
+        grid: _Grid,
+        rows: np.ndarray,
+        composition: tuple[np.ndarray, np.ndarray, np.ndarray],
+        params: EpisodeParams,
+        created: np.ndarray,
+    ) -> None:
         self.corpus, self.grid, self.rows, self.params = corpus, grid, rows, params
         self.hostile, self.support, self.scored = composition
         self.created = created
@@ -603,12 +697,12 @@ class _Describer:
         """The episode of aimed messages ``a..b`` (indexes into the aimed rows)."""
         t = self.grid.t
         start, end = float(t[a]), float(t[b])
-        rows = self.rows[a: b + 1]
+        rows = self.rows[a : b + 1]
         authors = self.corpus.author[rows]
         authors = np.unique(authors[authors >= 0])
-        n_scored = int(self.scored[a: b + 1].sum())
-        h = float(self.hostile[a: b + 1].sum()) / n_scored if n_scored else 0.0
-        s = float(self.support[a: b + 1].sum()) / n_scored if n_scored else 0.0
+        n_scored = int(self.scored[a : b + 1].sum())
+        h = float(self.hostile[a : b + 1].sum()) / n_scored if n_scored else 0.0
+        s = float(self.support[a : b + 1].sum()) / n_scored if n_scored else 0.0
         peak, peak_hour, expected_hour = self._peak(a, b)
         ratio = peak_hour / max(expected_hour, 1e-9)
         created = self.created[authors] if len(authors) else np.zeros(0)
@@ -616,17 +710,33 @@ class _Describer:
         fresh = dated & (created >= start - self.params.fresh_days * DAY)
         details = {
             "peak_per_hour": peak_hour,
-            "baseline_per_hour": expected_hour, "ratio": ratio, "messages": len(rows),
-            "authors": len(authors), "scored": n_scored, "hostile_share": h,
-            "support_share": s, "dated_authors": int(dated.sum()),
-            "fresh_authors": int(fresh.sum()), "fresh_days": self.params.fresh_days,
+            "baseline_per_hour": expected_hour,
+            "ratio": ratio,
+            "messages": len(rows),
+            "authors": len(authors),
+            "scored": n_scored,
+            "hostile_share": h,
+            "support_share": s,
+            "dated_authors": int(dated.sum()),
+            "fresh_authors": int(fresh.sum()),
+            "fresh_days": self.params.fresh_days,
             "duration_hours": (end - start) / HOUR,
         }
-        return Episode(start=start, end=end, peak=peak, messages=len(rows),
-                       authors=len(authors), hostile_share=h, support_share=s,
-                       kind=episode_kind(h, s, n_scored, self.params), explanation="",
-                       ratio=ratio, baseline_per_hour=expected_hour, rows=rows,
-                       details=details)
+        return Episode(
+            start=start,
+            end=end,
+            peak=peak,
+            messages=len(rows),
+            authors=len(authors),
+            hostile_share=h,
+            support_share=s,
+            kind=episode_kind(h, s, n_scored, self.params),
+            explanation="",
+            ratio=ratio,
+            baseline_per_hour=expected_hour,
+            rows=rows,
+            details=details,
+        )
 
     def _peak(self, a: int, b: int) -> tuple[float, float, float]:
         """Peak time (in the busiest bin), peak rate per hour and the usual rate then.
@@ -634,7 +744,7 @@ class _Describer:
         The peak rate is that of the busiest 30-minute window, so a burst shorter than an hour
         is not diluted.
         """
-        grid, t = self.grid, self.grid.t[a: b + 1]
+        grid, t = self.grid, self.grid.t[a : b + 1]
         local_bins = ((t - grid.day0 * DAY) // BIN).astype(np.int64)
         first = int(local_bins[0])
         local = np.bincount(local_bins - first).astype(float)
@@ -642,7 +752,7 @@ class _Describer:
         peak = float(np.median(t[local_bins - first == busiest]))
         w = self.params.window_bins
         counts = _window_sum(local, w - 1, 0)
-        expect = _window_sum(grid.expected[first: first + len(local)], w - 1, 0)
+        expect = _window_sum(grid.expected[first : first + len(local)], w - 1, 0)
         top = int(np.argmax(counts))
         per_hour = BINS_PER_HOUR / w
         return peak, float(counts[top]) * per_hour, float(expect[top]) * per_hour
@@ -656,25 +766,37 @@ class _Describer:
             inside[ep.rows] = True
         base_rows = _sample(self.rows[~inside[self.rows]], 100_000)
         base_tags = _counts(self.corpus.hashtags[r] for r in base_rows)
-        base_urls = _counts(_norm_urls(self.corpus.urls[r]) for r in base_rows
-                            if self.corpus.urls[r])
+        base_urls = _counts(
+            _norm_urls(self.corpus.urls[r]) for r in base_rows if self.corpus.urls[r]
+        )
         nbase = max(len(base_rows), 1)
         picks: list[tuple[Episode, list[tuple[str, int, float]], list[tuple[str, int, float]]]]
         picks = []
         for ep in episodes:
-            tags = _over(_counts(self.corpus.hashtags[r] for r in ep.rows), len(ep.rows),
-                         base_tags, nbase)
-            urls = _over(_counts(_norm_urls(self.corpus.urls[r]) for r in ep.rows
-                                 if self.corpus.urls[r]), len(ep.rows), base_urls, nbase)
+            tags = _over(
+                _counts(self.corpus.hashtags[r] for r in ep.rows), len(ep.rows), base_tags, nbase
+            )
+            urls = _over(
+                _counts(_norm_urls(self.corpus.urls[r]) for r in ep.rows if self.corpus.urls[r]),
+                len(ep.rows),
+                base_urls,
+                nbase,
+            )
             picks.append((ep, tags, urls))
         first_seen = _first_seen(self.corpus, {u for _, _, urls in picks for u, _, _ in urls})
         for ep, tags, urls in picks:
-            ep.details["hashtags"] = [{"tag": k, "messages": c, "usual_share": round(b, 4)}
-                                      for k, c, b in tags]
-            ep.details["links"] = [{"url": u, "messages": c, "first_seen": iso_utc(
-                first_seen.get(u)), "minutes_before_start": _minutes(ep.start,
-                                                                      first_seen.get(u))}
-                                   for u, c, _ in urls]
+            ep.details["hashtags"] = [
+                {"tag": k, "messages": c, "usual_share": round(b, 4)} for k, c, b in tags
+            ]
+            ep.details["links"] = [
+                {
+                    "url": u,
+                    "messages": c,
+                    "first_seen": iso_utc(first_seen.get(u)),
+                    "minutes_before_start": _minutes(ep.start, first_seen.get(u)),
+                }
+                for u, c, _ in urls
+            ]
             ep.explanation = _sentence(ep)
 
 
@@ -694,8 +816,9 @@ def _norm_urls(urls: Sequence[str]) -> tuple[str, ...]:
     return tuple(u.strip().rstrip("/") for u in urls if u)
 
 
-def _over(counts: Counter[str], n: int, base: Counter[str], nbase: int,
-          top: int = 2) -> list[tuple[str, int, float]]:
+def _over(
+    counts: Counter[str], n: int, base: Counter[str], nbase: int, top: int = 2
+) -> list[tuple[str, int, float]]:
     """Values used by at least 5% of the episode (and 3 messages), 3 times more than usual."""
     out = []
     for value, c in counts.most_common(20):
@@ -726,9 +849,12 @@ def _minutes(start: float, seen: float | None) -> int | None:
 
 # ------------------------------------------------------------------------------ wording
 
-_KIND_WORDS = {"harassment": "Harassment raid", "support": "Support wave",
-               "mixed": "Mixed burst (hostile and supportive messages)",
-               "neutral": "Neutral spike"}
+_KIND_WORDS = {
+    "harassment": "Harassment raid",
+    "support": "Support wave",
+    "mixed": "Mixed burst (hostile and supportive messages)",
+    "neutral": "Neutral spike",
+}
 
 
 def quoted(value: str, limit: int = 80) -> str:
@@ -762,20 +888,26 @@ def _sentence(ep: Episode) -> str:
         f"{_number(d['peak_per_hour'])} per hour at the peak)."
     ]
     if d["scored"]:
-        parts.append(f"{round(100 * ep.hostile_share)}% of the {d['scored']} scored messages "
-                     f"are hostile, {round(100 * ep.support_share)}% supportive.")
+        parts.append(
+            f"{round(100 * ep.hostile_share)}% of the {d['scored']} scored messages "
+            f"are hostile, {round(100 * ep.support_share)}% supportive."
+        )
     else:
         parts.append("The messages were not scored by the classifier.")
     if d["dated_authors"]:
         share = round(100 * d["fresh_authors"] / d["dated_authors"])
-        parts.append(f"{share}% of authors ({d['fresh_authors']} of {d['dated_authors']} with a "
-                     f"known creation date) were created less than {_number(d['fresh_days'])} "
-                     f"days before the start.")
+        parts.append(
+            f"{share}% of authors ({d['fresh_authors']} of {d['dated_authors']} with a "
+            f"known creation date) were created less than {_number(d['fresh_days'])} "
+            f"days before the start."
+        )
     for tag in d.get("hashtags", []):
         share = round(100 * tag["messages"] / ep.messages)
-        parts.append(f"{share}% use #{quoted(tag['tag'])} (against "
-                     f"{100 * tag['usual_share']:.1f}% of the other messages aimed at the "
-                     f"target).")
+        parts.append(
+            f"{share}% use #{quoted(tag['tag'])} (against "
+            f"{100 * tag['usual_share']:.1f}% of the other messages aimed at the "
+            f"target)."
+        )
     for link in d.get("links", []):
         text = f"{link['messages']} messages link {quoted(link['url'])}"
         before = link["minutes_before_start"]

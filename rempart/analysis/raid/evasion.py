@@ -35,6 +35,8 @@ Example::
 
     for link in find_evasion(corpus):
         print(link.source, "->", link.target, link.score, link.evidence)
+
+:class:`EvasionDetector` is the same under the detector contract (:mod:`.detector`).
 """
 
 from __future__ import annotations
@@ -42,13 +44,16 @@ from __future__ import annotations
 import math
 import os
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Self
 
 import numpy as np
 
 from . import names
 from .corpus import STOPPED, AccountInfo, Corpus
+from .detector import Finding, Found
 from .evasion_style import STYLE_MAX, _Sign, _Style
 from .types import EvasionLink
 
@@ -88,7 +93,9 @@ AMBIGUOUS = 1.0
 _ANNOUNCE = re.compile(
     r"nouveau compte|nouvel? compte|new account|compte de (?:secours|sauvegarde)|"
     r"back-?up|ancien compte|old account|(?:compte|account) (?:suspendu|suspended|banni|banned)"
-    r"|\b(?:re)?banni\b|je suis de retour|i'?m back|is back|ex-@", re.IGNORECASE)
+    r"|\b(?:re)?banni\b|je suis de retour|i'?m back|is back|ex-@",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -125,8 +132,9 @@ class _Pair:
         return count
 
 
-def find_evasion(corpus: Corpus, window_hours: float = WINDOW_HOURS,
-                 min_score: float = MIN_SCORE) -> list[EvasionLink]:
+def find_evasion(
+    corpus: Corpus, window_hours: float = WINDOW_HOURS, min_score: float = MIN_SCORE
+) -> list[EvasionLink]:
     """Links from an account that stopped to the account that took over, best first."""
     window = window_hours * 3600.0
     stops = _stops(corpus, window)
@@ -153,6 +161,27 @@ def _about_a_target(style: _Style, pair: _Pair) -> bool:
     evasion between raiders of someone else is no evidence in the target's case (a case whose
     target is absent from the data reports none)."""
     return bool(style.aimed(pair.stop.account) or style.aimed(pair.successor))
+
+
+class EvasionDetector:
+    """:func:`find_evasion` as a detector: the ``evasion_links`` findings.
+
+    It runs after the designating posts: a reply under one counts as aimed at its target.
+    """
+
+    name = "evasion_links"
+    requires = ("designating_posts",)
+
+    def __init__(self, window_hours: float = WINDOW_HOURS, min_score: float = MIN_SCORE) -> None:
+        self.window_hours = window_hours
+        self.min_score = min_score
+
+    def fit(self, corpus: Corpus, found: Found) -> Self:
+        self.links_ = find_evasion(corpus, self.window_hours, self.min_score)
+        return self
+
+    def detect(self) -> Mapping[str, Sequence[Finding]]:
+        return {self.name: self.links_}
 
 
 # ---------------------------------------------------------------------------------- stops
@@ -210,8 +239,11 @@ class _Pool:
     def __init__(self, corpus: Corpus, stops: list[_Stop], window: float) -> None:
         self.corpus = corpus
         self.window = window
-        accounts = [a for a in corpus.accounts
-                    if a.first_post is not None and a.index not in corpus.target_accounts]
+        accounts = [
+            a
+            for a in corpus.accounts
+            if a.first_post is not None and a.index not in corpus.target_accounts
+        ]
         accounts.sort(key=lambda a: (a.first_post, a.index))
         self.order = np.array([a.index for a in accounts], dtype=np.int64)
         self.first = np.array([a.first_post for a in accounts], dtype=np.float64)
@@ -274,7 +306,7 @@ class _Pool:
             post = self.postings.get(key)
             if post is None or (key.startswith("h:") and not stop.observed):
                 continue
-            part = post[np.searchsorted(post, lo):np.searchsorted(post, hi)]
+            part = post[np.searchsorted(post, lo) : np.searchsorted(post, hi)]
             if key.startswith("h:"):
                 hits.append(part)
             elif len(part) <= MAX_SHARED_KEY:
@@ -283,8 +315,11 @@ class _Pool:
             pos, count = np.unique(np.concatenate(hits), return_counts=True)
             close = (count >= BLOCK_SHARE * grams) & (count >= BLOCK_SHARE_NEW * self.grams[pos])
             found.update(int(p) for p in pos[close])
-        return [b for b in (int(self.order[p]) for p in sorted(found))
-                if b != stop.account and _fits(self.corpus.accounts[b], stop)]
+        return [
+            b
+            for b in (int(self.order[p]) for p in sorted(found))
+            if b != stop.account and _fits(self.corpus.accounts[b], stop)
+        ]
 
 
 def nameless(a: AccountInfo) -> bool:
@@ -330,17 +365,22 @@ def _name_keys(a: AccountInfo) -> list[str]:
     return keys
 
 
-def _groups(accounts: list[AccountInfo]) -> dict[str, tuple[np.ndarray, np.ndarray,
-                                                            np.ndarray]]:
+def _groups(accounts: list[AccountInfo]) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """Name key -> (account indexes, first posts, last posts), for keys shared by three or
     more accounts (with fewer, no third account can make the name common)."""
     members: dict[str, list[AccountInfo]] = {}
     for a in accounts:
         for key in _name_keys(a):
             members.setdefault(key, []).append(a)
-    return {k: (np.array([a.index for a in v]), np.array([a.first_post for a in v], dtype=float),
-                np.array([a.last_post for a in v], dtype=float))
-            for k, v in members.items() if len(v) >= 3}
+    return {
+        k: (
+            np.array([a.index for a in v]),
+            np.array([a.first_post for a in v], dtype=float),
+            np.array([a.last_post for a in v], dtype=float),
+        )
+        for k, v in members.items()
+        if len(v) >= 3
+    }
 
 
 def _keys(a: AccountInfo) -> set[str]:
@@ -352,10 +392,13 @@ def _keys(a: AccountInfo) -> set[str]:
             skeleton, core = names.skeleton(h), names.core(h)
             keys.update(("k:" + skeleton, "s:" + names.stem(h), "c:" + core))
             keys.update("h:" + g for g in names.grams(skeleton) | names.grams(core))
-    keys.update("d:" + d for d in (names.skeleton(a.display_name), names.core(a.display_name))
-                if len(d) >= 4)
+    keys.update(
+        "d:" + d
+        for d in (names.skeleton(a.display_name), names.core(a.display_name))
+        if len(d) >= 4
+    )
     words = [w for w in names.clean(a.bio).casefold().split() if len(w) > 1]
-    keys.update("b:" + " ".join(words[i:i + 3]) for i in range(len(words) - 2))
+    keys.update("b:" + " ".join(words[i : i + 3]) for i in range(len(words) - 2))
     return keys
 
 
@@ -367,8 +410,9 @@ def _fits(b: AccountInfo, stop: _Stop) -> bool:
 
 
 # -------------------------------------------------------------------------------- judging
-def _judge(corpus: Corpus, pool: _Pool, style: _Style, stop: _Stop, b: int,
-           floor: float) -> _Pair | None:
+def _judge(
+    corpus: Corpus, pool: _Pool, style: _Style, stop: _Stop, b: int, floor: float
+) -> _Pair | None:
     """Every sign for or against ``stop.account`` and ``b`` being the same person.
 
     ``None`` when the pair falls short of ``floor`` (the evidence weight a link needs) or of
@@ -379,11 +423,19 @@ def _judge(corpus: Corpus, pool: _Pool, style: _Style, stop: _Stop, b: int,
     pair = _Pair(stop, b)
     pair.signs.append(_timing(corpus, stop, b_info))
     if not stop.observed:
-        pair.signs.append(_Sign(-1.5, False, "the first account only fell silent; no "
-                                             "suspension or deletion was observed",
-                                identity=False))
-    for sign in (_handle_sign(pool, a_info, b_info), _display_sign(pool, a_info, b_info),
-                 _bio_sign(pool, a_info, b_info)):
+        pair.signs.append(
+            _Sign(
+                -1.5,
+                False,
+                "the first account only fell silent; no suspension or deletion was observed",
+                identity=False,
+            )
+        )
+    for sign in (
+        _handle_sign(pool, a_info, b_info),
+        _display_sign(pool, a_info, b_info),
+        _bio_sign(pool, a_info, b_info),
+    ):
         if sign is not None:
             pair.signs.append(sign)
     need = 1 if stop.observed else 2
@@ -415,8 +467,12 @@ def _created_sign(a: AccountInfo, b: AccountInfo, stop: _Stop) -> _Sign | None:
         return None
     lead = a.last_post - b.created_at
     if 3600 < lead <= NAMELESS_CREATED_BEFORE:
-        return _Sign(0.5, False, f"{_who(b)} was created {_duration(lead)} before the last post "
-                                 f"of {_who(a)}", identity=False)
+        return _Sign(
+            0.5,
+            False,
+            f"{_who(b)} was created {_duration(lead)} before the last post of {_who(a)}",
+            identity=False,
+        )
     return None
 
 
@@ -424,8 +480,10 @@ def _gone_words(a: AccountInfo, b: AccountInfo) -> str:
     """Why names play no part in the link."""
     which = [_who(x) for x in (a, b) if nameless(x)]
     its = "its id and posts" if len(which) == 1 else "their ids and posts"
-    return (f"the profile of {' and '.join(which)} is not in the capture (only {its}): the "
-            f"link rests on timing, target and writing habits alone")
+    return (
+        f"the profile of {' and '.join(which)} is not in the capture (only {its}): the "
+        f"link rests on timing, target and writing habits alone"
+    )
 
 
 def _timing(corpus: Corpus, stop: _Stop, b: AccountInfo) -> _Sign:
@@ -438,19 +496,20 @@ def _timing(corpus: Corpus, stop: _Stop, b: AccountInfo) -> _Sign:
         weight += 0.5
     elif b.created_at is not None and a.created_at is not None and b.created_at < a.created_at:
         weight -= 1.0
-    return _Sign(weight, False, "", lambda: _timing_words(stop, a, b, first, gap),
-                 identity=False)
+    return _Sign(weight, False, "", lambda: _timing_words(stop, a, b, first, gap), identity=False)
 
 
-def _timing_words(stop: _Stop, a: AccountInfo, b: AccountInfo, first: float,
-                  gap: float) -> str:
+def _timing_words(stop: _Stop, a: AccountInfo, b: AccountInfo, first: float, gap: float) -> str:
     """The timing in one sentence naming both accounts (written for reported links only)."""
     if stop.observed:
         head = f"{_who(a)} {stop.status} (observed {_when(stop.hi)})"
         if a.last_post is not None:
             head += f", last post {_when(a.last_post)}"
-        after = ("before the stop was observed" if first < stop.hi
-                 else f"{_duration(gap)} after the stop was observed")
+        after = (
+            "before the stop was observed"
+            if first < stop.hi
+            else f"{_duration(gap)} after the stop was observed"
+        )
     else:
         head = f"{_who(a)} silent after {_when(stop.lo)}"
         after = f"{_duration(gap)} after its last post"
@@ -467,15 +526,18 @@ def _handle_sign(pool: _Pool, a: AccountInfo, b: AccountInfo) -> _Sign | None:
         sign = _handle_relation(pool, a, b, old, b.handle)
         if sign is not None and (best is None or sign.weight > best.weight):
             best = sign
-    if best is None and not names.grams(names.stem(a.handle)) & names.grams(
-            names.stem(b.handle)):
-        return _Sign(-1.0, False, f"handles '{names.shown(a.handle)}' and "
-                                  f"'{names.shown(b.handle)}' are unrelated")
+    if best is None and not names.grams(names.stem(a.handle)) & names.grams(names.stem(b.handle)):
+        return _Sign(
+            -1.0,
+            False,
+            f"handles '{names.shown(a.handle)}' and '{names.shown(b.handle)}' are unrelated",
+        )
     return best
 
 
-def _handle_relation(pool: _Pool, a: AccountInfo, b: AccountInfo, old: str, new: str
-                     ) -> _Sign | None:
+def _handle_relation(
+    pool: _Pool, a: AccountInfo, b: AccountInfo, old: str, new: str
+) -> _Sign | None:
     """How the new handle derives from an old one, weighed by how common its stem is."""
     quoted = f"('{names.shown(old)}' -> '{names.shown(new)}')"
     if names.skeleton(old) == names.skeleton(new) and names.clean(old) != names.clean(new):
@@ -489,14 +551,14 @@ def _handle_relation(pool: _Pool, a: AccountInfo, b: AccountInfo, old: str, new:
     if change and len(names.plain(new)) >= 8 and _telling_edit(old, new, generic):
         # A changed character is how two generated names differ, too: it weighs less.
         what = "two neighbouring characters" if change == "swapped" else "one character"
-        signs.append(_Sign(2.5 if change == "changed" else 3.0, True,
-                           f"handle has {what} {change} {quoted}"))
+        signs.append(
+            _Sign(2.5 if change == "changed" else 3.0, True, f"handle has {what} {change} {quoted}")
+        )
     if signs:
         return max(signs, key=lambda x: x.weight)
     c_old, c_new = names.core(old), names.core(new)
     if c_old == c_new and len(c_old) >= 5 and pool.sharing("c:" + c_new, a, b) < 2:
-        return _Sign(3.0, True, f"handle is the same name with an added or dropped affix "
-                                f"{quoted}")
+        return _Sign(3.0, True, f"handle is the same name with an added or dropped affix {quoted}")
     change = names.edit(s_old, s_new)
     if change and len(s_new) >= 5:
         return _edit_sign(change, s_new, quoted)
@@ -528,16 +590,25 @@ def _digit_sign(old: str, new: str, quoted: str, shared: int) -> _Sign:
     long_number = min(len(d_old), len(d_new)) >= 4
     if 0 < abs(step) <= (9 if long_number else 2) and (not shared or long_number):
         way = "goes up" if step > 0 else "goes down"
-        return _Sign(3.5, True, f"handle differs only by its trailing number, which {way} "
-                                f"({d_old} -> {d_new}) {quoted}")
+        return _Sign(
+            3.5,
+            True,
+            f"handle differs only by its trailing number, which {way} "
+            f"({d_old} -> {d_new}) {quoted}",
+        )
     if shared:
-        return _Sign(1.0, False, f"handle differs only by its trailing digits {quoted}, but "
-                                 f"{shared} other accounts active then share that stem")
+        return _Sign(
+            1.0,
+            False,
+            f"handle differs only by its trailing digits {quoted}, but "
+            f"{shared} other accounts active then share that stem",
+        )
     if not d_old or not d_new:
         what = "a trailing digit" if len(d_old or d_new) == 1 else "a trailing number"
         return _Sign(3.5, True, f"handle differs only by {what} {quoted}")
-    return _Sign(2.0, False, f"handle differs only by its trailing number ({d_old} -> "
-                             f"{d_new}) {quoted}")
+    return _Sign(
+        2.0, False, f"handle differs only by its trailing number ({d_old} -> {d_new}) {quoted}"
+    )
 
 
 def _edit_sign(change: str, s_new: str, quoted: str) -> _Sign:
@@ -590,10 +661,17 @@ def _bio_sign(pool: _Pool, a: AccountInfo, b: AccountInfo) -> _Sign | None:
     ca, cb = names.clean(a.bio).casefold(), names.clean(b.bio).casefold()
     announce = _ANNOUNCE.search(cb)
     if announce:
-        return _Sign(1.5, False, f"the new bio announces a new or backup account "
-                                 f"('{names.shown(b.bio, 60)}')" + (
-            f" and repeats the old bio '{names.shown(a.bio, 60)}'" if len(ca) >= 8
-            and ca in cb else ""))
+        return _Sign(
+            1.5,
+            False,
+            f"the new bio announces a new or backup account "
+            f"('{names.shown(b.bio, 60)}')"
+            + (
+                f" and repeats the old bio '{names.shown(a.bio, 60)}'"
+                if len(ca) >= 8 and ca in cb
+                else ""
+            ),
+        )
     if len(ca) < 8 or len(cb) < 8:
         return None
     ga, gb = names.grams(ca, 4), names.grams(cb, 4)
@@ -602,8 +680,9 @@ def _bio_sign(pool: _Pool, a: AccountInfo, b: AccountInfo) -> _Sign | None:
     if sim >= 0.9 and min(len(ca), len(cb)) >= 15:
         shared = pool.sharing("b:" + names.skeleton(b.bio), a, b)
         if shared >= 2:
-            return _Sign(0.5, False, f"same bio {quoted}, used by {shared} other accounts "
-                                     f"active then")
+            return _Sign(
+                0.5, False, f"same bio {quoted}, used by {shared} other accounts active then"
+            )
         return _Sign(3.0, True, f"same bio {quoted}")
     if sim >= 0.5 and min(len(ca), len(cb)) >= 20:
         return _Sign(1.5, False, f"bios {sim:.0%} alike ({quoted})")
@@ -618,11 +697,16 @@ def _target_sign(style: _Style, a: int, b: int) -> _Sign | None:
     common = ta.keys() & tb.keys()
     if common:
         t = sorted(common)[0]
-        return _Sign(TARGET_MAX, False, f"both aimed messages at @{t} ({ta[t]} and {tb[t]} "
-                                        f"messages)", identity=False)
+        return _Sign(
+            TARGET_MAX,
+            False,
+            f"both aimed messages at @{t} ({ta[t]} and {tb[t]} messages)",
+            identity=False,
+        )
     if ta and not tb:
-        return _Sign(-0.5, False, "the new account aimed nothing at the old one's targets",
-                     identity=False)
+        return _Sign(
+            -0.5, False, "the new account aimed nothing at the old one's targets", identity=False
+        )
     return None
 
 
@@ -633,8 +717,11 @@ def _transitive_reduction(pairs: list[_Pair]) -> list[_Pair]:
     before: dict[int, set[int]] = {}
     for a, c in links:
         before.setdefault(c, set()).add(a)
-    return [p for p in pairs if not any(
-        (p.stop.account, b) in links for b in before[p.successor] if b != p.stop.account)]
+    return [
+        p
+        for p in pairs
+        if not any((p.stop.account, b) in links for b in before[p.successor] if b != p.stop.account)
+    ]
 
 
 def _unambiguous(corpus: Corpus, pairs: list[_Pair]) -> list[_Pair]:
@@ -671,8 +758,12 @@ def _one_to_one(pairs: list[_Pair]) -> list[_Pair]:
 def _link(corpus: Corpus, pair: _Pair) -> EvasionLink:
     timing, rest = pair.signs[0], pair.signs[1:]
     ordered = [timing] + sorted(rest, key=lambda s: -s.weight)
-    return EvasionLink(corpus.accounts[pair.stop.account].id, corpus.accounts[pair.successor].id,
-                       pair.score, [s.sentence for s in ordered])
+    return EvasionLink(
+        corpus.accounts[pair.stop.account].id,
+        corpus.accounts[pair.successor].id,
+        pair.score,
+        [s.sentence for s in ordered],
+    )
 
 
 # ------------------------------------------------------------------------------- wording

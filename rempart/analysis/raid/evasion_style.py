@@ -66,7 +66,6 @@ class _Sign:
         return self.later() if self.later is not None else self.text
 
 
-
 # -------------------------------------------------------------------------- writing style
 @dataclass
 class _Profile:
@@ -117,23 +116,39 @@ class _Style:
         """How many sampled accounts use each n-gram, word and sign-off (built when first
         needed: most cases have few pairs worth a style comparison)."""
         posting = np.flatnonzero(self._end > self._start)
-        sample = np.unique(posting[np.linspace(0, len(posting) - 1, min(
-            len(posting), REFERENCE_ACCOUNTS)).astype(np.int64)]) if len(posting) else posting
+        sample = (
+            np.unique(
+                posting[
+                    np.linspace(0, len(posting) - 1, min(len(posting), REFERENCE_ACCOUNTS)).astype(
+                        np.int64
+                    )
+                ]
+            )
+            if len(posting)
+            else posting
+        )
         profiles = [self.profile(int(i)) for i in sample]
         grams = [p.grams for p in profiles]
-        keys, df = np.unique(np.concatenate(grams) if grams else np.zeros(0, dtype=np.uint64),
-                             return_counts=True)
+        keys, df = np.unique(
+            np.concatenate(grams) if grams else np.zeros(0, dtype=np.uint64), return_counts=True
+        )
         tokens: Counter[str] = Counter()
         habit_df: Counter[str] = Counter()
         for p in profiles:
             tokens.update(p.tokens.keys())
             habit_df.update(p.habits)
-        return _Reference({int(i) for i in sample}, keys, df, tokens,
-                          Counter(p.signoff for p in profiles if p.signoff), habit_df)
+        return _Reference(
+            {int(i) for i in sample},
+            keys,
+            df,
+            tokens,
+            Counter(p.signoff for p in profiles if p.signoff),
+            habit_df,
+        )
 
     def rows(self, account: int) -> np.ndarray:
         """The account's message rows, in time order."""
-        return self._order[self._start[account]:self._end[account]]
+        return self._order[self._start[account] : self._end[account]]
 
     def aimed(self, account: int) -> Counter[str]:
         """Messages the account aimed at each target."""
@@ -154,8 +169,11 @@ class _Style:
         return self._profiles[account]
 
     def _read(self, account: int) -> _Profile:
-        texts = [_own_text(self.corpus.text[r]) for r in self.rows(account)[:PROFILE_MESSAGES]
-                 if self.corpus.repost_of[r] is None]
+        texts = [
+            _own_text(self.corpus.text[r])
+            for r in self.rows(account)[:PROFILE_MESSAGES]
+            if self.corpus.repost_of[r] is None
+        ]
         texts = [t for t in texts if t]
         grams, counts = np.unique(_hashes("\n".join(texts)), return_counts=True)
         tokens: Counter[str] = Counter()
@@ -175,16 +193,27 @@ class _Style:
         marks: Counter[str] = Counter()
         for t in texts:
             marks.update(behaviour.marks(t) & habits)
-        return _Profile(len(texts), grams, counts, tokens, signoff, habits, marks,
-                        behaviour.hour_profile(self.corpus.t[rows]))
+        return _Profile(
+            len(texts),
+            grams,
+            counts,
+            tokens,
+            signoff,
+            habits,
+            marks,
+            behaviour.hour_profile(self.corpus.t[rows]),
+        )
 
     def _vector(self, account: int) -> np.ndarray:
         """Sublinear tf times an idf that is zero for common n-grams, L2-normalised."""
         if account not in self._vectors:
             p, ref = self.profile(account), self._reference
             at = np.minimum(np.searchsorted(ref.keys, p.grams), max(0, len(ref.keys) - 1))
-            df = np.where(ref.keys[at] == p.grams, ref.df[at], 0) if len(ref.keys) else (
-                np.zeros(len(p.grams)))
+            df = (
+                np.where(ref.keys[at] == p.grams, ref.df[at], 0)
+                if len(ref.keys)
+                else (np.zeros(len(p.grams)))
+            )
             common = max(COMMON_SHARE * (len(ref.sampled) + 1), 6.0)
             idf = np.maximum(0.0, np.log(common / (df + 1.0)))
             w = (1.0 + np.log(p.counts)) * idf
@@ -197,8 +226,9 @@ class _Style:
         va, vb = self._vector(a), self._vector(b)
         if not va.any() or not vb.any():
             return None
-        _, ia, ib = np.intersect1d(self.profile(a).grams, self.profile(b).grams,
-                                   assume_unique=True, return_indices=True)
+        _, ia, ib = np.intersect1d(
+            self.profile(a).grams, self.profile(b).grams, assume_unique=True, return_indices=True
+        )
         return float((va[ia] * vb[ib]).sum())
 
     def habits(self, a: int, b: int) -> list[str]:
@@ -208,18 +238,27 @@ class _Style:
         """
         pa, pb, ref = self.profile(a), self.profile(b), self._reference
         own = (a in ref.sampled) + (b in ref.sampled)  # sampled pair members use them too
-        signoff = (pa.signoff if pa.signoff and pa.signoff == pb.signoff
-                   and ref.signoff_df[pa.signoff] - own <= 1 else None)
+        signoff = (
+            pa.signoff
+            if pa.signoff and pa.signoff == pb.signoff and ref.signoff_df[pa.signoff] - own <= 1
+            else None
+        )
         in_signoff = set(_TOKEN.findall(signoff or ""))
-        rare = sorted(t for t in pa.tokens.keys() & pb.tokens.keys()
-                      if ref.token_df[t] - own <= 1 and pa.tokens[t] >= min(2, pa.messages)
-                      and pb.tokens[t] >= min(2, pb.messages) and t not in in_signoff)[:5]
+        rare = sorted(
+            t
+            for t in pa.tokens.keys() & pb.tokens.keys()
+            if ref.token_df[t] - own <= 1
+            and pa.tokens[t] >= min(2, pa.messages)
+            and pb.tokens[t] >= min(2, pb.messages)
+            and t not in in_signoff
+        )[:5]
         out = []
         if signoff:
             out.append(f"same sign-off '{names.shown(signoff, 60)}'")
         if rare:
-            out.append("both use the rare words " + ", ".join(
-                f"'{names.shown(t, 30)}'" for t in rare))
+            out.append(
+                "both use the rare words " + ", ".join(f"'{names.shown(t, 30)}'" for t in rare)
+            )
         return out
 
     def behaviour_signs(self, a: int, b: int) -> list[_Sign]:
@@ -233,8 +272,11 @@ class _Style:
             return None
         cos = self.similarity(a, b)
         habits = self.habits(a, b)
-        text = (f"writing style similarity {cos:.2f}" if cos is not None
-                else "little personal text to compare styles")
+        text = (
+            f"writing style similarity {cos:.2f}"
+            if cos is not None
+            else "little personal text to compare styles"
+        )
         text += f" over {pa.messages} and {pb.messages} messages"
         text += f" ({'; '.join(habits)})" if habits else ""
         if cos is not None and cos >= 0.6 and habits:
@@ -266,20 +308,33 @@ def _behaviour_signs(style: _Style, a: int, b: int) -> list[_Sign]:
                 rare[value] = (mark, users)
     out: list[_Sign] = []
     if rare:
-        listed = "; ".join(f"{behaviour.describe(m)} (in {_share(pa, m)} and {_share(pb, m)} "
-                           f"of their messages, a habit of {u} of {len(ref.sampled)} sampled "
-                           f"accounts)" for m, u in rare.values())
-        steady = any(min(pa.mark_counts[m] / pa.messages, pb.mark_counts[m] / pb.messages)
-                     >= STEADY_HABIT for m, _ in rare.values())
+        listed = "; ".join(
+            f"{behaviour.describe(m)} (in {_share(pa, m)} and {_share(pb, m)} "
+            f"of their messages, a habit of {u} of {len(ref.sampled)} sampled "
+            f"accounts)"
+            for m, u in rare.values()
+        )
+        steady = any(
+            min(pa.mark_counts[m] / pa.messages, pb.mark_counts[m] / pb.messages) >= STEADY_HABIT
+            for m, _ in rare.values()
+        )
         strong = len(rare) >= 2 or (steady and min(pa.messages, pb.messages) >= 3)
         out.append(_Sign(2.5 if strong else 1.5, strong, f"same writing habits: {listed}"))
     elif shared:
-        out.append(_Sign(0.25, False, "shared habits, common in the case: " + ", ".join(
-            behaviour.describe(m) for m in shared[:3])))
+        out.append(
+            _Sign(
+                0.25,
+                False,
+                "shared habits, common in the case: "
+                + ", ".join(behaviour.describe(m) for m in shared[:3]),
+            )
+        )
     sim = behaviour.hour_similarity(pa.hours, pb.hours)
     if pa.hours.sum() >= 4 and pb.hours.sum() >= 4:
-        hours = (f"posting hours alike {sim:.2f} (busiest UTC hours "
-                 f"{behaviour.peak_hours(pa.hours)} and {behaviour.peak_hours(pb.hours)})")
+        hours = (
+            f"posting hours alike {sim:.2f} (busiest UTC hours "
+            f"{behaviour.peak_hours(pa.hours)} and {behaviour.peak_hours(pb.hours)})"
+        )
         # an evader's accounts follow each other in time: unlike hours are no counter-sign
         out.append(_Sign(0.5 if sim >= 0.8 else 0.0, False, hours))
     return out
@@ -306,4 +361,3 @@ def _hashes(text: str) -> np.ndarray:
     three = ((c[:-2] * p + c[1:-1]) * p + c[2:]) & mask
     four = ((((c[:-3] * p + c[1:-2]) * p + c[2:-1]) * p + c[3:]) * p + np.uint64(7)) & mask
     return np.concatenate([three, four | np.uint64(1 << _HASH_BITS)])
-

@@ -26,11 +26,13 @@ Example::
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import Self
 
 from . import names
 from .corpus import AccountInfo, Corpus, handle_key
+from .detector import Finding, Found
 from .types import Impersonator
 
 #: Shortest skeleton compared loosely (affixes, one edit); shorter names must be exact copies.
@@ -94,6 +96,23 @@ def find_impersonators(corpus: Corpus, min_score: float = MIN_SCORE) -> list[Imp
     return found
 
 
+class ImpersonationDetector:
+    """:func:`find_impersonators` as a detector: the ``impersonators`` findings."""
+
+    name = "impersonators"
+    requires: tuple[str, ...] = ()
+
+    def __init__(self, min_score: float = MIN_SCORE) -> None:
+        self.min_score = min_score
+
+    def fit(self, corpus: Corpus, found: Found) -> Self:
+        self.impersonators_ = find_impersonators(corpus, self.min_score)
+        return self
+
+    def detect(self) -> Mapping[str, Sequence[Finding]]:
+        return {self.name: self.impersonators_}
+
+
 def _target_names(corpus: Corpus, target: str) -> list[_Name]:
     """The handle (without a server part) and the known display names of one target."""
     out = [_Name.of("handle", _local(target))]
@@ -104,13 +123,19 @@ def _target_names(corpus: Corpus, target: str) -> list[_Name]:
 
 
 def _target_infos(corpus: Corpus, target: str) -> list[AccountInfo]:
-    return [corpus.accounts[i] for i in sorted(corpus.target_accounts)
-            if handle_key(corpus.accounts[i].handle) == target]
+    return [
+        corpus.accounts[i]
+        for i in sorted(corpus.target_accounts)
+        if handle_key(corpus.accounts[i].handle) == target
+    ]
 
 
 def _target_bios(corpus: Corpus, target: str) -> list[str]:
-    return [names.clean(a.bio).casefold() for a in _target_infos(corpus, target)
-            if len(names.clean(a.bio)) >= 15]
+    return [
+        names.clean(a.bio).casefold()
+        for a in _target_infos(corpus, target)
+        if len(names.clean(a.bio)) >= 15
+    ]
 
 
 def _local(handle: str) -> str:
@@ -131,9 +156,9 @@ def _copied_bio(bio: str | None, originals: list[str]) -> _Match | None:
     return None
 
 
-
-def _handle_support(info: AccountInfo, targets: list[AccountInfo],
-                    originals: list[_Name]) -> str | None:
+def _handle_support(
+    info: AccountInfo, targets: list[AccountInfo], originals: list[_Name]
+) -> str | None:
     """What makes a handle-only match more than a similar name: "" when nothing is known
     either way, a sentence when the account came after the target's or took the handle later,
     None when it is not impersonation (the target's account is not in the data, or the account
@@ -145,13 +170,19 @@ def _handle_support(info: AccountInfo, targets: list[AccountInfo],
         return ""
     first = min(created)
     if info.created_at > first:
-        return (f"account created {_days(info.created_at - first)} after the target's "
-                f"account")
-    renamed = [h for h in info.handles if h and h != info.handle and not any(
-        _compare("handle", "earlier handle", h, o) for o in originals)]
+        return f"account created {_days(info.created_at - first)} after the target's account"
+    renamed = [
+        h
+        for h in info.handles
+        if h
+        and h != info.handle
+        and not any(_compare("handle", "earlier handle", h, o) for o in originals)
+    ]
     if renamed and _account_matches(replace(info, handles=()), originals):
-        return (f"an older account than the target's that took its look-alike handle later "
-                f"(earlier handle '{names.shown(renamed[0])}')")
+        return (
+            f"an older account than the target's that took its look-alike handle later "
+            f"(earlier handle '{names.shown(renamed[0])}')"
+        )
     return None
 
 
@@ -168,8 +199,11 @@ def _account_matches(info: AccountInfo, originals: list[_Name]) -> list[_Match]:
         own.append(("display name", "display name", info.display_name))
     matches: list[_Match] = []
     for kind, label, raw in own:
-        best = max((m for o in originals if (m := _compare(kind, label, raw, o)) is not None),
-                   key=lambda m: m.strength, default=None)
+        best = max(
+            (m for o in originals if (m := _compare(kind, label, raw, o)) is not None),
+            key=lambda m: m.strength,
+            default=None,
+        )
         if best is not None:
             matches.append(_Match(best.strength, best.sentence, kind == "handle"))
     return matches
@@ -194,17 +228,26 @@ def _compare(kind: str, label: str, full: str, original: _Name) -> _Match | None
     # writes their own name too: on its own it is not enough.
     same_kind = kind == original.kind
     if copy_skel == original.skeleton:
-        return _Match(0.9 if same_kind else 0.45,
-                      f"{mine} reads as {theirs} once "
-                      f"{names.read_as(raw, original.raw) or 'letter case is ignored'}")
-    if len(original.core) >= MIN_LOOSE and original.core in copy_skel and (
-            names.core(raw) == original.core):
-        return _Match(0.8 if same_kind else 0.4, f"{mine} is {theirs} with an added affix "
-                                                 f"({names.read_as(raw, original.raw)})")
+        return _Match(
+            0.9 if same_kind else 0.45,
+            f"{mine} reads as {theirs} once "
+            f"{names.read_as(raw, original.raw) or 'letter case is ignored'}",
+        )
+    if (
+        len(original.core) >= MIN_LOOSE
+        and original.core in copy_skel
+        and (names.core(raw) == original.core)
+    ):
+        return _Match(
+            0.8 if same_kind else 0.4,
+            f"{mine} is {theirs} with an added affix ({names.read_as(raw, original.raw)})",
+        )
     if len(original.skeleton) >= MIN_EDIT and names.one_edit(copy_skel, original.skeleton):
-        return _Match(0.55 if same_kind else 0.45,
-                      f"{mine} differs from {theirs} by a single character "
-                      f"({names.read_as(raw, original.raw)})")
+        return _Match(
+            0.55 if same_kind else 0.45,
+            f"{mine} differs from {theirs} by a single character "
+            f"({names.read_as(raw, original.raw)})",
+        )
     return None
 
 
@@ -213,23 +256,32 @@ def _exact(kind: str, raw: str, original: _Name, mine: str, theirs: str) -> _Mat
     hidden = names.invisible(raw)
     if hidden:
         codes = ", ".join(dict.fromkeys(f"U+{ord(c):04X}" for c in hidden))
-        return _Match(0.95, f"{mine} is {theirs} with invisible characters hidden in it "
-                            f"({codes}), so it looks identical")
+        return _Match(
+            0.95,
+            f"{mine} is {theirs} with invisible characters hidden in it "
+            f"({codes}), so it looks identical",
+        )
     if names.clean(raw) != raw.strip():
-        return _Match(0.85, f"{mine} is {theirs} written with styled or full-width letters "
-                            f"(Unicode compatibility forms), so it looks identical")
+        return _Match(
+            0.85,
+            f"{mine} is {theirs} written with styled or full-width letters "
+            f"(Unicode compatibility forms), so it looks identical",
+        )
     if kind == "handle" and original.kind == "handle":
         return None  # the same handle is the same account (or the target's own)
     if kind == "display name" and original.kind == "display name":
         tokens = original.clean.split()
         strength = 0.7 if len(tokens) >= 2 or len(original.skeleton) >= 8 else 0.4
-        return _Match(strength, f"{kind} copied exactly '{names.shown(raw)}' "
-                                f"(the target's display name)")
+        return _Match(
+            strength, f"{kind} copied exactly '{names.shown(raw)}' (the target's display name)"
+        )
     # A display name equal to the handle: deliberate when it keeps the handle's underscores
     # or digits, a namesake's plain name otherwise.
     handle_like = any(not (c.isalpha() or c.isspace()) for c in names.clean(raw))
-    return _Match(0.7 if handle_like and len(original.skeleton) >= MIN_EDIT else 0.4,
-                  f"{mine} copies {theirs}")
+    return _Match(
+        0.7 if handle_like and len(original.skeleton) >= MIN_EDIT else 0.4,
+        f"{mine} copies {theirs}",
+    )
 
 
 def _combine(strengths: Iterable[float]) -> float:

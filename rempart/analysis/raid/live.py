@@ -36,11 +36,11 @@ from typing import IO, Any, BinaryIO, TextIO
 
 import numpy as np
 
+from ...alerts import AlertSink, StreamSink
 from ...errors import ParseError, SourceError
 from ...models import Message
 from ...sources.base import ParseContext
 from ...sources.twitter import Twarc2Source
-from ...textsafe import safe_json
 from .corpus import Corpus, handle_key
 from .episodes import (
     DEFAULT,
@@ -94,17 +94,24 @@ class Alert:
     reason: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {"kind": self.kind, "target": self.target, "at": iso_utc(self.at),
-                "crossing": iso_utc(self.crossing), "start": iso_utc(self.start),
-                "peak": iso_utc(self.peak), "end": iso_utc(self.end),
-                "rate_per_hour": round(self.rate_per_hour, 2),
-                "baseline_per_hour": round(self.baseline_per_hour, 3),
-                "ratio": round(self.ratio, 2), "messages": self.messages,
-                "authors": self.authors,
-                "hostile_share": (None if self.hostile_share is None
-                                  else round(self.hostile_share, 3)),
-                "scored": self.scored, "sample_ids": list(self.sample_ids),
-                "reason": self.reason}
+        return {
+            "kind": self.kind,
+            "target": self.target,
+            "at": iso_utc(self.at),
+            "crossing": iso_utc(self.crossing),
+            "start": iso_utc(self.start),
+            "peak": iso_utc(self.peak),
+            "end": iso_utc(self.end),
+            "rate_per_hour": round(self.rate_per_hour, 2),
+            "baseline_per_hour": round(self.baseline_per_hour, 3),
+            "ratio": round(self.ratio, 2),
+            "messages": self.messages,
+            "authors": self.authors,
+            "hostile_share": (None if self.hostile_share is None else round(self.hostile_share, 3)),
+            "scored": self.scored,
+            "sample_ids": list(self.sample_ids),
+            "reason": self.reason,
+        }
 
 
 # ------------------------------------------------------------------------------ state
@@ -140,7 +147,7 @@ class _Window:
         self.head = self.index_from(t0)
         if self.head > 4096 and self.head > len(self.t) // 2:
             for name in ("t", "ids", "texts", "authors", "hits"):
-                setattr(self, name, getattr(self, name)[self.head:])
+                setattr(self, name, getattr(self, name)[self.head :])
             self.head = 0
 
 
@@ -182,15 +189,26 @@ class LiveDetector:
     each alert; leave it out to skip scoring.
     """
 
-    def __init__(self, targets: Iterable[str], history: Corpus | None = None,
-                 params: EpisodeParams = DEFAULT, score_fn: ScoreFn | None = None,
-                 threshold: float = 0.4, warmup_hours: float = 48.0,
-                 update_every: float = 900.0, quiet_for: float = HOUR,
-                 score_batch: int = 256, history_days: int = 28) -> None:
+    def __init__(
+        self,
+        targets: Iterable[str],
+        history: Corpus | None = None,
+        params: EpisodeParams = DEFAULT,
+        score_fn: ScoreFn | None = None,
+        threshold: float = 0.4,
+        warmup_hours: float = 48.0,
+        update_every: float = 900.0,
+        quiet_for: float = HOUR,
+        score_batch: int = 256,
+        history_days: int = 28,
+    ) -> None:
         self.targets = {handle_key(t) for t in targets}
         self.params, self.score_fn, self.threshold = params, score_fn, threshold
-        self.warmup_hours, self.update_every, self.quiet_for = (warmup_hours, update_every,
-                                                                quiet_for)
+        self.warmup_hours, self.update_every, self.quiet_for = (
+            warmup_hours,
+            update_every,
+            quiet_for,
+        )
         self.score_batch, self.history_days = score_batch, history_days
         self.target_ids: set[str] = set()
         self.target_posts: set[str] = set()
@@ -276,8 +294,11 @@ class LiveDetector:
     # -------------------------------------------------------------------- learning
     def _seed(self, history: Corpus) -> None:
         self.target_ids |= history.target_ids()
-        self.target_posts |= {history.ids[r] for r in range(len(history))
-                              if int(history.author[r]) in history.target_accounts}
+        self.target_posts |= {
+            history.ids[r]
+            for r in range(len(history))
+            if int(history.author[r]) in history.target_accounts
+        }
         first, counts, bursts = hourly_history(history.t[history.aimed], self.params)
         for i, c in enumerate(counts.tolist()):
             self.cells[first + i] = c
@@ -296,8 +317,9 @@ class LiveDetector:
             self.target_posts.add(msg.id)
 
     def _by_target(self, msg: Message) -> bool:
-        return (handle_key(msg.author_handle) in self.targets
-                or (msg.author_id is not None and msg.author_id in self.target_ids))
+        return handle_key(msg.author_handle) in self.targets or (
+            msg.author_id is not None and msg.author_id in self.target_ids
+        )
 
     # -------------------------------------------------------------------- time
     def _hour(self, t: float) -> int:
@@ -364,11 +386,13 @@ class LiveDetector:
         win = self.window
         lo = win.index_from(t - self.params.lookaround - w)
         times = np.array(win.t[lo:])
-        k = start_ratio(self._rate_of_hour(self._hour(float(times[0]))), count / max(expect, 1e-9),
-                        self.params)
+        k = start_ratio(
+            self._rate_of_hour(self._hour(float(times[0]))), count / max(expect, 1e-9), self.params
+        )
         i0 = lo + cusum_start(times, self._cum_expected(times), k)
-        ep = self.episode = _Episode(crossing=t, start=win.t[i0], last_elevated=t,
-                                     last_update=t, peak=t, peak_count=count)
+        ep = self.episode = _Episode(
+            crossing=t, start=win.t[i0], last_elevated=t, last_update=t, peak=t, peak_count=count
+        )
         for i in range(i0, len(win.t)):
             ep.add(win.t[i], win.ids[i], win.texts[i], win.authors[i], win.hits[i])
         return [self._alert("raid-start", t, count, expect, ep.ids[:_SAMPLE])]
@@ -381,8 +405,7 @@ class LiveDetector:
         if count > ep.peak_count:
             ep.peak, ep.peak_count = t, count
         hourly, hourly_expect = self._rate(t, HOUR)
-        if (bool(elevated(hourly, hourly_expect, self.params))
-                or self._significant(count, expect)):
+        if bool(elevated(hourly, hourly_expect, self.params)) or self._significant(count, expect):
             ep.last_elevated = t
         if len(ep.pending) >= self.score_batch:
             self._score(ep)
@@ -398,8 +421,12 @@ class LiveDetector:
         times = np.array(ep.times)
         ip = bisect_left(ep.times, ep.peak)
         ip = min(ip, len(times) - 1)
-        end = float(times[ip + cusum_end(times[ip:], self._cum_expected(times[ip:]),
-                                          self.params.elevated_ratio)])
+        end = float(
+            times[
+                ip
+                + cusum_end(times[ip:], self._cum_expected(times[ip:]), self.params.elevated_ratio)
+            ]
+        )
         for h in range(self._hour(ep.start) - 1, self._hour(end) + 2):
             self.burst_hours.add(h)
         w = self.params.window_bins * 600.0
@@ -426,25 +453,35 @@ class LiveDetector:
             scores = list(self.score_fn(texts))
         except Exception:  # noqa: BLE001  (a failing scorer must not stop the alerts)
             self.score_errors += 1
-            log.warning("scoring %d messages failed; hostile share left out", len(texts),
-                        exc_info=True)
+            log.warning(
+                "scoring %d messages failed; hostile share left out", len(texts), exc_info=True
+            )
             return
         ep.scored += len(scores)
         ep.hostile += sum(1 for s in scores if s >= self.threshold)
 
-    def _alert(self, kind: str, t: float, count: int, expect: float,
-               sample: list[str]) -> Alert:
+    def _alert(self, kind: str, t: float, count: int, expect: float, sample: list[str]) -> Alert:
         ep = self.episode
         assert ep is not None
         self._score(ep)
         per_hour = HOUR / (self.params.window_bins * 600.0)
         target = ep.hits.most_common(1)[0][0] if ep.hits else ",".join(sorted(self.targets))
-        return Alert(kind=kind, target=target, at=t, crossing=ep.crossing, start=ep.start,
-                     rate_per_hour=count * per_hour, baseline_per_hour=expect * per_hour,
-                     ratio=count / max(expect, 1e-9), messages=len(ep.ids),
-                     authors=len(ep.authors),
-                     hostile_share=(ep.hostile / ep.scored if ep.scored else None),
-                     scored=ep.scored, sample_ids=list(sample), peak=ep.peak)
+        return Alert(
+            kind=kind,
+            target=target,
+            at=t,
+            crossing=ep.crossing,
+            start=ep.start,
+            rate_per_hour=count * per_hour,
+            baseline_per_hour=expect * per_hour,
+            ratio=count / max(expect, 1e-9),
+            messages=len(ep.ids),
+            authors=len(ep.authors),
+            hostile_share=(ep.hostile / ep.scored if ep.scored else None),
+            scored=ep.scored,
+            sample_ids=list(sample),
+            peak=ep.peak,
+        )
 
 
 # ------------------------------------------------------------------------------ webhook
@@ -459,8 +496,14 @@ class WebhookSender:
     queued, then stops the thread. Alerts are delivered one at a time, in order.
     """
 
-    def __init__(self, url: str, timeout: float = 10.0, retries: int = 3,
-                 backoff: float = 1.0, queue_size: int = 1000) -> None:
+    def __init__(
+        self,
+        url: str,
+        timeout: float = 10.0,
+        retries: int = 3,
+        backoff: float = 1.0,
+        queue_size: int = 1000,
+    ) -> None:
         if not url.lower().startswith(("http://", "https://")):
             raise ValueError(f"webhook URL must start with http:// or https://: {url!r}")
         self.url, self.timeout, self.retries, self.backoff = url, timeout, retries, backoff
@@ -525,8 +568,11 @@ class WebhookSender:
                 self.attempts += 1
             try:
                 request = urllib.request.Request(
-                    self.url, data=body, method="POST",
-                    headers={"Content-Type": "application/json", "User-Agent": "rempart-live"})
+                    self.url,
+                    data=body,
+                    method="POST",
+                    headers={"Content-Type": "application/json", "User-Agent": "rempart-live"},
+                )
                 with urllib.request.urlopen(request, timeout=self.timeout) as response:
                     response.read()
                 return True
@@ -557,9 +603,15 @@ class LiveSummary:
     score_errors: int = 0
 
     def to_json(self) -> dict[str, Any]:
-        return {"messages": self.messages, "aimed": self.aimed, "alerts": dict(self.alerts),
-                "webhook_sent": self.webhook_sent, "webhook_failed": self.webhook_failed,
-                "webhook_dropped": self.webhook_dropped, "score_errors": self.score_errors}
+        return {
+            "messages": self.messages,
+            "aimed": self.aimed,
+            "alerts": dict(self.alerts),
+            "webhook_sent": self.webhook_sent,
+            "webhook_failed": self.webhook_failed,
+            "webhook_dropped": self.webhook_dropped,
+            "score_errors": self.score_errors,
+        }
 
     @property
     def undelivered(self) -> int:
@@ -571,18 +623,29 @@ class LiveSummary:
         if not self.undelivered:
             return None
         total = sum(self.alerts.values())
-        return (f"{self.undelivered} of {total} alert(s) were not delivered to the webhook "
-                f"({self.webhook_failed} failed after retries, {self.webhook_dropped} dropped); "
-                "they are on standard output")
+        return (
+            f"{self.undelivered} of {total} alert(s) were not delivered to the webhook "
+            f"({self.webhook_failed} failed after retries, {self.webhook_dropped} dropped); "
+            "they are on standard output"
+        )
 
 
-def run_live(messages: Iterable[Message], targets: Iterable[str], out: TextIO,
-             webhook: str | None = None, history: Corpus | None = None,
-             score_fn: ScoreFn | None = None, params: EpisodeParams = DEFAULT,
-             sender: WebhookSender | None = None, flush_timeout: float = 60.0) -> LiveSummary:
+def run_live(
+    messages: Iterable[Message],
+    targets: Iterable[str],
+    out: TextIO,
+    webhook: str | None = None,
+    history: Corpus | None = None,
+    score_fn: ScoreFn | None = None,
+    params: EpisodeParams = DEFAULT,
+    sender: WebhookSender | None = None,
+    flush_timeout: float = 60.0,
+    sinks: Sequence[AlertSink] = (),
+) -> LiveSummary:
     """Run the live detector over ``messages``, writing alerts to ``out`` as JSON lines.
 
-    With ``webhook`` (or a ready ``sender``), each alert is also POSTed there. Returns the
+    With ``webhook`` (or a ready ``sender``), each alert is also POSTed there; each of
+    ``sinks`` (see :mod:`rempart.alerts`: the web app's live feed…) gets it too. Returns the
     summary once the messages are exhausted and the webhook queue flushed (waiting at most
     ``flush_timeout`` seconds; alerts left over count as failed).
     """
@@ -591,20 +654,25 @@ def run_live(messages: Iterable[Message], targets: Iterable[str], out: TextIO,
         sender = WebhookSender(webhook)
     summary = LiveSummary()
 
+    stream = StreamSink(out)
+
     def emit(alerts: list[Alert]) -> None:
         for alert in alerts:
             payload = alert.to_json()
-            out.write(safe_json(json.dumps(payload, ensure_ascii=False)) + "\n")
-            out.flush()
+            stream.send(payload)
             summary.alerts[alert.kind] += 1
             if sender is not None:
                 sender.send(payload)
+            for sink in sinks:
+                sink.send(payload)
 
     try:
         for msg in messages:
             emit(detector.feed(msg))
         emit(detector.close())
     finally:
+        for sink in sinks:
+            sink.close(flush_timeout)
         if sender is not None:
             sender.close(flush_timeout)
             summary.webhook_sent = sender.sent
@@ -615,15 +683,22 @@ def run_live(messages: Iterable[Message], targets: Iterable[str], out: TextIO,
     return summary
 
 
-def run_live_file(path: str, targets: Iterable[str], out: TextIO,
-                  webhook: str | None = None, history: Corpus | None = None,
-                  score_fn: ScoreFn | None = None, retries: int = 3) -> LiveSummary:
+def run_live_file(
+    path: str,
+    targets: Iterable[str],
+    out: TextIO,
+    webhook: str | None = None,
+    history: Corpus | None = None,
+    score_fn: ScoreFn | None = None,
+    retries: int = 3,
+) -> LiveSummary:
     """``rempart live FILE|-``: read a twarc2 JSONL stream (``-`` for stdin) and run live;
     each alert POSTed to ``webhook`` is retried ``retries`` times."""
     with open_input(path) as fh:
         sender = WebhookSender(webhook, retries=retries) if webhook else None
-        return run_live(read_twarc2(fh, path), targets, out, history=history,
-                        score_fn=score_fn, sender=sender)
+        return run_live(
+            read_twarc2(fh, path), targets, out, history=history, score_fn=score_fn, sender=sender
+        )
 
 
 # ------------------------------------------------------------------------------ input
@@ -638,16 +713,22 @@ def open_input(path: str) -> Iterator[IO[bytes]]:
     try:
         fh = open(Path(path), "rb")  # noqa: SIM115 (closed below; errors must be told first)
     except OSError as exc:
-        raise SourceError(f"cannot read the stream ({exc.strerror or exc}); give a twarc2 "
-                          "JSONL file (one line per tweet or page, e.g. what `twarc2 stream` "
-                          "appends to) or - for standard input", path) from None
+        raise SourceError(
+            f"cannot read the stream ({exc.strerror or exc}); give a twarc2 "
+            "JSONL file (one line per tweet or page, e.g. what `twarc2 stream` "
+            "appends to) or - for standard input",
+            path,
+        ) from None
     with fh:
         yield fh
 
 
-def read_twarc2(stream: BinaryIO | IO[bytes], path: str = "-",
-                captured_at: datetime | None = None,
-                errors: list[ParseError] | None = None) -> Iterator[Message]:
+def read_twarc2(
+    stream: BinaryIO | IO[bytes],
+    path: str = "-",
+    captured_at: datetime | None = None,
+    errors: list[ParseError] | None = None,
+) -> Iterator[Message]:
     """Messages from a twarc2 JSONL stream, line by line, oldest first within a line.
 
     Lines that do not parse are skipped (appended to ``errors`` when given, and logged);
@@ -668,8 +749,12 @@ def read_twarc2(stream: BinaryIO | IO[bytes], path: str = "-",
                 errors.append(exc)
             continue
         msgs = [m for m in items if isinstance(m, Message)]
-        msgs.sort(key=lambda m: (m.captured_as == "primary",
-                                 m.created_at.timestamp() if m.created_at else 0.0))
+        msgs.sort(
+            key=lambda m: (
+                m.captured_as == "primary",
+                m.created_at.timestamp() if m.created_at else 0.0,
+            )
+        )
         yield from msgs
 
 

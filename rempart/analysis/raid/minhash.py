@@ -34,8 +34,7 @@ _DROP = 0xFFFFFFFF  # combining accents: removed
 #: Code point ranges folded by table (accents, case, compatibility forms such as full-width
 #: or "mathematical bold" letters); CJK, kana and hangul are kept as they are.
 _TABLED = ((0, 0x3000), (0xFF00, 0x10000), (0x1D400, 0x1D800))
-_KEPT = ((0x3040, 0x3100), (0x3400, 0x4DC0), (0x4E00, 0xA000), (0xAC00, 0xD7A4),
-         (0x20000, 0x2FA20))
+_KEPT = ((0x3040, 0x3100), (0x3400, 0x4DC0), (0x4E00, 0xA000), (0xAC00, 0xD7A4), (0x20000, 0x2FA20))
 
 _SHINGLE_BASE = np.uint64(1_000_003)
 _CHUNK = 4_000_000  # code points hashed at once: bounds memory to a few hundred MB
@@ -48,8 +47,9 @@ def _fold_char(cp: int) -> int:
         return _SEP
     if 0xD800 <= cp < 0xE000:
         return _SPACE
-    base = "".join(c for c in unicodedata.normalize("NFKD", chr(cp).lower())
-                   if not unicodedata.combining(c))
+    base = "".join(
+        c for c in unicodedata.normalize("NFKD", chr(cp).lower()) if not unicodedata.combining(c)
+    )
     if not base:
         return _DROP
     c = base[0]
@@ -58,8 +58,9 @@ def _fold_char(cp: int) -> int:
     return ord(c) if c.isalnum() else _SPACE
 
 
-_TABLES = [np.array([_fold_char(cp) for cp in range(lo, hi)], dtype=np.uint32)
-           for lo, hi in _TABLED]
+_TABLES = [
+    np.array([_fold_char(cp) for cp in range(lo, hi)], dtype=np.uint32) for lo, hi in _TABLED
+]
 #: The first table and one more entry (a space) for every code point past it.
 _LOW = np.concatenate((_TABLES[0], [_SPACE])).astype(np.uint32)
 
@@ -76,7 +77,7 @@ class Folded:
         out, at = [], 0
         raw = self.codes.astype("<u4").tobytes().decode("utf-32-le", "surrogatepass")
         for n in self.lengths.tolist():
-            out.append(raw[at:at + n])
+            out.append(raw[at : at + n])
             at += n
         return out
 
@@ -130,8 +131,9 @@ def normalise_all(texts: Sequence[str]) -> list[str]:
     return fold(texts).texts()
 
 
-def _shingle_hashes(codes: np.ndarray, lengths: np.ndarray, k: int
-                    ) -> tuple[np.ndarray, np.ndarray]:
+def _shingle_hashes(
+    codes: np.ndarray, lengths: np.ndarray, k: int
+) -> tuple[np.ndarray, np.ndarray]:
     """32-bit hashes of every ``k``-code-point shingle, and the number of shingles per text.
 
     A rolling polynomial hash runs over contiguous slices of all texts at once; only the
@@ -142,12 +144,13 @@ def _shingle_hashes(codes: np.ndarray, lengths: np.ndarray, k: int
     offsets = np.cumsum(lengths) - lengths
     counts = np.where(lengths >= k, lengths - k + 1, np.minimum(lengths, 1))
     padded = np.concatenate((codes.astype(np.uint64), np.zeros(k, dtype=np.uint64)))
-    rolling = padded[:n + 1].copy()
+    rolling = padded[: n + 1].copy()
     for j in range(1, k):
         rolling *= _SHINGLE_BASE
-        rolling += padded[j:n + 1 + j]
-    within = np.arange(int(counts.sum()), dtype=np.int64) - np.repeat(np.cumsum(counts) - counts,
-                                                                       counts)
+        rolling += padded[j : n + 1 + j]
+    within = np.arange(int(counts.sum()), dtype=np.int64) - np.repeat(
+        np.cumsum(counts) - counts, counts
+    )
     start = np.repeat(offsets, counts) + within
     h = rolling[start]
     short = np.repeat(lengths < k, counts)
@@ -163,8 +166,7 @@ def _to32(h: np.ndarray) -> np.ndarray:
     return (h >> np.uint64(32)).astype(np.uint32)
 
 
-def _short_hashes(padded: np.ndarray, start: np.ndarray, length: np.ndarray, k: int
-                  ) -> np.ndarray:
+def _short_hashes(padded: np.ndarray, start: np.ndarray, length: np.ndarray, k: int) -> np.ndarray:
     h = np.zeros(len(start), dtype=np.uint64)
     for j in range(k):
         h = h * _SHINGLE_BASE + np.where(j < length, padded[start + j], np.uint64(0))
@@ -175,11 +177,13 @@ def _mix(x: np.ndarray) -> np.ndarray:
     """A 64-bit finaliser (splitmix64): spreads every input bit over the whole output."""
     x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
     x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-    return x ^ (x >> np.uint64(31))
+    out: np.ndarray = x ^ (x >> np.uint64(31))
+    return out
 
 
-def signatures(texts: Sequence[str] | Folded, num_perm: int = 32, k: int = 4,
-               seed: int = 1) -> np.ndarray:
+def signatures(
+    texts: Sequence[str] | Folded, num_perm: int = 32, k: int = 4, seed: int = 1
+) -> np.ndarray:
     """MinHash signatures of texts (normalised here): ``(len(texts), num_perm)`` uint32.
 
     Row ``i`` is all ones (the largest uint32) when text ``i`` normalises to nothing. Each
@@ -198,7 +202,7 @@ def signatures(texts: Sequence[str] | Folded, num_perm: int = 32, k: int = 4,
     edges = np.unique(np.concatenate(([0], cuts + 1, [len(lengths)])).clip(0, len(lengths)))
     for lo, hi in zip(edges[:-1].tolist(), edges[1:].tolist(), strict=True):
         first = int(ends[lo] - lengths[lo]) if hi > lo else 0
-        h, counts = _shingle_hashes(folded.codes[first:int(ends[hi - 1])], lengths[lo:hi], k)
+        h, counts = _shingle_hashes(folded.codes[first : int(ends[hi - 1])], lengths[lo:hi], k)
         present = np.flatnonzero(counts > 0)
         if len(present):
             starts = (np.cumsum(counts) - counts)[present]
@@ -207,8 +211,14 @@ def signatures(texts: Sequence[str] | Folded, num_perm: int = 32, k: int = 4,
     return out
 
 
-def near_duplicate_clusters(texts: Sequence[str], threshold: float = 0.5, min_chars: int = 10,
-                            num_perm: int = 32, bands: int = 16, k: int = 4) -> np.ndarray:
+def near_duplicate_clusters(
+    texts: Sequence[str],
+    threshold: float = 0.5,
+    min_chars: int = 10,
+    num_perm: int = 32,
+    bands: int = 16,
+    k: int = 4,
+) -> np.ndarray:
     """A cluster label per raw text; texts with the same label are near-duplicates.
 
     Two texts are joined when their MinHash signatures agree in at least one band (of
@@ -218,8 +228,9 @@ def near_duplicate_clusters(texts: Sequence[str], threshold: float = 0.5, min_ch
     labels ``0..m-1`` (singletons included). Identical texts are normalised and hashed once.
     """
     unique: dict[str, int] = {}
-    inverse = np.fromiter((unique.setdefault(t, len(unique)) for t in texts), dtype=np.int64,
-                          count=len(texts))
+    inverse = np.fromiter(
+        (unique.setdefault(t, len(unique)) for t in texts), dtype=np.int64, count=len(texts)
+    )
     folded = fold(list(unique))
     labels = np.full(len(unique), -1, dtype=np.int64)
     idx = np.flatnonzero(folded.lengths >= min_chars)
@@ -230,14 +241,15 @@ def near_duplicate_clusters(texts: Sequence[str], threshold: float = 0.5, min_ch
     return labels[inverse]
 
 
-def _candidate_pairs(sig: np.ndarray, threshold: float, bands: int
-                     ) -> tuple[np.ndarray, np.ndarray]:
+def _candidate_pairs(
+    sig: np.ndarray, threshold: float, bands: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Pairs (text, first text of its bucket) that share a band and agree enough overall."""
     rows = sig.shape[1] // bands
     src: list[np.ndarray] = []
     dst: list[np.ndarray] = []
     for band in range(bands):
-        block = sig[:, band * rows:(band + 1) * rows].astype(np.uint64)
+        block = sig[:, band * rows : (band + 1) * rows].astype(np.uint64)
         key = block[:, 0]
         for j in range(1, rows):
             key = _mix(key) ^ block[:, j]
@@ -257,7 +269,8 @@ def _candidate_pairs(sig: np.ndarray, threshold: float, bands: int
 def _components(pairs: tuple[np.ndarray, np.ndarray], n: int) -> np.ndarray:
     s, d = pairs
     graph = coo_matrix((np.ones(len(s), dtype=np.int8), (s, d)), shape=(n, n))
-    return connected_components(graph, directed=False)[1]
+    labels: np.ndarray = connected_components(graph, directed=False)[1]
+    return labels
 
 
 def excerpt(text: str, limit: int = 80) -> str:
@@ -267,11 +280,13 @@ def excerpt(text: str, limit: int = 80) -> str:
     Messages are data: an RTL override or an escape sequence must not reorder or restyle the
     sentence a judge reads.
     """
-    s = " ".join(text[:4 * limit].split())[:limit + 1]
+    s = " ".join(text[: 4 * limit].split())[: limit + 1]
     if not s.isprintable():  # only then look for the characters to escape
-        s = "".join(f"\\u{ord(ch):04x}" if unicodedata.category(ch)[0] in "CZ" and ch != " "
-                    else ch for ch in s)
-    return s if len(s) <= limit else s[:limit - 1].rstrip() + "…"
+        s = "".join(
+            f"\\u{ord(ch):04x}" if unicodedata.category(ch)[0] in "CZ" and ch != " " else ch
+            for ch in s
+        )
+    return s if len(s) <= limit else s[: limit - 1].rstrip() + "…"
 
 
 def count(n: int, singular: str, plural: str | None = None) -> str:

@@ -25,36 +25,164 @@ from functools import lru_cache
 
 #: Cyrillic, Greek, Armenian and other letters drawn like a Latin letter (lower case, after
 #: casefold).
-_LOOKALIKE = str.maketrans({
-    "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p",
-    "с": "c", "т": "t", "у": "y", "х": "x", "і": "i", "ї": "i", "ј": "j", "ѕ": "s", "ԁ": "d",
-    "ԛ": "q", "ԝ": "w", "һ": "h", "ӏ": "l", "ɡ": "g", "ı": "i", "ɩ": "i", "ʟ": "l", "ɑ": "a",
-    "α": "a", "β": "b", "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p",
-    "τ": "t", "υ": "u", "χ": "x", "ϲ": "c", "ω": "w", "ø": "o", "đ": "d", "ł": "l", "ħ": "h",
-    "æ": "ae", "œ": "oe", "ß": "ss", "օ": "o", "ս": "u", "հ": "h", "ո": "n",
-    # small capitals, as "fancy text" generators write them (NFKC leaves them alone)
-    "ᴀ": "a", "ʙ": "b", "ᴄ": "c", "ᴅ": "d", "ᴇ": "e", "ɢ": "g", "ʜ": "h", "ɪ": "i", "ᴊ": "j",
-    "ᴋ": "k", "ᴍ": "m", "ɴ": "n", "ᴏ": "o", "ᴘ": "p", "ʀ": "r", "ꜱ": "s", "ᴛ": "t", "ᴜ": "u",
-    "ᴠ": "v", "ᴡ": "w", "ʏ": "y", "ᴢ": "z",
-})
+_LOOKALIKE = str.maketrans(
+    {
+        "а": "a",
+        "в": "b",
+        "е": "e",
+        "ё": "e",
+        "к": "k",
+        "м": "m",
+        "н": "h",
+        "о": "o",
+        "р": "p",
+        "с": "c",
+        "т": "t",
+        "у": "y",
+        "х": "x",
+        "і": "i",
+        "ї": "i",
+        "ј": "j",
+        "ѕ": "s",
+        "ԁ": "d",
+        "ԛ": "q",
+        "ԝ": "w",
+        "һ": "h",
+        "ӏ": "l",
+        "ɡ": "g",
+        "ı": "i",
+        "ɩ": "i",
+        "ʟ": "l",
+        "ɑ": "a",
+        "α": "a",
+        "β": "b",
+        "ε": "e",
+        "η": "n",
+        "ι": "i",
+        "κ": "k",
+        "ν": "v",
+        "ο": "o",
+        "ρ": "p",
+        "τ": "t",
+        "υ": "u",
+        "χ": "x",
+        "ϲ": "c",
+        "ω": "w",
+        "ø": "o",
+        "đ": "d",
+        "ł": "l",
+        "ħ": "h",
+        "æ": "ae",
+        "œ": "oe",
+        "ß": "ss",
+        "օ": "o",
+        "ս": "u",
+        "հ": "h",
+        "ո": "n",
+        # small capitals, as "fancy text" generators write them (NFKC leaves them alone)
+        "ᴀ": "a",
+        "ʙ": "b",
+        "ᴄ": "c",
+        "ᴅ": "d",
+        "ᴇ": "e",
+        "ɢ": "g",
+        "ʜ": "h",
+        "ɪ": "i",
+        "ᴊ": "j",
+        "ᴋ": "k",
+        "ᴍ": "m",
+        "ɴ": "n",
+        "ᴏ": "o",
+        "ᴘ": "p",
+        "ʀ": "r",
+        "ꜱ": "s",
+        "ᴛ": "t",
+        "ᴜ": "u",
+        "ᴠ": "v",
+        "ᴡ": "w",
+        "ʏ": "y",
+        "ᴢ": "z",
+    }
+)
 #: Digits and signs read as letters (I/l/1/|, 0/O, leet speak), applied after affixes go.
-_AS_LETTER = str.maketrans({
-    "0": "o", "1": "l", "|": "l", "!": "l", "i": "l", "3": "e", "4": "a", "5": "s", "7": "t",
-    "$": "s", "@": "a",
-})
+_AS_LETTER = str.maketrans(
+    {
+        "0": "o",
+        "1": "l",
+        "|": "l",
+        "!": "l",
+        "i": "l",
+        "3": "e",
+        "4": "a",
+        "5": "s",
+        "7": "t",
+        "$": "s",
+        "@": "a",
+    }
+)
 #: Letter pairs read as one letter.
 _PAIRS = (("rn", "m"), ("vv", "w"))
 
 #: Words people add around a copied or recreated name.
-AFFIXES = frozenset({
-    "officiel", "officielle", "official", "offi", "off", "real", "vrai", "vraie", "the", "le",
-    "la", "les", "fr", "bis", "ter", "backup", "bkp", "back", "alt", "new", "nouveau",
-    "nouvelle", "compte", "account", "acc", "retour", "again", "encore", "reloaded", "is",
-    "here", "ici", "sauvegarde", "secours", "x", "xx", "xxx", "tv", "info", "infos", "page",
-})
+AFFIXES = frozenset(
+    {
+        "officiel",
+        "officielle",
+        "official",
+        "offi",
+        "off",
+        "real",
+        "vrai",
+        "vraie",
+        "the",
+        "le",
+        "la",
+        "les",
+        "fr",
+        "bis",
+        "ter",
+        "backup",
+        "bkp",
+        "back",
+        "alt",
+        "new",
+        "nouveau",
+        "nouvelle",
+        "compte",
+        "account",
+        "acc",
+        "retour",
+        "again",
+        "encore",
+        "reloaded",
+        "is",
+        "here",
+        "ici",
+        "sauvegarde",
+        "secours",
+        "x",
+        "xx",
+        "xxx",
+        "tv",
+        "info",
+        "infos",
+        "page",
+    }
+)
 #: Affixes long enough to be stripped even when glued to the name (``ciblereal``).
-_GLUED = ("officielle", "officiel", "official", "backup", "thereal", "levrai", "lavraie",
-          "vraie", "vrai", "real", "retour")
+_GLUED = (
+    "officielle",
+    "officiel",
+    "official",
+    "backup",
+    "thereal",
+    "levrai",
+    "lavraie",
+    "vraie",
+    "vrai",
+    "real",
+    "retour",
+)
 
 _SEPARATORS = re.compile(r"[\s_.\-·•~,:;/\\()\[\]{}'\"«»*+=#]+")
 _VERSION = re.compile(r"v\d+|\d+")
@@ -68,8 +196,11 @@ def invisible(text: str | None) -> list[str]:
     """The invisible or direction-changing characters in ``text`` (zero-width, RTL override)."""
     if not text or (text.isprintable() and not _BLANK_LETTERS.intersection(text)):
         return []
-    return [c for c in text if unicodedata.category(c) in ("Cf", "Cc", "Co", "Cs")
-            or c in _BLANK_LETTERS]
+    return [
+        c
+        for c in text
+        if unicodedata.category(c) in ("Cf", "Cc", "Co", "Cs") or c in _BLANK_LETTERS
+    ]
 
 
 @lru_cache(maxsize=200_000)
@@ -106,8 +237,9 @@ def _base(text: str | None) -> str:
     if seen.isascii():
         return seen.lower()
     folded = seen.casefold().translate(_LOOKALIKE)
-    return "".join(c for c in unicodedata.normalize("NFD", folded)
-                   if unicodedata.category(c) != "Mn")
+    return "".join(
+        c for c in unicodedata.normalize("NFD", folded) if unicodedata.category(c) != "Mn"
+    )
 
 
 def _letters(text: str) -> str:
@@ -139,7 +271,7 @@ def _strip_glued(word: str) -> str:
         if word.endswith(affix) and len(word) - len(affix) >= 3:
             word = word[: -len(affix)]
         if word.startswith(affix) and len(word) - len(affix) >= 3:
-            word = word[len(affix):]
+            word = word[len(affix) :]
     digits = _TRAILING_DIGITS.search(word)
     if digits and digits.start() >= 3:
         word = word[: digits.start()]
@@ -193,14 +325,15 @@ def edit(a: str, b: str) -> str | None:
     while start < min(len(a), len(b)) and a[start] == b[start]:
         start += 1
     if len(a) == len(b):
-        if a[start + 1:] == b[start + 1:]:
+        if a[start + 1 :] == b[start + 1 :]:
             return "changed"
-        swapped = (a[start:start + 2] == b[start:start + 2][::-1]
-                   and a[start + 2:] == b[start + 2:])
+        swapped = (
+            a[start : start + 2] == b[start : start + 2][::-1] and a[start + 2 :] == b[start + 2 :]
+        )
         return "swapped" if swapped else None
     if len(a) > len(b):
-        return "dropped" if a[start + 1:] == b[start:] else None
-    return "added" if b[start + 1:] == a[start:] else None
+        return "dropped" if a[start + 1 :] == b[start:] else None
+    return "added" if b[start + 1 :] == a[start:] else None
 
 
 def one_edit(a: str, b: str) -> bool:
@@ -211,7 +344,7 @@ def one_edit(a: str, b: str) -> bool:
 
 def grams(text: str, n: int = 3) -> set[str]:
     """Character n-grams of a text (the whole text when shorter; none when empty)."""
-    return {text[i:i + n] for i in range(max(1, len(text) - n + 1))} if text else set()
+    return {text[i : i + n] for i in range(max(1, len(text) - n + 1))} if text else set()
 
 
 def _char_label(chars: str) -> str:

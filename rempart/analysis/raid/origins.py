@@ -13,6 +13,8 @@ Example::
 
     for o in find_origins(corpus, episodes)[:3]:
         print(o.url, o.score, o.evidence[0])
+
+:class:`OriginDetector` is the same under the detector contract (:mod:`.detector`).
 """
 
 from __future__ import annotations
@@ -20,54 +22,161 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Self
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 import numpy as np
 
 from .corpus import Corpus
+from .detector import Finding, Found
 from .minhash import count, duration, excerpt
 from .types import CampaignAccount, Episode, Origin, iso_utc
 
 HOSTILE = 0.4
 RAID_KINDS = ("harassment", "mixed")
 #: Query parameters that only track who clicked (dropped when normalising).
-TRACKING = frozenset({
-    "fbclid", "gclid", "dclid", "msclkid", "yclid", "twclid", "igshid", "igsh", "mc_cid",
-    "mc_eid", "_hsenc", "_hsmi", "ref_src", "ref_url", "si", "feature", "spm", "share_id",
-})
+TRACKING = frozenset(
+    {
+        "fbclid",
+        "gclid",
+        "dclid",
+        "msclkid",
+        "yclid",
+        "twclid",
+        "igshid",
+        "igsh",
+        "mc_cid",
+        "mc_eid",
+        "_hsenc",
+        "_hsmi",
+        "ref_src",
+        "ref_url",
+        "si",
+        "feature",
+        "spm",
+        "share_id",
+    }
+)
 TRACKING_PREFIXES = ("utm_", "pk_", "hsa_")
 #: Parameters that are tracking on the X/Twitter hosts only (``?s=20&t=...``).
 X_TRACKING = frozenset({"s", "t"})
 X_HOSTS = frozenset({"twitter.com", "x.com", "mobile.twitter.com"})
 
 #: Host kinds and how much each weighs as a likely origin, with the words used in evidence.
-KIND_WEIGHT = {"forum": 1.0, "chat": 1.0, "paste": 1.0, "post": 0.6, "other": 0.4,
-               "news": 0.1, "target": 0.0}
-KIND_WORDS = {"forum": "a forum thread", "chat": "a chat invitation or group",
-              "paste": "a paste site page", "post": "a post on a platform",
-              "other": "a web page", "news": "a news or reference site (weighs less)",
-              "target": "the target's own site (weighs less)"}
-_CHAT = ("discord.gg", "discord.com", "discordapp.com", "t.me", "telegram.me", "telegram.org",
-         "chat.whatsapp.com", "wa.me", "signal.group", "matrix.to", "kik.me", "guilded.gg")
-_FORUM = ("4chan.org", "4channel.org", "8kun.top", "kiwifarms.net", "kiwifarms.st",
-          "jeuxvideo.com", "reddit.com", "avenoel.org", "onche.org", "lolcow.farm")
+KIND_WEIGHT = {
+    "forum": 1.0,
+    "chat": 1.0,
+    "paste": 1.0,
+    "post": 0.6,
+    "other": 0.4,
+    "news": 0.1,
+    "target": 0.0,
+}
+KIND_WORDS = {
+    "forum": "a forum thread",
+    "chat": "a chat invitation or group",
+    "paste": "a paste site page",
+    "post": "a post on a platform",
+    "other": "a web page",
+    "news": "a news or reference site (weighs less)",
+    "target": "the target's own site (weighs less)",
+}
+_CHAT = (
+    "discord.gg",
+    "discord.com",
+    "discordapp.com",
+    "t.me",
+    "telegram.me",
+    "telegram.org",
+    "chat.whatsapp.com",
+    "wa.me",
+    "signal.group",
+    "matrix.to",
+    "kik.me",
+    "guilded.gg",
+)
+_FORUM = (
+    "4chan.org",
+    "4channel.org",
+    "8kun.top",
+    "kiwifarms.net",
+    "kiwifarms.st",
+    "jeuxvideo.com",
+    "reddit.com",
+    "avenoel.org",
+    "onche.org",
+    "lolcow.farm",
+)
 #: Words in a host name that mark a chat service (``discord.example``, ``t-me.invalid``).
 _CHAT_WORDS = ("discord", "telegram", "whatsapp", "t-me", "guilded")
-_PASTE = ("pastebin.com", "ghostbin.com", "justpaste.it", "rentry.co", "paste.ee",
-          "controlc.com", "telegra.ph")
-_POST = ("facebook.com", "instagram.com", "tiktok.com", "youtube.com", "youtu.be",
-         "twitch.tv", "x.com", "twitter.com", "bsky.app", "threads.net", "linkedin.com",
-         "snapchat.com", "vk.com", "gab.com", "truthsocial.com", "rumble.com", "odysee.com")
-_NEWS = ("lemonde.fr", "lefigaro.fr", "liberation.fr", "leparisien.fr", "francetvinfo.fr",
-         "bfmtv.com", "20minutes.fr", "ouest-france.fr", "lexpress.fr", "lepoint.fr",
-         "nouvelobs.com", "huffingtonpost.fr", "mediapart.fr", "radiofrance.fr", "rfi.fr",
-         "france24.com", "afp.com", "reuters.com", "apnews.com", "bbc.co.uk", "bbc.com",
-         "nytimes.com", "theguardian.com", "washingtonpost.com", "cnn.com", "lesechos.fr",
-         "ladepeche.fr", "actu.fr", "wikipedia.org", "service-public.fr", "gouv.fr")
-_FORUM_PATH = re.compile(r"/(?:forums?|topics?|threads?|t|viewtopic|showthread|board|boards)"
-                         r"(?:[/.?\-_]|$)", re.IGNORECASE)
+_PASTE = (
+    "pastebin.com",
+    "ghostbin.com",
+    "justpaste.it",
+    "rentry.co",
+    "paste.ee",
+    "controlc.com",
+    "telegra.ph",
+)
+_POST = (
+    "facebook.com",
+    "instagram.com",
+    "tiktok.com",
+    "youtube.com",
+    "youtu.be",
+    "twitch.tv",
+    "x.com",
+    "twitter.com",
+    "bsky.app",
+    "threads.net",
+    "linkedin.com",
+    "snapchat.com",
+    "vk.com",
+    "gab.com",
+    "truthsocial.com",
+    "rumble.com",
+    "odysee.com",
+)
+_NEWS = (
+    "lemonde.fr",
+    "lefigaro.fr",
+    "liberation.fr",
+    "leparisien.fr",
+    "francetvinfo.fr",
+    "bfmtv.com",
+    "20minutes.fr",
+    "ouest-france.fr",
+    "lexpress.fr",
+    "lepoint.fr",
+    "nouvelobs.com",
+    "huffingtonpost.fr",
+    "mediapart.fr",
+    "radiofrance.fr",
+    "rfi.fr",
+    "france24.com",
+    "afp.com",
+    "reuters.com",
+    "apnews.com",
+    "bbc.co.uk",
+    "bbc.com",
+    "nytimes.com",
+    "theguardian.com",
+    "washingtonpost.com",
+    "cnn.com",
+    "lesechos.fr",
+    "ladepeche.fr",
+    "actu.fr",
+    "wikipedia.org",
+    "service-public.fr",
+    "gouv.fr",
+)
+_FORUM_PATH = re.compile(
+    r"/(?:forums?|topics?|threads?|t|viewtopic|showthread|board|boards)"
+    r"(?:[/.?\-_]|$)",
+    re.IGNORECASE,
+)
 _NEWS_WORDS = re.compile(r"news|journal|presse|actu|info|media|gazette|times|tribune|radio|tv")
 _TEXT_URL = re.compile(r"https?://[^\s<>\"'\x00-\x1f]+", re.IGNORECASE)
 _UNSAFE = frozenset('<>"`{}|\\^')
@@ -96,13 +205,17 @@ def normalise_url(url: str) -> str | None:
     host = parts.hostname.lower().rstrip(".")
     for prefix in ("www.", "m.", "mobile."):
         if host.startswith(prefix) and host.count(".") > 1:
-            host = host[len(prefix):]
+            host = host[len(prefix) :]
     if port is not None and port not in (80, 443):
         host = f"{host}:{port}"
     tracking_x = host in X_HOSTS
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-             if k.lower() not in TRACKING and not k.lower().startswith(TRACKING_PREFIXES)
-             and not (tracking_x and k.lower() in X_TRACKING)]
+    query = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if k.lower() not in TRACKING
+        and not k.lower().startswith(TRACKING_PREFIXES)
+        and not (tracking_x and k.lower() in X_TRACKING)
+    ]
     path = parts.path.rstrip("/")
     return _visible("https://" + host + path + ("?" + urlencode(query) if query else ""))
 
@@ -111,8 +224,9 @@ def _visible(url: str) -> str:
     """Control, format (RTL override) and space characters, and the characters URLs may not
     hold (``<>"`` ...), percent-encoded as browsers do: the link reads the same, and stays
     inert, wherever it is printed."""
-    return "".join(quote(ch) if ch in _UNSAFE or unicodedata.category(ch)[0] in "CZ" else ch
-                   for ch in url)
+    return "".join(
+        quote(ch) if ch in _UNSAFE or unicodedata.category(ch)[0] in "CZ" else ch for ch in url
+    )
 
 
 def host_of(url: str) -> str:
@@ -135,8 +249,7 @@ def host_kind(url: str, own_hosts: Iterable[str] = (), target_names: Iterable[st
     if host in set(own_hosts):
         return "target"
     labels = host.split(".")[:-1] or [host]  # the name without its top-level domain
-    if (under(_CHAT) or "chat" in labels
-            or any(w in label for label in labels for w in _CHAT_WORDS)):
+    if under(_CHAT) or "chat" in labels or any(w in label for label in labels for w in _CHAT_WORDS):
         return "chat"
     if under(_PASTE) or "paste" in host:
         return "paste"
@@ -203,9 +316,13 @@ def target_hosts(corpus: Corpus) -> set[str]:
     return hosts
 
 
-def find_origins(corpus: Corpus, episodes: Sequence[Episode],
-                 campaign: Sequence[CampaignAccount] = (), *,
-                 min_score: float = 0.45) -> list[Origin]:
+def find_origins(
+    corpus: Corpus,
+    episodes: Sequence[Episode],
+    campaign: Sequence[CampaignAccount] = (),
+    *,
+    min_score: float = 0.45,
+) -> list[Origin]:
     """Links shared around harassment or mixed episodes, likeliest origin first.
 
     ``campaign`` (from :func:`~rempart.analysis.raid.campaign.find_campaign`) sharpens the
@@ -216,8 +333,12 @@ def find_origins(corpus: Corpus, episodes: Sequence[Episode],
     if not raids or len(corpus) == 0:
         return []
     windows = [(ep.start - LEAD, ep.end) for _, ep in raids]
-    judge = _Judge(corpus, target_hosts(corpus), _baseline_hours(corpus, windows),
-                   {(c.episode, c.account_id) for c in campaign})
+    judge = _Judge(
+        corpus,
+        target_hosts(corpus),
+        _baseline_hours(corpus, windows),
+        {(c.episode, c.account_id) for c in campaign},
+    )
     found: list[Origin] = []
     for url, rows_list in links_by_url(corpus).items():
         rows = np.asarray(rows_list, dtype=np.int64)
@@ -226,13 +347,38 @@ def find_origins(corpus: Corpus, episodes: Sequence[Episode],
         if not any(m.any() for m in near):
             continue
         baseline = int((~np.logical_or.reduce(near)).sum())
-        best = max((c for i, ep in raids
-                    if (c := judge.link(url, rows, t, baseline, i, ep)) is not None),
-                   key=lambda c: c.score, default=None)
+        best = max(
+            (c for i, ep in raids if (c := judge.link(url, rows, t, baseline, i, ep)) is not None),
+            key=lambda c: c.score,
+            default=None,
+        )
         if best is not None and best.score >= min_score:
             found.append(best.origin(corpus, bool(judge.members)))
     found.sort(key=lambda o: (-o.score, o.first_seen, o.url))
     return found
+
+
+class OriginDetector:
+    """:func:`find_origins` as a detector: the ``origins`` findings, sharpened by the
+    campaign accounts."""
+
+    name = "origins"
+    requires = ("episodes", "campaign_accounts")
+
+    def __init__(self, min_score: float = 0.45) -> None:
+        self.min_score = min_score
+
+    def fit(self, corpus: Corpus, found: Found) -> Self:
+        self.origins_ = find_origins(
+            corpus,
+            found.of("episodes", Episode),
+            found.of("campaign_accounts", CampaignAccount),
+            min_score=self.min_score,
+        )
+        return self
+
+    def detect(self) -> Mapping[str, Sequence[Finding]]:
+        return {self.name: self.origins_}
 
 
 def _baseline_hours(corpus: Corpus, windows: list[tuple[float, float]]) -> float:
@@ -260,21 +406,27 @@ class _Candidate:
     score: float
 
     def origin(self, corpus: Corpus, exact: bool) -> Origin:
-        return Origin(url=self.url, first_seen=float(corpus.t[self.rows[0]]),
-                      messages=len(self.rows), score=self.score,
-                      evidence=_evidence(corpus, self, exact))
+        return Origin(
+            url=self.url,
+            first_seen=float(corpus.t[self.rows[0]]),
+            messages=len(self.rows),
+            score=self.score,
+            evidence=_evidence(corpus, self, exact),
+        )
 
 
 class _Judge:
     """Scores links against episodes; remembers per-episode facts across links."""
 
-    def __init__(self, corpus: Corpus, own: set[str], base_hours: float,
-                 members: set[tuple[int, str]]) -> None:
+    def __init__(
+        self, corpus: Corpus, own: set[str], base_hours: float, members: set[tuple[int, str]]
+    ) -> None:
         self.corpus, self.own, self.base_hours, self.members = corpus, own, base_hours, members
         self._hostile: dict[int, set[int]] = {}
 
-    def link(self, url: str, rows: np.ndarray, t: np.ndarray, baseline: int, index: int,
-             ep: Episode) -> _Candidate | None:
+    def link(
+        self, url: str, rows: np.ndarray, t: np.ndarray, baseline: int, index: int, ep: Episode
+    ) -> _Candidate | None:
         """The link judged against one episode (None when it plays no part in it)."""
         corpus = self.corpus
         during = rows[(t >= ep.start) & (t <= ep.end)]
@@ -287,15 +439,27 @@ class _Judge:
         if len(authors) < 2 and not 0 <= lead <= LEAD:
             return None
         kind = host_kind(url, self.own, corpus.targets)
-        timing = (1.0 if -1800 <= lead <= LEAD else 0.5 if float(t[0]) <= ep.end
-                  else 0.3 if lead < 0 else 0.2)
+        timing = (
+            1.0
+            if -1800 <= lead <= LEAD
+            else 0.5
+            if float(t[0]) <= ep.end
+            else 0.3
+            if lead < 0
+            else 0.2
+        )
         hours = max((ep.end - ep.start) / 3600, 1.0)
         lift = (len(during) / hours) / ((baseline + 1) / self.base_hours)
         lift_s = min(1.0, max(0.0, math.log10(max(lift, 1e-9)) / 2))
         sharing = self._campaign_share(authors, index, ep)
         volume = min(1.0, math.log1p(len(authors)) / math.log(31))
-        score = (0.25 * KIND_WEIGHT[kind] + 0.25 * timing + 0.15 * lift_s + 0.25 * sharing
-                 + 0.10 * volume)
+        score = (
+            0.25 * KIND_WEIGHT[kind]
+            + 0.25 * timing
+            + 0.15 * lift_s
+            + 0.25 * sharing
+            + 0.10 * volume
+        )
         if kind == "target":
             score *= 0.5
         return _Candidate(url, rows, ep, during, authors, baseline, kind, sharing, score)
@@ -306,8 +470,9 @@ class _Judge:
         if len(authors) == 0:
             return 0.0
         if self.members:
-            return sum((index, corpus.accounts[int(a)].id) in self.members
-                       for a in authors) / len(authors)
+            return sum((index, corpus.accounts[int(a)].id) in self.members for a in authors) / len(
+                authors
+            )
         hostile = self._hostile.get(index)
         if hostile is None:
             lo, hi = np.searchsorted(corpus.t, [ep.start - LEAD, ep.end], side="left")
@@ -328,12 +493,15 @@ def _evidence(corpus: Corpus, c: _Candidate, exact: bool) -> list[str]:
     a = int(corpus.author[first])
     who = f"@{corpus.handle(a)}" if a >= 0 else "an unknown account"
     during_authors = len(np.unique(corpus.author[c.during]))
-    who_shares = ("are campaign accounts" if exact else
-                  "posted hostile messages or were created less than 30 days before")
+    who_shares = (
+        "are campaign accounts"
+        if exact
+        else "posted hostile messages or were created less than 30 days before"
+    )
     return [
         f"link {excerpt(c.url, 120)}: {KIND_WORDS[c.kind]}",
         f"first posted at {iso_utc(float(corpus.t[first]))}, {when} "
-        f"({iso_utc(c.episode.start)}), by {who}: \"{excerpt(corpus.text[first])}\"",
+        f'({iso_utc(c.episode.start)}), by {who}: "{excerpt(corpus.text[first])}"',
         f"{count(len(c.during), 'message')} by {count(during_authors, 'account')} during the "
         f"raid;"
         f" {c.baseline} outside raids",

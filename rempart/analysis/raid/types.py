@@ -40,10 +40,16 @@ class Episode:
     details: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
-        return {"start": iso_utc(self.start), "end": iso_utc(self.end),
-                "peak": iso_utc(self.peak), "messages": self.messages, "authors": self.authors,
-                "hostile_share": round(self.hostile_share, 3), "kind": self.kind,
-                "explanation": self.explanation}
+        return {
+            "start": iso_utc(self.start),
+            "end": iso_utc(self.end),
+            "peak": iso_utc(self.peak),
+            "messages": self.messages,
+            "authors": self.authors,
+            "hostile_share": round(self.hostile_share, 3),
+            "kind": self.kind,
+            "explanation": self.explanation,
+        }
 
 
 @dataclass
@@ -54,8 +60,12 @@ class CampaignAccount:
     evidence: list[str]
 
     def to_json(self) -> dict[str, Any]:
-        return {"account_id": self.account_id, "episode": self.episode,
-                "score": round(self.score, 3), "evidence": self.evidence}
+        return {
+            "account_id": self.account_id,
+            "episode": self.episode,
+            "score": round(self.score, 3),
+            "evidence": self.evidence,
+        }
 
 
 @dataclass
@@ -73,8 +83,13 @@ class LinkSharer:
     evidence: list[str]
 
     def to_json(self) -> dict[str, Any]:
-        return {"account_id": self.account_id, "episode": self.episode, "url": self.url,
-                "first_shared": self.first_shared, "evidence": self.evidence}
+        return {
+            "account_id": self.account_id,
+            "episode": self.episode,
+            "url": self.url,
+            "first_shared": self.first_shared,
+            "evidence": self.evidence,
+        }
 
 
 @dataclass
@@ -87,8 +102,12 @@ class CoordinationEdge:
     evidence: list[str]
 
     def to_json(self) -> dict[str, Any]:
-        return {"a": self.a, "b": self.b, "weight": round(self.weight, 3),
-                "evidence": self.evidence}
+        return {
+            "a": self.a,
+            "b": self.b,
+            "weight": round(self.weight, 3),
+            "evidence": self.evidence,
+        }
 
 
 @dataclass
@@ -101,8 +120,12 @@ class DesignatingPost:
     targets: list[str] = field(default_factory=list)  # target keys (corpus.targets)
 
     def to_json(self) -> dict[str, Any]:
-        return {"message_id": self.message_id, "score": round(self.score, 3),
-                "targets": list(self.targets), "evidence": self.evidence}
+        return {
+            "message_id": self.message_id,
+            "score": round(self.score, 3),
+            "targets": list(self.targets),
+            "evidence": self.evidence,
+        }
 
 
 @dataclass
@@ -114,9 +137,13 @@ class Origin:
     evidence: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
-        return {"url": self.url, "first_seen": iso_utc(self.first_seen),
-                "messages": self.messages, "score": round(self.score, 3),
-                "evidence": self.evidence}
+        return {
+            "url": self.url,
+            "first_seen": iso_utc(self.first_seen),
+            "messages": self.messages,
+            "score": round(self.score, 3),
+            "evidence": self.evidence,
+        }
 
 
 @dataclass
@@ -127,8 +154,12 @@ class EvasionLink:
     evidence: list[str]
 
     def to_json(self) -> dict[str, Any]:
-        return {"from": self.source, "to": self.target, "score": round(self.score, 3),
-                "evidence": self.evidence}
+        return {
+            "from": self.source,
+            "to": self.target,
+            "score": round(self.score, 3),
+            "evidence": self.evidence,
+        }
 
 
 @dataclass
@@ -139,8 +170,12 @@ class Impersonator:
     evidence: list[str]
 
     def to_json(self) -> dict[str, Any]:
-        return {"account_id": self.account_id, "target": self.target,
-                "score": round(self.score, 3), "evidence": self.evidence}
+        return {
+            "account_id": self.account_id,
+            "target": self.target,
+            "score": round(self.score, 3),
+            "evidence": self.evidence,
+        }
 
 
 @dataclass(frozen=True)
@@ -163,5 +198,8 @@ class Doxxing:
     spans: list[Span]
 
     def to_json(self) -> dict[str, Any]:
-        return {"message_id": self.message_id, "kinds": self.kinds,
-                "spans": [s.to_json() for s in self.spans]}
+        return {
+            "message_id": self.message_id,
+            "kinds": self.kinds,
+            "spans": [s.to_json() for s in self.spans],
+        }

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from .simulate_people import (
+from .people import (
     HandleRegistry,
     Person,
     ascii_fold,
@@ -37,19 +37,37 @@ from .simulate_people import (
     raider_handle,
     regular_handle,
 )
-from .simulate_scenario import RaidScenario, Timeline
-from .simulate_text import BANKS, EMOJI, SIGN_OFFS, raid_body
+from .scenario import RaidScenario, Timeline
+from .text import BANKS, EMOJI, SIGN_OFFS, raid_body
 
 #: Roles whose accounts take part in the harassment campaign (the truth's campaign_accounts).
 CAMPAIGN_ROLES = frozenset({"raider", "sleeper", "organiser", "designator", "successor"})
 _TWITTER_EPOCH_MS = 1288834974657
 _DAY = 86400.0
-_OUTLETS = ("L'Écho Régional", "Le Courrier du Matin", "Info Hebdo", "Radio Horizon",
-            "La Vigie", "Le Journal des Vallées")
-_SHOWS = ("Le Grand Oral", "Soir Première", "Questions Directes", "Face à Face Hebdo",
-          "L'Heure du Débat")
-_SLUGS = ("on-va-la-faire-craquer", "topic-officiel", "operation-verite", "tous-sur-elle",
-          "la-journaliste-de-l-article", "raid-ce-soir", "on-s-organise")
+_OUTLETS = (
+    "L'Écho Régional",
+    "Le Courrier du Matin",
+    "Info Hebdo",
+    "Radio Horizon",
+    "La Vigie",
+    "Le Journal des Vallées",
+)
+_SHOWS = (
+    "Le Grand Oral",
+    "Soir Première",
+    "Questions Directes",
+    "Face à Face Hebdo",
+    "L'Heure du Débat",
+)
+_SLUGS = (
+    "on-va-la-faire-craquer",
+    "topic-officiel",
+    "operation-verite",
+    "tous-sur-elle",
+    "la-journaliste-de-l-article",
+    "raid-ce-soir",
+    "on-s-organise",
+)
 
 
 @dataclass(slots=True)
@@ -123,8 +141,18 @@ class _Cast:
         self.names = HandleRegistry()
         self.accounts: list[SimAccount] = []
 
-    def add(self, handle: str, name: str, created: float, followers: int, role: str,
-            lang: str, gender: str, about: str = "", claimed: bool = False) -> SimAccount:
+    def add(
+        self,
+        handle: str,
+        name: str,
+        created: float,
+        followers: int,
+        role: str,
+        lang: str,
+        gender: str,
+        about: str = "",
+        claimed: bool = False,
+    ) -> SimAccount:
         i = len(self.accounts)
         handle = handle if claimed else self.names.claim(handle, self.rng)
         ms = int(created * 1000) - _TWITTER_EPOCH_MS
@@ -146,10 +174,12 @@ def _user_object(a: SimAccount, rng: random.Random) -> dict[str, Any]:
         "description": a.bio,
         "protected": False,
         "verified": False,
-        "public_metrics": {"followers_count": a.followers,
-                           "following_count": rng.randint(3, 300 if young else 2000),
-                           "tweet_count": tweets, "listed_count": 0 if young else
-                           rng.randint(0, 40)},
+        "public_metrics": {
+            "followers_count": a.followers,
+            "following_count": rng.randint(3, 300 if young else 2000),
+            "tweet_count": tweets,
+            "listed_count": 0 if young else rng.randint(0, 40),
+        },
     }
 
 
@@ -168,19 +198,31 @@ def build_world(scn: RaidScenario, line: Timeline) -> World:
     targets, people, relative = _targets(rng, cast, scn, line, main, outlet)
     first = people[0].first
     regulars, namesakes, pairs = _regulars(rng, cast, scn, line, langs, weights, first)
-    critics = [_older(rng, cast, line, "critic", main, (1, 10)).index
-               for _ in range(rng.randint(3, 25))]
-    supporters = [_older(rng, cast, line, "supporter", _lang(rng, langs, weights), (1, 12)).index
-                  for _ in range(min(_count(scn.support_messages / rng.uniform(1.5, 3), 0),
-                                     20000))]
-    viewers = [_older(rng, cast, line, "viewer", _lang(rng, langs, weights), (1, 12)).index
-               for _ in range(min(_count(scn.spike_messages / rng.uniform(1.2, 2), 0), 10000))]
+    critics = [
+        _older(rng, cast, line, "critic", main, (1, 10)).index for _ in range(rng.randint(3, 25))
+    ]
+    supporters = [
+        _older(rng, cast, line, "supporter", _lang(rng, langs, weights), (1, 12)).index
+        for _ in range(min(_count(scn.support_messages / rng.uniform(1.5, 3), 0), 20000))
+    ]
+    viewers = [
+        _older(rng, cast, line, "viewer", _lang(rng, langs, weights), (1, 12)).index
+        for _ in range(min(_count(scn.spike_messages / rng.uniform(1.2, 2), 0), 10000))
+    ]
     raiders, raider_pairs = _raiders(rng, cast, scn, line, main, langs, weights)
     organisers = [_organiser(rng, cast, line, main).index for _ in range(scn.organisers)]
-    designators = [_older(rng, cast, line, "designator", main, (2, 10),
-                          followers=int(math.exp(rng.uniform(math.log(2000),
-                                                             math.log(80000))))).index
-                   for _ in range(scn.designating_posts)]
+    designators = [
+        _older(
+            rng,
+            cast,
+            line,
+            "designator",
+            main,
+            (2, 10),
+            followers=int(math.exp(rng.uniform(math.log(2000), math.log(80000)))),
+        ).index
+        for _ in range(scn.designating_posts)
+    ]
     chains, newcomers = _chains(rng, cast, scn, line, main)
     impersonators = _impersonators(rng, cast, scn, line, targets)
     pool = raiders + organisers
@@ -192,19 +234,32 @@ def build_world(scn: RaidScenario, line: Timeline) -> World:
         lang = main if rng.random() < 0.85 else second
         waves.append((lang, raid_body(rng, BANKS[lang], gender, {"n": first})))
     return World(
-        accounts=cast.accounts, targets=targets, people=people, relative=relative,
+        accounts=cast.accounts,
+        targets=targets,
+        people=people,
+        relative=relative,
         regulars=np.array(regulars, dtype=np.int32),
         regular_weights=_normalised([rng.paretovariate(1.3) for _ in regulars]),
         critics=np.array(critics, dtype=np.int32),
         supporters=np.array(supporters, dtype=np.int32),
         viewers=np.array(viewers, dtype=np.int32),
-        raiders=np.array(pool, dtype=np.int32), raider_weights=_normalised(raider_weights),
-        organisers=organisers, designators=designators, chains=chains,
-        impersonators=impersonators, newcomers=newcomers, namesakes=namesakes,
+        raiders=np.array(pool, dtype=np.int32),
+        raider_weights=_normalised(raider_weights),
+        organisers=organisers,
+        designators=designators,
+        chains=chains,
+        impersonators=impersonators,
+        newcomers=newcomers,
+        namesakes=namesakes,
         similar_pairs=pairs + raider_pairs,
-        raid_tags=_raid_tags(rng, scn, people[0]), support_tag=_support_tag(rng, main, people[0]),
-        origin_urls=_origins(rng, scn.origin, first), news_urls=_news_urls(rng),
-        show=rng.choice(_SHOWS), outlet=outlet, main_lang=main, waves=waves,
+        raid_tags=_raid_tags(rng, scn, people[0]),
+        support_tag=_support_tag(rng, main, people[0]),
+        origin_urls=_origins(rng, scn.origin, first),
+        news_urls=_news_urls(rng),
+        show=rng.choice(_SHOWS),
+        outlet=outlet,
+        main_lang=main,
+        waves=waves,
     )
 
 
@@ -221,63 +276,101 @@ def _lang(rng: random.Random, langs: list[str], weights: list[float]) -> str:
     return rng.choices(langs, weights)[0]
 
 
-def _targets(rng: random.Random, cast: _Cast, scn: RaidScenario, line: Timeline, main: str,
-             outlet: str) -> tuple[list[int], list[Person], Person]:
+def _targets(
+    rng: random.Random, cast: _Cast, scn: RaidScenario, line: Timeline, main: str, outlet: str
+) -> tuple[list[int], list[Person], Person]:
     lang = main if main in ("fr", "en") else "fr"
     gender = scn.target_gender
     first = first_name(rng, "fr", gender)
     surname = invented_surname(rng)
     f, s = ascii_fold(first), ascii_fold(surname)
     handle = rng.choice((f + s[:4], f[0] + s, f"{f}_{s[:3]}", s + f[0], f"{f}{s[0]}_"))[:11]
-    about = (f"Journaliste à {outlet}. Enquêtes et terrain. Messages privés ouverts."
-             if lang == "fr" else f"Reporter at {outlet}. Investigations. DMs open.")
-    journalist = cast.add(handle, f"{first} {surname}", line.t0 - rng.uniform(6, 14) * 365 * _DAY,
-                          int(math.exp(rng.uniform(math.log(3000), math.log(150000)))), "target",
-                          lang, gender, about)
+    about = (
+        f"Journaliste à {outlet}. Enquêtes et terrain. Messages privés ouverts."
+        if lang == "fr"
+        else f"Reporter at {outlet}. Investigations. DMs open."
+    )
+    journalist = cast.add(
+        handle,
+        f"{first} {surname}",
+        line.t0 - rng.uniform(6, 14) * 365 * _DAY,
+        int(math.exp(rng.uniform(math.log(3000), math.log(150000)))),
+        "target",
+        lang,
+        gender,
+        about,
+    )
     main_person = person(rng, first, surname, gender)
     relative_gender = rng.choice("fm")
     relative_first = first_name(rng, "fr", relative_gender)
     is_family = rng.random() < 0.5
     relative_last = surname if is_family else invented_surname(rng)
-    relative = person(rng, relative_first, relative_last, relative_gender,
-                      foreign=rng.random() < 0.2)
+    relative = person(
+        rng, relative_first, relative_last, relative_gender, foreign=rng.random() < 0.2
+    )
     targets = [journalist.index]
     people = [main_person]
     if scn.targets >= 2:
         rf, rl = ascii_fold(relative_first), ascii_fold(relative_last)
-        second = cast.add(rng.choice((rf + rl[:4], f"{rf}_{rl[:4]}", rf[0] + rl))[:11],
-                          f"{relative_first} {relative_last}",
-                          line.t0 - rng.uniform(2, 10) * 365 * _DAY,
-                          int(math.exp(rng.uniform(math.log(100), math.log(5000)))), "target",
-                          lang, relative_gender,
-                          "" if is_family else f"Journaliste à {outlet}.")
+        second = cast.add(
+            rng.choice((rf + rl[:4], f"{rf}_{rl[:4]}", rf[0] + rl))[:11],
+            f"{relative_first} {relative_last}",
+            line.t0 - rng.uniform(2, 10) * 365 * _DAY,
+            int(math.exp(rng.uniform(math.log(100), math.log(5000)))),
+            "target",
+            lang,
+            relative_gender,
+            "" if is_family else f"Journaliste à {outlet}.",
+        )
         targets.append(second.index)
         people.append(relative)
     return targets, people, relative
 
 
-def _older(rng: random.Random, cast: _Cast, line: Timeline, role: str, lang: str,
-           years: tuple[float, float], followers: int | None = None,
-           first: str | None = None) -> SimAccount:
+def _older(
+    rng: random.Random,
+    cast: _Cast,
+    line: Timeline,
+    role: str,
+    lang: str,
+    years: tuple[float, float],
+    followers: int | None = None,
+    first: str | None = None,
+) -> SimAccount:
     """An established account: created years ago, ordinary names and bio."""
     gender = rng.choice("fm")
     fname = first or first_name(rng, lang, gender)
     lname = last_name(rng, lang)
-    return cast.add(regular_handle(rng, fname, lname), display_name(rng, fname, lname, role),
-                    line.t0 - rng.uniform(*years) * 365 * _DAY,
-                    followers if followers is not None else
-                    int(min(rng.lognormvariate(5.3, 1.3), 200000)), role, lang, gender,
-                    bio(rng, lang, role))
+    return cast.add(
+        regular_handle(rng, fname, lname),
+        display_name(rng, fname, lname, role),
+        line.t0 - rng.uniform(*years) * 365 * _DAY,
+        followers if followers is not None else int(min(rng.lognormvariate(5.3, 1.3), 200000)),
+        role,
+        lang,
+        gender,
+        bio(rng, lang, role),
+    )
 
 
-def _regulars(rng: random.Random, cast: _Cast, scn: RaidScenario, line: Timeline,
-              langs: list[str], weights: list[float], target_first: str
-              ) -> tuple[list[int], list[int], list[tuple[int, int]]]:
+def _regulars(
+    rng: random.Random,
+    cast: _Cast,
+    scn: RaidScenario,
+    line: Timeline,
+    langs: list[str],
+    weights: list[float],
+    target_first: str,
+) -> tuple[list[int], list[int], list[tuple[int, int]]]:
     n = min(max(int(scn.baseline_per_day * rng.uniform(0.4, 1.2)), 60), 30000)
-    regulars = [_older(rng, cast, line, "regular", _lang(rng, langs, weights), (1, 12)).index
-                for _ in range(n)]
-    namesakes = [_older(rng, cast, line, "regular", "fr", (1, 12), first=target_first).index
-                 for _ in range(rng.randint(1, 3))]
+    regulars = [
+        _older(rng, cast, line, "regular", _lang(rng, langs, weights), (1, 12)).index
+        for _ in range(n)
+    ]
+    namesakes = [
+        _older(rng, cast, line, "regular", "fr", (1, 12), first=target_first).index
+        for _ in range(rng.randint(1, 3))
+    ]
     pairs = []
     for _ in range(rng.randint(2, 6)):
         a = cast.accounts[rng.choice(regulars)]
@@ -299,8 +392,15 @@ def _habits(rng: random.Random, acc: SimAccount, strong: bool) -> None:
         acc.sign_off = rng.choice(SIGN_OFFS)
 
 
-def _raider(rng: random.Random, cast: _Cast, line: Timeline, lang: str, fresh: bool,
-            handle: str | None = None, strong: bool = False) -> SimAccount:
+def _raider(
+    rng: random.Random,
+    cast: _Cast,
+    line: Timeline,
+    lang: str,
+    fresh: bool,
+    handle: str | None = None,
+    strong: bool = False,
+) -> SimAccount:
     gender = rng.choice("fm")
     fname, lname = first_name(rng, lang, gender), last_name(rng, lang)
     if fresh:
@@ -309,15 +409,30 @@ def _raider(rng: random.Random, cast: _Cast, line: Timeline, lang: str, fresh: b
     else:
         created = line.t0 - rng.uniform(1, 8) * 365 * _DAY
         followers, role = rng.randint(5, 400), "sleeper"
-    acc = cast.add(handle or raider_handle(rng, lang), display_name(rng, fname, lname, "raider"),
-                   created, followers, role, lang, gender, bio(rng, lang, "raider"),
-                   claimed=handle is not None)
+    acc = cast.add(
+        handle or raider_handle(rng, lang),
+        display_name(rng, fname, lname, "raider"),
+        created,
+        followers,
+        role,
+        lang,
+        gender,
+        bio(rng, lang, "raider"),
+        claimed=handle is not None,
+    )
     _habits(rng, acc, strong)
     return acc
 
 
-def _raiders(rng: random.Random, cast: _Cast, scn: RaidScenario, line: Timeline, main: str,
-             langs: list[str], weights: list[float]) -> tuple[list[int], list[tuple[int, int]]]:
+def _raiders(
+    rng: random.Random,
+    cast: _Cast,
+    scn: RaidScenario,
+    line: Timeline,
+    main: str,
+    langs: list[str],
+    weights: list[float],
+) -> tuple[list[int], list[tuple[int, int]]]:
     out = []
     for _ in range(scn.raider_accounts):
         lang = main if rng.random() < 0.85 else _lang(rng, langs, weights)
@@ -325,8 +440,9 @@ def _raiders(rng: random.Random, cast: _Cast, scn: RaidScenario, line: Timeline,
     pairs = []
     for _ in range(rng.randint(1, 4)):
         a = cast.accounts[rng.choice(out)]
-        twin = _raider(rng, cast, line, a.lang, True,
-                       handle=evasion_handle(rng, a.handle, cast.names))
+        twin = _raider(
+            rng, cast, line, a.lang, True, handle=evasion_handle(rng, a.handle, cast.names)
+        )
         out.append(twin.index)
         pairs.append((a.index, twin.index))
     return out, pairs
@@ -334,19 +450,26 @@ def _raiders(rng: random.Random, cast: _Cast, scn: RaidScenario, line: Timeline,
 
 def _organiser(rng: random.Random, cast: _Cast, line: Timeline, lang: str) -> SimAccount:
     if rng.random() < 0.5:
-        acc = _older(rng, cast, line, "organiser", lang, (1, 9),
-                     followers=rng.randint(50, 3000))
+        acc = _older(rng, cast, line, "organiser", lang, (1, 9), followers=rng.randint(50, 3000))
     else:
         gender = rng.choice("fm")
         fname, lname = first_name(rng, lang, gender), last_name(rng, lang)
-        acc = cast.add(raider_handle(rng, lang), display_name(rng, fname, lname, "raider"),
-                       line.raid_start - rng.uniform(2, 40) * _DAY, rng.randint(0, 200),
-                       "organiser", lang, gender, bio(rng, lang, "raider"))
+        acc = cast.add(
+            raider_handle(rng, lang),
+            display_name(rng, fname, lname, "raider"),
+            line.raid_start - rng.uniform(2, 40) * _DAY,
+            rng.randint(0, 200),
+            "organiser",
+            lang,
+            gender,
+            bio(rng, lang, "raider"),
+        )
     return acc
 
 
-def _chains(rng: random.Random, cast: _Cast, scn: RaidScenario, line: Timeline, main: str
-            ) -> tuple[list[Chain], list[tuple[int, float]]]:
+def _chains(
+    rng: random.Random, cast: _Cast, scn: RaidScenario, line: Timeline, main: str
+) -> tuple[list[Chain], list[tuple[int, float]]]:
     chains, newcomers = [], []
     limit = line.end - 3 * 3600
     for _ in range(scn.evasion_chains):
@@ -358,8 +481,12 @@ def _chains(rng: random.Random, cast: _Cast, scn: RaidScenario, line: Timeline, 
             if longest < 1800:
                 break
             resume = stop + math.exp(rng.uniform(math.log(600), math.log(longest)))
-            successor = _successor(rng, cast, cast.accounts[members[-1]],
-                                   min(stop + rng.uniform(-3, 2) * 3600, resume - 300))
+            successor = _successor(
+                rng,
+                cast,
+                cast.accounts[members[-1]],
+                min(stop + rng.uniform(-3, 2) * 3600, resume - 300),
+            )
             for _ in range(rng.randint(1, 2)):
                 newcomers.append(_newcomer(rng, cast, successor.created, resume, main))
             members.append(successor.index)
@@ -378,21 +505,42 @@ def _chains(rng: random.Random, cast: _Cast, scn: RaidScenario, line: Timeline, 
 
 def _successor(rng: random.Random, cast: _Cast, prev: SimAccount, created: float) -> SimAccount:
     """The evader's next account: similar handle, often the same name or bio, same habits."""
-    name = prev.name if rng.random() < 0.5 else rng.choice(
-        (prev.name + " " + rng.choice(EMOJI), prev.name.upper(), prev.name + "2",
-         prev.name.split(" ")[0]))
-    renewed = prev.bio if prev.bio.endswith("(nouveau compte)") else (
-        f"{prev.bio} (nouveau compte)".strip())
+    name = (
+        prev.name
+        if rng.random() < 0.5
+        else rng.choice(
+            (
+                prev.name + " " + rng.choice(EMOJI),
+                prev.name.upper(),
+                prev.name + "2",
+                prev.name.split(" ")[0],
+            )
+        )
+    )
+    renewed = (
+        prev.bio
+        if prev.bio.endswith("(nouveau compte)")
+        else (f"{prev.bio} (nouveau compte)".strip())
+    )
     about = prev.bio if rng.random() < 0.4 else rng.choice(("", renewed, "Compte de secours."))
-    acc = cast.add(evasion_handle(rng, prev.handle, cast.names), name, created,
-                   int(rng.expovariate(1 / 5)), "successor", prev.lang, prev.gender, about,
-                   claimed=True)
+    acc = cast.add(
+        evasion_handle(rng, prev.handle, cast.names),
+        name,
+        created,
+        int(rng.expovariate(1 / 5)),
+        "successor",
+        prev.lang,
+        prev.gender,
+        about,
+        claimed=True,
+    )
     acc.misspelling, acc.emoji, acc.sign_off = prev.misspelling, prev.emoji, prev.sign_off
     return acc
 
 
-def _newcomer(rng: random.Random, cast: _Cast, near: float, resume: float, lang: str
-              ) -> tuple[int, float]:
+def _newcomer(
+    rng: random.Random, cast: _Cast, near: float, resume: float, lang: str
+) -> tuple[int, float]:
     """An unrelated account created when an evader comes back (a decoy for evasion links)."""
     created = near + rng.uniform(-2, 2) * 3600
     first_post = max(created + 300, resume + rng.uniform(-1, 1) * 3600)
@@ -400,24 +548,40 @@ def _newcomer(rng: random.Random, cast: _Cast, near: float, resume: float, lang:
     fname, lname = first_name(rng, lang, gender), last_name(rng, lang)
     raider = rng.random() < 0.5
     handle = raider_handle(rng, lang) if raider else regular_handle(rng, fname, lname)
-    acc = cast.add(handle, display_name(rng, fname, lname, "raider" if raider else "regular"),
-                   created, int(rng.expovariate(1 / 6)), "raider" if raider else "newcomer",
-                   lang, gender, bio(rng, lang, "raider" if raider else "regular"))
+    acc = cast.add(
+        handle,
+        display_name(rng, fname, lname, "raider" if raider else "regular"),
+        created,
+        int(rng.expovariate(1 / 6)),
+        "raider" if raider else "newcomer",
+        lang,
+        gender,
+        bio(rng, lang, "raider" if raider else "regular"),
+    )
     _habits(rng, acc, False)
     return acc.index, first_post
 
 
-def _impersonators(rng: random.Random, cast: _Cast, scn: RaidScenario, line: Timeline,
-                   targets: list[int]) -> list[tuple[int, int]]:
+def _impersonators(
+    rng: random.Random, cast: _Cast, scn: RaidScenario, line: Timeline, targets: list[int]
+) -> list[tuple[int, int]]:
     out = []
     for _ in range(scn.impersonators):
         which = 1 if len(targets) > 1 and rng.random() < 0.25 else 0
         target = cast.accounts[targets[which]]
         created = line.raid_start + rng.uniform(-3 * _DAY, 0.5 * (line.raid_end - line.raid_start))
         about = target.bio if rng.random() < 0.6 else "Compte officiel. Pas de parodie."
-        acc = cast.add(impersonation_handle(rng, target.handle, cast.names),
-                       impersonation_name(rng, target.name), created, rng.randint(0, 80),
-                       "impersonator", target.lang, target.gender, about, claimed=True)
+        acc = cast.add(
+            impersonation_handle(rng, target.handle, cast.names),
+            impersonation_name(rng, target.name),
+            created,
+            rng.randint(0, 80),
+            "impersonator",
+            target.lang,
+            target.gender,
+            about,
+            claimed=True,
+        )
         out.append((acc.index, which))
     return out
 
@@ -425,8 +589,18 @@ def _impersonators(rng: random.Random, cast: _Cast, scn: RaidScenario, line: Tim
 def _raid_tags(rng: random.Random, scn: RaidScenario, p: Person) -> list[str]:
     f, s = ascii_fold(p.first), ascii_fold(p.last)
     liar = "Menteuse" if p.gender == "f" else "Menteur"
-    options = [f"BalanceTa{f}", f"{f}Dehors", f"Stop{s}", f"{s}{liar}", f"Demission{s}",
-               f"{f}Out", f"Expose{s}", f"Fire{s}", f"{s}Gate", f"OnSaitTout{f}"]
+    options = [
+        f"BalanceTa{f}",
+        f"{f}Dehors",
+        f"Stop{s}",
+        f"{s}{liar}",
+        f"Demission{s}",
+        f"{f}Out",
+        f"Expose{s}",
+        f"Fire{s}",
+        f"{s}Gate",
+        f"OnSaitTout{f}",
+    ]
     return rng.sample(options, scn.raid_hashtags)
 
 
@@ -438,16 +612,19 @@ def _support_tag(rng: random.Random, lang: str, p: Person) -> str:
 
 
 def _code(rng: random.Random, n: int) -> str:
-    return "".join(rng.choice("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789")
-                   for _ in range(n))
+    return "".join(
+        rng.choice("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789") for _ in range(n)
+    )
 
 
 def _origins(rng: random.Random, origin: str, first: str) -> list[str]:
     urls = []
     if origin.startswith("forum"):
         slug = rng.choice(_SLUGS + (f"topic-{ascii_fold(first).lower()}",))
-        urls.append(f"https://www.jeuxvideo-forum.invalid/forums/42-51-"
-                    f"{rng.randint(10**7, 10**8 - 1)}-1-0-1-0-{slug}.htm")
+        urls.append(
+            f"https://www.jeuxvideo-forum.invalid/forums/42-51-"
+            f"{rng.randint(10**7, 10**8 - 1)}-1-0-1-0-{slug}.htm"
+        )
     if origin == "discord" or origin.endswith("chat") and rng.random() < 0.5:
         urls.append(f"https://discord.invalid/invite/{_code(rng, 8)}")
     elif origin == "telegram" or origin.endswith("chat"):
@@ -457,5 +634,8 @@ def _origins(rng: random.Random, origin: str, first: str) -> list[str]:
 
 def _news_urls(rng: random.Random) -> list[str]:
     kinds = ("enquete", "analyse", "reportage", "tribune")
-    return [f"https://journal-exemple.invalid/2026/{rng.randint(1, 12):02d}/"
-            f"{rng.choice(kinds)}-{rng.randint(1000, 99999)}" for _ in range(12)]
+    return [
+        f"https://journal-exemple.invalid/2026/{rng.randint(1, 12):02d}/"
+        f"{rng.choice(kinds)}-{rng.randint(1000, 99999)}"
+        for _ in range(12)
+    ]

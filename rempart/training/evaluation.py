@@ -22,19 +22,23 @@ from typing import Any
 
 import numpy as np
 
-from . import data as datasets
-from .categories import OUTPUTS, Example
-from .classifier import Classifier
-from .functional import FUNCTIONAL_CASES
-from .functional import run as run_functional
+from ..analysis.classify.categories import OUTPUTS, Example
+from ..analysis.classify.classifier import Classifier
+from . import datasets
+from .functional_suite import FUNCTIONAL_CASES
+from .functional_suite import run as run_functional
 from .metrics import cross_dataset_table, evaluate_examples, flag_rate, format_table
-from .training import default_data_dir
+from .train_command import default_data_dir
 
 Echo = Callable[[str], None]
-CROSS_SETS = ("mlma-hate-speech", "jigsaw-toxic-fr-translated", "toxifrench-forum-dev",
-              "davidson-hate-offensive", "edos-sexism")
-METRIC_COLUMNS = ("n", "positives", "roc_auc", "pr_auc", "threshold", "precision", "recall",
-                  "f1")
+CROSS_SETS = (
+    "mlma-hate-speech",
+    "jigsaw-toxic-fr-translated",
+    "toxifrench-forum-dev",
+    "davidson-hate-offensive",
+    "edos-sexism",
+)
+METRIC_COLUMNS = ("n", "positives", "roc_auc", "pr_auc", "threshold", "precision", "recall", "f1")
 
 
 def _score(clf: Classifier, examples: Sequence[Example]) -> list[Any]:
@@ -45,14 +49,19 @@ def _score(clf: Classifier, examples: Sequence[Example]) -> list[Any]:
     return out
 
 
-def _table(examples: Sequence[Example], scores: Sequence[Any], clf: Classifier
-           ) -> dict[str, dict[str, Any]]:
+def _table(
+    examples: Sequence[Example], scores: Sequence[Any], clf: Classifier
+) -> dict[str, dict[str, Any]]:
     result = evaluate_examples(examples, scores, thresholds=clf.model.thresholds)
     return {name: m.to_dict() for name, m in result.items() if m.n}
 
 
-def evaluate(data_dir: Path | None = None, cross: bool = True, echo: Echo = print,
-             classifier: Classifier | None = None) -> dict[str, Any]:
+def evaluate(
+    data_dir: Path | None = None,
+    cross: bool = True,
+    echo: Echo = print,
+    classifier: Classifier | None = None,
+) -> dict[str, Any]:
     """Run every part; return a JSON-ready report."""
     data = data_dir or default_data_dir()
     clf = classifier or Classifier.load()
@@ -78,8 +87,11 @@ def evaluate(data_dir: Path | None = None, cross: bool = True, echo: Echo = prin
             entry["negatives"] = len(negatives)
         report["eval_only"][name] = entry
     echo("running the functional suite…")
-    func = run_functional(lambda texts, parents: clf.score(texts, parents, explain=False),
-                          FUNCTIONAL_CASES, thresholds=clf.model.thresholds)
+    func = run_functional(
+        lambda texts, parents: clf.score(texts, parents, explain=False),
+        FUNCTIONAL_CASES,
+        thresholds=clf.model.thresholds,
+    )
     report["functional"] = _functional_dict(func)
     if cross:
         echo("cross-dataset table (retraining stage 1 without each dataset)…")
@@ -95,11 +107,19 @@ def _functional_dict(func: Any) -> dict[str, Any]:
         "passed": func.passed,
         "total": func.total,
         "rate": round(func.rate, 4),
-        "groups": {g.name: {"passed": g.passed, "total": g.total, "rate": round(g.rate, 4)}
-                   for g in func.groups},
-        "failures": [{"id": f.case.id, "group": f.case.group, "text": f.case.text,
-                      "abusive": round(f.scores.get("abusive", 0.0), 3)}
-                     for f in func.failures[:40]],
+        "groups": {
+            g.name: {"passed": g.passed, "total": g.total, "rate": round(g.rate, 4)}
+            for g in func.groups
+        },
+        "failures": [
+            {
+                "id": f.case.id,
+                "group": f.case.group,
+                "text": f.case.text,
+                "abusive": round(f.scores.get("abusive", 0.0), 3),
+            }
+            for f in func.failures[:40]
+        ],
     }
 
 
@@ -107,12 +127,13 @@ def cross_dataset(examples: list[Example], clf: Classifier, echo: Echo) -> dict[
     """Train stage 1's ``abusive`` head without each dataset; test it on that dataset."""
     from sklearn.linear_model import LogisticRegression
 
-    from .model import sigmoid
+    from ..analysis.classify.model import sigmoid
+    from .build import featurize
     from .synthetic import generate
-    from .train import featurize
 
     pool = [e for e in examples if "abusive" in e.labels] + [
-        e for e in generate(seed=0) if "abusive" in e.labels]
+        e for e in generate(seed=0) if "abusive" in e.labels
+    ]
     names = clf.model.rule_features
     X = featurize([e.text for e in pool], [e.parent_text for e in pool], clf.model.n_bits, names)
     y = np.array([e.labels["abusive"] for e in pool])
@@ -122,8 +143,9 @@ def cross_dataset(examples: list[Example], clf: Classifier, echo: Echo) -> dict[
         test = sets == held
         if not test.any():
             continue
-        fit = LogisticRegression(C=8.0, solver="liblinear", class_weight="balanced",
-                                 random_state=0, max_iter=200)
+        fit = LogisticRegression(
+            C=8.0, solver="liblinear", class_weight="balanced", random_state=0, max_iter=200
+        )
         fit.fit(X[~test], y[~test])
         p = sigmoid(X[test] @ fit.coef_[0] + fit.intercept_[0])
         from .metrics import category_metrics
@@ -140,8 +162,11 @@ def render(report: dict[str, Any]) -> str:
     rows = [{"output": k, **v} for k, v in report["held_out"]["all"].items()]
     lines.append(format_table(rows, ("output", *METRIC_COLUMNS)))
     lines += ["", "Held-out test splits, abusive, per dataset:"]
-    rows = [{"dataset": k, **v["abusive"]} for k, v in report["held_out"].items()
-            if k != "all" and "abusive" in v]
+    rows = [
+        {"dataset": k, **v["abusive"]}
+        for k, v in report["held_out"].items()
+        if k != "all" and "abusive" in v
+    ]
     lines.append(format_table(rows, ("dataset", *METRIC_COLUMNS)))
     lines += ["", "Evaluation-only sets (never trained on):"]
     for name, entry in report["eval_only"].items():
@@ -149,17 +174,25 @@ def render(report: dict[str, Any]) -> str:
         if rows:
             lines += [f"{name}:", format_table(rows, ("output", *METRIC_COLUMNS))]
         if "false_positive_rate" in entry:
-            lines.append(f"{name}: {entry['negatives']} non-abusive texts, flagged abusive: "
-                         f"{entry['false_positive_rate']:.1%}")
+            lines.append(
+                f"{name}: {entry['negatives']} non-abusive texts, flagged abusive: "
+                f"{entry['false_positive_rate']:.1%}"
+            )
     if "cross_dataset" in report:
-        lines += ["", "Cross-dataset (abusive; trained without the dataset, tested on it):",
-                  str(report["cross_dataset"].get("text", report["cross_dataset"]))]
+        lines += [
+            "",
+            "Cross-dataset (abusive; trained without the dataset, tested on it):",
+            str(report["cross_dataset"].get("text", report["cross_dataset"])),
+        ]
     func = report["functional"]
-    lines += ["", f"Functional suite: {func['passed']}/{func['total']} passed "
-              f"({func['rate']:.1%}); explicit death threats flagged: "
-              f"{func['death_threat_recall']:.1%}; counter-speech flagged abusive: "
-              f"{func['counter_speech_flagged']:.1%}; quoting-to-denounce flagged abusive: "
-              f"{func['quoting_flagged']:.1%}"]
+    lines += [
+        "",
+        f"Functional suite: {func['passed']}/{func['total']} passed "
+        f"({func['rate']:.1%}); explicit death threats flagged: "
+        f"{func['death_threat_recall']:.1%}; counter-speech flagged abusive: "
+        f"{func['counter_speech_flagged']:.1%}; quoting-to-denounce flagged abusive: "
+        f"{func['quoting_flagged']:.1%}",
+    ]
     rows = [{"group": g, **v} for g, v in func["groups"].items()]
     lines.append(format_table(rows, ("group", "passed", "total", "rate")))
     return "\n".join(lines)

@@ -1,8 +1,10 @@
-"""Synthetic raid scenarios written in the real twarc2 format, with their ground truth.
+"""A simple synthetic raid (one French raid, fixed shape) in the real twarc2 format, with its truth.
 
 Everything here is invented: accounts, texts and links. The scenario has baseline chatter
 around a target, a raid set off from a forum link with copy-paste insults from fresh accounts,
-a few deleted or edited posts, then a support wave.
+a few deleted or edited posts, then a support wave. Its phrase banks (:data:`NEUTRAL`,
+:data:`HOSTILE`, :data:`SUPPORT`, :data:`TOPICS`) feed benchmarks and tests; the full simulator
+is :mod:`rempart.simulate.capture`.
 
 Example::
 
@@ -21,6 +23,9 @@ from typing import Any, Iterator
 import orjson
 
 UTC = UTC
+
+#: A twarc2 object (tweet, user, page) as parsed JSON.
+JsonObject = dict[str, Any]
 
 NEUTRAL = [
     "Merci pour l'article d'hier sur {topic}, très clair.",
@@ -79,21 +84,34 @@ class _Ids:
         return str(self.n)
 
 
-def _user(rng: random.Random, ids: _Ids, handle: str, created: datetime, followers: int) -> dict:
+def _user(
+    rng: random.Random, ids: _Ids, handle: str, created: datetime, followers: int
+) -> JsonObject:
     return {
         "id": ids.next(),
         "username": handle,
         "name": handle.replace("_", " ").title(),
         "created_at": created.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
-        "public_metrics": {"followers_count": followers, "following_count": rng.randint(0, 500),
-                           "tweet_count": rng.randint(1, 20000), "listed_count": 0},
+        "public_metrics": {
+            "followers_count": followers,
+            "following_count": rng.randint(0, 500),
+            "tweet_count": rng.randint(1, 20000),
+            "listed_count": 0,
+        },
         "description": "",
         "protected": False,
     }
 
 
-def _tweet(tid: str, user: dict, text: str, when: datetime, target_id: str,
-           target: str, reply_to: str | None = None) -> dict:
+def _tweet(
+    tid: str,
+    user: JsonObject,
+    text: str,
+    when: datetime,
+    target_id: str,
+    target: str,
+    reply_to: str | None = None,
+) -> JsonObject:
     t: dict[str, Any] = {
         "id": tid,
         "text": text,
@@ -102,24 +120,33 @@ def _tweet(tid: str, user: dict, text: str, when: datetime, target_id: str,
         "conversation_id": reply_to or tid,
         "lang": "fr",
         "edit_history_tweet_ids": [tid],
-        "public_metrics": {"retweet_count": 0, "reply_count": 0, "like_count": 0,
-                           "quote_count": 0},
+        "public_metrics": {"retweet_count": 0, "reply_count": 0, "like_count": 0, "quote_count": 0},
         "possibly_sensitive": False,
     }
     entities: dict[str, Any] = {}
     mention = f"@{target}"
     pos = text.find(mention)
     if pos >= 0:
-        entities["mentions"] = [{"start": pos, "end": pos + len(mention), "username": target,
-                                 "id": target_id}]
+        entities["mentions"] = [
+            {"start": pos, "end": pos + len(mention), "username": target, "id": target_id}
+        ]
     tags = [w for w in text.split() if w.startswith("#")]
     if tags:
-        entities["hashtags"] = [{"start": text.find(w), "end": text.find(w) + len(w),
-                                 "tag": w[1:]} for w in tags]
+        entities["hashtags"] = [
+            {"start": text.find(w), "end": text.find(w) + len(w), "tag": w[1:]} for w in tags
+        ]
     urls = [w for w in text.split() if w.startswith("https://")]
     if urls:
-        entities["urls"] = [{"start": text.find(u), "end": text.find(u) + len(u), "url": u,
-                             "expanded_url": u, "display_url": u[8:40]} for u in urls]
+        entities["urls"] = [
+            {
+                "start": text.find(u),
+                "end": text.find(u) + len(u),
+                "url": u,
+                "expanded_url": u,
+                "display_url": u[8:40],
+            }
+            for u in urls
+        ]
     if entities:
         t["entities"] = entities
     if reply_to:
@@ -128,35 +155,62 @@ def _tweet(tid: str, user: dict, text: str, when: datetime, target_id: str,
     return t
 
 
-def generate(scn: Scenario) -> tuple[list[tuple[dict, dict]], dict[str, Any]]:
+def generate(scn: Scenario) -> tuple[list[tuple[JsonObject, JsonObject]], JsonObject]:
     """``(tweet, author)`` pairs in time order, and the ground truth."""
     rng = random.Random(scn.seed)
     ids = _Ids(rng, 1_500_000_000_000_000_000 + scn.seed * 10_000_000)
     target_user = _user(rng, ids, scn.target, scn.start - timedelta(days=2000), 15000)
-    regulars = [_user(rng, ids, f"lecteur_{i:04d}",
-                      scn.start - timedelta(days=rng.randint(200, 4000)),
-                      rng.randint(10, 3000)) for i in range(300)]
+    regulars = [
+        _user(
+            rng,
+            ids,
+            f"lecteur_{i:04d}",
+            scn.start - timedelta(days=rng.randint(200, 4000)),
+            rng.randint(10, 3000),
+        )
+        for i in range(300)
+    ]
     raid_start = scn.start + timedelta(days=scn.baseline_days, hours=rng.randint(8, 14))
-    raiders = [_user(rng, ids, f"{rng.choice(['vrai', 'anon', 'patriote', 'lucide'])}_{i:05d}",
-                     raid_start - timedelta(days=rng.uniform(0.2, 12)), rng.randint(0, 40))
-               for i in range(scn.raid_accounts)]
-    supporters = [_user(rng, ids, f"solidaire_{i:04d}",
-                        scn.start - timedelta(days=rng.randint(100, 3000)),
-                        rng.randint(50, 5000)) for i in range(max(1, scn.support_messages // 3))]
+    raiders = [
+        _user(
+            rng,
+            ids,
+            f"{rng.choice(['vrai', 'anon', 'patriote', 'lucide'])}_{i:05d}",
+            raid_start - timedelta(days=rng.uniform(0.2, 12)),
+            rng.randint(0, 40),
+        )
+        for i in range(scn.raid_accounts)
+    ]
+    supporters = [
+        _user(
+            rng,
+            ids,
+            f"solidaire_{i:04d}",
+            scn.start - timedelta(days=rng.randint(100, 3000)),
+            rng.randint(50, 5000),
+        )
+        for i in range(max(1, scn.support_messages // 3))
+    ]
     tag = rng.choice(["BalanceTa", "DehorsLaMenteuse", "OnSaitTout"]) + str(scn.seed)
     fmt = {"target": scn.target, "tag": tag, "tagsuffix": str(scn.seed)}
-    out: list[tuple[dict, dict]] = []
+    out: list[tuple[JsonObject, JsonObject]] = []
     total_baseline = scn.baseline_days * scn.baseline_per_day
     for _ in range(total_baseline + scn.baseline_per_day):  # baseline continues during the raid
         when = scn.start + timedelta(seconds=rng.uniform(0, (scn.baseline_days + 1) * 86400))
         user = rng.choice(regulars)
-        text = rng.choice(NEUTRAL).format(topic=rng.choice(TOPICS),
-                                          url="https://exemple.invalid/article", **fmt)
+        text = rng.choice(NEUTRAL).format(
+            topic=rng.choice(TOPICS), url="https://exemple.invalid/article", **fmt
+        )
         out.append((_tweet(ids.next(), user, text, when, target_user["id"], scn.target), user))
     designating_time = raid_start - timedelta(minutes=rng.randint(20, 50))
-    designating = _tweet(ids.next(), target_user,
-                         f"Mon nouvel article sur {rng.choice(TOPICS)} est en ligne.",
-                         designating_time, target_user["id"], scn.target)
+    designating = _tweet(
+        ids.next(),
+        target_user,
+        f"Mon nouvel article sur {rng.choice(TOPICS)} est en ligne.",
+        designating_time,
+        target_user["id"],
+        scn.target,
+    )
     out.append((designating, target_user))
     raid_ids: list[str] = []
     for i in range(scn.raid_messages):
@@ -191,8 +245,12 @@ def generate(scn: Scenario) -> tuple[list[tuple[dict, dict]], dict[str, Any]]:
     return out, truth
 
 
-def pages(pairs: list[tuple[dict, dict]], page_size: int, retrieved: datetime,
-          deleted_ids: list[str] | None = None) -> Iterator[dict]:
+def pages(
+    pairs: list[tuple[JsonObject, JsonObject]],
+    page_size: int,
+    retrieved: datetime,
+    deleted_ids: list[str] | None = None,
+) -> Iterator[JsonObject]:
     """Group tweets into twarc2 pages with their ``includes`` and ``__twarc`` metadata."""
     for start in range(0, len(pairs), page_size):
         chunk = pairs[start : start + page_size]
@@ -200,18 +258,30 @@ def pages(pairs: list[tuple[dict, dict]], page_size: int, retrieved: datetime,
         page: dict[str, Any] = {
             "data": [t for t, _ in chunk],
             "includes": {"users": list(users.values())},
-            "meta": {"result_count": len(chunk), "newest_id": chunk[-1][0]["id"],
-                     "oldest_id": chunk[0][0]["id"]},
-            "__twarc": {"url": "https://api.x.com/2/tweets/search/all?query=%40cible",
-                        "version": "2.14.1",
-                        "retrieved_at": retrieved.strftime("%Y-%m-%dT%H:%M:%S+00:00")},
+            "meta": {
+                "result_count": len(chunk),
+                "newest_id": chunk[-1][0]["id"],
+                "oldest_id": chunk[0][0]["id"],
+            },
+            "__twarc": {
+                "url": "https://api.x.com/2/tweets/search/all?query=%40cible",
+                "version": "2.14.1",
+                "retrieved_at": retrieved.strftime("%Y-%m-%dT%H:%M:%S+00:00"),
+            },
         }
         if deleted_ids and start == 0:
-            page["errors"] = [{"value": d, "detail": f"Could not find tweet with ids: [{d}].",
-                               "title": "Not Found Error", "resource_type": "tweet",
-                               "parameter": "ids", "resource_id": d,
-                               "type": "https://api.twitter.com/2/problems/resource-not-found"}
-                              for d in deleted_ids]
+            page["errors"] = [
+                {
+                    "value": d,
+                    "detail": f"Could not find tweet with ids: [{d}].",
+                    "title": "Not Found Error",
+                    "resource_type": "tweet",
+                    "parameter": "ids",
+                    "resource_id": d,
+                    "type": "https://api.twitter.com/2/problems/resource-not-found",
+                }
+                for d in deleted_ids
+            ]
         yield page
 
 
@@ -225,8 +295,9 @@ def write_twarc2(path: Path, scn: Scenario) -> dict[str, Any]:
     edits = []
     for t, u in rng.sample(pairs, min(scn.edits, len(pairs))):
         new_id = str(int(t["id"]) + 1)
-        edited = dict(t, id=new_id, text=t["text"] + " (modifié)",
-                      edit_history_tweet_ids=[t["id"], new_id])
+        edited = dict(
+            t, id=new_id, text=t["text"] + " (modifié)", edit_history_tweet_ids=[t["id"], new_id]
+        )
         edits.append((edited, u))
     with open(path, "wb") as fh:
         for page in pages(pairs, scn.page_size, retrieved, deleted):
@@ -244,10 +315,17 @@ def write_twarc2(path: Path, scn: Scenario) -> dict[str, Any]:
 def write_bench_twarc2(path: Path, n_messages: int, seed: int = 1) -> int:
     """A large twarc2 file of ``n_messages`` tweets (for benchmarks); returns the count."""
     per_day = 2000
-    scn = Scenario(seed=seed, baseline_days=max(1, (n_messages // 2) // per_day),
-                   baseline_per_day=per_day, raid_messages=n_messages // 2 - per_day,
-                   raid_accounts=max(300, n_messages // 50), support_messages=0, deleted=0,
-                   edits=0, truncated_line=False)
+    scn = Scenario(
+        seed=seed,
+        baseline_days=max(1, (n_messages // 2) // per_day),
+        baseline_per_day=per_day,
+        raid_messages=n_messages // 2 - per_day,
+        raid_accounts=max(300, n_messages // 50),
+        support_messages=0,
+        deleted=0,
+        edits=0,
+        truncated_line=False,
+    )
     pairs, _ = generate(scn)
     pairs = pairs[:n_messages]
     retrieved = datetime(2026, 4, 1, tzinfo=UTC)

@@ -7,11 +7,12 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from ...errors import RempartError
-from .classifier import DEFAULT_MODEL
-from .model import CONFIG, WEIGHTS
-from .train import TrainConfig, train
+from ..analysis.classify.classifier import DEFAULT_MODEL
+from ..analysis.classify.model import CONFIG, WEIGHTS
+from ..errors import RempartError
+from .build import TrainConfig, train
 
 
 def default_data_dir() -> Path:
@@ -19,28 +20,42 @@ def default_data_dir() -> Path:
     env = os.environ.get("REMPART_DATA")
     if env:
         return Path(env)
-    candidates = [Path(__file__).resolve().parents[3].parent / "shared" / "data",
-                  Path.cwd().parent / "shared" / "data", Path.cwd() / "shared" / "data"]
+    candidates = [
+        Path(__file__).resolve().parents[2].parent / "shared" / "data",
+        Path.cwd().parent / "shared" / "data",
+        Path.cwd() / "shared" / "data",
+    ]
     for c in candidates:
         if c.is_dir():
             return c
-    raise RempartError("no training data found: pass --data DIR (the folder holding the "
-                       "datasets, e.g. ../shared/data) or set $REMPART_DATA")
+    raise RempartError(
+        "no training data found: pass --data DIR (the folder holding the "
+        "datasets, e.g. ../shared/data) or set $REMPART_DATA"
+    )
 
 
-def run_training(data_dir: Path | None, extra: list[Path], out: Path | None, check: bool,
-                 echo: Callable[[str], None] = print) -> bool:
+def run_training(
+    data_dir: Path | None,
+    extra: list[Path],
+    out: Path | None,
+    check: bool,
+    echo: Callable[[str], None] = print,
+) -> bool:
     """Train into ``out`` (default: the shipped model); with ``check``, compare with it."""
     data = data_dir or default_data_dir()
     if check:
         with tempfile.TemporaryDirectory(prefix="rempart-train-") as tmp:
             _, report = train(TrainConfig(data, Path(tmp), extra), log=echo)
-            same = all(filecmp.cmp(Path(tmp) / f, DEFAULT_MODEL / f, shallow=False)
-                       for f in (WEIGHTS, CONFIG))
+            same = all(
+                filecmp.cmp(Path(tmp) / f, DEFAULT_MODEL / f, shallow=False)
+                for f in (WEIGHTS, CONFIG)
+            )
             close = None if same else rebuild_within_rounding(Path(tmp), DEFAULT_MODEL)
         if same:
-            echo(f"rebuilt weights {report['weights_sha256']}: identical to the shipped model, "
-                 "bit for bit")
+            echo(
+                f"rebuilt weights {report['weights_sha256']}: identical to the shipped model, "
+                "bit for bit"
+            )
         elif close:
             echo(f"rebuilt weights {report['weights_sha256']}: {close}")
         else:
@@ -81,10 +96,13 @@ def rebuild_within_rounding(rebuilt: Path, shipped: Path) -> str | None:
     if kernel_new == kernel_old and kernel_old != "unknown":
         return None
 
-    def settings(config: dict) -> dict:
+    def settings(config: dict[str, Any]) -> dict[str, Any]:
         out = {k: v for k, v in config.items() if k != "weights_sha256"}
-        out["meta"] = {k: v for k, v in config.get("meta", {}).items()
-                       if k not in ("trained_with", "weights_sha256")}
+        out["meta"] = {
+            k: v
+            for k, v in config.get("meta", {}).items()
+            if k not in ("trained_with", "weights_sha256")
+        }
         return out
 
     if settings(new) != settings(old) or new.get("arrays") != old.get("arrays"):
@@ -108,6 +126,8 @@ def rebuild_within_rounding(rebuilt: Path, shipped: Path) -> str | None:
             if rel > FLOAT_TOLERANCE:
                 return None
             worst = max(worst, rel)
-    return (f"the shipped model up to rounding (BLAS kernel here: {kernel_new}; shipped model "
-            f"trained under: {kernel_old}; thresholds, settings and dev metrics identical, "
-            f"weights within {worst:.2%} of their scale)")
+    return (
+        f"the shipped model up to rounding (BLAS kernel here: {kernel_new}; shipped model "
+        f"trained under: {kernel_old}; thresholds, settings and dev metrics identical, "
+        f"weights within {worst:.2%} of their scale)"
+    )

@@ -28,7 +28,14 @@ Cell = float | int | str | None
 
 #: Default columns of the cross-dataset table.
 CROSS_COLUMNS: tuple[str, ...] = (
-    "n", "positives", "roc_auc", "pr_auc", "threshold", "precision", "recall", "f1",
+    "n",
+    "positives",
+    "roc_auc",
+    "pr_auc",
+    "threshold",
+    "precision",
+    "recall",
+    "f1",
 )
 
 
@@ -210,7 +217,9 @@ def evaluate_examples(
 
 
 def fit_thresholds(
-    examples: Sequence[Example], scores: Sequence[object], outputs: Iterable[str] = OUTPUTS,
+    examples: Sequence[Example],
+    scores: Sequence[object],
+    outputs: Iterable[str] = OUTPUTS,
     default: float = 0.5,
 ) -> dict[str, float]:
     """:func:`choose_thresholds` for every output, over the examples labelled for it."""
@@ -253,8 +262,7 @@ def format_table(
 
     def render(cells: Sequence[str]) -> str:
         parts = [
-            cell.rjust(w) if num else cell.ljust(w)
-            for cell, w, num in zip(cells, widths, numeric)
+            cell.rjust(w) if num else cell.ljust(w) for cell, w, num in zip(cells, widths, numeric)
         ]
         return "  ".join(parts).rstrip()
 
@@ -278,8 +286,12 @@ class CrossDatasetTable:
         return f"{self.output}\n" + format_table(lines, ("held_out", *self.columns))
 
     def to_dict(self) -> dict[str, object]:
-        return {"output": self.output, "columns": list(self.columns), "rows": self.rows,
-                "text": self.text()}
+        return {
+            "output": self.output,
+            "columns": list(self.columns),
+            "rows": self.rows,
+            "text": self.text(),
+        }
 
     def __str__(self) -> str:
         return self.text()

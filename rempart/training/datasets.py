@@ -1,36 +1,37 @@
 """Load the classifier's training and evaluation data from a data directory (``../shared/data``).
 
-Each dataset's labels are mapped onto rempart's outputs (:data:`~.categories.OUTPUTS`); a label
-the source does not inform is left out of ``Example.labels`` (unknown), never guessed. The
-mapping, what is dropped and why are documented in ``docs/classifier-data.md``.
+Each dataset's labels are mapped onto rempart's outputs
+(:data:`~rempart.analysis.classify.categories.OUTPUTS`); a label the source does not inform is
+left out of ``Example.labels`` (unknown), never guessed. The mapping, what is dropped and why are
+documented in ``docs/classifier-data.md``.
 
 Usage::
 
-    from rempart.analysis.classify.data import load_training, load_eval, dataset_files
+    from rempart.training.datasets import load_training, load_eval, dataset_files
     train = load_training(Path("../shared/data"))      # shippable datasets only
     sets = load_eval(Path("../shared/data"))           # {"cyberagressionado-v2": [...], ...}
     manifest = dataset_files(Path("../shared/data"))   # {"mlma-hate-speech/fr_dataset.csv": sha256}
 
 Only the datasets in :data:`SHIPPABLE` ever reach :func:`load_training`; those in
 :data:`EVAL_ONLY` (licenses that forbid shipping a model trained on them) are read by
-:func:`load_eval` alone. Texts go through :func:`clean_text` (HTML entities decoded, control
-characters removed, mentions and links replaced by :data:`MENTION` and :data:`URL`); use the same
-function on live messages so that training and scoring see the same text.
+:func:`load_eval` alone. Texts go through
+:func:`~rempart.analysis.classify.cleaning.clean_text` (HTML entities decoded, control characters
+removed, mentions and links replaced by placeholders), the function the classifier applies to
+live messages, so that training and scoring see the same text.
 """
 
 from __future__ import annotations
 
 import csv
 import hashlib
-import html
 import io
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from rempart.analysis.classify.categories import ABUSIVE_CATEGORIES, OUTPUTS, Example
+from rempart.analysis.classify.cleaning import clean_text, has_content
 from rempart.errors import RempartError
 
 #: Training may use these datasets (folder -> license), per ``../shared/data/LICENSES.md``.
@@ -56,10 +57,6 @@ EVAL_ONLY: dict[str, str] = {
     "tweeteval-hate-offensive": "original HatEval / OLID terms",
 }
 
-#: What :func:`clean_text` puts in place of a user mention and of a link.
-MENTION = "@user"
-URL = "http://url"
-
 #: Tatoeba's short sentences are capped so that they do not drown the other French data.
 TATOEBA_CAP = 20_000
 
@@ -75,47 +72,7 @@ class DataError(RempartError):
         super().__init__(f"{path}: {message}" if path is not None else message)
 
 
-# ---------------------------------------------------------------- text cleaning and splitting
-
-_RETWEET = re.compile(r"(?<!\w)rt\s+@\w+\s*:?\s*", re.IGNORECASE)
-_LEADING_MENTIONS = re.compile(r"^(?:\s*@\w+[:,]?)+\s*")
-_MENTION = re.compile(r"(?<![\w@])@\w+")
-_URL = re.compile(r"\bhttps?://\S+|\bwww\.\S+|(?<!\w)@url\b|\[URL\]", re.IGNORECASE)
-# Control characters (category Cc) but newline and tab, zero-width spaces, byte-order marks,
-# bidirectional overrides. Joiners (U+200C, U+200D) stay: emoji sequences need them.
-_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u2060\ufeff\u202a-\u202e\u2066-\u2069]")
-_SPACES = re.compile(r"[ \t\f\v\u00a0]+")
-
-
-def clean_text(text: str) -> str:
-    """Return *text* as the classifier sees it.
-
-    HTML entities are decoded; control characters (but newlines), byte-order marks, zero-width
-    spaces and bidirectional overrides are removed; a retweet prefix (``RT @name:``) and the
-    chain of mentions that opens a reply are dropped (they are addressing, not content); other
-    mentions become :data:`MENTION` and links :data:`URL`, so no handle or profile link of a real
-    person is kept; runs of spaces collapse. ``clean_text("RT @bob: vas-y @alice &amp; moi")``
-    is ``"vas-y @user & moi"``.
-    """
-    text = unicodedata.normalize("NFC", html.unescape(text))
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = text.replace("\u2028", "\n").replace("\u2029", "\n")
-    text = _INVISIBLE.sub("", text).replace("\t", " ")
-    text = _RETWEET.sub("", text.replace("[USER]", MENTION))
-    text = _URL.sub(URL, text)
-    text = _LEADING_MENTIONS.sub("", text)
-    text = _MENTION.sub(MENTION, text)
-    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
-    return "\n".join(line for line in lines if line)
-
-
-def has_content(text: str) -> bool:
-    """Whether a cleaned text says anything beyond placeholders and punctuation.
-
-    A letter, a digit or a symbol (emoji, ``<3``) counts; ``"@user http://url !!"`` does not.
-    """
-    rest = text.replace(MENTION, " ").replace(URL, " ")
-    return any(unicodedata.category(ch)[0] in "LNS" for ch in rest)
+# ---------------------------------------------------------------- splitting and deduplication
 
 
 def text_key(text: str) -> str:

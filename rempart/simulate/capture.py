@@ -32,13 +32,19 @@ from typing import Any
 import numpy as np
 import orjson
 
-from .simulate_pages import render_pages
-from .simulate_plan import F_LINK, F_LINK2, K_EDIT, K_RAID, Plan, build_plan
-from .simulate_scenario import RaidScenario, Timeline, random_scenario, timeline
-from .simulate_world import CAMPAIGN_ROLES, World, build_world
+from .pages import render_pages
+from .plan import F_LINK, F_LINK2, K_EDIT, K_RAID, Plan, build_plan
+from .scenario import RaidScenario, Timeline, random_scenario, timeline
+from .world import CAMPAIGN_ROLES, World, build_world
 
-__all__ = ["RaidScenario", "Simulation", "random_scenario", "simulate", "write_truth",
-           "write_twarc2"]
+__all__ = [
+    "RaidScenario",
+    "Simulation",
+    "random_scenario",
+    "simulate",
+    "write_truth",
+    "write_twarc2",
+]
 
 #: A line cut short, as a capture interrupted mid-write leaves it (a deliberate reject).
 BROKEN_LINE = b'{"data": [{"id": "1", "text": "tronqu\xc3\xa9 par une coupure r\n'
@@ -96,8 +102,10 @@ def _truth(scn: RaidScenario, line: Timeline, world: World, plan: Plan) -> dict[
     targets = [acc[i].handle for i in world.targets]
     messages = plan.kind != K_EDIT
     posting = {int(a) for a in np.unique(plan.author[messages])}
-    specials = {role: plan.rows_of(role) for role in
-                ("designating", "doxxing", "decoy", "payload", "organiser")}
+    specials = {
+        role: plan.rows_of(role)
+        for role in ("designating", "doxxing", "decoy", "payload", "organiser")
+    }
     return {
         "seed": scn.seed,
         "params": scn.params(),
@@ -109,23 +117,41 @@ def _truth(scn: RaidScenario, line: Timeline, world: World, plan: Plan) -> dict[
         "origins": _origins(world, plan, specials["organiser"]),
         "origin_posts": [ids[r] for r in specials["organiser"]],
         "evasion_links": [
-            {"from": acc[c.members[k]].id, "to": acc[c.members[k + 1]].id,
-             "from_handle": acc[c.members[k]].handle, "to_handle": acc[c.members[k + 1]].handle,
-             "stop": c.statuses[k], "stopped_at": _iso(c.stops[k]),
-             "resumed_at": _iso(c.resumes[k])}
-            for c in world.chains for k in range(len(c.stops))],
-        "impersonators": [{"account_id": acc[a].id, "handle": acc[a].handle,
-                           "target": targets[which]} for a, which in world.impersonators],
-        "doxxing": [{"message_id": ids[r],
-                     "kinds": sorted({k for _, _, k in plan.specials[plan.special[r]].spans}),
-                     "spans": [{"start": a, "end": b, "kind": k}
-                               for a, b, k in plan.specials[plan.special[r]].spans]}
-                    for r in specials["doxxing"]],
+            {
+                "from": acc[c.members[k]].id,
+                "to": acc[c.members[k + 1]].id,
+                "from_handle": acc[c.members[k]].handle,
+                "to_handle": acc[c.members[k + 1]].handle,
+                "stop": c.statuses[k],
+                "stopped_at": _iso(c.stops[k]),
+                "resumed_at": _iso(c.resumes[k]),
+            }
+            for c in world.chains
+            for k in range(len(c.stops))
+        ],
+        "impersonators": [
+            {"account_id": acc[a].id, "handle": acc[a].handle, "target": targets[which]}
+            for a, which in world.impersonators
+        ],
+        "doxxing": [
+            {
+                "message_id": ids[r],
+                "kinds": sorted({k for _, _, k in plan.specials[plan.special[r]].spans}),
+                "spans": [
+                    {"start": a, "end": b, "kind": k}
+                    for a, b, k in plan.specials[plan.special[r]].spans
+                ],
+            }
+            for r in specials["doxxing"]
+        ],
         "doxxing_decoys": [ids[r] for r in specials["decoy"]],
         "messages": int(messages.sum()),
         "raid_messages": int((plan.kind == K_RAID).sum()) + len(specials["doxxing"]),
-        "suspensions": [{"account_id": acc[s].id, "status": status, "at": _iso(t)}
-                        for t, kind, s, status in plan.events if kind == "user"],
+        "suspensions": [
+            {"account_id": acc[s].id, "status": status, "at": _iso(t)}
+            for t, kind, s, status in plan.events
+            if kind == "user"
+        ],
         "deleted_messages": [ids[r] for _, kind, r, _ in plan.events if kind == "tweet"],
         "edited_messages": [ids[int(plan.ref[r])] for r in np.nonzero(~messages)[0]],
         "hostile_payloads": [ids[r] for r in specials["payload"]],
@@ -152,12 +178,26 @@ class _Ids:
 
 
 def _episodes(line: Timeline, target: str) -> list[dict[str, Any]]:
-    out = [{"kind": "harassment", "target": target, "start": _iso(line.raid_start),
-            "peak": _iso(line.raid_peak), "end": _iso(line.raid_end)}]
+    out = [
+        {
+            "kind": "harassment",
+            "target": target,
+            "start": _iso(line.raid_start),
+            "peak": _iso(line.raid_peak),
+            "end": _iso(line.raid_end),
+        }
+    ]
     for kind, span in (("support", line.support), ("neutral", line.spike)):
         if span:
-            out.append({"kind": kind, "target": target, "start": _iso(span[0]),
-                        "peak": _iso(span[1]), "end": _iso(span[2])})
+            out.append(
+                {
+                    "kind": kind,
+                    "target": target,
+                    "start": _iso(span[0]),
+                    "peak": _iso(span[1]),
+                    "end": _iso(span[2]),
+                }
+            )
     return sorted(out, key=lambda e: e["start"])
 
 
@@ -172,5 +212,6 @@ def _origins(world: World, plan: Plan, organiser_rows: list[int]) -> list[dict[s
         if len(rows) and k < len(world.origin_urls):
             url = world.origin_urls[k]
             first[url] = min(first.get(url, np.inf), float(plan.t[rows[0]]))
-    return [{"url": url, "first_seen": _iso(t)} for url, t in sorted(first.items(),
-                                                                      key=lambda x: x[1])]
+    return [
+        {"url": url, "first_seen": _iso(t)} for url, t in sorted(first.items(), key=lambda x: x[1])
+    ]

@@ -26,7 +26,17 @@ import operator
 from datetime import UTC, datetime
 from typing import Any, Callable
 
-from .models import Account, Message, StatusChange, Version, iso, replace
+from ..models import (
+    Account,
+    JSONObject,
+    JSONValue,
+    Message,
+    StatusChange,
+    Version,
+    iso,
+    json_list,
+    replace,
+)
 
 _MIN = datetime.min.replace(tzinfo=UTC)
 
@@ -40,8 +50,9 @@ def has_content(m: Message) -> bool:
     return bool(m.text or m.created_at or m.author_id or m.media)
 
 
-def merge_messages(old: Message, new: Message, kept_record: int | None = None,
-                   record: int | None = None) -> Message:
+def merge_messages(
+    old: Message, new: Message, kept_record: int | None = None, record: int | None = None
+) -> Message:
     """Combine two observations of the same message (``new`` seen after ``old`` in the log).
 
     On a platform without edits (:data:`NO_EDITS`), content that differs under one id is a
@@ -50,9 +61,12 @@ def merge_messages(old: Message, new: Message, kept_record: int | None = None,
     """
     if old == new:
         return old
-    if (not old.versions and _but_when_and_role(old) == _but_when_and_role(new)
-            and "" not in _getter(_MESSAGE_OPTIONAL_TEXT)(old)
-            and not (old.extra and old.extra.get("concat_parts"))):
+    if (
+        not old.versions
+        and _but_when_and_role(old) == _but_when_and_role(new)
+        and "" not in _getter(_MESSAGE_OPTIONAL_TEXT)(old)
+        and not (old.extra and old.extra.get("concat_parts"))
+    ):
         # the same message seen again, at another time or as another role (a tweet replied to
         # on line after line): the later observation, primary if either was, as the full merge
         # below makes it, without the copying
@@ -61,9 +75,7 @@ def merge_messages(old: Message, new: Message, kept_record: int | None = None,
         return later if later.captured_as == role else replace(later, captured_as=role)
     old, new = _uncut(old, new), _uncut(new, old)  # a truncated copy is not an edit
     old_has, new_has = has_content(old), has_content(new)
-    later, earlier = (
-        (new, old) if _when(new.observed_at) >= _when(old.observed_at) else (old, new)
-    )
+    later, earlier = (new, old) if _when(new.observed_at) >= _when(old.observed_at) else (old, new)
     conflict = _conflict(old, new, kept_record, record) if old_has and new_has else None
     if old_has and not new_has or conflict is not None:
         base, other = old, new
@@ -92,20 +104,22 @@ def merge_messages(old: Message, new: Message, kept_record: int | None = None,
         fields["versions"] = base.versions or other.versions
     if fields["versions"]:
         fields["text"] = fields["versions"][-1].text
-    fields["captured_as"] = "primary" if "primary" in (old.captured_as, new.captured_as) else (
-        base.captured_as
+    fields["captured_as"] = (
+        "primary" if "primary" in (old.captured_as, new.captured_as) else (base.captured_as)
     )
     status_src = later
     fields["status"] = status_src.status
     fields["status_detail"] = status_src.status_detail
-    fields["observed_at"] = max(_when(old.observed_at), _when(new.observed_at)) if (
-        old.observed_at or new.observed_at
-    ) else None
+    fields["observed_at"] = (
+        max(_when(old.observed_at), _when(new.observed_at))
+        if (old.observed_at or new.observed_at)
+        else None
+    )
     if conflict is None:
         fields["extra"] = _merge_extra(old.extra, new.extra)
     else:  # the first observation's facts stay, the other one is told beside them
         extra = _merge_extra(new.extra, old.extra)
-        fields["extra"] = {**extra, "conflicts": [*old.extra.get("conflicts", ()), conflict]}
+        fields["extra"] = {**extra, "conflicts": [*json_list(old.extra.get("conflicts")), conflict]}
     history = _merged_history(old, new)
     if history is not None:
         fields["extra"] = {**fields["extra"], "status_history": history}
@@ -127,8 +141,9 @@ NO_EDITS = frozenset({"sms", "whatsapp"})
 CONFLICT_FIELDS = ("text", "author_id", "recipient_id")
 
 
-def _conflict(old: Message, new: Message, kept_record: int | None,
-              record: int | None) -> dict[str, Any] | None:
+def _conflict(
+    old: Message, new: Message, kept_record: int | None, record: int | None
+) -> dict[str, Any] | None:
     """What ``new`` says differently from ``old`` about a message that cannot be edited.
 
     Returns the ``extra["conflicts"]`` entry (None when they agree): for each field, the value
@@ -152,8 +167,12 @@ def _conflict(old: Message, new: Message, kept_record: int | None,
             fields[name] = {"kept": kept, "other": other}
     if not fields:
         return None
-    return {"kept_record": kept_record, "other_record": record,
-            "other_observed_at": iso(new.observed_at), "fields": fields}
+    return {
+        "kept_record": kept_record,
+        "other_record": record,
+        "other_observed_at": iso(new.observed_at),
+        "fields": fields,
+    }
 
 
 def _merged_parts(old: Any, new: Any) -> dict[str, str] | None:
@@ -174,8 +193,16 @@ _FILLABLE = tuple(
     f.name
     for f in dataclasses.fields(Message)
     if f.name
-    not in {"platform", "id", "versions", "status", "status_detail", "observed_at", "captured_as",
-            "extra"}
+    not in {
+        "platform",
+        "id",
+        "versions",
+        "status",
+        "status_detail",
+        "observed_at",
+        "captured_as",
+        "extra",
+    }
 )
 
 
@@ -210,9 +237,10 @@ def _uncut(cut: Message, whole: Message) -> Message:
     fields: dict[str, Any] = {
         "text": texts[-1],
         "versions": tuple(replace(v, text=t) for v, t in zip(cut.versions, texts)),
-        "extra": cut.extra if whole.extra.get("truncated") else (  # the mark goes with the cut
-            {k: x for k, x in cut.extra.items() if k != "truncated"}
-        ),
+        "extra": cut.extra
+        if whole.extra.get("truncated")
+        # the mark goes with the cut
+        else ({k: x for k, x in cut.extra.items() if k != "truncated"}),
     }
     if texts[-1] == whole.text:
         for name in ("mentions", "hashtags", "urls"):
@@ -222,7 +250,7 @@ def _uncut(cut: Message, whole: Message) -> Message:
 
 def _is_cut_of(cut: str, full: str) -> bool:
     """Whether ``cut`` is ``full`` cut short with "…" (spacing aside)."""
-    from .sources.base import cut_stem
+    from ..sources.base import cut_stem
 
     stem = cut_stem(cut)
     if stem is None:
@@ -326,9 +354,9 @@ def finish_message(m: Message) -> Message:
         if v.id == m.id and v.text == m.text and v.created_at == m.created_at:
             m = replace(m, versions=())
     parts = m.extra.get("concat_parts") if m.extra else None
-    if not parts:
+    if not parts or not isinstance(parts, dict):
         return m
-    return _assembled(m, parts)
+    return _assembled(m, {str(k): v if isinstance(v, str) else "" for k, v in parts.items()})
 
 
 def _assembled(m: Message, parts: dict[str, str]) -> Message:
@@ -339,23 +367,37 @@ def _assembled(m: Message, parts: dict[str, str]) -> Message:
     the marks go when the last part comes, in the same import or a later one. Hashtags and
     links are read from the assembled text (one may straddle two parts).
     """
-    from .sources.base import extract_hashtags, extract_urls
+    from ..sources.base import extract_hashtags, extract_urls
 
     numbers = sorted(parts, key=_part_number)
     text = "".join(parts[k] for k in numbers)
     total = _part_number(str(m.extra.get("concat_total") or 0))
     received = [_part_number(k) for k in numbers]
     missing = [n for n in range(1, total + 1) if n not in received]
-    extra = {k: v for k, v in m.extra.items()
-             if k not in ("incomplete", "parts_received", "parts_missing")}
+    extra: JSONObject = {
+        k: v
+        for k, v in m.extra.items()
+        if k not in ("incomplete", "parts_received", "parts_missing")
+    }
     detail = m.status_detail
     if missing:
-        extra.update(incomplete=True, parts_received=received, parts_missing=missing)
+        extra.update(
+            incomplete=True,
+            parts_received=list[JSONValue](received),
+            parts_missing=list[JSONValue](missing),
+        )
         detail = f"incomplete: {len(parts)} of {total} parts received"
     elif detail and detail.startswith("incomplete:"):
         detail = None
-    return replace(m, text=text, status_detail=detail, extra=extra, versions=(),
-                               hashtags=extract_hashtags(text), urls=extract_urls(text))
+    return replace(
+        m,
+        text=text,
+        status_detail=detail,
+        extra=extra,
+        versions=(),
+        hashtags=extract_hashtags(text),
+        urls=extract_urls(text),
+    )
 
 
 def apply_status(m: Message | None, change: StatusChange) -> Message:
@@ -386,9 +428,9 @@ def apply_status(m: Message | None, change: StatusChange) -> Message:
 def _history_of(m: Message) -> list[dict[str, Any]]:
     """A message's status history; one that has none yet starts with the status it showed
     when last seen (a post seen available, then deleted: available, then deleted)."""
-    history = m.extra.get("status_history") if m.extra else None
+    history = json_list(m.extra.get("status_history")) if m.extra else []
     if history:
-        return list(history)
+        return [h for h in history if isinstance(h, dict)]
     if not has_content(m):
         return []
     return [{"status": m.status, "observed_at": iso(m.observed_at), "detail": m.status_detail}]
@@ -407,8 +449,10 @@ def _timeline(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     imported). Of several "available" in a row only the last is kept: when the message was
     last seen available before it changed (which dates the change), whatever the order in
     which its observations were imported."""
-    distinct = {(e.get("observed_at") or "", e.get("status") or "", e.get("detail") or ""): e
-                for e in entries}
+    distinct = {
+        (e.get("observed_at") or "", e.get("status") or "", e.get("detail") or ""): e
+        for e in entries
+    }
     out: list[dict[str, Any]] = []
     for key in sorted(distinct):
         entry = distinct[key]
@@ -420,8 +464,11 @@ def _timeline(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _history(change: StatusChange) -> dict[str, Any]:
-    return {"status": change.status, "observed_at": iso(change.observed_at),
-            "detail": change.detail}
+    return {
+        "status": change.status,
+        "observed_at": iso(change.observed_at),
+        "detail": change.detail,
+    }
 
 
 def merge_accounts(old: Account, new: Account) -> Account:
@@ -439,12 +486,18 @@ def merge_accounts(old: Account, new: Account) -> Account:
     new = without_empty_text(new, _ACCOUNT_OPTIONAL_TEXT)
     if old == new and old.handles == _handles(old):
         return old  # the same observation again (an author inline on line after line)
-    later, earlier = (
-        (new, old) if _when(new.observed_at) >= _when(old.observed_at) else (old, new)
-    )
+    later, earlier = (new, old) if _when(new.observed_at) >= _when(old.observed_at) else (old, new)
     fields: dict[str, Any] = {}
-    for f in ("handle", "display_name", "created_at", "followers", "following", "posts", "bio",
-              "url"):
+    for f in (
+        "handle",
+        "display_name",
+        "created_at",
+        "followers",
+        "following",
+        "posts",
+        "bio",
+        "url",
+    ):
         if getattr(later, f) is None and getattr(earlier, f) is not None:
             fields[f] = getattr(earlier, f)
     handles = []
@@ -462,11 +515,13 @@ def merge_accounts(old: Account, new: Account) -> Account:
 #: Every field of a message but ``observed_at`` and ``captured_as``, for comparing two
 #: observations of it.
 _but_when_and_role = operator.attrgetter(
-    *(f.name for f in dataclasses.fields(Message) if f.name not in ("observed_at", "captured_as")))
+    *(f.name for f in dataclasses.fields(Message) if f.name not in ("observed_at", "captured_as"))
+)
 
 #: Every field of an account but ``observed_at``, for comparing two observations of it.
 _but_observed_at = operator.attrgetter(
-    *(f.name for f in dataclasses.fields(Account) if f.name != "observed_at"))
+    *(f.name for f in dataclasses.fields(Account) if f.name != "observed_at")
+)
 
 
 def _handles(a: Account) -> tuple[str, ...]:
@@ -484,12 +539,17 @@ def has_profile(a: Account) -> bool:
 def account_with_status(a: Account | None, change: StatusChange) -> Account:
     """An account after a status observation (a stub when unknown)."""
     if a is None:
-        return Account(platform=change.platform, id=change.id, status=change.status,
-                       observed_at=change.observed_at)
+        return Account(
+            platform=change.platform,
+            id=change.id,
+            status=change.status,
+            observed_at=change.observed_at,
+        )
     if _when(change.observed_at) < _when(a.observed_at) and a.status == "available":
         return a
-    return replace(a, status=change.status,
-                               observed_at=max(_when(a.observed_at), _when(change.observed_at)))
+    return replace(
+        a, status=change.status, observed_at=max(_when(a.observed_at), _when(change.observed_at))
+    )
 
 
 def normalise_account(a: Account) -> Account:

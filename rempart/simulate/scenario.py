@@ -38,8 +38,7 @@ class RaidScenario:
     start: datetime = datetime(2026, 3, 2, tzinfo=UTC)
     days: float = 7.0
     utc_offset_hours: float = 1.0  # the audience's local time, for night lows
-    languages: dict[str, float] = field(default_factory=lambda: {"fr": 0.8, "en": 0.12,
-                                                                  "es": 0.08})
+    languages: dict[str, float] = field(default_factory=lambda: {"fr": 0.8, "en": 0.12, "es": 0.08})
     target_gender: str = "f"
     targets: int = 2  # the journalist, and a relative or colleague
     baseline_per_day: float = 300.0
@@ -126,14 +125,24 @@ def timeline(scn: RaidScenario) -> Timeline:
     support = None
     if scn.support != "none" and scn.support_messages > 0:
         s = raid + scn.support_at_hours * 3600
-        support = (s, s + scn.support_rise_minutes * 60, s + burst_hours(
-            scn.support_rise_minutes, scn.support_decay_hours) * 3600)
+        support = (
+            s,
+            s + scn.support_rise_minutes * 60,
+            s + burst_hours(scn.support_rise_minutes, scn.support_decay_hours) * 3600,
+        )
     spike = None
     if scn.neutral_spike and scn.spike_messages > 0:
         s = t0 + scn.spike_at_hours * 3600
         spike = (s, s + 15 * 60, s + burst_hours(15, scn.spike_decay_hours) * 3600)
-    return Timeline(t0, t0 + scn.days * 86400, raid, raid + scn.raid_rise_minutes * 60,
-                    raid + scn.raid_hours * 3600, support, spike)
+    return Timeline(
+        t0,
+        t0 + scn.days * 86400,
+        raid,
+        raid + scn.raid_rise_minutes * 60,
+        raid + scn.raid_hours * 3600,
+        support,
+        spike,
+    )
 
 
 def burst_hours(rise_minutes: float, decay_hours: float) -> float:
@@ -238,8 +247,10 @@ def _draw_raid(rng: random.Random, scn: RaidScenario) -> None:
     decay = hours / rng.uniform(2.5, 5)
     ratio = rng.uniform(12, 40)
     hourly = scn.baseline_per_day / 24
-    while (peak_rate(scn.raid_messages, scn.raid_rise_minutes, decay, hours) < ratio * hourly
-           and hours > 2.5):
+    while (
+        peak_rate(scn.raid_messages, scn.raid_rise_minutes, decay, hours) < ratio * hourly
+        and hours > 2.5
+    ):
         hours, decay = hours * 0.85, decay * 0.85
     peak = peak_rate(scn.raid_messages, scn.raid_rise_minutes, decay, hours)
     if peak < ratio * hourly:
@@ -258,8 +269,12 @@ def _draw_calendar(rng: random.Random, scn: RaidScenario) -> None:
     """Place the raid after at least two days of baseline and leave room for what follows."""
     after = scn.raid_hours + 30  # ban-evasion successors resume up to a day later
     if scn.support != "none":
-        after = max(after, scn.support_at_hours + burst_hours(scn.support_rise_minutes,
-                                                               scn.support_decay_hours) + 6)
+        after = max(
+            after,
+            scn.support_at_hours
+            + burst_hours(scn.support_rise_minutes, scn.support_decay_hours)
+            + 6,
+        )
     before = max(48.0, 0.3 * scn.days * 24)
     spike_hours = burst_hours(15, scn.spike_decay_hours) + 24 if scn.neutral_spike else 0.0
     if scn.neutral_spike and rng.random() < 0.5:

@@ -11,20 +11,21 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..case import Case
+from ..analysis.classify.case_layer import CaseLayer, fit_case_layer
+from ..analysis.classify.categories import OUTPUTS, Score
+from ..analysis.classify.classifier import SEVERITIES, Classifier
 from ..errors import RempartError
 from ..evidence.log import LogWriter
 from ..evidence.results import label_digest, score_state
-from ..evidence.transparency import sign_case_tree_head
-from ..models import Message, iso
+from ..models import JSONObject, Message, iso, json_dict, json_list
+from ..runner import InProcess, Runner
 from ..storage.base import PENDING_RUN, HumanLabel, ScoreRow
-from .classify.case_layer import CaseLayer, fit_case_layer
-from .classify.categories import OUTPUTS, Score
-from .classify.classifier import SEVERITIES, Classifier
+from .evidence import sign_case_tree_head
+from .folder import Case
 
 Progress = Callable[[int], None]
 
@@ -53,15 +54,23 @@ class ScoringReport:
     severities: Counter[str] = field(default_factory=Counter)
 
 
-def score_case(case: Case, classifier: Classifier | None = None, rescore: bool = False,
-               progress: Progress | None = None, batch: int = 5000, sign: bool = True,
-               total: Callable[[int], None] | None = None) -> ScoringReport:
+def score(
+    case: Case,
+    classifier: Classifier | None = None,
+    rescore: bool = False,
+    progress: Progress | None = None,
+    batch: int = 5000,
+    sign: bool = True,
+    total: Callable[[int], None] | None = None,
+    runner: Runner | None = None,
+) -> ScoringReport:
     """Score every primary message not yet scored (all of them with ``rescore``).
 
     One run writes one ``analysis`` log entry (none when there was nothing to score) that
     seals the stored scores (see :mod:`rempart.evidence.results`); with ``sign``, a tree head
     is signed over it. ``total`` is told how many messages will be scored, ``progress`` how
-    many were, batch by batch.
+    many were, batch by batch. ``runner`` maps the classifier over the batches (default: in
+    this process, see :mod:`rempart.runner`); each batch's scores are stored as it comes.
     """
     clf = classifier or load_classifier(case)
     store = case.store
@@ -70,22 +79,35 @@ def score_case(case: Case, classifier: Classifier | None = None, rescore: bool =
     for r in () if rescore else store.scores():
         done.add((r.platform, r.id))
         interrupted += r.run == PENDING_RUN
-    todo = [s.message for s in store.messages(include_referenced=False)
-            if s.message.key not in done]
+    todo = [
+        s.message for s in store.messages(include_referenced=False) if s.message.key not in done
+    ]
     report = ScoringReport(clf.version)
     if total:
         total(len(todo))
-    for i in range(0, len(todo), batch):
-        chunk = todo[i : i + batch]
-        parents = _parent_texts(case, chunk)
-        scores = clf.score([m.text for m in chunk], parents, [f"{m.platform}:{m.id}"
-                                                              for m in chunk])
-        scores = _worst_of_observed(clf, chunk, parents, scores)
+    jobs = (
+        (todo[i : i + batch], _parent_texts(case, todo[i : i + batch]))
+        for i in range(0, len(todo), batch)
+    )
+    work = runner or InProcess()
+    for chunk, scores in work.map(lambda job: (job[0], score_batch(clf, *job)), jobs):
         now = iso(case.clock.now()) or ""
         rows = []
         for m, s in zip(chunk, scores):
-            rows.append(ScoreRow(m.platform, m.id, clf.version, s.lang, s.scores["abusive"],
-                                 s.severity, tuple(s.labels), s.to_json(), now, PENDING_RUN))
+            rows.append(
+                ScoreRow(
+                    m.platform,
+                    m.id,
+                    clf.version,
+                    s.lang,
+                    s.scores["abusive"],
+                    s.severity,
+                    tuple(s.labels),
+                    s.to_json(),
+                    now,
+                    PENDING_RUN,
+                )
+            )
             report.labels.update(s.labels)
             report.severities[s.severity] += 1
         with store.transaction():
@@ -98,17 +120,27 @@ def score_case(case: Case, classifier: Classifier | None = None, rescore: bool =
     return report
 
 
+def score_batch(clf: Classifier, messages: list[Message], parents: list[str | None]) -> list[Score]:
+    """The scores of one batch of messages (``parents``: the texts they reply to), the most
+    severe of its observed texts for a message carrying a conflict."""
+    scores = clf.score(
+        [m.text for m in messages], parents, [f"{m.platform}:{m.id}" for m in messages]
+    )
+    return _worst_of_observed(clf, messages, parents, scores)
+
+
 def conflicting_texts(m: Message) -> list[tuple[int | None, str]]:
     """The other texts a message was observed with (``extra["conflicts"]``): per conflicting
     record, its body, or its part of a multi-part SMS, with the record's number."""
     out: list[tuple[int | None, str]] = []
-    for conflict in m.extra.get("conflicts") or ():
+    for conflict in json_list(m.extra.get("conflicts")):
         if not isinstance(conflict, dict):
             continue
-        for name, values in (conflict.get("fields") or {}).items():
+        for name, values in json_dict(conflict.get("fields")).items():
             other = values.get("other") if isinstance(values, dict) else None
             if (name == "text" or name.startswith("part ")) and isinstance(other, str) and other:
-                out.append((conflict.get("other_record"), other))
+                record = conflict.get("other_record")
+                out.append((record if isinstance(record, int) else None, other))
     return out
 
 
@@ -116,27 +148,35 @@ def _rank(s: Score) -> tuple[int, float]:
     return SEVERITIES.index(s.severity), s.scores["abusive"]
 
 
-def _worst_of_observed(clf: Classifier, messages: list[Message], parents: list[str | None],
-                       scores: list[Score]) -> list[Score]:
+def _worst_of_observed(
+    clf: Classifier, messages: list[Message], parents: list[str | None], scores: list[Score]
+) -> list[Score]:
     """Each message's score, or the most severe over all its observed texts when it carries a
     conflict: a threat in the other record's text is scored, and the explanation says which
     text gave the stored score."""
     others = [(i, rec, text) for i, m in enumerate(messages) for rec, text in conflicting_texts(m)]
     if not others:
         return scores
-    alt = clf.score([text for _, _, text in others], [parents[i] for i, _, _ in others],
-                    [f"{messages[i].platform}:{messages[i].id}" for i, _, _ in others])
+    alt = clf.score(
+        [text for _, _, text in others],
+        [parents[i] for i, _, _ in others],
+        [f"{messages[i].platform}:{messages[i].id}" for i, _, _ in others],
+    )
     out = list(scores)
     counts = Counter(i for i, _, _ in others)
     for (i, rec, _), s in zip(others, alt):
         if _rank(s) > _rank(out[i]):
-            note = (f"most severe of the {counts[i] + 1} texts observed under this id: the "
-                    f"conflicting text of record {rec}, not the text kept")
+            note = (
+                f"most severe of the {counts[i] + 1} texts observed under this id: the "
+                f"conflicting text of record {rec}, not the text kept"
+            )
             out[i] = dataclasses.replace(s, id=scores[i].id, explanation=[note, *s.explanation])
     for i, n in counts.items():
         if out[i] is scores[i]:
-            note = (f"most severe of the {n + 1} texts observed under this id: the text kept "
-                    "(its conflicting texts score lower)")
+            note = (
+                f"most severe of the {n + 1} texts observed under this id: the text kept "
+                "(its conflicting texts score lower)"
+            )
             out[i] = dataclasses.replace(scores[i], explanation=[note, *scores[i].explanation])
     return out
 
@@ -150,9 +190,15 @@ def _seal_scores(case: Case, model: str, scored: int, sign: bool, interrupted: i
         writer = LogWriter(store)
         run = writer.next_seq()
         store.assign_score_run(run)
-        fields = {"what": "classifier scores", "model": model, "by": case.settings["operator"],
-                  "messages": scored, "at": iso(case.clock.now()), "run": run,
-                  "score_runs": score_state(store)}
+        fields = {
+            "what": "classifier scores",
+            "model": model,
+            "by": case.settings["operator"],
+            "messages": scored,
+            "at": iso(case.clock.now()),
+            "run": run,
+            "score_runs": score_state(store),
+        }
         if interrupted:
             fields["interrupted_rows"] = interrupted
         writer.append("analysis", fields)
@@ -173,23 +219,31 @@ def _parent_texts(case: Case, messages: list[Message]) -> list[str | None]:
 
 def resolve_message(case: Case, ref: str) -> Message:
     """A message from ``platform:id`` or a bare id (when only one platform has it)."""
-    platform, _, mid = ref.partition(":") if ":" in ref and not ref.startswith("at:") else (
-        "", "", ref)
+    platform, _, mid = (
+        ref.partition(":") if ":" in ref and not ref.startswith("at:") else ("", "", ref)
+    )
     candidates = []
     for stored in case.store.messages():
         m = stored.message
         if m.id == (mid or ref) and (not platform or m.platform == platform):
             candidates.append(m)
     if not candidates:
-        raise RempartError(f"no message {ref!r} in this case; use PLATFORM:ID as listed by "
-                           "`rempart messages --json`")
+        raise RempartError(
+            f"no message {ref!r} in this case; use PLATFORM:ID as listed by "
+            "`rempart messages --json`"
+        )
     if len(candidates) > 1:
         raise RempartError(f"{ref!r} is ambiguous; prefix the platform, e.g. x:{ref}")
     return candidates[0]
 
 
-def add_labels(case: Case, key: tuple[str, str], values: dict[str, int],
-               author: str | None = None, note: str | None = None) -> list[HumanLabel]:
+def add_labels(
+    case: Case,
+    key: tuple[str, str],
+    values: dict[str, int],
+    author: str | None = None,
+    note: str | None = None,
+) -> list[HumanLabel]:
     """Record a user's judgement (1 yes / 0 no per output); each one is a custody entry."""
     bad = [k for k in values if k not in OUTPUTS]
     if bad:
@@ -202,10 +256,18 @@ def add_labels(case: Case, key: tuple[str, str], values: dict[str, int],
         store.add_labels(labels)
         writer = LogWriter(store)
         for lab in labels:
-            writer.append("annotation", {"message": f"{lab.platform}:{lab.id}",
-                                         "category": lab.category, "value": lab.value,
-                                         "by": lab.author, "at": lab.at, "note": lab.note,
-                                         "sha256": label_digest(lab)})
+            writer.append(
+                "annotation",
+                {
+                    "message": f"{lab.platform}:{lab.id}",
+                    "category": lab.category,
+                    "value": lab.value,
+                    "by": lab.author,
+                    "at": lab.at,
+                    "note": lab.note,
+                    "sha256": label_digest(lab),
+                },
+            )
         writer.flush()
     sign_case_tree_head(case, "annotation")
     return labels
@@ -228,17 +290,62 @@ def train_case_layer(case: Case, classifier: Classifier | None = None) -> CaseLa
     keys = [k for k in labelled if k in found]
     messages = [found[k].message for k in keys]
     base = classifier or Classifier.load()
-    layer = fit_case_layer(base, [m.text for m in messages], [labelled[k] for k in keys],
-                           _parent_texts(case, messages))
+    layer = fit_case_layer(
+        base, [m.text for m in messages], [labelled[k] for k in keys], _parent_texts(case, messages)
+    )
     if not layer.heads:
-        raise RempartError("not enough labels to adapt: each category needs at least 3 "
-                           "messages labelled yes and 3 labelled no")
+        raise RempartError(
+            "not enough labels to adapt: each category needs at least 3 "
+            "messages labelled yes and 3 labelled no"
+        )
     layer.save(case_models_dir(case))
     return layer
 
 
-def score_texts(texts: Iterable[str], classifier: Classifier | None = None
-                ) -> list[dict[str, object]]:
+def score_texts(texts: Iterable[str], classifier: Classifier | None = None) -> list[JSONObject]:
     """Score plain texts (the ``rempart.score`` API): one JSON-ready dict each."""
     clf = classifier or Classifier.load()
     return [s.to_json() for s in clf.score(list(texts))]
+
+
+#: The names this module had before the case layer (kept for the callers that use them).
+score_case = score
+
+
+def label(
+    case: Case, ref: str, values: dict[str, int], author: str | None = None, note: str | None = None
+) -> list[HumanLabel]:
+    """Confirm or correct the labels of message ``ref`` (``platform:id``, or a bare id when
+    only one platform has it): 1 yes, 0 no per category; each is an ``annotation`` entry."""
+    m = resolve_message(case, ref)
+    return add_labels(case, m.key, values, author=author, note=note)
+
+
+def train_layer(case: Case, classifier: Classifier | None = None) -> CaseLayer:
+    """Adapt the classifier to the case from its labels (``rempart train --case``)."""
+    return train_case_layer(case, classifier)
+
+
+def score_items(
+    items: list[JSONObject],
+    case: Case | None = None,
+    use_encoder: bool = True,
+    batch: int = 1000,
+) -> Iterator[JSONObject]:
+    """Score ``{"id", "text", "parent_text"}`` items (``rempart score``), one JSON-ready dict
+    each (scores, labels, severity, explanation), in order; with ``case``, its adapted layer
+    is used."""
+    clf = load_classifier(case, use_encoder=use_encoder)
+    for start in range(0, len(items), batch):
+        chunk = items[start : start + batch]
+        results = clf.score(
+            [str(x.get("text") or "") for x in chunk],
+            [_text_or_none(x.get("parent_text")) for x in chunk],
+            [None if x.get("id") is None else str(x["id"]) for x in chunk],
+        )
+        for r in results:
+            yield r.to_json()
+
+
+def _text_or_none(value: object) -> str | None:
+    return None if value is None else str(value)

@@ -72,15 +72,20 @@ class Comparison:
             out.append("support wave labelled harassment")
         if self.campaign_precision < CAMPAIGN_MIN or self.campaign_recall < CAMPAIGN_MIN:
             out.append(f"campaign P {self.campaign_precision:.2f} R {self.campaign_recall:.2f}")
-        if (self.doxxing_recall < DOXXING_RECALL_MIN
-                or self.doxxing_precision < DOXXING_PRECISION_MIN):
+        if (
+            self.doxxing_recall < DOXXING_RECALL_MIN
+            or self.doxxing_precision < DOXXING_PRECISION_MIN
+        ):
             out.append(f"doxxing P {self.doxxing_precision:.2f} R {self.doxxing_recall:.2f}")
         if self.impersonators_found < 1.0:
             out.append(f"impersonators found {self.impersonators_found:.2f}")
-        if (self.evasion_recall < EVASION_RECALL_MIN
-                or self.false_links_per_1000 > FALSE_LINKS_PER_1000_MAX):
-            out.append(f"evasion R {self.evasion_recall:.2f}, "
-                       f"{self.false_links_per_1000:.2f} false/1000")
+        if (
+            self.evasion_recall < EVASION_RECALL_MIN
+            or self.false_links_per_1000 > FALSE_LINKS_PER_1000_MAX
+        ):
+            out.append(
+                f"evasion R {self.evasion_recall:.2f}, {self.false_links_per_1000:.2f} false/1000"
+            )
         if self.designating_recall < 1.0:
             out.append(f"designating posts found {self.designating_recall:.2f}")
         return out
@@ -91,8 +96,9 @@ class Comparison:
 
     def row(self) -> dict[str, Any]:
         return {
-            "start_err_min": (round(self.start_error_min, 1)
-                              if self.start_error_min is not None else None),
+            "start_err_min": (
+                round(self.start_error_min, 1) if self.start_error_min is not None else None
+            ),
             "support_as_harassment": self.support_as_harassment,
             "campaign_P": round(self.campaign_precision, 3),
             "campaign_R": round(self.campaign_recall, 3),
@@ -161,8 +167,9 @@ def _episodes(c: Comparison, found: list[dict[str, Any]], truth: list[dict[str, 
     for start, end, kind in truths:
         if kind != "harassment":
             continue
-        hostile = [s for s in spans if s[0] <= end and s[1] >= start
-                   and s[2] in ("harassment", "mixed")]
+        hostile = [
+            s for s in spans if s[0] <= end and s[1] >= start and s[2] in ("harassment", "mixed")
+        ]
         errors.append(min((abs(s[0] - start) for s in hostile), default=float("inf")) / 60.0)
     # a support wave labelled harassment: a harassment episode whose time overlaps a support
     # wave more than any harassment raid of the truth

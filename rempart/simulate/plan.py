@@ -24,10 +24,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .simulate_people import DOXX_KINDS, doxx_text
-from .simulate_scenario import RaidScenario, Timeline
-from .simulate_text import BANKS, LANGUAGES, Bank, fill_gender
-from .simulate_world import CAMPAIGN_ROLES, World
+from .people import DOXX_KINDS, doxx_text
+from .scenario import RaidScenario, Timeline
+from .text import BANKS, LANGUAGES, Bank, fill_gender
+from .world import CAMPAIGN_ROLES, World
 
 # Row kinds.
 K_TARGET, K_BASE, K_CRITIC, K_RAID, K_SUPPORT, K_SPIKE, K_SPECIAL, K_EDIT = range(8)
@@ -95,15 +95,23 @@ class _Rows:
     """Blocks of rows appended in any order; sorted once at the end."""
 
     def __init__(self) -> None:
-        self.cols: dict[str, list[np.ndarray]] = {k: [] for k in (
-            "t", "kind", "author", "ref", "rel", "special", "lang", "flags")}
+        self.cols: dict[str, list[np.ndarray]] = {
+            k: [] for k in ("t", "kind", "author", "ref", "rel", "special", "lang", "flags")
+        }
         self.n = 0
         self.specials: list[Special] = []
 
-    def add(self, t: np.ndarray | float, kind: int, author: np.ndarray | int,
-            ref: np.ndarray | int = -1, rel: np.ndarray | int = REL_NONE,
-            lang: np.ndarray | int = 0, flags: np.ndarray | int = 0,
-            special: Special | None = None) -> np.ndarray:
+    def add(
+        self,
+        t: np.ndarray | float,
+        kind: int,
+        author: np.ndarray | int,
+        ref: np.ndarray | int = -1,
+        rel: np.ndarray | int = REL_NONE,
+        lang: np.ndarray | int = 0,
+        flags: np.ndarray | int = 0,
+        special: Special | None = None,
+    ) -> np.ndarray:
         """Append rows (scalars broadcast); return their row numbers."""
         t = np.atleast_1d(np.asarray(t, dtype=np.float64))
         n = len(t)
@@ -111,10 +119,16 @@ class _Rows:
         if special is not None:
             sid = len(self.specials)
             self.specials.append(special)
-        for name, value, dtype in (("t", t, np.float64), ("kind", kind, np.int8),
-                                   ("author", author, np.int32), ("ref", ref, np.int32),
-                                   ("rel", rel, np.int8), ("special", sid, np.int32),
-                                   ("lang", lang, np.int8), ("flags", flags, np.uint8)):
+        for name, value, dtype in (
+            ("t", t, np.float64),
+            ("kind", kind, np.int8),
+            ("author", author, np.int32),
+            ("ref", ref, np.int32),
+            ("rel", rel, np.int8),
+            ("special", sid, np.int32),
+            ("lang", lang, np.int8),
+            ("flags", flags, np.uint8),
+        ):
             self.cols[name].append(np.broadcast_to(np.asarray(value, dtype=dtype), (n,)).copy())
         rows = np.arange(self.n, self.n + n)
         self.n += n
@@ -142,8 +156,9 @@ def daily(scn: RaidScenario, t: np.ndarray) -> np.ndarray:
     return (scn.night_floor + (1 - scn.night_floor) * wave) * week
 
 
-def burst(t: np.ndarray, start: float, rise_minutes: float, decay_hours: float,
-          end: float) -> np.ndarray:
+def burst(
+    t: np.ndarray, start: float, rise_minutes: float, decay_hours: float, end: float
+) -> np.ndarray:
     """A burst's shape: zero before ``start``, linear rise, exponential decay, zero after."""
     x = (t - start) / _HOUR
     rise = rise_minutes / 60
@@ -152,8 +167,13 @@ def burst(t: np.ndarray, start: float, rise_minutes: float, decay_hours: float,
     return np.where((x >= 0) & (t < end), up * down, 0.0)
 
 
-def sample_times(rng: np.random.Generator, weight: Callable[[np.ndarray], np.ndarray],
-                 start: float, end: float, n: int) -> np.ndarray:
+def sample_times(
+    rng: np.random.Generator,
+    weight: Callable[[np.ndarray], np.ndarray],
+    start: float,
+    end: float,
+    n: int,
+) -> np.ndarray:
     """``n`` times in [start, end) distributed as ``weight`` (minute resolution), sorted."""
     if n <= 0 or end <= start:
         return np.zeros(0)
@@ -177,8 +197,7 @@ class _Planner:
         self.rng = np.random.default_rng(scn.seed * 7 + 3)
         self.prng = random.Random(scn.seed * 13 + 5)
         self.rows = _Rows()
-        self.acc_lang = np.array([LANGUAGES.index(a.lang) for a in world.accounts],
-                                 dtype=np.int8)
+        self.acc_lang = np.array([LANGUAGES.index(a.lang) for a in world.accounts], dtype=np.int8)
         self.target = world.accounts[world.targets[0]]
         self.target_t = np.zeros(0)
         self.target_rows = np.zeros(0, dtype=np.int64)
@@ -196,10 +215,17 @@ class _Planner:
     def fill(self, bank: Bank, mention: str | None = None) -> dict[str, str]:
         p = self.world.people[0]
         words = fill_gender(bank, self.scn.target_gender, self.prng)
-        return {**words, "m": mention or f"@{self.target.handle}", "n": p.first,
-                "N": f"{p.first} {p.last}", "topic": self.prng.choice(bank.topics),
-                "tag": f"#{self.world.raid_tags[0]}", "show": self.world.show,
-                "outlet": self.world.outlet, "stag": f"#{self.world.support_tag}"}
+        return {
+            **words,
+            "m": mention or f"@{self.target.handle}",
+            "n": p.first,
+            "N": f"{p.first} {p.last}",
+            "topic": self.prng.choice(bank.topics),
+            "tag": f"#{self.world.raid_tags[0]}",
+            "show": self.world.show,
+            "outlet": self.world.outlet,
+            "stag": f"#{self.world.support_tag}",
+        }
 
     def code(self) -> str:
         return tco_code(self.prng)
@@ -220,23 +246,34 @@ class _Planner:
         avail = np.searchsorted(self.desig_t, t)
         pick = (self.rng.random(len(t)) ** 2 * avail).astype(np.int64)
         ok = avail > 0
-        return np.where(ok, self.desig_rows[np.minimum(pick, max(len(self.desig_rows) - 1, 0))],
-                        -1) if len(self.desig_rows) else np.full(len(t), -1)
+        return (
+            np.where(ok, self.desig_rows[np.minimum(pick, max(len(self.desig_rows) - 1, 0))], -1)
+            if len(self.desig_rows)
+            else np.full(len(t), -1)
+        )
 
     def base_weight(self, t: np.ndarray) -> np.ndarray:
         return daily(self.scn, t)
 
     def raid_weight(self, t: np.ndarray) -> np.ndarray:
         line, scn = self.line, self.scn
-        shape = burst(t, line.raid_start, scn.raid_rise_minutes, scn.raid_decay_hours,
-                      line.raid_end)
+        shape = burst(
+            t, line.raid_start, scn.raid_rise_minutes, scn.raid_decay_hours, line.raid_end
+        )
         return shape * (0.55 + 0.45 * daily(scn, t))
 
     # -- populations
     def target_posts(self) -> None:
         scn, line, world = self.scn, self.line, self.world
-        times = [sample_times(self.rng, self.base_weight, line.t0, line.end,
-                              int(self.rng.poisson(scn.target_posts_per_day * scn.days)))]
+        times = [
+            sample_times(
+                self.rng,
+                self.base_weight,
+                line.t0,
+                line.end,
+                int(self.rng.poisson(scn.target_posts_per_day * scn.days)),
+            )
+        ]
         trigger = line.raid_start - self.rng.uniform(1, 20) * _HOUR
         times.append(np.array([max(trigger, line.t0 + 600)]))
         t = np.sort(np.concatenate(times))
@@ -245,8 +282,13 @@ class _Planner:
         self.trigger_row = int(rows[np.searchsorted(t, max(trigger, line.t0 + 600))])
         if len(world.targets) > 1:
             second = world.targets[1]
-            t2 = sample_times(self.rng, self.base_weight, line.t0, line.end,
-                              int(self.rng.poisson(self.rng.uniform(0.3, 1.0) * scn.days)))
+            t2 = sample_times(
+                self.rng,
+                self.base_weight,
+                line.t0,
+                line.end,
+                int(self.rng.poisson(self.rng.uniform(0.3, 1.0) * scn.days)),
+            )
             self.rows.add(t2, K_TARGET, second, lang=self.acc_lang[second])
 
     def baseline(self) -> None:
@@ -263,8 +305,15 @@ class _Planner:
         if len(world.targets) > 1:
             flags[(u > 0.85) & ~reply] |= F_RELATIVE
         self.baseline_block = len(self.rows.cols["t"])
-        self.rows.add(t, K_BASE, authors, np.where(reply, parent, -1),
-                      np.where(reply, REL_REPLY, REL_NONE), self.acc_lang[authors], flags)
+        self.rows.add(
+            t,
+            K_BASE,
+            authors,
+            np.where(reply, parent, -1),
+            np.where(reply, REL_REPLY, REL_NONE),
+            self.acc_lang[authors],
+            flags,
+        )
         tc = sample_times(self.rng, self.base_weight, line.t0, line.end, n_critic)
         critics = self.weighted(world.critics, None, len(tc))
         self.rows.add(tc, K_CRITIC, critics, lang=self.acc_lang[critics])
@@ -283,13 +332,19 @@ class _Planner:
             bank = self.bank(account)
             code = self.code()
             text = _distinct(self.prng, bank.organiser, texts.setdefault(bank.lang, [])).format(
-                link=f"https://t.co/{code}")
+                link=f"https://t.co/{code}"
+            )
             if self.prng.random() < 0.3:
                 text = f"@{self.target.handle} {text}"
             if self.prng.random() < 0.4:
                 text += f" #{world.raid_tags[0]}"
-            self.rows.add(t, K_SPECIAL, account, lang=self.acc_lang[account],
-                          special=Special("organiser", text, bank.lang, {code: url}))
+            self.rows.add(
+                t,
+                K_SPECIAL,
+                account,
+                lang=self.acc_lang[account],
+                special=Special("organiser", text, bank.lang, {code: url}),
+            )
 
     def designating(self) -> None:
         line, world = self.line, self.world
@@ -306,16 +361,25 @@ class _Planner:
                 kind = self.prng.choice(kinds)
             bank = self.bank(account)
             text = _distinct(self.prng, bank.designating, texts.setdefault(bank.lang, [])).format(
-                **self.fill(bank))
+                **self.fill(bank)
+            )
             text = text[0].upper() + text[1:]
             if kind == "mention":
                 text = f"@{self.target.handle} {text}"
             if self.prng.random() < 0.3:
                 text += f" #{world.raid_tags[0]}"
             ref, rel = (self.trigger_row, REL_QUOTE) if kind == "quote" else (-1, REL_NONE)
-            row = int(self.rows.add(t, K_SPECIAL, account, ref, rel, self.acc_lang[account],
-                                    special=Special("designating", text, bank.lang,
-                                                    media=kind == "screenshot"))[0])
+            row = int(
+                self.rows.add(
+                    t,
+                    K_SPECIAL,
+                    account,
+                    ref,
+                    rel,
+                    self.acc_lang[account],
+                    special=Special("designating", text, bank.lang, media=kind == "screenshot"),
+                )[0]
+            )
             rows.append(row)
             times.append(t)
             self.desig_author[row] = account
@@ -331,8 +395,12 @@ class _Planner:
         t = sample_times(self.rng, self.raid_weight, line.raid_start, line.raid_end, n)
         pool = world.raiders
         if n >= len(pool):
-            authors = np.concatenate([self.rng.permutation(pool),
-                                      self.weighted(pool, world.raider_weights, n - len(pool))])
+            authors = np.concatenate(
+                [
+                    self.rng.permutation(pool),
+                    self.weighted(pool, world.raider_weights, n - len(pool)),
+                ]
+            )
             authors = self.rng.permutation(authors)
         else:
             authors = self.weighted(pool, world.raider_weights, n)
@@ -346,9 +414,11 @@ class _Planner:
         target_post = self.latest_target_post(t, 3 * _DAY)
         reply = (u < scn.reply_share) & (desig >= 0)
         quote = (u >= scn.reply_share) & (u < scn.reply_share + scn.quote_share) & (desig >= 0)
-        to_target = ((u >= scn.reply_share + scn.quote_share)
-                     & (u < scn.reply_share + scn.quote_share + scn.target_reply_share)
-                     & (target_post >= 0))
+        to_target = (
+            (u >= scn.reply_share + scn.quote_share)
+            & (u < scn.reply_share + scn.quote_share + scn.target_reply_share)
+            & (target_post >= 0)
+        )
         ref = np.where(reply | quote, desig, np.where(to_target, target_post, -1))
         rel = np.where(reply | to_target, REL_REPLY, np.where(quote, REL_QUOTE, REL_NONE))
         flags = np.zeros(len(t), dtype=np.uint8)
@@ -372,8 +442,11 @@ class _Planner:
             for k, member in enumerate(chain.members):
                 begin = line.raid_start if k == 0 else chain.resumes[k - 1]
                 begin = max(begin, world.accounts[member].created + 300)
-                end = (chain.stops[k] - self.rng.uniform(5, 60) * 60 if k < len(chain.stops)
-                       else chain.last_until)
+                end = (
+                    chain.stops[k] - self.rng.uniform(5, 60) * 60
+                    if k < len(chain.stops)
+                    else chain.last_until
+                )
                 n = int(self.rng.integers(3, 13))
                 t = np.sort(begin + self.rng.random(n) * max(end - begin, 60.0))
                 if k > 0:
@@ -404,8 +477,9 @@ class _Planner:
             k = 1 if self.prng.random() < 0.75 else 2
             kinds = tuple(self.prng.sample(DOXX_KINDS, k))
             about_relative = self.prng.random() < 0.3 and "school" not in kinds
-            body, spans = doxx_text(self.prng, lang, world.people[0], world.relative, kinds,
-                                    about_relative)
+            body, spans = doxx_text(
+                self.prng, lang, world.people[0], world.relative, kinds, about_relative
+            )
             u = self.prng.random()
             ref, rel, prefix = -1, REL_NONE, ""
             desig = int(self.designating_before(np.array([when]))[0])
@@ -421,36 +495,67 @@ class _Planner:
             if self.prng.random() < 0.4 or not prefix:
                 tail += f" #{self.prng.choice(world.raid_tags)}"
             shifted = [(a + len(prefix), b + len(prefix), kind) for a, b, kind in spans]
-            self.rows.add(when, K_SPECIAL, author, ref, rel, LANGUAGES.index(lang),
-                          special=Special("doxxing", prefix + body + tail, lang, spans=shifted))
+            self.rows.add(
+                when,
+                K_SPECIAL,
+                author,
+                ref,
+                rel,
+                LANGUAGES.index(lang),
+                special=Special("doxxing", prefix + body + tail, lang, spans=shifted),
+            )
 
     def decoys(self) -> None:
         scn, line, world = self.scn, self.line, self.world
         n_raid = int(scn.doxxing_decoys * 0.2)
         n_support = int(scn.doxxing_decoys * 0.25) if line.support else 0
         n_base = scn.doxxing_decoys - n_raid - n_support
-        groups = [(sample_times(self.rng, self.base_weight, line.t0, line.end, n_base),
-                   self.weighted(world.regulars, world.regular_weights, n_base), "decoys")]
+        groups = [
+            (
+                sample_times(self.rng, self.base_weight, line.t0, line.end, n_base),
+                self.weighted(world.regulars, world.regular_weights, n_base),
+                "decoys",
+            )
+        ]
         if line.support:
             s, _, e = line.support
-            groups.append((s + self.rng.random(n_support) * (e - s),
-                           self.weighted(world.supporters if len(world.supporters)
-                                         else world.regulars, None, n_support), "decoys"))
+            groups.append(
+                (
+                    s + self.rng.random(n_support) * (e - s),
+                    self.weighted(
+                        world.supporters if len(world.supporters) else world.regulars,
+                        None,
+                        n_support,
+                    ),
+                    "decoys",
+                )
+            )
         span = line.raid_end - line.raid_start
-        groups.append((line.raid_start + self.rng.random(n_raid) * span,
-                       self.weighted(world.raiders, None, n_raid), "raid_decoys"))
+        groups.append(
+            (
+                line.raid_start + self.rng.random(n_raid) * span,
+                self.weighted(world.raiders, None, n_raid),
+                "raid_decoys",
+            )
+        )
         for times, authors, field_name in groups:
             for when, author in zip(times, authors):
                 bank = self.bank(int(author))
                 text = self.prng.choice(getattr(bank, field_name)).format(
-                    **self.fill(bank), url="{url}")
+                    **self.fill(bank), url="{url}"
+                )
                 urls = {}
                 if "{url}" in text:
                     code = self.code()
                     urls[code] = self.prng.choice(world.news_urls)
                     text = text.replace("{url}", f"https://t.co/{code}")
-                self.rows.add(when, K_SPECIAL, author, lang=self.acc_lang[author],
-                              special=Special("decoy", text, bank.lang, urls))
+                self.rows.add(
+                    when,
+                    K_SPECIAL,
+                    author,
+                    lang=self.acc_lang[author],
+                    special=Special("decoy", text, bank.lang, urls),
+                )
 
     def impersonators(self) -> None:
         line, world = self.line, self.world
@@ -468,8 +573,15 @@ class _Planner:
                 if which == 0 and parent >= 0 and self.prng.random() < 0.4:
                     ref, rel = parent, REL_REPLY
                     text = f"@{self.target.handle} {text}"
-                self.rows.add(when, K_SPECIAL, account, ref, rel, self.acc_lang[account],
-                              special=Special("impersonation", text, bank.lang))
+                self.rows.add(
+                    when,
+                    K_SPECIAL,
+                    account,
+                    ref,
+                    rel,
+                    self.acc_lang[account],
+                    special=Special("impersonation", text, bank.lang),
+                )
 
     def support(self) -> None:
         scn, line, world = self.scn, self.line, self.world
@@ -479,16 +591,26 @@ class _Planner:
 
         def shape(t: np.ndarray) -> np.ndarray:
             return burst(t, s, scn.support_rise_minutes, scn.support_decay_hours, e) * (
-                0.55 + 0.45 * daily(scn, t))
+                0.55 + 0.45 * daily(scn, t)
+            )
 
         t = sample_times(self.rng, shape, s, e, scn.support_messages)
         pool = world.supporters if len(world.supporters) else world.regulars
-        authors = np.where(self.rng.random(len(t)) < 0.7, self.weighted(pool, None, len(t)),
-                           self.weighted(world.regulars, world.regular_weights, len(t)))
+        authors = np.where(
+            self.rng.random(len(t)) < 0.7,
+            self.weighted(pool, None, len(t)),
+            self.weighted(world.regulars, world.regular_weights, len(t)),
+        )
         parent = self.latest_target_post(t, 2 * _DAY)
         reply = (self.rng.random(len(t)) < 0.15) & (parent >= 0)
-        self.rows.add(t, K_SUPPORT, authors, np.where(reply, parent, -1),
-                      np.where(reply, REL_REPLY, REL_NONE), self.acc_lang[authors])
+        self.rows.add(
+            t,
+            K_SUPPORT,
+            authors,
+            np.where(reply, parent, -1),
+            np.where(reply, REL_REPLY, REL_NONE),
+            self.acc_lang[authors],
+        )
 
     def spike(self) -> None:
         scn, line, world = self.scn, self.line, self.world
@@ -496,19 +618,28 @@ class _Planner:
             return
         s, _, e = line.spike
         bank = BANKS[self.target.lang]
-        announce = {"fr": "Ce soir je serai sur le plateau de {show}, on y débattra sur {topic}.",
-                    "en": "Tonight I'm on {show} to talk about {topic}."}[self.target.lang]
-        self.rows.add(s - self.rng.uniform(1, 4) * _HOUR, K_TARGET, world.targets[0],
-                      lang=self.acc_lang[world.targets[0]],
-                      special=Special("announce", announce.format(**self.fill(bank)), bank.lang))
+        announce = {
+            "fr": "Ce soir je serai sur le plateau de {show}, on y débattra sur {topic}.",
+            "en": "Tonight I'm on {show} to talk about {topic}.",
+        }[self.target.lang]
+        self.rows.add(
+            s - self.rng.uniform(1, 4) * _HOUR,
+            K_TARGET,
+            world.targets[0],
+            lang=self.acc_lang[world.targets[0]],
+            special=Special("announce", announce.format(**self.fill(bank)), bank.lang),
+        )
 
         def shape(t: np.ndarray) -> np.ndarray:
             return burst(t, s, 15, scn.spike_decay_hours, e)
 
         t = sample_times(self.rng, shape, s, e, scn.spike_messages)
         pool = world.viewers if len(world.viewers) else world.regulars
-        authors = np.where(self.rng.random(len(t)) < 0.6, self.weighted(pool, None, len(t)),
-                           self.weighted(world.regulars, world.regular_weights, len(t)))
+        authors = np.where(
+            self.rng.random(len(t)) < 0.6,
+            self.weighted(pool, None, len(t)),
+            self.weighted(world.regulars, world.regular_weights, len(t)),
+        )
         self.rows.add(t, K_SPIKE, authors, lang=self.acc_lang[authors])
 
     def payloads(self) -> None:
@@ -581,13 +712,19 @@ def _finish(p: _Planner) -> Plan:
     for when, row in deleted:
         events.append((when, "tweet", int(position[row]), "deleted"))
     events.sort(key=lambda e: (e[0], e[1], e[2]))
-    return Plan(t=ts, kind=rows.column("kind")[order].astype(np.int8),
-                author=rows.column("author")[order].astype(np.int32), ref=ref,
-                rel=rows.column("rel")[order].astype(np.int8),
-                special=rows.column("special")[order].astype(np.int32),
-                lang=rows.column("lang")[order].astype(np.int8),
-                flags=rows.column("flags")[order].astype(np.uint8), ids=ids,
-                specials=rows.specials, events=events)
+    return Plan(
+        t=ts,
+        kind=rows.column("kind")[order].astype(np.int8),
+        author=rows.column("author")[order].astype(np.int32),
+        ref=ref,
+        rel=rows.column("rel")[order].astype(np.int8),
+        special=rows.column("special")[order].astype(np.int32),
+        lang=rows.column("lang")[order].astype(np.int8),
+        flags=rows.column("flags")[order].astype(np.uint8),
+        ids=ids,
+        specials=rows.specials,
+        events=events,
+    )
 
 
 def _stops(p: _Planner, t: np.ndarray, author: np.ndarray) -> list[tuple[float, str, int, str]]:
@@ -599,8 +736,9 @@ def _stops(p: _Planner, t: np.ndarray, author: np.ndarray) -> list[tuple[float, 
     last = np.full(len(p.world.accounts), -np.inf)
     np.maximum.at(last, author, t)
     keep = set(p.world.organisers) | {a for pair in p.world.similar_pairs for a in pair}
-    candidates = [int(a) for a in np.unique(author[np.isin(author, p.world.raiders)])
-                  if int(a) not in keep]
+    candidates = [
+        int(a) for a in np.unique(author[np.isin(author, p.world.raiders)]) if int(a) not in keep
+    ]
     n = min(p.scn.lone_suspensions, len(candidates))
     for a in p.rng.choice(candidates, size=n, replace=False) if n else ():
         when = float(last[a]) + p.rng.uniform(15 * 60, 6 * _HOUR)
@@ -619,8 +757,14 @@ def _deletions(p: _Planner, t: np.ndarray, kind: np.ndarray) -> list[tuple[float
     return out
 
 
-def _edits(p: _Planner, t: np.ndarray, kind: np.ndarray, author: np.ndarray,
-           stopped: set[int], gone: set[int]) -> list[tuple[int, float]]:
+def _edits(
+    p: _Planner,
+    t: np.ndarray,
+    kind: np.ndarray,
+    author: np.ndarray,
+    stopped: set[int],
+    gone: set[int],
+) -> list[tuple[int, float]]:
     ok = ((kind == K_BASE) | (kind == K_RAID)) & (t < p.line.end - _HOUR)
     ok &= ~np.isin(author, np.fromiter(stopped, dtype=np.int64, count=len(stopped)))
     candidates = [int(r) for r in np.nonzero(ok)[0] if int(r) not in gone]

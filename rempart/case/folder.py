@@ -25,11 +25,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .clock import Clock, SystemClock
-from .errors import CaseError
-from .evidence.transparency import KEYS_DIR, create_case_key
-from .settings import resolve
-from .storage import SQLiteStore, Store
+from ..clock import Clock, SystemClock
+from ..errors import CaseError
+from ..evidence.transparency import KEYS_DIR, create_case_key
+from ..models import JSONObject, json_list
+from ..settings import resolve
+from ..storage import SQLiteStore, Store
 
 CONFIG_NAME = "rempart.toml"
 DB_NAME = "case.db"
@@ -61,13 +62,13 @@ class Case:
     """An open case: its directory, configuration, store and clock."""
 
     path: Path
-    config: dict[str, Any]
+    config: dict[str, JSONObject]
     store: Store
     clock: Clock = field(default_factory=SystemClock)
 
     @property
     def targets(self) -> list[str]:
-        return list(self.config.get("case", {}).get("targets", []))
+        return [str(t) for t in json_list(self.config.get("case", {}).get("targets"))]
 
     @property
     def settings(self) -> dict[str, Any]:
@@ -75,15 +76,20 @@ class Case:
 
     @classmethod
     def create(
-        cls, path: Path | str, targets: list[str], name: str | None = None,
+        cls,
+        path: Path | str,
+        targets: list[str],
+        name: str | None = None,
         clock: Clock | None = None,
     ) -> Case:
         """Create a new case directory; refuses to overwrite an existing case."""
         if not targets:
             raise CaseError("a case needs at least one target: pass --target HANDLE")
         if not str(path).strip():
-            raise CaseError("the case folder cannot be empty: give a PATH, e.g. `rempart init "
-                            "my-case --target @alice`")
+            raise CaseError(
+                "the case folder cannot be empty: give a PATH, e.g. `rempart init "
+                "my-case --target @alice`"
+            )
         path = Path(path)
         if (path / CONFIG_NAME).exists():
             raise CaseError(f"{path}: a case already exists here; use another PATH")

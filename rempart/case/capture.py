@@ -27,34 +27,20 @@ import platform as _platform
 import socket
 import sys
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, TypeVar
 from urllib.parse import urlsplit
 
 import orjson
 
-from . import __version__
-from .case import Case
-from .errors import ParseError, SourceError
-from .evidence.log import EntryTemplate, LogWriter, canonical, sha256_hex
-from .evidence.transparency import (
-    StampReport,
-    case_key,
-    sign_case_tree_head,
-    timestamp_latest_head,
-)
-from .merge import (
-    account_with_status,
-    apply_status,
-    finish_message,
-    merge_accounts,
-    merge_messages,
-    normalise_account,
-)
-from .models import Account, Item, Message, StatusChange, iso, parse_iso, positional_maker
-from .settings import url_list
-from .sources.base import (
+from ..derive.replay import apply_items
+from ..errors import ParseError, SourceError
+from ..evidence.log import EntryTemplate, LogWriter
+from ..evidence.transparency import StampReport
+from ..hashing import canonical, sha256_hex
+from ..models import Item, JSONObject, iso, positional_maker
+from ..settings import url_list
+from ..sources.base import (
     ParseContext,
     Source,
     Unit,
@@ -62,8 +48,11 @@ from .sources.base import (
     parse_safely,
     with_encoding,
 )
-from .sources.detect import detect, get_source, walk_inputs
-from .storage.base import RawRecord, Store, StoredMessage
+from ..sources.detect import detect, get_source, walk_inputs
+from ..storage.base import RawRecord, StoredMessage
+from ..version import __version__
+from .evidence import case_key, sign_case_tree_head, timestamp
+from .folder import Case
 
 TOOL = "rempart"
 Progress = Callable[[int], None]
@@ -189,8 +178,12 @@ def capture_origin(path: Path) -> dict[str, Any] | None:
     if not isinstance(url, str):
         return None
     parts = urlsplit(url)
-    return {"tool": "twarc2", "tool_version": meta.get("version"),
-            "api": f"{parts.scheme}://{parts.netloc}{parts.path}", "query": parts.query}
+    return {
+        "tool": "twarc2",
+        "tool_version": meta.get("version"),
+        "api": f"{parts.scheme}://{parts.netloc}{parts.path}",
+        "query": parts.query,
+    }
 
 
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -259,13 +252,8 @@ def ingest(
     }
     if encoding is not None:
         info["encoding"] = encoding
-    writer = LogWriter(store)
-    with store.transaction():
-        capture_id = store.new_capture(info)
-        writer.sync()
-        writer.append("capture-start", {"capture": capture_id, **info})
-        writer.flush()
-    report = IngestReport(capture_id)
+    writer, report = _open_capture(case, info)
+    capture_id = report.capture_id
     batch_size = int(settings["batch_size"])
     batch_bytes = int(settings["batch_bytes"])
     for path in files:
@@ -288,15 +276,132 @@ def ingest(
         with store.transaction():
             source_id = store.source_for(str(path), sha, size, iso(case.clock.now()) or "")
         try:
-            _ingest_file(case, writer, source, path, sha, source_id, capture_id, freport, report,
-                         batch_size, batch_bytes, progress)
+            _ingest_file(
+                case,
+                writer,
+                source,
+                path,
+                sha,
+                source_id,
+                capture_id,
+                freport,
+                report,
+                batch_size,
+                batch_bytes,
+                progress,
+            )
         except Exception as exc:  # noqa: BLE001 - one file's failure never stops the capture
             # what its committed batches hold stays; the whole file is kept as a reject
             reason = f"import of this file failed ({type(exc).__name__}: {exc})"
-            _ingest_file(case, writer, _Failed(source.name, reason), path, sha, source_id,
-                         capture_id, freport, report, batch_size, batch_bytes, None)
+            _ingest_file(
+                case,
+                writer,
+                _Failed(source.name, reason),
+                path,
+                sha,
+                source_id,
+                capture_id,
+                freport,
+                report,
+                batch_size,
+                batch_bytes,
+                None,
+            )
     for skip in left_out:
         report.files.append(FileReport(str(skip.path), None, "", skip.size, skipped=skip.reason))
+    return _close_capture(case, writer, report)
+
+
+def ingest_record(
+    case: Case,
+    raw: bytes,
+    format: str,
+    origin: str = "handed over",
+    context: JSONObject | None = None,
+    command: str | None = None,
+) -> IngestReport:
+    """Capture one raw record handed over by a server (an SMS webhook's body, an event of a
+    watched stream): sealed in the evidence log, stored and merged, and covered by a signed
+    tree head before this returns, exactly as a record of an imported file.
+
+    ``format`` names the source that reads it (see ``rempart formats``); ``origin`` says where
+    it came from (``webhook:twilio``, ``stream:bluesky``…) and stands for the file name in the
+    log; ``context`` is what the source needs besides the bytes (stored with the record). A
+    record already captured adds nothing; one that cannot be read is kept as a reject.
+
+    Example::
+
+        report = ingest_record(case, body, "sms", origin="webhook:twilio")
+        assert report.new_records + len(report.rejects) <= 1
+    """
+    if not isinstance(raw, bytes):
+        raise SourceError(f"{origin}: a record is bytes, not {type(raw).__name__}")
+    source = get_source(format)
+    sha, size = sha256_hex(raw), len(raw)
+    info = {
+        **capture_context(case, command),
+        "started_at": iso(case.clock.now()),
+        "inputs": [{"name": origin, "sha256": sha, "size": size, "handed_over": True}],
+        "skipped": [],
+    }
+    writer, report = _open_capture(case, info)
+    freport = FileReport(origin, source.name, sha, size)
+    report.files.append(freport)
+    with case.store.transaction():
+        source_id = case.store.source_for(origin, sha, size, iso(case.clock.now()) or "")
+    settings = case.settings
+    _ingest_file(
+        case,
+        writer,
+        _Given(source, raw, context),
+        Path(origin),
+        sha,
+        source_id,
+        report.capture_id,
+        freport,
+        report,
+        int(settings["batch_size"]),
+        int(settings["batch_bytes"]),
+        None,
+    )
+    return _close_capture(case, writer, report)
+
+
+class _Given:
+    """One record handed over in memory, read by ``source``: its only unit."""
+
+    def __init__(self, source: Source, raw: bytes, context: JSONObject | None) -> None:
+        self.source, self.raw, self.context = source, raw, context
+        self.name, self.description = source.name, source.description
+
+    def sniff(self, head: bytes, path: Path) -> float:
+        return 0.0
+
+    def units(self, path: Path) -> Iterator[Unit]:
+        yield Unit(self.raw, 1, 0, self.context)
+
+    def parse(self, raw: bytes, ctx: ParseContext) -> list[Item]:
+        return self.source.parse(raw, ctx)
+
+
+def _open_capture(case: Case, info: dict[str, Any]) -> tuple[LogWriter, IngestReport]:
+    """Record a capture run and seal its ``capture-start`` entry."""
+    store = case.store
+    writer = LogWriter(store)
+    with store.transaction():
+        capture_id = store.new_capture(info)
+        writer.sync()
+        writer.append("capture-start", {"capture": capture_id, **info})
+        writer.flush()
+    return writer, IngestReport(capture_id)
+
+
+def _close_capture(case: Case, writer: LogWriter, report: IngestReport) -> IngestReport:
+    """Seal the ``capture-end`` entry, sign the head (reason ``import``) and have it stamped
+    when timestamp authorities are configured."""
+    store = case.store
+    settings = case.settings
+    capture_id = report.capture_id
     result = {
         "finished_at": iso(case.clock.now()),
         "files": len(report.files),
@@ -316,7 +421,7 @@ def ingest(
     report.head_seq, report.head_hash = writer.seq, writer.head
     if url_list(settings["tsa_urls"]):
         # after the commit: the import is kept whatever the timestamp authorities answer
-        report.stamps = timestamp_latest_head(case)
+        report.stamps = timestamp(case)
     return report
 
 
@@ -358,8 +463,9 @@ class _Failed:
         raise ctx.error(self.reason)
 
 
-def _read_again(tried: set[tuple[str, str | None]] | None, format: str,
-                context: dict[str, Any] | None) -> bool:
+def _read_again(
+    tried: set[tuple[str, str | None]] | None, format: str, context: dict[str, Any] | None
+) -> bool:
     """Whether a record already stored should be read again: only when every copy of it is a
     reject, and none was read with this format and context (so the advice of a reject, "pass
     --format NAME", works, and importing the same file the same way again adds nothing)."""
@@ -396,8 +502,13 @@ def _units(source: Source, path: Path, report: IngestReport) -> Iterator[Unit]:
                 whole = True
             yield unit
     except Exception as exc:  # noqa: BLE001 - a reader's failure is kept as a reject
-        reason = str(exc) if isinstance(exc, SourceError) else (
-            f"the {source.name} reader could not split the file ({type(exc).__name__}: {exc})")
+        reason = (
+            str(exc)
+            if isinstance(exc, SourceError)
+            else (
+                f"the {source.name} reader could not split the file ({type(exc).__name__}: {exc})"
+            )
+        )
         data = path.read_bytes()
         start = 0 if whole else end
         start += len(data[start:]) - len(data[start:].lstrip(b"\r\n"))  # the line ending
@@ -408,8 +519,15 @@ def _units(source: Source, path: Path, report: IngestReport) -> Iterator[Unit]:
 
 #: The fields of a ``record`` or ``reject`` entry that change from record to record (the
 #: others: capture, source, format, clock, tool, tool_version; a reject adds its reason).
-_RECORD_FIELDS = ("record_sha256", "size", "line", "offset", "member", "context_sha256",
-                  "captured_at")
+_RECORD_FIELDS = (
+    "record_sha256",
+    "size",
+    "line",
+    "offset",
+    "member",
+    "context_sha256",
+    "captured_at",
+)
 
 # every field given, positionally (see positional_maker): a few of these per record
 _new_context = positional_maker(ParseContext)
@@ -435,8 +553,14 @@ def _ingest_file(
     clock_name = case.clock.name
     name = str(path)
     cited = {"name": name, "sha256": file_sha}  # the same in every entry: encoded, not copied
-    constant = {"capture": capture_id, "source": cited, "format": source.name,
-                "clock": clock_name, "tool": TOOL, "tool_version": __version__}
+    constant = {
+        "capture": capture_id,
+        "source": cited,
+        "format": source.name,
+        "clock": clock_name,
+        "tool": TOOL,
+        "tool_version": __version__,
+    }
     # a record entry's body: the constant fields encoded once, the others spliced in
     record_entry = EntryTemplate("record", constant, _RECORD_FIELDS)
     done_bytes = 0
@@ -471,19 +595,38 @@ def _ingest_file(
                         reason = exc.reason
                 context_json = canonical(unit.context).decode() if unit.context else None
                 values = (  # in the order of _RECORD_FIELDS
-                    sha, len(unit.raw), unit.line, unit.offset, unit.member,
-                    sha256_hex(context_json.encode()) if context_json else None, captured_at,
+                    sha,
+                    len(unit.raw),
+                    unit.line,
+                    unit.offset,
+                    unit.member,
+                    sha256_hex(context_json.encode()) if context_json else None,
+                    captured_at,
                 )
                 if reason is None:
                     entry = writer.append_from(record_entry, values)
                 else:
-                    entry = writer.append("reject", {**constant,
-                                                     **dict(zip(_RECORD_FIELDS, values)),
-                                                     "reason": reason})
-                records.append(_new_record(
-                    entry.seq, sha, unit.raw, source.name, source_id, capture_id, unit.line,
-                    unit.offset, unit.member, context_json, captured_at, clock_name, reason,
-                ))
+                    entry = writer.append(
+                        "reject",
+                        {**constant, **dict(zip(_RECORD_FIELDS, values)), "reason": reason},
+                    )
+                records.append(
+                    _new_record(
+                        entry.seq,
+                        sha,
+                        unit.raw,
+                        source.name,
+                        source_id,
+                        capture_id,
+                        unit.line,
+                        unit.offset,
+                        unit.member,
+                        context_json,
+                        captured_at,
+                        clock_name,
+                        reason,
+                    )
+                )
                 if reason is not None:
                     freport.new_rejects += 1
                     report.rejects.append(RejectNote(str(path), unit.line, reason))
@@ -504,143 +647,3 @@ def _ingest_file(
                 done_bytes = position
     if progress and freport.size > done_bytes:
         progress(freport.size - done_bytes)
-
-
-def apply_items(
-    store: Store, parsed: list[tuple[int, str, list[Item]]]
-) -> list[dict[str, Any]]:
-    """Merge the items of records (in log order) into the store's derived tables.
-
-    Returns the status observations these records make, in order: one per message or account
-    whose status a record changes (deleted, suspended, withheld…, or available again), as the
-    fields of a ``status-change`` log entry. A record that only confirms the known status makes
-    none (against the stored status and the records before it in ``parsed``), so a suspension
-    repeated on every page of a capture, or imported twice, is recorded once; the store's
-    ``status_changes`` table gets the same changes as the log.
-    """
-    msg_keys: set[tuple[str, str]] = set()
-    acc_keys: set[tuple[str, str]] = set()
-    for _, _, items in parsed:
-        for item in items:
-            if isinstance(item, Message):
-                msg_keys.add(item.key)
-            elif isinstance(item, Account):
-                acc_keys.add(item.key)
-            elif item.subject == "account":
-                acc_keys.add((item.platform, item.id))
-            else:
-                msg_keys.add((item.platform, item.id))
-    existing = store.get_messages(msg_keys) if msg_keys else {}
-    accounts_before = store.get_accounts(acc_keys) if acc_keys else {}
-    pending: dict[tuple[str, str], StoredMessage] = {}
-    accounts: dict[tuple[str, str], Account] = {}
-    links: list[tuple[str, str, int]] = []
-    observations: list[dict[str, Any]] = []
-
-    def status(subject: str, key: tuple[str, str]) -> tuple[str | None, Any]:
-        """The current status of a message or account (None: never seen) and its record."""
-        if subject == "account":
-            acc = accounts.get(key) or accounts_before.get(key)
-            return (acc.status, acc) if acc else (None, None)
-        cur = pending.get(key) or existing.get(key)
-        return (cur.message.status, cur.message) if cur else (None, None)
-
-    for seq, fmt, items in parsed:
-        before = {s: status(s[0], s[1])[0] for s in _subjects(items)}
-        for item in items:
-            if isinstance(item, Message):
-                key = item.key
-                cur = pending.get(key) or existing.get(key)
-                if cur is None:
-                    # first sighting: first_seq is the link, no message_records row needed
-                    pending[key] = _new_stored(finish_message(item), fmt, seq, seq)
-                else:
-                    pending[key] = _new_stored(
-                        merge_messages(cur.message, item, cur.first_seq, seq), cur.format,
-                        cur.first_seq, seq,
-                    )
-                    if seq != cur.first_seq:
-                        links.append((item.platform, item.id, seq))
-            elif isinstance(item, Account):
-                key = item.key
-                prev = accounts.get(key) or accounts_before.get(key)
-                merged = item if prev is None else merge_accounts(prev, item)
-                accounts[key] = normalise_account(merged)
-            else:
-                key = (item.platform, item.id)
-                if item.subject == "account":
-                    prev = accounts.get(key) or accounts_before.get(key)
-                    accounts[key] = account_with_status(prev, item)
-                else:
-                    cur = pending.get(key) or existing.get(key)
-                    msg = apply_status(cur.message if cur else None, item)
-                    pending[key] = StoredMessage(
-                        msg, cur.format if cur else fmt, cur.first_seq if cur else seq, seq
-                    )
-                    if cur is not None and seq != cur.first_seq:
-                        links.append((item.platform, item.id, seq))
-        for (subject, key), previous in before.items():
-            now, current = status(subject, key)
-            if now != (previous or "available"):
-                observations.append(_observation(subject, key, previous, now, current, items, seq))
-    fresh = [s for k, s in pending.items() if k not in existing]
-    changed = [s for k, s in pending.items() if k in existing and s != existing[k]]
-    if fresh:
-        store.put_messages(fresh, new=True)
-    if changed:
-        store.put_messages(changed, new=False)
-    if links:
-        store.link_records(links)
-    changed_accounts = [a for k, a in accounts.items() if accounts_before.get(k) != a]
-    if changed_accounts:
-        store.put_accounts(changed_accounts)
-    if observations:
-        store.add_status_changes(_status_change(o) for o in observations)
-    return observations
-
-
-def _status_change(observation: dict[str, Any]) -> tuple[StatusChange, int]:
-    """A ``status-change`` entry's fields as the store's status change row."""
-    o = observation
-    return (StatusChange(o["platform"], o["subject"], o["id"], o["status"],
-                         parse_iso(o["observed_at"]), o["detail"]), o["record"])
-
-
-def _subjects(items: list[Item]) -> list[tuple[str, tuple[str, str]]]:
-    """``(subject, key)`` of every message and account a record's items touch, in order."""
-    out: dict[tuple[str, tuple[str, str]], None] = {}
-    for item in items:
-        if isinstance(item, Message):
-            out[("message", item.key)] = None
-        elif isinstance(item, Account):
-            out[("account", item.key)] = None
-        else:
-            out[(item.subject, (item.platform, item.id))] = None
-    return list(out)
-
-
-def _observation(subject: str, key: tuple[str, str], previous: str | None, status: str | None,
-                 current: Any, items: list[Item], seq: int) -> dict[str, Any]:
-    """The fields of a ``status-change`` entry: what record ``seq`` showed about ``key``.
-
-    ``observed_at`` and ``detail`` come from the record's own status notice when it has one,
-    else from the message or account as the record showed it.
-    """
-    notice = next((i for i in reversed(items) if isinstance(i, StatusChange)
-                   and i.subject == subject and (i.platform, i.id) == key), None)
-    observed = notice.observed_at if notice else getattr(current, "observed_at", None)
-    detail = notice.detail if notice else getattr(current, "status_detail", None)
-    return {"platform": key[0], "subject": subject, "id": key[1], "status": status,
-            "previous": previous, "observed_at": iso(observed), "detail": detail, "record": seq}
-
-
-def reparse(source: Source, record: RawRecord, source_name: str) -> list[Item]:
-    """Parse a stored record again exactly as at capture time (for verification)."""
-    ctx = ParseContext(
-        parse_iso(record.captured_at) or datetime.min,
-        source_name,
-        record.line,
-        orjson.loads(record.context) if record.context else None,
-        source.name,
-    )
-    return source.parse(record.raw, ctx)

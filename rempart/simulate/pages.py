@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from .simulate_plan import (
+from .plan import (
     F_BYNAME,
     F_LINK,
     F_LINK2,
@@ -47,9 +47,9 @@ from .simulate_plan import (
     Plan,
     tco_code,
 )
-from .simulate_scenario import RaidScenario, Timeline
-from .simulate_text import BANKS, LANGUAGES, Bank, apply_habit, fill_gender, mutate, raid_body
-from .simulate_world import SimAccount, World
+from .scenario import RaidScenario, Timeline
+from .text import BANKS, LANGUAGES, Bank, apply_habit, fill_gender, mutate, raid_body
+from .world import SimAccount, World
 
 _MENTION = re.compile(r"(?<![\w@])@(\w{1,15})")
 _HASHTAG = re.compile(r"(?<![\w&;])#(\w*[^\W\d_]\w*)")
@@ -61,7 +61,8 @@ _LONG = 280
 def iso_ms(t: float) -> str:
     """X's time format: ``2026-03-02T10:15:03.000Z``."""
     return datetime.fromtimestamp(t, UTC).strftime("%Y-%m-%dT%H:%M:%S.") + (
-        f"{int(t * 1000) % 1000:03d}Z")
+        f"{int(t * 1000) % 1000:03d}Z"
+    )
 
 
 def escape(text: str) -> str:
@@ -83,32 +84,49 @@ class Renderer:
         self.relative = world.accounts[world.targets[1]] if len(world.targets) > 1 else None
         self.needed = {int(r) for r in plan.ref[plan.ref >= 0]}
         # captured after the bans: a suspended or deleted account has no user object left
-        self.gone = set() if scn.banned_profiles else {
-            int(subject) for _, kind, subject, _ in plan.events if kind == "user"}
+        self.gone = (
+            set()
+            if scn.banned_profiles
+            else {int(subject) for _, kind, subject, _ in plan.events if kind == "user"}
+        )
         self.cache: dict[int, dict[str, Any]] = {}
         self.media: dict[int, dict[str, Any]] = {}
         self.wave_weights = [1.0 / (k + 1) for k in range(len(world.waves))]
-        self.metrics = [{"retweet_count": int(self.rng.expovariate(0.5)),
-                         "reply_count": int(self.rng.expovariate(0.7)),
-                         "like_count": int(self.rng.expovariate(0.2)), "quote_count": 0,
-                         "impression_count": self.rng.randint(5, 900)} for _ in range(64)]
+        self.metrics = [
+            {
+                "retweet_count": int(self.rng.expovariate(0.5)),
+                "reply_count": int(self.rng.expovariate(0.7)),
+                "like_count": int(self.rng.expovariate(0.2)),
+                "quote_count": 0,
+                "impression_count": self.rng.randint(5, 900),
+            }
+            for _ in range(64)
+        ]
 
     # ----------------------------------------------------------------------------- texts
     def fill(self, bank: Bank, mention: str) -> dict[str, str]:
         p = self.world.people[0]
-        return {**fill_gender(bank, self.scn.target_gender, self.rng), "m": mention,
-                "n": p.first, "N": f"{p.first} {p.last}", "topic": self.rng.choice(bank.topics),
-                "show": self.world.show, "outlet": self.world.outlet,
-                "stag": f"#{self.world.support_tag}", "tag": f"#{self.world.raid_tags[0]}",
-                "url": "{url}"}
+        return {
+            **fill_gender(bank, self.scn.target_gender, self.rng),
+            "m": mention,
+            "n": p.first,
+            "N": f"{p.first} {p.last}",
+            "topic": self.rng.choice(bank.topics),
+            "show": self.world.show,
+            "outlet": self.world.outlet,
+            "stag": f"#{self.world.support_tag}",
+            "tag": f"#{self.world.raid_tags[0]}",
+            "url": "{url}",
+        }
 
     def link(self, urls: dict[str, str], expanded: str) -> str:
         code = tco_code(self.rng)
         urls[code] = expanded
         return f"https://t.co/{code}"
 
-    def templated(self, templates: tuple[str, ...], bank: Bank, mention: str,
-                  urls: dict[str, str]) -> str:
+    def templated(
+        self, templates: tuple[str, ...], bank: Bank, mention: str, urls: dict[str, str]
+    ) -> str:
         text = self.rng.choice(templates).format(**self.fill(bank, mention))
         if "{url}" in text:
             text = text.replace("{url}", self.link(urls, self.rng.choice(self.world.news_urls)))
@@ -141,8 +159,9 @@ class Renderer:
             return self.templated(bank.spike, bank, mention, urls), lang
         return self.raid_text(row, acc, lang, urls)
 
-    def raid_text(self, row: int, acc: SimAccount, lang: str, urls: dict[str, str]
-                  ) -> tuple[str, str]:
+    def raid_text(
+        self, row: int, acc: SimAccount, lang: str, urls: dict[str, str]
+    ) -> tuple[str, str]:
         """An insult or threat, copied from a wave with mutations or written anew."""
         plan, world, rng = self.plan, self.world, self.rng
         flags, rel = int(plan.flags[row]), int(plan.rel[row])
@@ -150,8 +169,7 @@ class Renderer:
             lang, body = rng.choices(world.waves, self.wave_weights)[0]
             body = mutate(body, rng, BANKS[lang])
         else:
-            body = raid_body(rng, BANKS[lang], self.scn.target_gender,
-                             {"n": world.people[0].first})
+            body = raid_body(rng, BANKS[lang], self.scn.target_gender, {"n": world.people[0].first})
         if acc.misspelling or acc.emoji or acc.sign_off:
             if rng.random() < 0.85:
                 body = apply_habit(body, acc.misspelling, acc.emoji, acc.sign_off)
@@ -203,10 +221,16 @@ class Renderer:
             text += " " + self.link(urls, f"https://x.com/{parent.handle}/status/{plan.ids[ref]}")
         tid = str(int(plan.ids[row]))
         tweet: dict[str, Any] = {
-            "id": tid, "text": "", "author_id": acc.id, "created_at": created,
-            "conversation_id": tid, "lang": lang, "edit_history_tweet_ids": [tid],
+            "id": tid,
+            "text": "",
+            "author_id": acc.id,
+            "created_at": created,
+            "conversation_id": tid,
+            "lang": lang,
+            "edit_history_tweet_ids": [tid],
             "public_metrics": self.metrics[row % len(self.metrics)],
-            "possibly_sensitive": False, "reply_settings": "everyone",
+            "possibly_sensitive": False,
+            "reply_settings": "everyone",
         }
         users = [acc.index]
         refs: list[int] = []
@@ -225,7 +249,7 @@ class Renderer:
         entities, mentioned = self.entities(escaped, urls)
         users.extend(mentioned)
         if long and len(escaped) > _LONG:
-            tweet["text"] = escaped[:_LONG - 1] + "…"
+            tweet["text"] = escaped[: _LONG - 1] + "…"
             tweet["note_tweet"] = {"text": escaped, "entities": entities}
             short, _ = self.entities(tweet["text"], urls)
             if short:
@@ -237,22 +261,32 @@ class Renderer:
         if media:
             key = f"3_{tid}"
             tweet["attachments"] = {"media_keys": [key]}
-            self.media[row] = {"media_key": key, "type": "photo", "width": 1200, "height": 900,
-                               "url": f"https://pbs.twimg.invalid/media/{key[2:12]}.jpg"}
+            self.media[row] = {
+                "media_key": key,
+                "type": "photo",
+                "width": 1200,
+                "height": 900,
+                "url": f"https://pbs.twimg.invalid/media/{key[2:12]}.jpg",
+            }
         if row in self.needed:
             self.cache[row] = tweet
         return tweet, users, refs
 
-    def edit(self, row: int, acc: SimAccount, created: str
-             ) -> tuple[dict[str, Any], list[int], list[int]]:
+    def edit(
+        self, row: int, acc: SimAccount, created: str
+    ) -> tuple[dict[str, Any], list[int], list[int]]:
         """A later version of an earlier post: new id, both ids in the edit history."""
         plan = self.plan
         original = self.cache[int(plan.ref[row])]
         tid = str(int(plan.ids[row]))
         bank = BANKS.get(original["lang"], BANKS["fr"])
-        tweet = dict(original, id=tid, created_at=created,
-                     text=original["text"] + self.rng.choice(bank.edit_marks),
-                     edit_history_tweet_ids=[*original["edit_history_tweet_ids"], tid])
+        tweet = dict(
+            original,
+            id=tid,
+            created_at=created,
+            text=original["text"] + self.rng.choice(bank.edit_marks),
+            edit_history_tweet_ids=[*original["edit_history_tweet_ids"], tid],
+        )
         users = [acc.index]
         for m in original.get("entities", {}).get("mentions", ()):
             found = self.by_handle.get(m["username"].lower())
@@ -271,14 +305,17 @@ class Renderer:
                 acc = self.by_handle.get(m.group(1).lower())
                 if acc is None:
                     continue
-                found.append({"start": m.start(), "end": m.end(), "username": acc.handle,
-                              "id": acc.id})
+                found.append(
+                    {"start": m.start(), "end": m.end(), "username": acc.handle, "id": acc.id}
+                )
                 mentioned.append(acc.index)
             if found:
                 out["mentions"] = found
         if "#" in text:
-            tags = [{"start": m.start(), "end": m.end(), "tag": m.group(1)}
-                    for m in _HASHTAG.finditer(text)]
+            tags = [
+                {"start": m.start(), "end": m.end(), "tag": m.group(1)}
+                for m in _HASHTAG.finditer(text)
+            ]
             if tags:
                 out["hashtags"] = tags
         if urls and "https://t.co/" in text:
@@ -286,16 +323,23 @@ class Renderer:
             for m in _TCO.finditer(text):
                 expanded = urls.get(m.group(1))
                 if expanded:
-                    links.append({"start": m.start(), "end": m.end(), "url": m.group(0),
-                                  "expanded_url": expanded,
-                                  "display_url": expanded.split("://", 1)[1][:26] + "…"})
+                    links.append(
+                        {
+                            "start": m.start(),
+                            "end": m.end(),
+                            "url": m.group(0),
+                            "expanded_url": expanded,
+                            "display_url": expanded.split("://", 1)[1][:26] + "…",
+                        }
+                    )
             if links:
                 out["urls"] = links
         return out, mentioned
 
 
-def render_pages(scn: RaidScenario, line: Timeline, world: World, plan: Plan
-                 ) -> Iterator[dict[str, Any]]:
+def render_pages(
+    scn: RaidScenario, line: Timeline, world: World, plan: Plan
+) -> Iterator[dict[str, Any]]:
     """The whole capture as twarc2 pages, window after window (see the module docstring)."""
     renderer = Renderer(scn, world, plan)
     rng = random.Random(scn.seed * 19 + 3)
@@ -317,21 +361,28 @@ def render_pages(scn: RaidScenario, line: Timeline, world: World, plan: Plan
         rendered = [renderer.render(r, f"{stamp}Z") for r, stamp in zip(range(i, j), stamps)]
         if scn.newest_first:
             rendered.reverse()
-        chunks = [rendered[k:k + scn.page_size] for k in range(0, len(rendered), scn.page_size)]
+        chunks = [rendered[k : k + scn.page_size] for k in range(0, len(rendered), scn.page_size)]
         last = max(len(chunks) - 1, 0)
         for k, chunk in enumerate(chunks or [[]]):
             if not chunk and not errors:
                 continue
             # errors ride on the window's last page: no later page of the window shows the
             # account again as if it were still there
-            yield _page(chunk, errors if k == last else [], retrieved + 2 * k, renderer, scn,
-                        start, stop)
+            yield _page(
+                chunk, errors if k == last else [], retrieved + 2 * k, renderer, scn, start, stop
+            )
         i, start = j, stop
 
 
-def _page(chunk: list[tuple[dict[str, Any], list[int], list[int]]],
-          errors: list[dict[str, Any]], retrieved: float, renderer: Renderer,
-          scn: RaidScenario, start: float, stop: float) -> dict[str, Any]:
+def _page(
+    chunk: list[tuple[dict[str, Any], list[int], list[int]]],
+    errors: list[dict[str, Any]],
+    retrieved: float,
+    renderer: Renderer,
+    scn: RaidScenario,
+    start: float,
+    stop: float,
+) -> dict[str, Any]:
     users: dict[int, None] = {}
     refs: dict[int, None] = {}
     media = []
@@ -350,23 +401,29 @@ def _page(chunk: list[tuple[dict[str, Any], list[int], list[int]]],
     if chunk:
         ids = [t["id"] for t, _, _ in chunk]
         page["data"] = [t for t, _, _ in chunk]
-        includes: dict[str, Any] = {"users": [renderer.accounts[u].user for u in users
-                                              if u not in renderer.gone]}
+        includes: dict[str, Any] = {
+            "users": [renderer.accounts[u].user for u in users if u not in renderer.gone]
+        }
         if refs:
             includes["tweets"] = [renderer.cache[r] for r in refs]
         if media:
             includes["media"] = media
         page["includes"] = includes
-        page["meta"] = {"result_count": len(chunk), "newest_id": max(ids, key=int),
-                        "oldest_id": min(ids, key=int)}
+        page["meta"] = {
+            "result_count": len(chunk),
+            "newest_id": max(ids, key=int),
+            "oldest_id": min(ids, key=int),
+        }
     else:
         page["meta"] = {"result_count": 0}
     if errors:
         page["errors"] = errors
     handle = renderer.target.handle
     page["__twarc"] = {
-        "url": (f"https://api.twitter.com/2/tweets/search/recent?query=%40{handle}"
-                f"&start_time={iso_ms(start)}&end_time={iso_ms(stop)}&max_results={scn.page_size}"),
+        "url": (
+            f"https://api.twitter.com/2/tweets/search/recent?query=%40{handle}"
+            f"&start_time={iso_ms(start)}&end_time={iso_ms(stop)}&max_results={scn.page_size}"
+        ),
         "version": "2.14.0",
         "retrieved_at": datetime.fromtimestamp(retrieved, UTC).isoformat(timespec="seconds"),
     }
@@ -384,14 +441,32 @@ def _error(event: tuple[float, str, int, str], world: World, plan: Plan) -> dict
     _, resource, subject, status = event
     if resource == "tweet":
         rid = str(int(plan.ids[subject]))
-        return {"value": rid, "detail": f"Could not find tweet with ids: [{rid}].",
-                "title": "Not Found Error", "resource_type": "tweet", "parameter": "ids",
-                "resource_id": rid, "type": _NOT_FOUND}
+        return {
+            "value": rid,
+            "detail": f"Could not find tweet with ids: [{rid}].",
+            "title": "Not Found Error",
+            "resource_type": "tweet",
+            "parameter": "ids",
+            "resource_id": rid,
+            "type": _NOT_FOUND,
+        }
     rid = world.accounts[subject].id
     if status == "suspended":
-        return {"value": rid, "detail": f"User has been suspended: [{rid}].", "title": "Forbidden",
-                "resource_type": "user", "parameter": "id", "resource_id": rid,
-                "type": _NOT_FOUND}
-    return {"value": rid, "detail": f"Could not find user with id: [{rid}].",
-            "title": "Not Found Error", "resource_type": "user", "parameter": "id",
-            "resource_id": rid, "type": _NOT_FOUND}
+        return {
+            "value": rid,
+            "detail": f"User has been suspended: [{rid}].",
+            "title": "Forbidden",
+            "resource_type": "user",
+            "parameter": "id",
+            "resource_id": rid,
+            "type": _NOT_FOUND,
+        }
+    return {
+        "value": rid,
+        "detail": f"Could not find user with id: [{rid}].",
+        "title": "Not Found Error",
+        "resource_type": "user",
+        "parameter": "id",
+        "resource_id": rid,
+        "type": _NOT_FOUND,
+    }

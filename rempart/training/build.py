@@ -20,15 +20,15 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from ...errors import RempartError
-from . import data as datasets
-from . import encoder, rules, synthetic
-from .categories import OUTPUTS, Example
-from .classifier import rule_matrix
-from .data import clean_text
-from .features import hashed_features
-from .model import Model, sigmoid
-from .normalize import normalize, tokens
+from ..analysis.classify import encoder, rules
+from ..analysis.classify.categories import OUTPUTS, Example
+from ..analysis.classify.classifier import rule_matrix
+from ..analysis.classify.cleaning import clean_text
+from ..analysis.classify.features import hashed_features
+from ..analysis.classify.model import Model, sigmoid
+from ..analysis.classify.normalize import normalize, tokens
+from ..errors import RempartError
+from . import datasets, synthetic
 
 Log = Callable[[str], None]
 
@@ -59,11 +59,16 @@ def load_extra(path: Path) -> list[Example]:
             try:
                 obj = json.loads(line)
                 labels = {k: int(v) for k, v in obj["labels"].items() if k in OUTPUTS}
-                out.append(Example(obj["text"], labels, f"extra:{f.name}", obj.get("lang"),
-                                   _split(obj["text"])))
+                out.append(
+                    Example(
+                        obj["text"], labels, f"extra:{f.name}", obj.get("lang"), _split(obj["text"])
+                    )
+                )
             except (ValueError, KeyError, TypeError) as exc:
-                raise RempartError(f"{f}:{n}: not a labelled example ({exc}); expected "
-                                   '{"text": ..., "labels": {"insult": 1, ...}}') from None
+                raise RempartError(
+                    f"{f}:{n}: not a labelled example ({exc}); expected "
+                    '{"text": ..., "labels": {"insult": 1, ...}}'
+                ) from None
     return out
 
 
@@ -72,8 +77,9 @@ def _split(text: str) -> str:
     return datasets.split_of(datasets.text_key(clean_text(text)))
 
 
-def featurize(texts: Sequence[str], parents: Sequence[str | None], n_bits: int,
-              names: Sequence[str]) -> sp.csr_matrix:
+def featurize(
+    texts: Sequence[str], parents: Sequence[str | None], n_bits: int, names: Sequence[str]
+) -> sp.csr_matrix:
     """Training design matrix: hashed n-grams then the rule features, as one CSR matrix."""
     norms = [normalize(clean_text(t)) for t in texts]
     X = hashed_features(norms, [tokens(n) for n in norms], n_bits).to_csr()
@@ -81,14 +87,16 @@ def featurize(texts: Sequence[str], parents: Sequence[str | None], n_bits: int,
     return sp.hstack([X, sp.csr_matrix(R)], format="csr", dtype=np.float32)
 
 
-def _fit(X: sp.csr_matrix, y: np.ndarray, w: np.ndarray, C: float, seed: int
-         ) -> tuple[np.ndarray, float]:
+def _fit(
+    X: sp.csr_matrix, y: np.ndarray, w: np.ndarray, C: float, seed: int
+) -> tuple[np.ndarray, float]:
     from sklearn.linear_model import LogisticRegression
 
     if len(np.unique(y)) < 2:
         return np.zeros(X.shape[1], np.float32), (10.0 if y.mean() > 0.5 else -10.0)
-    clf = LogisticRegression(C=C, solver="liblinear", random_state=seed, max_iter=200,
-                             class_weight="balanced")
+    clf = LogisticRegression(
+        C=C, solver="liblinear", random_state=seed, max_iter=200, class_weight="balanced"
+    )
     clf.fit(X, y, sample_weight=w)
     return clf.coef_[0].astype(np.float32), float(clf.intercept_[0])
 
@@ -130,8 +138,11 @@ def collect(config: TrainConfig, log: Log = print) -> list[Example]:
     """Every training example: shippable datasets, synthetic templates, extra data."""
     examples = datasets.load_training(config.data_dir)
     log(f"datasets: {len(examples)} examples")
-    kwargs = {} if config.synthetic_per_template is None else {
-        "n_per_template": config.synthetic_per_template}
+    kwargs = (
+        {}
+        if config.synthetic_per_template is None
+        else {"n_per_template": config.synthetic_per_template}
+    )
     synth = synthetic.generate(seed=config.seed, **kwargs)
     for e in synth:
         e.split = _split(e.text)
@@ -150,7 +161,7 @@ def collect(config: TrainConfig, log: Log = print) -> list[Example]:
 
 def functional_keys() -> set[str]:
     """Texts of the functional suite: never trained on, so the suite stays a fair test."""
-    from .functional import FUNCTIONAL_CASES
+    from .functional_suite import FUNCTIONAL_CASES
 
     return {datasets.text_key(clean_text(c.text)) for c in FUNCTIONAL_CASES}
 
@@ -161,8 +172,12 @@ def train(config: TrainConfig, log: Log = print) -> tuple[Model, dict[str, Any]]
     return train_examples(examples, config, log, datasets.dataset_files(config.data_dir))
 
 
-def train_examples(examples: list[Example], config: TrainConfig, log: Log = print,
-                   manifest: dict[str, str] | None = None) -> tuple[Model, dict[str, Any]]:
+def train_examples(
+    examples: list[Example],
+    config: TrainConfig,
+    log: Log = print,
+    manifest: dict[str, str] | None = None,
+) -> tuple[Model, dict[str, Any]]:
     """Fit, calibrate and save a model from ``examples`` (their ``split`` decides the roles)."""
     names = tuple(rules.RULE_FEATURES)
     tr = [e for e in examples if e.split == "train"]
@@ -184,20 +199,40 @@ def train_examples(examples: list[Example], config: TrainConfig, log: Log = prin
     for j, out in enumerate(OUTPUTS):
         idx, y = _labels(dev, out)
         calib[:, j] = _platt(zdev[idx, j], y) if len(idx) else (1.0, 0.0)
-    model = Model(OUTPUTS, config.n_bits, names, np.ascontiguousarray(W[:n_hashed].T),
-                  W[n_hashed:], b, calib, band=config.band)
+    model = Model(
+        OUTPUTS,
+        config.n_bits,
+        names,
+        np.ascontiguousarray(W[:n_hashed].T),
+        W[n_hashed:],
+        b,
+        calib,
+        band=config.band,
+    )
     z2 = None
     if config.use_encoder and encoder.available():
         z2 = _stage2(model, tr, dev, Xtr @ W + b, zdev, config, log)
     pdev = _dev_probabilities(model, zdev, z2)
     model.thresholds = _thresholds(dev, pdev)
-    report = {"examples": len(examples), "train": len(tr), "dev": len(dev),
-              "dev_metrics": _dev_metrics(dev, pdev)}
+    report = {
+        "examples": len(examples),
+        "train": len(tr),
+        "dev": len(dev),
+        "dev_metrics": _dev_metrics(dev, pdev),
+    }
     model.meta = {
-        "trained_with": {"python": platform.python_version(), "numpy": np.__version__,
-                         "blas": blas_kernel()},
-        "config": {"n_bits": config.n_bits, "C": config.C, "seed": config.seed,
-                   "band": list(config.band), "use_encoder": model.stage2 is not None},
+        "trained_with": {
+            "python": platform.python_version(),
+            "numpy": np.__version__,
+            "blas": blas_kernel(),
+        },
+        "config": {
+            "n_bits": config.n_bits,
+            "C": config.C,
+            "seed": config.seed,
+            "band": list(config.band),
+            "use_encoder": model.stage2 is not None,
+        },
         "data": manifest or {},
         "counts": _counts(examples),
         "dev_metrics": report["dev_metrics"],
@@ -208,8 +243,15 @@ def train_examples(examples: list[Example], config: TrainConfig, log: Log = prin
     return model, report
 
 
-def _stage2(model: Model, tr: list[Example], dev: list[Example], ztr: np.ndarray,
-            zdev: np.ndarray, config: TrainConfig, log: Log) -> np.ndarray:
+def _stage2(
+    model: Model,
+    tr: list[Example],
+    dev: list[Example],
+    ztr: np.ndarray,
+    zdev: np.ndarray,
+    config: TrainConfig,
+    log: Log,
+) -> np.ndarray:
     """Fit stage 2 on the sentence embeddings; return its dev logits."""
     log(f"stage 2: embedding {len(tr) + len(dev)} texts with the sentence encoder…")
     Etr = encoder.encode([e.text for e in tr])
@@ -268,8 +310,11 @@ def _dev_metrics(dev: list[Example], p: np.ndarray) -> dict[str, Any]:
         idx, y = _labels(dev, name)
         if len(idx) and len(np.unique(y)) == 2:
             auc = float(roc_auc_score(y, p[idx, j]))
-            out[name] = {"n": int(len(idx)), "roc_auc": round(auc, 4),
-                         "pr_auc": round(float(average_precision_score(y, p[idx, j])), 4)}
+            out[name] = {
+                "n": int(len(idx)),
+                "roc_auc": round(auc, 4),
+                "pr_auc": round(float(average_precision_score(y, p[idx, j])), 4),
+            }
     return out
 
 
@@ -292,8 +337,9 @@ def blas_kernel() -> str:
 
         for lib in threadpool_info():
             if lib.get("user_api") == "blas":
-                return " ".join(str(lib.get(k) or "?")
-                                for k in ("internal_api", "version", "architecture"))
+                return " ".join(
+                    str(lib.get(k) or "?") for k in ("internal_api", "version", "architecture")
+                )
     except Exception:  # noqa: BLE001 - an unknown kernel only weakens the check's message
         pass
     return "unknown"

@@ -1,0 +1,204 @@
+"""Replaying records: the parsed items of raw records, in log order, merged into a store.
+
+Ingest (:mod:`rempart.case.capture`) applies each batch of new records with :func:`apply_items`
+inside the transaction that seals them; verify (:mod:`rempart.evidence.verify`) parses the stored
+bytes again with :func:`reparse` and replays them into an in-memory store, then compares. Both
+use these functions, so the derived tables are a function of the log alone.
+
+Example::
+
+    observations = apply_items(store, [(seq, "twarc2", items)])
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import orjson
+
+from ..models import Account, Item, Message, StatusChange, iso, parse_iso, positional_maker
+from ..sources.base import ParseContext, Source
+from ..storage.base import RawRecord, Store, StoredMessage
+from .merge import (
+    account_with_status,
+    apply_status,
+    finish_message,
+    merge_accounts,
+    merge_messages,
+    normalise_account,
+)
+
+__all__ = ["apply_items", "reparse"]
+
+_new_stored = positional_maker(StoredMessage)
+
+
+def apply_items(store: Store, parsed: list[tuple[int, str, list[Item]]]) -> list[dict[str, Any]]:
+    """Merge the items of records (in log order) into the store's derived tables.
+
+    Returns the status observations these records make, in order: one per message or account
+    whose status a record changes (deleted, suspended, withheld…, or available again), as the
+    fields of a ``status-change`` log entry. A record that only confirms the known status makes
+    none (against the stored status and the records before it in ``parsed``), so a suspension
+    repeated on every page of a capture, or imported twice, is recorded once; the store's
+    ``status_changes`` table gets the same changes as the log.
+    """
+    msg_keys: set[tuple[str, str]] = set()
+    acc_keys: set[tuple[str, str]] = set()
+    for _, _, items in parsed:
+        for item in items:
+            if isinstance(item, Message):
+                msg_keys.add(item.key)
+            elif isinstance(item, Account):
+                acc_keys.add(item.key)
+            elif item.subject == "account":
+                acc_keys.add((item.platform, item.id))
+            else:
+                msg_keys.add((item.platform, item.id))
+    existing = store.get_messages(msg_keys) if msg_keys else {}
+    accounts_before = store.get_accounts(acc_keys) if acc_keys else {}
+    pending: dict[tuple[str, str], StoredMessage] = {}
+    accounts: dict[tuple[str, str], Account] = {}
+    links: list[tuple[str, str, int]] = []
+    observations: list[dict[str, Any]] = []
+
+    def status(subject: str, key: tuple[str, str]) -> tuple[str | None, Any]:
+        """The current status of a message or account (None: never seen) and its record."""
+        if subject == "account":
+            acc = accounts.get(key) or accounts_before.get(key)
+            return (acc.status, acc) if acc else (None, None)
+        cur = pending.get(key) or existing.get(key)
+        return (cur.message.status, cur.message) if cur else (None, None)
+
+    for seq, fmt, items in parsed:
+        before = {s: status(s[0], s[1])[0] for s in _subjects(items)}
+        for item in items:
+            if isinstance(item, Message):
+                key = item.key
+                cur = pending.get(key) or existing.get(key)
+                if cur is None:
+                    # first sighting: first_seq is the link, no message_records row needed
+                    pending[key] = _new_stored(finish_message(item), fmt, seq, seq)
+                else:
+                    pending[key] = _new_stored(
+                        merge_messages(cur.message, item, cur.first_seq, seq),
+                        cur.format,
+                        cur.first_seq,
+                        seq,
+                    )
+                    if seq != cur.first_seq:
+                        links.append((item.platform, item.id, seq))
+            elif isinstance(item, Account):
+                key = item.key
+                prev = accounts.get(key) or accounts_before.get(key)
+                merged = item if prev is None else merge_accounts(prev, item)
+                accounts[key] = normalise_account(merged)
+            else:
+                key = (item.platform, item.id)
+                if item.subject == "account":
+                    prev = accounts.get(key) or accounts_before.get(key)
+                    accounts[key] = account_with_status(prev, item)
+                else:
+                    cur = pending.get(key) or existing.get(key)
+                    msg = apply_status(cur.message if cur else None, item)
+                    pending[key] = StoredMessage(
+                        msg, cur.format if cur else fmt, cur.first_seq if cur else seq, seq
+                    )
+                    if cur is not None and seq != cur.first_seq:
+                        links.append((item.platform, item.id, seq))
+        for (subject, key), previous in before.items():
+            now, current = status(subject, key)
+            if now != (previous or "available"):
+                observations.append(_observation(subject, key, previous, now, current, items, seq))
+    fresh = [s for k, s in pending.items() if k not in existing]
+    changed = [s for k, s in pending.items() if k in existing and s != existing[k]]
+    if fresh:
+        store.put_messages(fresh, new=True)
+    if changed:
+        store.put_messages(changed, new=False)
+    if links:
+        store.link_records(links)
+    changed_accounts = [a for k, a in accounts.items() if accounts_before.get(k) != a]
+    if changed_accounts:
+        store.put_accounts(changed_accounts)
+    if observations:
+        store.add_status_changes(_status_change(o) for o in observations)
+    return observations
+
+
+def _status_change(observation: dict[str, Any]) -> tuple[StatusChange, int]:
+    """A ``status-change`` entry's fields as the store's status change row."""
+    o = observation
+    return (
+        StatusChange(
+            o["platform"],
+            o["subject"],
+            o["id"],
+            o["status"],
+            parse_iso(o["observed_at"]),
+            o["detail"],
+        ),
+        o["record"],
+    )
+
+
+def _subjects(items: list[Item]) -> list[tuple[str, tuple[str, str]]]:
+    """``(subject, key)`` of every message and account a record's items touch, in order."""
+    out: dict[tuple[str, tuple[str, str]], None] = {}
+    for item in items:
+        if isinstance(item, Message):
+            out[("message", item.key)] = None
+        elif isinstance(item, Account):
+            out[("account", item.key)] = None
+        else:
+            out[(item.subject, (item.platform, item.id))] = None
+    return list(out)
+
+
+def _observation(
+    subject: str,
+    key: tuple[str, str],
+    previous: str | None,
+    status: str | None,
+    current: Any,
+    items: list[Item],
+    seq: int,
+) -> dict[str, Any]:
+    """The fields of a ``status-change`` entry: what record ``seq`` showed about ``key``.
+
+    ``observed_at`` and ``detail`` come from the record's own status notice when it has one,
+    else from the message or account as the record showed it.
+    """
+    notice = next(
+        (
+            i
+            for i in reversed(items)
+            if isinstance(i, StatusChange) and i.subject == subject and (i.platform, i.id) == key
+        ),
+        None,
+    )
+    observed = notice.observed_at if notice else getattr(current, "observed_at", None)
+    detail = notice.detail if notice else getattr(current, "status_detail", None)
+    return {
+        "platform": key[0],
+        "subject": subject,
+        "id": key[1],
+        "status": status,
+        "previous": previous,
+        "observed_at": iso(observed),
+        "detail": detail,
+        "record": seq,
+    }
+
+
+def reparse(source: Source, record: RawRecord, source_name: str) -> list[Item]:
+    """Parse a stored record again exactly as at capture time (for verification)."""
+    ctx = ParseContext(
+        parse_iso(record.captured_at) or datetime.min,
+        source_name,
+        record.line,
+        orjson.loads(record.context) if record.context else None,
+        source.name,
+    )
+    return source.parse(record.raw, ctx)
