@@ -160,11 +160,18 @@ def _ingest_with_progress(
         DownloadColumn(),
         TimeRemainingColumn(),
     )
-    with Progress(*columns, console=_stderr_console(), transient=True) as bar:
+    # refreshed by hand, with no thread of its own: a large file is then read by two
+    # processes (a process is forked only when no other thread runs)
+    with Progress(*columns, console=_stderr_console(), transient=True, auto_refresh=False) as bar:
         task = bar.add_task("ingesting", total=None)
 
         def on_file(path: Path, size: int) -> None:
             bar.update(task, description=safe_markup(path.name[:30]), total=size, completed=0)
+            bar.refresh()
+
+        def advance(n: int) -> None:
+            bar.advance(task, n)
+            bar.refresh()
 
         return rc.ingest(
             case,
@@ -172,7 +179,7 @@ def _ingest_with_progress(
             format=fmt,
             command=command,
             encoding=encoding,
-            progress=lambda n: bar.advance(task, n),
+            progress=advance,
             on_file=on_file,
         )
 
@@ -397,7 +404,7 @@ def tsa_add_root(pem_file: Path, case_path: Path | None) -> None:
 def custody(as_json: bool, case_path: Path | None) -> None:
     """The chain of custody: who captured, viewed, annotated, stamped or exported what, when."""
     with rc.open_case(case_path) as case:
-        events = rc.custody(case)
+        events = rc.custody(case, by="cli")
     for event in events:
         if as_json:
             click.echo(safe_json(orjson.dumps(event.to_json()).decode()))
@@ -635,7 +642,7 @@ def messages(
 def rejects(as_json: bool, case_path: Path | None) -> None:
     """Records that could not be read: file, line and reason (their bytes are kept)."""
     with rc.open_case(case_path) as case:
-        found = rc.rejects(case)
+        found = rc.rejects(case, by="cli")
     for rec in found:
         if as_json:
             click.echo(safe_json(orjson.dumps(rec.to_json()).decode()))

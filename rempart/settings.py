@@ -42,6 +42,20 @@ SETTINGS: tuple[Setting, ...] = (
         "batch_bytes", 16_000_000, "Raw bytes per ingest transaction (whichever comes first).", int
     ),
     Setting(
+        "ingest_processes",
+        2,
+        "Processes that read a large file during ingest: with 2, one reads (hashes, parses) a "
+        "batch while the other seals the previous one; 1 reads and seals in turn. Records are "
+        "sealed in file order either way.",
+        int,
+    ),
+    Setting(
+        "parallel_bytes",
+        4_000_000,
+        "Files at least this large are read by ingest_processes processes; smaller ones by one.",
+        int,
+    ),
+    Setting(
         "tsa_urls",
         None,
         "RFC 3161 timestamp authorities (comma-separated URLs) that stamp "

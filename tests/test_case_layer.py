@@ -31,7 +31,7 @@ PUBLIC = {
 
 
 def _views(case: rc.Case) -> list[rc.CustodyEvent]:
-    return [e for e in rc.custody(case) if e.kind == "view"]
+    return [e for e in rc.custody(case, record=False) if e.kind == "view"]
 
 
 def test_the_cli_imports_the_public_library_only() -> None:
@@ -72,6 +72,17 @@ def test_library_views_record_their_custody_entry(
     assert entry.what["count"] == shown and shown > 0
     assert entry.by == fresh_case.settings["operator"]
     assert view == "findings" or rc.verify(fresh_case).ok  # sealed like any other entry
+
+
+def test_custody_and_rejects_listings_are_views_too(fresh_case: rc.Case) -> None:
+    rc.ingest_record(fresh_case, b"{broken", "vonage", origin="webhook:vonage")
+    assert len(rc.rejects(fresh_case, by="web")) == 1
+    shown = rc.custody(fresh_case, by="web")
+    views = [e.what for e in rc.custody(fresh_case, record=False) if e.kind == "view"]
+    assert views == [
+        {"command": "rejects", "via": "web", "count": 1},
+        {"command": "custody", "via": "web", "count": len(shown)},
+    ]
 
 
 def test_top_level_views_go_through_the_case_layer(

@@ -42,25 +42,28 @@ INPUTS = _inputs()
 
 
 @st.composite
-def _plans(draw: st.DrawFn) -> tuple[list[list[Path]], int]:
-    """Imports (each a list of inputs) and a batch size: a random subset of the fixtures in a
-    random order, cut into up to four imports, with some inputs imported again."""
+def _plans(draw: st.DrawFn) -> tuple[list[list[Path]], int, int]:
+    """Imports (each a list of inputs), a batch size and a number of import processes: a random
+    subset of the fixtures in a random order, cut into up to four imports, with some inputs
+    imported again; with 2 processes, every file is read by two processes taking turns."""
     chosen = draw(st.lists(st.sampled_from(INPUTS), min_size=1, max_size=len(INPUTS), unique=True))
     again = draw(st.lists(st.sampled_from(chosen), max_size=3))
     order = draw(st.permutations(chosen + again))
     cuts = sorted(draw(st.lists(st.integers(1, max(1, len(order) - 1)), max_size=3, unique=True)))
     imports = [order[a:b] for a, b in zip([0, *cuts], [*cuts, len(order)]) if order[a:b]]
     batch_size = draw(st.sampled_from([1, 2, 3, 7, 2000]))
-    return imports, batch_size
+    processes = draw(st.sampled_from([1, 2]))
+    return imports, batch_size, processes
 
 
-def _verify_plan(imports: list[list[Path]], batch_size: int) -> None:
+def _verify_plan(imports: list[list[Path]], batch_size: int, processes: int = 1) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         case = Case.create(
             Path(tmp) / "case", ["@cible"], clock=FixedClock(T0, timedelta(seconds=1))
         )
         try:
-            case.config.setdefault("settings", {})["batch_size"] = batch_size
+            tuned = case.config.setdefault("settings", {})
+            tuned.update(batch_size=batch_size, ingest_processes=processes, parallel_bytes=0)
             assert case.settings["batch_size"] == batch_size
             for paths in imports:
                 ingest(case, paths)
@@ -75,14 +78,19 @@ def _verify_plan(imports: list[list[Path]], batch_size: int) -> None:
     max_examples=25, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
 )
 @given(_plans())
-def test_any_imports_of_the_fixtures_verify(plan: tuple[list[list[Path]], int]) -> None:
-    imports, batch_size = plan
-    _verify_plan(imports, batch_size)
+def test_any_imports_of_the_fixtures_verify(plan: tuple[list[list[Path]], int, int]) -> None:
+    imports, batch_size, processes = plan
+    _verify_plan(imports, batch_size, processes)
 
 
 def test_every_fixture_one_record_per_transaction_then_all_again() -> None:
     """The extreme batches: one record per transaction, then everything in one import."""
     _verify_plan([[p] for p in INPUTS] + [INPUTS], 1)
+
+
+def test_every_fixture_read_by_two_processes_taking_turns() -> None:
+    """Each file read by two processes, one record per turn, then everything again."""
+    _verify_plan([[p] for p in INPUTS] + [INPUTS], 1, processes=2)
 
 
 def test_withheld_users_with_empty_names_verify(fresh_case: Case) -> None:

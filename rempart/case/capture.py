@@ -19,21 +19,27 @@ Example::
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import functools
 import gc
 import hashlib
+import multiprocessing
 import os
 import platform as _platform
+import signal
 import socket
 import sys
+import threading
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, TypeVar
 from urllib.parse import urlsplit
 
 import orjson
 
-from ..derive.replay import apply_items
+from ..derive.replay import Ready, apply_items, prepare_items
 from ..errors import ParseError, SourceError
 from ..evidence.log import EntryTemplate, LogWriter
 from ..evidence.transparency import StampReport
@@ -50,6 +56,7 @@ from ..sources.base import (
 )
 from ..sources.detect import detect, get_source, walk_inputs
 from ..storage.base import RawRecord, StoredMessage
+from ..storage.sqlite import SQLiteStore
 from ..version import __version__
 from .evidence import case_key, sign_case_tree_head, timestamp
 from .folder import Case
@@ -563,82 +570,29 @@ def _ingest_file(
     }
     # a record entry's body: the constant fields encoded once, the others spliced in
     record_entry = EntryTemplate("record", constant, _RECORD_FIELDS)
+    batcher = _Batcher(
+        case,
+        source,
+        path,
+        name,
+        constant,
+        record_entry,
+        source_id,
+        capture_id,
+        clock_name,
+        freport,
+        report,
+    )
+    batches = _batches(_units(source, path, report), batch_size, batch_bytes)
+    if _in_two(case, freport.size, source):
+        _alternating(case, writer, batcher, batches, progress)
+        return
     done_bytes = 0
-    for batch in _batches(_units(source, path, report), batch_size, batch_bytes):
-        hashed = [(hashlib.sha256(u.raw).hexdigest(), u) for u in batch]
-        freport.records += len(hashed)
-        if freport.encoding is None and batch[0].context:
-            freport.encoding = batch[0].context.get("encoding")
+    for batch in batches:
+        prepared = batcher.prepare(batch)
         with store.transaction():
-            known = store.known_records(sha for sha, _ in hashed)
-            # records kept only as rejects are read again with another format or context
-            retry = store.rejected_records(known) if known else {}
-            writer.sync()
-            records: list[RawRecord] = []
-            parsed: list[tuple[int, str, list[Item]]] = []
-            for sha, unit in hashed:
-                if sha in known and not _read_again(retry.get(sha), source.name, unit.context):
-                    continue
-                known.add(sha)
-                retry.pop(sha, None)
-                captured = case.clock.now()
-                captured_at = iso(captured) or ""
-                ctx = _new_context(captured, name, unit.line, unit.context, source.name)
-                reason = None
-                items: list[Item] = []
-                if unit.context and "split_error" in unit.context:
-                    reason = unit.context["split_error"]
-                else:
-                    try:
-                        items = parse_safely(source, unit.raw, ctx)
-                    except ParseError as exc:
-                        reason = exc.reason
-                context_json = canonical(unit.context).decode() if unit.context else None
-                values = (  # in the order of _RECORD_FIELDS
-                    sha,
-                    len(unit.raw),
-                    unit.line,
-                    unit.offset,
-                    unit.member,
-                    sha256_hex(context_json.encode()) if context_json else None,
-                    captured_at,
-                )
-                if reason is None:
-                    entry = writer.append_from(record_entry, values)
-                else:
-                    entry = writer.append(
-                        "reject",
-                        {**constant, **dict(zip(_RECORD_FIELDS, values)), "reason": reason},
-                    )
-                records.append(
-                    _new_record(
-                        entry.seq,
-                        sha,
-                        unit.raw,
-                        source.name,
-                        source_id,
-                        capture_id,
-                        unit.line,
-                        unit.offset,
-                        unit.member,
-                        context_json,
-                        captured_at,
-                        clock_name,
-                        reason,
-                    )
-                )
-                if reason is not None:
-                    freport.new_rejects += 1
-                    report.rejects.append(RejectNote(str(path), unit.line, reason))
-                else:
-                    freport.new_records += 1
-                    freport.items += len(items)
-                    parsed.append((entry.seq, source.name, items))
-            writer.flush()
-            store.add_records(records)
-            for observation in apply_items(store, parsed):
-                writer.append("status-change", observation)
-            writer.flush()
+            batcher.commit(prepared, writer)
+        del prepared
         if progress:
             last = batch[-1]
             position = min(last.offset + len(last.raw), freport.size)
@@ -647,3 +601,323 @@ def _ingest_file(
                 done_bytes = position
     if progress and freport.size > done_bytes:
         progress(freport.size - done_bytes)
+
+
+def _in_two(case: Case, size: int, source: Source) -> bool:
+    """Whether a file is read by two processes (see :func:`_alternating`): a large file, in a
+    case on SQLite, where processes can fork, from a process running no other thread (a child
+    forked from a threaded server could inherit a lock another thread held)."""
+    settings = case.settings
+    return (
+        int(settings["ingest_processes"]) >= 2
+        and size >= int(settings["parallel_bytes"])
+        and isinstance(case.store, SQLiteStore)
+        and hasattr(os, "fork")
+        and sys.platform.startswith("linux")
+        and threading.active_count() == 1
+        and not isinstance(source, (_Unknown, _Failed, _Given))
+    )
+
+
+def _alternating(
+    case: Case,
+    writer: LogWriter,
+    batcher: _Batcher,
+    batches: Iterator[list[Unit]],
+    progress: Progress | None,
+) -> None:
+    """Import a file's batches with two processes taking turns: this one has the even
+    batches, a forked child the odd ones. Each reads (hashes, parses, prepares) its next batch
+    while the other seals its own, then waits for its turn: batch ``k`` is committed only
+    once batch ``k - 1`` is, so the log holds the records in file order, exactly as one
+    process would have sealed them, each transaction re-checking what is known.
+
+    The child has its own connection to the case database and leaves with ``os._exit`` (it
+    never touches this process's connection); it sends back what it counted. A failure on
+    either side stops both and is raised here (the caller keeps the file as a reject).
+    """
+    assert isinstance(case.store, SQLiteStore)
+    turn_recv, turn_send = multiprocessing.Pipe(duplex=False)  # to the child: your turn
+    news_recv, news_send = multiprocessing.Pipe(duplex=False)  # from the child
+    pid = os.fork()
+    if pid == 0:  # the child: odd batches
+        code = 1
+        try:
+            turn_send.close()
+            news_recv.close()
+            _child(case, batcher, batches, turn_recv, news_send)
+            code = 0
+        finally:
+            os._exit(code)
+    turn_recv.close()
+    news_send.close()
+    store = case.store
+    freport = batcher.freport
+    notes = batcher.report.rejects
+    start = len(notes)
+    tagged: list[tuple[int, RejectNote]] = []  # this file's rejects, by batch
+    done_bytes = 0
+    finished = False
+    try:
+        for k, batch in enumerate(batches):
+            if k % 2:
+                continue
+            prepared = batcher.prepare(batch)
+            if k and not finished:
+                finished = _news(news_recv, batcher, tagged)  # the child sealed batch k - 1
+            before = len(notes)
+            with store.transaction():
+                batcher.commit(prepared, writer)
+            tagged += [(k, note) for note in notes[before:]]
+            del prepared
+            with contextlib.suppress(OSError):
+                turn_send.send(True)
+            if progress:
+                last = batch[-1]
+                position = min(last.offset + len(last.raw), freport.size)
+                if position > done_bytes:
+                    progress(position - done_bytes)
+                    done_bytes = position
+        while not finished:
+            finished = _news(news_recv, batcher, tagged)
+        tagged.sort(key=lambda kn: kn[0])
+        notes[start:] = [note for _, note in tagged]
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+        raise
+    finally:
+        turn_send.close()
+        news_recv.close()
+        os.waitpid(pid, 0)
+    if progress and freport.size > done_bytes:
+        progress(freport.size - done_bytes)
+
+
+def _child(
+    case: Case,
+    batcher: _Batcher,
+    batches: Iterator[list[Unit]],
+    turn: Connection,
+    news: Connection,
+) -> None:
+    """The forked child's side of :func:`_alternating`: the odd batches, each sealed on its
+    turn; then what it counted (or what failed) goes back to the parent."""
+    try:
+        assert isinstance(case.store, SQLiteStore)
+        store = SQLiteStore(case.store.path)
+        batcher.case = dataclasses.replace(case, store=store)
+        batcher.freport = FileReport(batcher.freport.path, batcher.freport.format, "", 0)
+        batcher.report = IngestReport(batcher.report.capture_id)
+        writer = LogWriter(store)
+        notes = batcher.report.rejects
+        tagged: list[tuple[int, RejectNote]] = []
+        for k, batch in enumerate(batches):
+            if not k % 2:
+                continue
+            prepared = batcher.prepare(batch)
+            try:
+                turn.recv()
+            except EOFError:  # the parent is gone: seal nothing more
+                return
+            before = len(notes)
+            with store.transaction():
+                batcher.commit(prepared, writer)
+            tagged += [(k, note) for note in notes[before:]]
+            del prepared
+            news.send(("turn", None))
+        news.send(("done", (batcher.freport, tagged)))
+    except BaseException as exc:  # noqa: BLE001 - told to the parent, which raises it
+        with contextlib.suppress(OSError):
+            news.send(("error", f"{type(exc).__name__}: {exc}"))
+
+
+def _news(news: Connection, batcher: _Batcher, tagged: list[tuple[int, RejectNote]]) -> bool:
+    """Wait for the child's next message; True once it is done (its counts added here)."""
+    try:
+        kind, data = news.recv()
+    except EOFError:
+        raise RuntimeError("the second import process stopped without a word") from None
+    if kind == "error":
+        raise RuntimeError(f"the second import process failed: {data}")
+    if kind == "done":
+        counted, theirs = data
+        freport = batcher.freport
+        freport.records += counted.records
+        freport.new_records += counted.new_records
+        freport.new_rejects += counted.new_rejects
+        freport.items += counted.items
+        freport.encoding = freport.encoding or counted.encoding
+        tagged.extend(theirs)
+        return True
+    return False
+
+
+@dataclass
+class _Read:
+    """A unit read outside the transaction: its hash, capture time and what parsing gave."""
+
+    sha: str
+    unit: Unit
+    captured_at: str = ""
+    items: list[Item] | None = None  # None: not read yet (known when the batch was read)
+    reason: str | None = None
+    context_json: str | None = None
+    parts: tuple[bytes, bytes] | None = None  # the record entry's body around its seq
+
+
+@dataclass
+class _Prepared:
+    """A batch read outside the transaction (see :class:`_Batcher`)."""
+
+    reads: list[_Read]
+    ready: Ready
+
+
+class _Batcher:
+    """One file's batches: read (hash, parse, prepare the rows) outside any transaction, then
+    committed in a transaction that re-checks what is known and seals each new record.
+
+    Reading first keeps the write transaction short; its result is exactly what reading in
+    the transaction gave (parsing is a pure function of the bytes and the capture time).
+    """
+
+    def __init__(
+        self,
+        case: Case,
+        source: Source,
+        path: Path,
+        name: str,
+        constant: dict[str, Any],
+        template: EntryTemplate,
+        source_id: int,
+        capture_id: int,
+        clock_name: str,
+        freport: FileReport,
+        report: IngestReport,
+    ) -> None:
+        self.case, self.source, self.path, self.name = case, source, path, name
+        self.constant, self.template = constant, template
+        self.source_id, self.capture_id, self.clock_name = source_id, capture_id, clock_name
+        self.freport, self.report = freport, report
+
+    def prepare(self, batch: list[Unit]) -> _Prepared:
+        store = self.case.store
+        freport = self.freport
+        hashed = [_Read(hashlib.sha256(u.raw).hexdigest(), u) for u in batch]
+        freport.records += len(hashed)
+        if freport.encoding is None and batch[0].context:
+            freport.encoding = batch[0].context.get("encoding")
+        known = store.known_records(r.sha for r in hashed)
+        retry = store.rejected_records(known) if known else {}
+        source = self.source
+        ready: Ready = {}
+        for read in hashed:
+            sha, unit = read.sha, read.unit
+            if sha in known and not _read_again(retry.get(sha), source.name, unit.context):
+                continue
+            known.add(sha)
+            retry.pop(sha, None)
+            self.read(read, ready)
+        return _Prepared(hashed, ready)
+
+    def read(self, read: _Read, ready: Ready) -> None:
+        """Give ``read`` its capture time, parse it, and work out what its items and its log
+        entry will be stored as (into ``ready``, and its ``parts``)."""
+        unit, source = read.unit, self.source
+        captured = self.case.clock.now()
+        read.captured_at = iso(captured) or ""
+        ctx = _new_context(captured, self.name, unit.line, unit.context, source.name)
+        read.items = []
+        if unit.context and "split_error" in unit.context:
+            read.reason = unit.context["split_error"]
+        else:
+            try:
+                read.items = parse_safely(source, unit.raw, ctx)
+            except ParseError as exc:
+                read.reason = exc.reason
+        context_json = read.context_json = (
+            canonical(unit.context).decode() if unit.context else None
+        )
+        if read.reason is None:
+            prepare_items(read.items, ready)
+            read.parts = self.template.around_seq(
+                (
+                    read.sha,
+                    len(unit.raw),
+                    unit.line,
+                    unit.offset,
+                    unit.member,
+                    sha256_hex(context_json.encode()) if context_json else None,
+                    read.captured_at,
+                )
+            )
+
+    def commit(self, prepared: _Prepared, writer: LogWriter) -> None:
+        """In the caller's transaction: seal and store the records not known yet."""
+        store = self.case.store
+        hashed, ready = prepared.reads, prepared.ready
+        source, freport, report = self.source, self.freport, self.report
+        known = store.known_records(r.sha for r in hashed)
+        # records kept only as rejects are read again with another format or context
+        retry = store.rejected_records(known) if known else {}
+        writer.sync()
+        records: list[RawRecord] = []
+        parsed: list[tuple[int, str, list[Item]]] = []
+        for read in hashed:
+            sha, unit = read.sha, read.unit
+            if sha in known and not _read_again(retry.get(sha), source.name, unit.context):
+                continue
+            known.add(sha)
+            retry.pop(sha, None)
+            if read.items is None:  # known when read, no longer (another writer's doing)
+                self.read(read, ready)
+            items, reason, captured_at = read.items or [], read.reason, read.captured_at
+            context_json = read.context_json
+            values = (  # in the order of _RECORD_FIELDS
+                sha,
+                len(unit.raw),
+                unit.line,
+                unit.offset,
+                unit.member,
+                sha256_hex(context_json.encode()) if context_json else None,
+                captured_at,
+            )
+            if read.parts is not None:
+                entry = writer.append_around("record", *read.parts)
+            elif reason is None:
+                entry = writer.append_from(self.template, values)
+            else:
+                entry = writer.append(
+                    "reject",
+                    {**self.constant, **dict(zip(_RECORD_FIELDS, values)), "reason": reason},
+                )
+            records.append(
+                _new_record(
+                    entry.seq,
+                    sha,
+                    unit.raw,
+                    source.name,
+                    self.source_id,
+                    self.capture_id,
+                    unit.line,
+                    unit.offset,
+                    unit.member,
+                    context_json,
+                    captured_at,
+                    self.clock_name,
+                    reason,
+                )
+            )
+            if reason is not None:
+                freport.new_rejects += 1
+                report.rejects.append(RejectNote(str(self.path), unit.line, reason))
+            else:
+                freport.new_records += 1
+                freport.items += len(items)
+                parsed.append((entry.seq, source.name, items))
+        writer.flush()
+        store.add_records(records)
+        for observation in apply_items(store, parsed, ready):
+            writer.append("status-change", observation)
+        writer.flush()

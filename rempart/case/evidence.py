@@ -178,6 +178,12 @@ def record_custody(case: Case, action: str, details: JSONObject) -> None:
     append_custody(case.store, action, case.settings["operator"], now_iso(case), details)
 
 
-def custody(case: Case) -> list[CustodyEvent]:
-    """The chain of custody from the log: who (``by``) did what (``kind``, ``what``) when."""
-    return custody_events(case.store)
+def custody(case: Case, record: bool = True, by: str = "library") -> list[CustodyEvent]:
+    """The chain of custody from the log: who (``by``) did what (``kind``, ``what``) when.
+
+    Reading it is a view like any other: a ``view`` entry records it (after the events
+    returned, which it counts), unless ``record`` is false; ``by`` names the interface."""
+    events = custody_events(case.store)
+    if record:
+        record_custody(case, "view", {"command": "custody", "via": by, "count": len(events)})
+    return events

@@ -376,8 +376,9 @@ class RejectedRecord:
         }
 
 
-def rejects(case: Case) -> list[RejectedRecord]:
-    """Records that could not be read, oldest first (their bytes are kept)."""
+def rejects(case: Case, record: bool = True, by: str = "library") -> list[RejectedRecord]:
+    """Records that could not be read, oldest first (their bytes are kept); records a
+    ``view`` custody entry unless ``record`` is false (they are evidence too)."""
     sources = case.store.sources()
     rejected = list(case.store.records(rejects_only=True))
     only_rejected = case.store.rejected_records({rec.sha256 for rec in rejected})
@@ -396,4 +397,6 @@ def rejects(case: Case) -> list[RejectedRecord]:
                 rec.raw,
             )
         )
+    if record:
+        record_custody(case, "view", {"command": "rejects", "via": by, "count": len(out)})
     return out

@@ -19,7 +19,7 @@ import orjson
 
 from ..models import Account, Item, Message, StatusChange, iso, parse_iso, positional_maker
 from ..sources.base import ParseContext, Source
-from ..storage.base import RawRecord, Store, StoredMessage
+from ..storage.base import RawRecord, Store, StoredMessage, message_data
 from .merge import (
     account_with_status,
     apply_status,
@@ -34,7 +34,27 @@ __all__ = ["apply_items", "reparse"]
 _new_stored = positional_maker(StoredMessage)
 
 
-def apply_items(store: Store, parsed: list[tuple[int, str, list[Item]]]) -> list[dict[str, Any]]:
+#: What was worked out for items before their transaction (see :func:`prepare_items`): by the
+#: ``id`` of a parsed message or account, the record it is stored as when first seen (the
+#: message finished, the account normalised) and that record's stored ``data``.
+Ready = dict[int, tuple[Any, bytes]]
+
+
+def prepare_items(items: list[Item], ready: Ready) -> None:
+    """Work out, for the primary messages of ``items``, what :func:`apply_items` stores when
+    they are seen for the first time (outside any transaction: it is a function of the item
+    alone). The items must stay alive as long as ``ready`` is used (it is keyed by ``id``)."""
+    for item in items:
+        # primary messages only: context posts (a post replied to on line after line) are
+        # mostly seen before, and an account is stored once per batch however often it comes
+        if type(item) is Message and item.captured_as == "primary":
+            done = finish_message(item)
+            ready[id(item)] = (done, message_data(done))
+
+
+def apply_items(
+    store: Store, parsed: list[tuple[int, str, list[Item]]], ready: Ready | None = None
+) -> list[dict[str, Any]]:
     """Merge the items of records (in log order) into the store's derived tables.
 
     Returns the status observations these records make, in order: one per message or account
@@ -42,8 +62,11 @@ def apply_items(store: Store, parsed: list[tuple[int, str, list[Item]]]) -> list
     fields of a ``status-change`` log entry. A record that only confirms the known status makes
     none (against the stored status and the records before it in ``parsed``), so a suspension
     repeated on every page of a capture, or imported twice, is recorded once; the store's
-    ``status_changes`` table gets the same changes as the log.
+    ``status_changes`` table gets the same changes as the log. ``ready`` has what
+    :func:`prepare_items` worked out for these items beforehand (the same records, faster).
     """
+    ready = ready or {}
+    data: dict[int, bytes] = {}  # stored data worked out beforehand, by id of the record
     msg_keys: set[tuple[str, str]] = set()
     acc_keys: set[tuple[str, str]] = set()
     for _, _, items in parsed:
@@ -79,7 +102,12 @@ def apply_items(store: Store, parsed: list[tuple[int, str, list[Item]]]) -> list
                 cur = pending.get(key) or existing.get(key)
                 if cur is None:
                     # first sighting: first_seq is the link, no message_records row needed
-                    pending[key] = _new_stored(finish_message(item), fmt, seq, seq)
+                    done = ready.get(id(item))
+                    if done is None:
+                        pending[key] = _new_stored(finish_message(item), fmt, seq, seq)
+                    else:
+                        pending[key] = _new_stored(done[0], fmt, seq, seq)
+                        data[id(done[0])] = done[1]
                 else:
                     pending[key] = _new_stored(
                         merge_messages(cur.message, item, cur.first_seq, seq),
@@ -93,7 +121,12 @@ def apply_items(store: Store, parsed: list[tuple[int, str, list[Item]]]) -> list
                 key = item.key
                 prev = accounts.get(key) or accounts_before.get(key)
                 merged = item if prev is None else merge_accounts(prev, item)
-                accounts[key] = normalise_account(merged)
+                done = ready.get(id(merged))
+                if done is None:
+                    accounts[key] = normalise_account(merged)
+                else:
+                    accounts[key] = done[0]
+                    data[id(done[0])] = done[1]
             else:
                 key = (item.platform, item.id)
                 if item.subject == "account":
@@ -114,14 +147,14 @@ def apply_items(store: Store, parsed: list[tuple[int, str, list[Item]]]) -> list
     fresh = [s for k, s in pending.items() if k not in existing]
     changed = [s for k, s in pending.items() if k in existing and s != existing[k]]
     if fresh:
-        store.put_messages(fresh, new=True)
+        store.put_messages(fresh, new=True, data=data)
     if changed:
-        store.put_messages(changed, new=False)
+        store.put_messages(changed, new=False, data=data)
     if links:
         store.link_records(links)
     changed_accounts = [a for k, a in accounts.items() if accounts_before.get(k) != a]
     if changed_accounts:
-        store.put_accounts(changed_accounts)
+        store.put_accounts(changed_accounts, data=data)
     if observations:
         store.add_status_changes(_status_change(o) for o in observations)
     return observations

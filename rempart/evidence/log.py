@@ -126,6 +126,28 @@ class EntryTemplate:
             }
         )
 
+    def around_seq(self, values: tuple[Any, ...]) -> tuple[bytes, bytes] | None:
+        """The body of an entry with ``values`` as the bytes before and after its ``seq``
+        (``head + b"%d" % seq + tail`` is :meth:`body`), or None when they cannot be spliced
+        (then use :meth:`body`). Lets the body be made before the entry's seq is known."""
+        parts = self._parts
+        if parts is None or len(values) != len(self.variable):
+            return None
+        every = (None, *values)
+        dumps = orjson.dumps
+        out = [parts[0]]
+        head = b""
+        for i, part in zip(self._order, parts[1:]):
+            if i == 0:
+                head, out = b"".join(out), []
+            else:
+                value = every[i]
+                if type(value) not in _SPLICED:
+                    return None
+                out.append(dumps(value))
+            out.append(part)
+        return head, b"".join(out)
+
 
 class LogWriter:
     """Appends entries to a store's log, keeping the head in memory between appends.
@@ -158,6 +180,16 @@ class LogWriter:
         seq = self.seq + 1
         body = template.body(seq, values)
         entry = _new_entry(seq, template.kind, body, self.head, chain_hash(self.head, body))
+        self.seq, self.head = seq, entry.entry_hash
+        self._pending.append(entry)
+        return entry
+
+    def append_around(self, kind: str, head: bytes, tail: bytes) -> LogEntry:
+        """:meth:`append_from` with the body's bytes around its seq made beforehand (see
+        :meth:`EntryTemplate.around_seq`)."""
+        seq = self.seq + 1
+        body = b"%b%d%b" % (head, seq, tail)
+        entry = _new_entry(seq, kind, body, self.head, chain_hash(self.head, body))
         self.seq, self.head = seq, entry.entry_hash
         self._pending.append(entry)
         return entry

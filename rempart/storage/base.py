@@ -19,9 +19,11 @@ from __future__ import annotations
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Iterable, Iterator, Protocol
+from typing import Any, Iterable, Iterator, Mapping, Protocol
 
-from ..models import Account, Message, StatusChange, sortable
+import orjson
+
+from ..models import Account, Message, StatusChange, message_compact, sortable
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,8 +225,11 @@ class DerivedStore(Transactional, Protocol):
         self, keys: Iterable[tuple[str, str]]
     ) -> dict[tuple[str, str], StoredMessage]: ...
 
-    def put_messages(self, messages: Iterable[StoredMessage], new: bool) -> None:
-        """Insert (``new=True``) or replace stored messages."""
+    def put_messages(
+        self, messages: Iterable[StoredMessage], new: bool, data: Mapping[int, bytes] | None = None
+    ) -> None:
+        """Insert (``new=True``) or replace stored messages. ``data``: the stored data of some
+        of them, worked out beforehand (by ``id`` of the message; see :func:`message_data`)."""
         ...
 
     def link_records(self, links: Iterable[tuple[str, str, int]]) -> None:
@@ -237,7 +242,11 @@ class DerivedStore(Transactional, Protocol):
 
     def get_accounts(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Account]: ...
 
-    def put_accounts(self, accounts: Iterable[Account]) -> None: ...
+    def put_accounts(
+        self, accounts: Iterable[Account], data: Mapping[int, bytes] | None = None
+    ) -> None:
+        """Insert or replace accounts; ``data`` as in :meth:`put_messages`."""
+        ...
 
     def add_status_changes(self, changes: Iterable[tuple[StatusChange, int]]) -> None: ...
 
@@ -344,6 +353,19 @@ MESSAGE_COLUMNS = (
 )
 #: The columns of a stored account beside its data, in :func:`account_columns`' order.
 ACCOUNT_COLUMNS = ("platform", "id", "handle", "status")
+
+
+_DATA = orjson.OPT_UTC_Z | orjson.OPT_NON_STR_KEYS
+
+
+def message_data(message: Message) -> bytes:
+    """The ``data`` a store keeps for a message: its non-empty fields as compact JSON."""
+    return orjson.dumps(message_compact(message), option=_DATA)
+
+
+def account_data(account: Account) -> bytes:
+    """The ``data`` a store keeps for an account: its fields as compact JSON."""
+    return orjson.dumps(account, option=_DATA)
 
 
 def message_columns(stored: StoredMessage) -> tuple[Any, ...]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, Mapping
 
 import orjson
 
@@ -146,7 +146,9 @@ class MemoryStore:
     def get_messages(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], StoredMessage]:
         return {k: self._messages[k] for k in keys if k in self._messages}
 
-    def put_messages(self, messages: Iterable[StoredMessage], new: bool) -> None:
+    def put_messages(
+        self, messages: Iterable[StoredMessage], new: bool, data: Mapping[int, bytes] | None = None
+    ) -> None:
         for s in messages:
             self._messages[s.message.key] = s
 
@@ -162,7 +164,9 @@ class MemoryStore:
     def get_accounts(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Account]:
         return {k: self._accounts[k] for k in keys if k in self._accounts}
 
-    def put_accounts(self, accounts: Iterable[Account]) -> None:
+    def put_accounts(
+        self, accounts: Iterable[Account], data: Mapping[int, bytes] | None = None
+    ) -> None:
         for a in accounts:
             self._accounts[a.key] = a
 

@@ -13,7 +13,7 @@ import sqlite3
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, Mapping
 
 import orjson
 
@@ -24,7 +24,6 @@ from ..models import (
     StatusChange,
     account_from_dict,
     iso,
-    message_compact,
     message_from_dict,
     parse_iso,
 )
@@ -42,7 +41,9 @@ from .base import (
     SourceFile,
     StoredMessage,
     account_columns,
+    account_data,
     message_columns,
+    message_data,
 )
 
 _STH_FIELDS = ("tree_size", "root_hash", "timestamp", "key_fingerprint", "signature", "reason")
@@ -331,12 +332,18 @@ class SQLiteStore:
                     out[m.key] = StoredMessage(m, fmt, first, last)
         return out
 
-    def put_messages(self, messages: Iterable[StoredMessage], new: bool) -> None:
+    def put_messages(
+        self, messages: Iterable[StoredMessage], new: bool, data: Mapping[int, bytes] | None = None
+    ) -> None:
         verb = "insert" if new else "insert or replace"
+        known = data or {}
         self.db.executemany(
             f"{verb} into messages (platform, id, author_id, created_at, status, captured_as, "
             "format, first_seq, last_seq, data) values (?,?,?,?,?,?,?,?,?,?)",
-            ((*message_columns(s), dump(message_compact(s.message))) for s in messages),
+            (
+                (*message_columns(s), known.get(id(s.message)) or message_data(s.message))
+                for s in messages
+            ),
         )
 
     def link_records(self, links: Iterable[tuple[str, str, int]]) -> None:
@@ -368,11 +375,14 @@ class SQLiteStore:
                     out[a.key] = a
         return out
 
-    def put_accounts(self, accounts: Iterable[Account]) -> None:
+    def put_accounts(
+        self, accounts: Iterable[Account], data: Mapping[int, bytes] | None = None
+    ) -> None:
+        known = data or {}
         self.db.executemany(
             "insert or replace into accounts (platform, id, handle, status, data) "
             "values (?,?,?,?,?)",
-            ((*account_columns(a), dump(a)) for a in accounts),
+            ((*account_columns(a), known.get(id(a)) or account_data(a)) for a in accounts),
         )
 
     def add_status_changes(self, changes: Iterable[tuple[StatusChange, int]]) -> None:
