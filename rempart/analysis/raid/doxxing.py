@@ -782,7 +782,7 @@ class _EntityWorker:
 
     def __init__(self) -> None:
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "rempart.analysis.raid.doxxing", "--entity-worker"],
+            [sys.executable, "-m", "rempart.analysis.raid.entity_worker"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
         )
@@ -808,7 +808,7 @@ class _EntityWorker:
             self.proc.wait()
 
 
-def _serve() -> None:
+def serve() -> None:
     """The worker's loop: load spaCy first (that is the point), then answer line by line."""
     _nlp()
     for line in sys.stdin.buffer:
@@ -1001,7 +1001,3 @@ def _record(message_id: str, spans: list[Span]) -> Doxxing:
     return Doxxing(
         message_id=message_id, kinds=list(dict.fromkeys(s.kind for s in spans)), spans=spans
     )
-
-
-if __name__ == "__main__" and sys.argv[1:] == ["--entity-worker"]:
-    _serve()
