@@ -474,6 +474,91 @@ def export_bundle(
     click.echo(f"public key fingerprint: {report.fingerprint}")
 
 
+@main.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "csv"]),
+    default="json",
+    show_default=True,
+    help="json: the whole dossier; csv: one row per message (HTML and PDF are being built).",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="The file to write (never an existing folder).",
+)
+@click.option("--force", is_flag=True, help="Replace the file --out if it exists.")
+@click.option(
+    "--from",
+    "since",
+    type=When(),
+    default=None,
+    help="Only messages created at or after this time (ISO 8601).",
+)
+@click.option(
+    "--to",
+    "until",
+    type=When(end=True),
+    default=None,
+    help="Only messages created before this time; a date alone includes that day.",
+)
+@click.option(
+    "--authors", default=None, help="Only these authors: handles or ids, comma-separated."
+)
+@click.option(
+    "--categories",
+    default=None,
+    help="Only messages with any of these labels, comma-separated (e.g. threat,insult).",
+)
+@click.option(
+    "--min-severity",
+    type=click.Choice(["low", "medium", "high", "critical"]),
+    default=None,
+    help="Only messages at least this severe.",
+)
+@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
+@case_option
+@friendly
+def report(
+    fmt: str,
+    out: Path,
+    force: bool,
+    since: str | None,
+    until: str | None,
+    authors: str | None,
+    categories: str | None,
+    min_severity: str | None,
+    lang: str,
+    case_path: Path | None,
+) -> None:
+    """Build the court file: candidate offences with their reasons, prescription deadlines,
+    authors and exhibits, every item traceable to sealed evidence (an aid for a lawyer)."""
+    with rc.open_case(case_path) as case:
+        result = rc.report(
+            case,
+            fmt,
+            out,
+            since=since,
+            until=until,
+            authors=_split(authors),
+            categories=_split(categories),
+            min_severity=min_severity,
+            lang=lang,
+            force=force,
+        )
+    click.echo(
+        f"Wrote {safe_text(result.path)} ({result.format}): {result.messages} messages, "
+        f"{result.deadlines} dated deadlines; sha256 {result.sha256}"
+    )
+    click.echo("Aid for a lawyer, not legal advice; points marked unverified stay marked.")
+
+
+def _split(value: str | None) -> tuple[str, ...]:
+    return tuple(v.strip() for v in (value or "").split(",") if v.strip())
+
+
 @main.command("verify-bundle")
 @click.argument("path", type=click.Path(path_type=Path, exists=True, dir_okay=False))
 @click.option(

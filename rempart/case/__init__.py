@@ -49,6 +49,7 @@ from .evidence import (
 )
 from .evidence import timestamp as timestamp
 from .folder import Case, find_case_path
+from .reports import ReportResult, report
 from .scoring import (
     ScoringReport,
     label,
@@ -105,6 +106,7 @@ __all__ = [
     "MessageRow",
     "RejectNote",
     "RejectedRecord",
+    "ReportResult",
     "ScoringReport",
     "Selection",
     "SignedTreeHead",
@@ -137,6 +139,7 @@ __all__ = [
     "record_custody",
     "rejects",
     "render_evaluation",
+    "report",
     "score",
     "score_items",
     "score_texts",
