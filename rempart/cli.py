@@ -478,10 +478,11 @@ def export_bundle(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["json", "csv"]),
+    type=click.Choice(["json", "csv", "html"]),
     default="json",
     show_default=True,
-    help="json: the whole dossier; csv: one row per message (HTML and PDF are being built).",
+    help="json: the whole dossier; csv: one row per message; html: one page (the PDF is "
+    "being built).",
 )
 @click.option(
     "--out",

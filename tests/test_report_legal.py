@@ -235,3 +235,35 @@ def test_the_report_command(
     assert [m["ref"] for m in orjson.loads((tmp_path / "d.json").read_bytes())["messages"]] == [
         "x:2"
     ]
+
+
+HOSTILE_TEXT = (
+    "@cible <script>alert(1)</script><img src=x onerror=alert(2)> "
+    "<style>body{display:none}</style> \u202etxt.exe\u200b [link](javascript:alert(3))"
+)
+
+
+def test_the_html_dossier_shows_hostile_content_as_inert_text(
+    fresh_case: rc.Case, write_jsonl: Callable[..., Path], tmp_path: Path
+) -> None:
+    tweets = [tweet("1", HOSTILE_TEXT, author="66")]
+    users = [user("66", "<b>evil</b>\u202e")]
+    rc.ingest(fresh_case, [write_jsonl("h.jsonl", [page(tweets, users=users)])])
+    with fresh_case.store.transaction():
+        fresh_case.store.put_scores(
+            [ScoreRow("x", "1", "test", "fr", 0.9, "high", ("abusive", "insult"), {}, "t", None)]
+        )
+    result = rc.report(fresh_case, "html", tmp_path / "dossier.html")
+    html = result.path.read_text("utf-8")
+    assert "<script>" not in html and "<img" not in html and "<style>body" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html  # visible, as text
+    assert "\u202e" not in html and "\\u202e" in html and "\u200b" not in html
+    assert "&lt;b&gt;evil&lt;/b&gt;" in html
+    assert "default-src 'none'" in html  # nothing is loaded, nothing runs
+    assert "Injure publique" in html and "Pièce" in html and "<svg" in html
+    assert "pas un conseil juridique" in html
+
+
+def test_the_html_dossier_in_english_and_empty(fresh_case: rc.Case, tmp_path: Path) -> None:
+    html = rc.report(fresh_case, "html", tmp_path / "e.html", lang="en").path.read_text("utf-8")
+    assert "Online harassment file" in html and "not legal advice" in html

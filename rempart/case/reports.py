@@ -18,14 +18,15 @@ from ..errors import RempartError
 from ..hashing import sha256_hex
 from ..models import JSONObject
 from ..reports.dossier import Cited, Dossier, DossierInput, build_dossier, to_csv
+from ..reports.html import render_html
 from .evidence import latest_tree_head, now_iso, record_custody, sign_case_tree_head
 from .folder import Case
 from .views import MessageQuery, messages, named
 
 __all__ = ["FORMATS", "ReportResult", "report"]
 
-#: What ``rempart report --format`` writes today (HTML and PDF come next).
-FORMATS = ("json", "csv")
+#: What ``rempart report --format`` writes today (the PDF comes next).
+FORMATS = ("json", "csv", "html")
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ def report(
     if format not in FORMATS:
         raise RempartError(
             f"format {format!r} is not available yet; use one of {', '.join(FORMATS)} "
-            "(HTML and PDF are being built)"
+            "(the PDF is being built)"
         )
     if lang not in ("fr", "en"):
         raise RempartError(f"language {lang!r}: use fr or en")
@@ -108,11 +109,12 @@ def report(
             lang,
         )
     )
-    data = (
-        orjson.dumps(dossier.to_json(), option=orjson.OPT_INDENT_2)
-        if format == "json"
-        else to_csv(dossier).encode("utf-8")
-    )
+    if format == "json":
+        data = orjson.dumps(dossier.to_json(), option=orjson.OPT_INDENT_2)
+    elif format == "csv":
+        data = to_csv(dossier).encode("utf-8")
+    else:
+        data = render_html(dossier).encode("utf-8")
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.partial")
     try:
