@@ -267,3 +267,29 @@ def test_the_html_dossier_shows_hostile_content_as_inert_text(
 def test_the_html_dossier_in_english_and_empty(fresh_case: rc.Case, tmp_path: Path) -> None:
     html = rc.report(fresh_case, "html", tmp_path / "e.html", lang="en").path.read_text("utf-8")
     assert "Online harassment file" in html and "not legal advice" in html
+
+
+def test_passed_deadlines_are_told_apart_from_close_ones(
+    fresh_case: rc.Case, write_jsonl: Callable[..., Path], tmp_path: Path
+) -> None:
+    """Messages of 1 March 2026 and a file made in December: the 3-month press deadlines have
+    passed (possibly time-barred), which the first page says instead of urging action."""
+    from datetime import timedelta
+
+    from rempart.clock import FixedClock
+
+    _scored_case(fresh_case, write_jsonl)
+    fresh_case.clock = FixedClock(datetime(2026, 12, 7, tzinfo=UTC), timedelta(seconds=1))
+    data = orjson.loads(rc.report(fresh_case, "json", tmp_path / "late.json").path.read_bytes())
+    assert data["summary"]["banner"] is None
+    assert data["summary"]["expired_deadlines"] == 2
+    assert [d["expired"] for d in data["deadlines"]] == [True, True, False, False]
+    fresh_case.clock = FixedClock(datetime(2026, 5, 20, tzinfo=UTC), timedelta(seconds=1))
+    soon = orjson.loads(rc.report(fresh_case, "json", tmp_path / "soon.json").path.read_bytes())
+    assert soon["summary"]["banner"] == {
+        "deadlines_within_days": 30,
+        "count": 2,
+        "first": "2026-06-01",
+    }
+    html = rc.report(fresh_case, "html", tmp_path / "soon.html").path.read_text("utf-8")
+    assert "ATTENTION : 2 délai(s) de prescription dans les 30 jours" in html

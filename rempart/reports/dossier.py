@@ -201,7 +201,14 @@ def build_dossier(given: DossierInput) -> Dossier:
         )
     today = given.generated_at.date()
     dated = deadlines(every)
-    soon = [q for q in dated if q.deadline and q.deadline <= today + timedelta(days=BANNER_DAYS)]
+    # deadlines still open within BANNER_DAYS days; those already passed are told apart (a
+    # lawyer must know that these facts may be time-barred, not be urged to act on them)
+    soon = [
+        q
+        for q in dated
+        if q.deadline and today <= q.deadline <= today + timedelta(days=BANNER_DAYS)
+    ]
+    expired = [q for q in dated if q.deadline and q.deadline < today]
     hostile_cited = [c for c in cited if _hostile(c)]
     categories = Counter(label for c in cited for label in c.labels)
     severities = Counter(c.severity or "unscored" for c in cited)
@@ -237,6 +244,7 @@ def build_dossier(given: DossierInput) -> Dossier:
                 for a in _dicts(authors_out)[:10]
                 if a["hostile_messages"]
             ],
+            "expired_deadlines": len(expired),
             "banner": (
                 {
                     "deadlines_within_days": BANNER_DAYS,
@@ -250,6 +258,7 @@ def build_dossier(given: DossierInput) -> Dossier:
         "deadlines": [
             {
                 "deadline": q.deadline.isoformat() if q.deadline else None,
+                "expired": bool(q.deadline and q.deadline < today),
                 "offence": q.offence.id,
                 "label_fr": q.offence.label_fr,
                 "article": q.offence.article,

@@ -30,6 +30,9 @@ _TEXTS: dict[str, dict[str, str]] = {
         "ou haineux, tels qu'ils ont été reçus.",
         "banner": "ATTENTION : {count} délai(s) de prescription dans les {days} jours ; "
         "le premier le {first}.",
+        "expired": "{count} délai(s) de prescription déjà échu(s) à la date du dossier : "
+        "ces faits peuvent être prescrits (à vérifier par l'avocat).",
+        "passed": "échu",
         "case": "Affaire",
         "targets": "Personne(s) visée(s)",
         "period": "Période",
@@ -81,6 +84,9 @@ _TEXTS: dict[str, dict[str, str]] = {
         "messages as they were received.",
         "banner": "WARNING: {count} prescription deadline(s) within {days} days; the first "
         "on {first}.",
+        "expired": "{count} prescription deadline(s) already passed on the day of this file: "
+        "these facts may be time-barred (for the lawyer to check).",
+        "passed": "passed",
         "case": "Case",
         "targets": "Targeted",
         "period": "Period",
