@@ -293,3 +293,19 @@ def test_passed_deadlines_are_told_apart_from_close_ones(
     }
     html = rc.report(fresh_case, "html", tmp_path / "soon.html").path.read_text("utf-8")
     assert "ATTENTION : 2 délai(s) de prescription dans les 30 jours" in html
+
+
+def test_deadlines_are_grouped_by_day_and_offence(
+    fresh_case: rc.Case, write_jsonl: Callable[..., Path], tmp_path: Path
+) -> None:
+    _scored_case(fresh_case, write_jsonl)  # two public insults of the same day
+    data = orjson.loads(rc.report(fresh_case, "json", tmp_path / "g.json").path.read_bytes())
+    groups = data["deadline_groups"]
+    assert [(g["offence"], g["exhibits"]) for g in groups] == [
+        ("injure_publique", [1, 4]),
+        ("harcelement_moral", [1, 4]),
+        ("menace_mort", [2]),
+    ]
+    assert len(data["deadlines"]) == 4  # the detailed list keeps one line per item
+    html = rc.report(fresh_case, "html", tmp_path / "g.html").path.read_text("utf-8")
+    assert "2 : 1, 4" in html

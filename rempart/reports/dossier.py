@@ -267,6 +267,7 @@ def build_dossier(given: DossierInput) -> Dossier:
             }
             for q in dated
         ],
+        "deadline_groups": _grouped(dated, exhibit, today),
         "messages": [
             _message_json(c, exhibit[c.message.key], per_message[c.message.key]) for c in cited
         ],
@@ -286,6 +287,33 @@ def build_dossier(given: DossierInput) -> Dossier:
         },
     }
     return Dossier(data)
+
+
+def _grouped(
+    dated: list[Qualification], exhibit: dict[tuple[str, str], int], today: date
+) -> list[JSONValue]:
+    """The deadlines by day and offence, soonest first: one line per (deadline, offence) with
+    every exhibit it concerns (a raid makes hundreds of items fall due the same day)."""
+    groups: dict[tuple[date, str], tuple[Qualification, list[int]]] = {}
+    for q in dated:
+        if q.deadline is None:
+            continue
+        _, numbers = groups.setdefault((q.deadline, q.offence.id), (q, []))
+        numbers.extend(exhibit[_key(ref)] for ref in q.messages if _key(ref) in exhibit)
+    out: list[JSONValue] = []
+    for (day, _), (q, numbers) in sorted(groups.items()):
+        out.append(
+            {
+                "deadline": day.isoformat(),
+                "expired": day < today,
+                "offence": q.offence.id,
+                "label_fr": q.offence.label_fr,
+                "article": q.offence.article,
+                "exhibits": list[JSONValue](sorted(set(numbers))),
+                "unverified": list[JSONValue](q.offence.unverified),
+            }
+        )
+    return out
 
 
 def _key(ref: str) -> tuple[str, str]:
