@@ -73,6 +73,8 @@ def test_records_sources_and_dedup(store: Any) -> None:
     assert store.sources()[sid].name == "a.jsonl"
     assert store.captures()[0]["result"] == {"new_records": 2}
     assert store.counts()["rejects"] == 1 and store.counts()["records"] == 1
+    assert store.record_hashes([2, 1, 9, 2]) == {1: "11" * 32, 2: "22" * 32}
+    assert store.record_hashes([]) == {}
 
 
 def test_messages_roundtrip_filters_and_order(store: Any) -> None:

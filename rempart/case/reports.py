@@ -77,7 +77,7 @@ def report(
     rows = messages(case, query, record=False)  # the report entry below records the use
     stored = case.store.get_messages(r.message.key for r in rows) if rows else {}
     seqs = {s.first_seq for s in stored.values()}
-    shas = {r.seq: r.sha256 for r in case.store.records() if r.seq in seqs} if seqs else {}
+    shas = case.store.record_hashes(seqs) if seqs else {}
     cited = []
     for row in rows:
         first = stored.get(row.message.key)

@@ -127,6 +127,9 @@ class MemoryStore:
             self._records[r.seq] = r
             self._shas.add(r.sha256)
 
+    def record_hashes(self, seqs: Iterable[int]) -> dict[int, str]:
+        return {s: self._records[s].sha256 for s in seqs if s in self._records}
+
     def records(self, rejects_only: bool = False) -> Iterator[RawRecord]:
         for seq in sorted(self._records):
             r = self._records[seq]

@@ -286,6 +286,17 @@ class SQLiteStore:
             ),
         )
 
+    def record_hashes(self, seqs: Iterable[int]) -> dict[int, str]:
+        out: dict[int, str] = {}
+        wanted = sorted(set(seqs))
+        for i in range(0, len(wanted), _CHUNK):
+            chunk = wanted[i : i + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            out.update(
+                self.db.execute(f"select seq, sha256 from records where seq in ({marks})", chunk)
+            )
+        return out
+
     def records(self, rejects_only: bool = False) -> Iterator[RawRecord]:
         where = "where reject_reason is not null " if rejects_only else ""
         cur = self.db.execute(
