@@ -34,6 +34,11 @@ def json_list(value: JSONValue) -> list[JSONValue]:
     return value if isinstance(value, list) else []
 
 
+def json_objects(value: JSONValue | None) -> list[JSONObject]:
+    """The JSON objects of ``value`` when it is a JSON array (anything else in it left out)."""
+    return [x for x in value if isinstance(x, dict)] if isinstance(value, list) else []
+
+
 def json_dict(value: JSONValue) -> JSONObject:
     """``value`` when it is a JSON object, else an empty one."""
     return value if isinstance(value, dict) else {}

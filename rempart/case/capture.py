@@ -593,14 +593,19 @@ def _ingest_file(
         with store.transaction():
             batcher.commit(prepared, writer)
         del prepared
-        if progress:
-            last = batch[-1]
-            position = min(last.offset + len(last.raw), freport.size)
-            if position > done_bytes:
-                progress(position - done_bytes)
-                done_bytes = position
+        done_bytes = _advance(progress, batch, freport.size, done_bytes)
     if progress and freport.size > done_bytes:
         progress(freport.size - done_bytes)
+
+
+def _advance(progress: Progress | None, batch: list[Unit], size: int, done: int) -> int:
+    """Tell ``progress`` the bytes read up to the end of ``batch``; returns the bytes told."""
+    last = batch[-1]
+    position = min(last.offset + len(last.raw), size)
+    if progress and position > done:
+        progress(position - done)
+        return position
+    return done
 
 
 def _in_two(case: Case, size: int, source: Source) -> bool:
@@ -672,12 +677,7 @@ def _alternating(
             del prepared
             with contextlib.suppress(OSError):
                 turn_send.send(True)
-            if progress:
-                last = batch[-1]
-                position = min(last.offset + len(last.raw), freport.size)
-                if position > done_bytes:
-                    progress(position - done_bytes)
-                    done_bytes = position
+            done_bytes = _advance(progress, batch, freport.size, done_bytes)
         while not finished:
             finished = _news(news_recv, batcher, tagged)
         tagged.sort(key=lambda kn: kn[0])
@@ -802,24 +802,29 @@ class _Batcher:
         self.freport, self.report = freport, report
 
     def prepare(self, batch: list[Unit]) -> _Prepared:
-        store = self.case.store
         freport = self.freport
         hashed = [_Read(hashlib.sha256(u.raw).hexdigest(), u) for u in batch]
         freport.records += len(hashed)
         if freport.encoding is None and batch[0].context:
             freport.encoding = batch[0].context.get("encoding")
+        ready: Ready = {}
+        for read in self.new(hashed):
+            self.read(read, ready)
+        return _Prepared(hashed, ready)
+
+    def new(self, hashed: list[_Read]) -> Iterator[_Read]:
+        """The reads of records not stored yet, each once (the first of duplicates), and of
+        those stored only as rejects that this format and context read again."""
+        store, name = self.case.store, self.source.name
         known = store.known_records(r.sha for r in hashed)
         retry = store.rejected_records(known) if known else {}
-        source = self.source
-        ready: Ready = {}
         for read in hashed:
-            sha, unit = read.sha, read.unit
-            if sha in known and not _read_again(retry.get(sha), source.name, unit.context):
+            sha = read.sha
+            if sha in known and not _read_again(retry.get(sha), name, read.unit.context):
                 continue
             known.add(sha)
             retry.pop(sha, None)
-            self.read(read, ready)
-        return _Prepared(hashed, ready)
+            yield read
 
     def read(self, read: _Read, ready: Ready) -> None:
         """Give ``read`` its capture time, parse it, and work out what its items and its log
@@ -858,18 +863,11 @@ class _Batcher:
         store = self.case.store
         hashed, ready = prepared.reads, prepared.ready
         source, freport, report = self.source, self.freport, self.report
-        known = store.known_records(r.sha for r in hashed)
-        # records kept only as rejects are read again with another format or context
-        retry = store.rejected_records(known) if known else {}
         writer.sync()
         records: list[RawRecord] = []
         parsed: list[tuple[int, str, list[Item]]] = []
-        for read in hashed:
+        for read in self.new(hashed):  # checked again: another writer may have stored some
             sha, unit = read.sha, read.unit
-            if sha in known and not _read_again(retry.get(sha), source.name, unit.context):
-                continue
-            known.add(sha)
-            retry.pop(sha, None)
             if read.items is None:  # known when read, no longer (another writer's doing)
                 self.read(read, ready)
             items, reason, captured_at = read.items or [], read.reason, read.captured_at

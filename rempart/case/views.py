@@ -14,7 +14,7 @@ Example::
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -22,7 +22,7 @@ from typing import Any
 from ..analysis.classify.classifier import SEVERITIES
 from ..analysis.raid.findings import describe_freshness, summarize
 from ..errors import RempartError
-from ..models import JSONObject, Message, json_dict, message_to_dict, parse_iso
+from ..models import JSONObject, Message, json_dict, json_objects, message_to_dict, parse_iso
 from ..storage.base import ScoreRow
 from ..timebounds import bound_iso
 from .analysis import findings_json
@@ -320,7 +320,8 @@ def named(case: Case, data: dict[str, Any]) -> dict[str, Any]:
     out = dict(data)
     for key in ("campaign_accounts", "link_sharers", "impersonators"):
         out[key] = [
-            {**x, "handle": handles.get(str(x.get("account_id")))} for x in _dicts(data.get(key))
+            {**x, "handle": handles.get(str(x.get("account_id")))}
+            for x in json_objects(data.get(key))
         ]
     out["evasion_links"] = [
         {
@@ -328,7 +329,7 @@ def named(case: Case, data: dict[str, Any]) -> dict[str, Any]:
             "from_handle": handles.get(str(x.get("from"))),
             "to_handle": handles.get(str(x.get("to"))),
         }
-        for x in _dicts(data.get("evasion_links"))
+        for x in json_objects(data.get("evasion_links"))
     ]
     for key in ("designating_posts", "doxxing"):
         out[key] = [
@@ -337,13 +338,9 @@ def named(case: Case, data: dict[str, Any]) -> dict[str, Any]:
                 "author_id": authors.get(str(x.get("message_id")), (None, None))[0],
                 "author_handle": authors.get(str(x.get("message_id")), (None, None))[1],
             }
-            for x in _dicts(data.get(key))
+            for x in json_objects(data.get(key))
         ]
     return out
-
-
-def _dicts(items: Iterable[Any] | None) -> list[dict[str, Any]]:
-    return [x for x in items or () if isinstance(x, dict)]
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from ..models import Account, JSONObject, JSONValue, Message, iso
+from ..models import Account, JSONObject, JSONValue, Message, iso, json_objects
 from .legal import (
     DISCLAIMER_EN,
     DISCLAIMER_FR,
@@ -144,11 +144,11 @@ def build_dossier(given: DossierInput) -> Dossier:
     }
     per_message = {key: qualify_message(f, offences) for key, f in facts.items()}
     findings = given.findings
-    campaign = {str(x.get("account_id")) for x in _dicts(findings.get("campaign_accounts"))}
-    impostors = {str(x.get("account_id")) for x in _dicts(findings.get("impersonators"))}
+    campaign = {str(x.get("account_id")) for x in json_objects(findings.get("campaign_accounts"))}
+    impostors = {str(x.get("account_id")) for x in json_objects(findings.get("impersonators"))}
     windows = [
         (str(e.get("start")), str(e.get("end")))
-        for e in _dicts(findings.get("episodes"))
+        for e in json_objects(findings.get("episodes"))
         if e.get("kind") in ("harassment", "mixed")
     ]
     by_author: dict[str, list[Cited]] = {}
@@ -191,7 +191,7 @@ def build_dossier(given: DossierInput) -> Dossier:
                 "impersonator": author in impostors,
                 "evasion_links": [
                     x
-                    for x in _dicts(findings.get("evasion_links"))
+                    for x in json_objects(findings.get("evasion_links"))
                     if author in (str(x.get("from")), str(x.get("to")))
                 ],
                 "messages": [exhibit[c.message.key] for c in items],
@@ -233,7 +233,7 @@ def build_dossier(given: DossierInput) -> Dossier:
             ),
             "by_category": dict(sorted(categories.items())),
             "by_severity": dict(sorted(severities.items())),
-            "episodes": list[JSONValue](_dicts(findings.get("episodes"))),
+            "episodes": list[JSONValue](json_objects(findings.get("episodes"))),
             "timeline": _timeline(cited),
             "top_authors": [
                 {
@@ -241,7 +241,7 @@ def build_dossier(given: DossierInput) -> Dossier:
                     "handle": a["handle"],
                     "hostile_messages": a["hostile_messages"],
                 }
-                for a in _dicts(authors_out)[:10]
+                for a in json_objects(authors_out)[:10]
                 if a["hostile_messages"]
             ],
             "expired_deadlines": len(expired),
@@ -321,10 +321,6 @@ def _key(ref: str) -> tuple[str, str]:
     return platform, mid
 
 
-def _dicts(value: JSONValue | None) -> list[JSONObject]:
-    return [x for x in value or () if isinstance(x, dict)] if isinstance(value, list) else []
-
-
 def _message_json(c: Cited, number: int, found: list[Qualification]) -> JSONObject:
     m = c.message
     return {
@@ -367,10 +363,10 @@ def to_csv(dossier: Dossier) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    for row in _dicts(dossier.data.get("messages")):
-        found = _dicts(row.get("qualifications"))
+    for row in json_objects(dossier.data.get("messages")):
+        found = json_objects(row.get("qualifications"))
         dates = sorted(str(q["deadline"]) for q in found if q.get("deadline"))
-        offence_ids = [str(_dicts([q.get("offence")])[0].get("id")) for q in found]
+        offence_ids = [str(json_objects([q.get("offence")])[0].get("id")) for q in found]
         ref = str(row.get("ref"))
         platform, _, mid = ref.partition(":")
         labels = row.get("labels")
@@ -400,15 +396,3 @@ def to_csv(dossier: Dossier) -> str:
 def _cell(value: JSONValue | None) -> str:
     text = "" if value is None else str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def deadline_banner(dossier: Dossier, today: date) -> str | None:
-    """The first page's warning when a deadline falls within :data:`BANNER_DAYS` days."""
-    summary = dossier.data.get("summary")
-    banner = summary.get("banner") if isinstance(summary, dict) else None
-    if not isinstance(banner, dict):
-        return None
-    return (
-        f"ATTENTION : {banner.get('count')} délai(s) de prescription dans les "
-        f"{BANNER_DAYS} jours, le premier le {banner.get('first')} (au {today})."
-    )

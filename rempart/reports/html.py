@@ -17,7 +17,7 @@ from html import escape
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from ..models import JSONObject, JSONValue
+from ..models import JSONValue
 from ..textsafe import safe_text
 from .dossier import Dossier
 
@@ -164,7 +164,7 @@ def render_html(dossier: Dossier) -> str:
     timeline = summary.get("timeline") if isinstance(summary, dict) else None
     template = _environment().get_template("dossier.html.j2")
     return template.render(
-        d=_Attr(data),
+        d=data,
         t=_TEXTS[str(lang)],
         chart=timeline_svg(timeline if isinstance(timeline, list) else []),
     )
@@ -206,24 +206,3 @@ def timeline_svg(days: list[JSONValue], width: int = 720, height: int = 180) -> 
 
 def _int(value: JSONValue | None) -> int:
     return value if isinstance(value, int) else 0
-
-
-class _Attr(dict[str, JSONValue]):
-    """A JSON object whose keys read as attributes in templates (``d.summary.messages``)."""
-
-    def __init__(self, data: JSONObject) -> None:
-        super().__init__(data)
-
-    def __getattr__(self, name: str) -> JSONValue:
-        try:
-            return _wrap(self[name])
-        except KeyError:
-            raise AttributeError(name) from None
-
-
-def _wrap(value: JSONValue) -> JSONValue:
-    if isinstance(value, dict):
-        return _Attr(value)
-    if isinstance(value, list):
-        return [_wrap(v) for v in value]
-    return value
