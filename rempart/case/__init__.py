@@ -49,7 +49,7 @@ from .evidence import (
 )
 from .evidence import timestamp as timestamp
 from .folder import Case, find_case_path
-from .reports import ReportResult, report
+from .reports import ReportResult, gather_dossier, report
 from .scoring import (
     ScoringReport,
     label,
@@ -139,6 +139,7 @@ __all__ = [
     "record_custody",
     "rejects",
     "render_evaluation",
+    "gather_dossier",
     "report",
     "score",
     "score_items",

@@ -23,7 +23,7 @@ from .evidence import latest_tree_head, now_iso, record_custody, sign_case_tree_
 from .folder import Case
 from .views import MessageQuery, messages, named
 
-__all__ = ["FORMATS", "ReportResult", "report"]
+__all__ = ["FORMATS", "ReportResult", "gather_dossier", "report"]
 
 #: What ``rempart report --format`` writes today (the PDF comes next).
 FORMATS = ("json", "csv", "html")
@@ -74,41 +74,10 @@ def report(
     query = MessageQuery(
         since=since, until=until, authors=authors, labels=categories, min_severity=min_severity
     )
-    rows = messages(case, query, record=False)  # the report entry below records the use
-    stored = case.store.get_messages(r.message.key for r in rows) if rows else {}
-    seqs = {s.first_seq for s in stored.values()}
-    shas = case.store.record_hashes(seqs) if seqs else {}
-    cited = []
-    for row in rows:
-        first = stored.get(row.message.key)
-        seq = first.first_seq if first else None
-        cited.append(
-            Cited(
-                row.message,
-                row.labels,
-                row.severity,
-                seq,
-                shas.get(seq) if seq is not None else None,
-            )
-        )
-    run = case.store.latest_findings_run()
-    findings = named(case, dict(run.data)) if run else {}
-    head = latest_tree_head(case)
-    head_json: JSONObject | None = orjson.loads(head.to_json()) if head else None
+    dossier = gather_dossier(case, query, lang)
     filters = query.describe()
-    dossier = build_dossier(
-        DossierInput(
-            str(case.config.get("case", {}).get("name", "")),
-            tuple(case.targets),
-            case.clock.now(),
-            tuple(cited),
-            tuple(case.store.accounts()),
-            findings,
-            filters,
-            head_json,
-            lang,
-        )
-    )
+    cited = dossier.data.get("messages")
+    count_cited = len(cited) if isinstance(cited, list) else 0
     if format == "json":
         data = orjson.dumps(dossier.to_json(), option=orjson.OPT_INDENT_2)
     elif format == "csv":
@@ -135,7 +104,7 @@ def report(
                 "file": path.name,
                 "format": format,
                 "sha256": digest,
-                "messages": len(cited),
+                "messages": count_cited,
                 "filters": filters,
                 "lang": lang,
                 "at": now_iso(case),
@@ -143,4 +112,44 @@ def report(
         )
         seq = case.store.log_head()[0]
         sign_case_tree_head(case, "report")
-    return ReportResult(path, format, digest, len(cited), count, seq, dossier)
+    return ReportResult(path, format, digest, count_cited, count, seq, dossier)
+
+
+def gather_dossier(case: Case, query: MessageQuery, lang: str = "fr") -> Dossier:
+    """The dossier of the case's messages matching ``query``, built from its typed views
+    (messages with their first record's evidence, accounts, the latest findings, the latest
+    signed tree head). Records nothing: the caller's custody entry says what was made of it."""
+    rows = messages(case, query, record=False)
+    stored = case.store.get_messages(r.message.key for r in rows) if rows else {}
+    seqs = {s.first_seq for s in stored.values()}
+    shas = case.store.record_hashes(seqs) if seqs else {}
+    cited = []
+    for row in rows:
+        first = stored.get(row.message.key)
+        seq = first.first_seq if first else None
+        cited.append(
+            Cited(
+                row.message,
+                row.labels,
+                row.severity,
+                seq,
+                shas.get(seq) if seq is not None else None,
+            )
+        )
+    run = case.store.latest_findings_run()
+    findings = named(case, dict(run.data)) if run else {}
+    head = latest_tree_head(case)
+    head_json: JSONObject | None = orjson.loads(head.to_json()) if head else None
+    return build_dossier(
+        DossierInput(
+            str(case.config.get("case", {}).get("name", "")),
+            tuple(case.targets),
+            case.clock.now(),
+            tuple(cited),
+            tuple(case.store.accounts()),
+            findings,
+            query.describe(),
+            head_json,
+            lang,
+        )
+    )
