@@ -17,11 +17,13 @@ from .analysis.classify import score
 from .case import (
     Case,
     MessageQuery,
+    add_incident,
     analyze,
     consistency_proof,
     custody,
     export_bundle,
     findings,
+    incidents,
     inclusion_proof,
     ingest,
     ingest_record,
@@ -43,12 +45,22 @@ from .case import score as score_case
 from .errors import (
     CaseError,
     EvidenceError,
+    IncidentError,
     ParseError,
     RempartError,
     SourceError,
     StoreError,
 )
-from .models import Account, Media, Mention, Message, StatusChange, Version
+from .models import (
+    Account,
+    Incident,
+    IncidentAttachment,
+    Media,
+    Mention,
+    Message,
+    StatusChange,
+    Version,
+)
 from .version import __version__
 
 __all__ = [
@@ -56,6 +68,9 @@ __all__ = [
     "Case",
     "CaseError",
     "EvidenceError",
+    "Incident",
+    "IncidentAttachment",
+    "IncidentError",
     "Media",
     "Mention",
     "Message",
@@ -67,11 +82,13 @@ __all__ = [
     "StoreError",
     "Version",
     "__version__",
+    "add_incident",
     "analyze",
     "consistency_proof",
     "custody",
     "export_bundle",
     "findings",
+    "incidents",
     "inclusion_proof",
     "ingest",
     "ingest_record",

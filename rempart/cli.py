@@ -15,8 +15,10 @@ import sys
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Callable, TypeVar
+from zoneinfo import ZoneInfo
 
 import click
 import orjson
@@ -273,6 +275,7 @@ def verify(quick: bool, head: str | None, as_json: bool, case_path: Path | None)
                         "records": report.records,
                         "rejects": report.rejects,
                         "messages": report.messages,
+                        "incidents": report.incidents,
                         "head_seq": report.head_seq,
                         "head_hash": report.head_hash,
                         "noted_head_seq": report.noted_head_seq,
@@ -291,8 +294,9 @@ def verify(quick: bool, head: str | None, as_json: bool, case_path: Path | None)
     if report.ok:
         click.echo(
             f"OK: {report.entries} log entries, {report.records} records, "
-            f"{report.rejects} rejects, {report.messages} messages verified; "
-            f"head {report.head_seq} {report.head_hash}"
+            f"{report.rejects} rejects, {report.messages} messages"
+            + (f", {report.incidents} incidents" if report.incidents else "")
+            + f" verified; head {report.head_seq} {report.head_hash}"
         )
         if report.noted_head_seq is not None:
             click.echo(
@@ -466,9 +470,14 @@ def export_bundle(
         report = rc.export_bundle(
             case, out, rc.Selection.parse(select, since, until, author), force=force
         )
+    carried = (
+        f"{report.incidents} incidents ({report.attachments} attachments), "
+        if report.incidents
+        else ""
+    )
     click.echo(
-        f"Wrote {safe_text(report.path)}: {report.items} records, signed tree head of "
-        f"size {report.tree_head.tree_size}, {report.timestamps} timestamp tokens."
+        f"Wrote {safe_text(report.path)}: {report.items} records, {carried}signed tree head "
+        f"of size {report.tree_head.tree_size}, {report.timestamps} timestamp tokens."
     )
     click.echo(f"sha256: {report.sha256}")
     click.echo(f"public key fingerprint: {report.fingerprint}")
@@ -478,11 +487,12 @@ def export_bundle(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["json", "csv", "html"]),
+    type=click.Choice(["json", "csv", "html", "pdf"]),
     default="json",
     show_default=True,
-    help="json: the whole dossier; csv: one row per message; html: one page (the PDF is "
-    "being built).",
+    help="json: the whole dossier; csv: one row per message; html: one page with every "
+    "message; pdf: the same laid out for print (the most serious messages and authors in "
+    "full), signed with the case's key (check it with `rempart verify-report`).",
 )
 @click.option(
     "--out",
@@ -519,6 +529,12 @@ def export_bundle(
     default=None,
     help="Only messages at least this severe.",
 )
+@click.option(
+    "--mask-slurs",
+    is_flag=True,
+    help="Mask insults and slurs in the summary and the pile-on annex (the exhibits stay "
+    "verbatim), for a reader who should not be hit again.",
+)
 @click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
 @case_option
 @friendly
@@ -532,6 +548,7 @@ def report(
     categories: str | None,
     min_severity: str | None,
     lang: str,
+    mask_slurs: bool,
     case_path: Path | None,
 ) -> None:
     """Build the court file: candidate offences with their reasons, prescription deadlines,
@@ -548,10 +565,185 @@ def report(
             min_severity=min_severity,
             lang=lang,
             force=force,
+            mask=mask_slurs,
         )
     click.echo(
         f"Wrote {safe_text(result.path)} ({result.format}): {result.messages} messages, "
         f"{result.deadlines} dated deadlines; sha256 {result.sha256}"
+    )
+    click.echo("Aid for a lawyer, not legal advice; points marked unverified stay marked.")
+
+
+def _report_filters(fn: F) -> F:
+    """The message filters of ``rempart report``, for the commands built on the court file."""
+    for option in reversed(
+        (
+            click.option(
+                "--from",
+                "since",
+                type=When(),
+                default=None,
+                help="Only messages created at or after this time (ISO 8601).",
+            ),
+            click.option(
+                "--to",
+                "until",
+                type=When(end=True),
+                default=None,
+                help="Only messages created before this time; a date alone includes that day.",
+            ),
+            click.option(
+                "--authors",
+                default=None,
+                help="Only these authors: handles or ids, comma-separated.",
+            ),
+            click.option(
+                "--categories",
+                default=None,
+                help="Only messages with any of these labels, comma-separated (e.g. threat).",
+            ),
+            click.option(
+                "--min-severity",
+                type=click.Choice(["low", "medium", "high", "critical"]),
+                default=None,
+                help="Only messages at least this severe.",
+            ),
+            click.option(
+                "--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True
+            ),
+        )
+    ):
+        fn = option(fn)
+    return fn
+
+
+@main.command()
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="The folder to write: one notice per item (.txt and .json) and an index.",
+)
+@click.option(
+    "--select",
+    "refs",
+    multiple=True,
+    help="Only these messages, as platform:id (repeat the option or separate with commas); "
+    "combined with the filters.",
+)
+@_report_filters
+@click.option("--notifier-name", default=None, help="Who sends the notices (default: setting).")
+@click.option("--notifier-email", default=None, help="Their e-mail address (default: setting).")
+@click.option("--no-mask", is_flag=True, help="Keep the personal data quoted in the messages.")
+@click.option(
+    "--include-weak",
+    is_flag=True,
+    help="Also write the weak notices, into the sub-folder weak/ (review each before sending).",
+)
+@click.option("--force", is_flag=True, help="Replace a notices folder written before.")
+@case_option
+@friendly
+def notices(
+    out: Path,
+    refs: tuple[str, ...],
+    since: str | None,
+    until: str | None,
+    authors: str | None,
+    categories: str | None,
+    min_severity: str | None,
+    lang: str,
+    notifier_name: str | None,
+    notifier_email: str | None,
+    no_mask: bool,
+    include_weak: bool,
+    force: bool,
+    case_path: Path | None,
+) -> None:
+    """Write DSA Article 16 notices, one per message, for the platforms' notice forms:
+    why the item is illegal, where it is, who notifies, and the good-faith statement."""
+    with rc.open_case(case_path) as case:
+        result = rc.notices(
+            case,
+            out,
+            since=since,
+            until=until,
+            authors=_split(authors),
+            categories=_split(categories),
+            min_severity=min_severity,
+            refs=tuple(r for value in refs for r in _split(value)),
+            notifier_name=notifier_name,
+            notifier_email=notifier_email,
+            mask=not no_mask,
+            include_weak=include_weak,
+            lang=lang,
+            force=force,
+        )
+    click.echo(
+        f"Wrote {result.written} of {result.notices} notices to {safe_text(result.folder)} "
+        f"(index.json, index.txt); personal data {'kept' if no_mask else 'masked'}."
+    )
+    if result.skipped:
+        click.echo(
+            f"{len(result.skipped)} SMS or WhatsApp message(s) left out: not a hosting service "
+            "(file a complaint instead)."
+        )
+    if result.weak:
+        where = "written into weak/" if include_weak else "not written (--include-weak)"
+        click.echo(
+            f"Warning: {len(result.weak)} weak notice(s), {where}. A platform may stop "
+            "processing the notices of someone who often sends manifestly unfounded ones "
+            "(DSA art. 23): review them before sending any.",
+            err=True,
+        )
+        for ref, reasons in result.weak[:20]:
+            click.echo(f"  {safe_text(ref)}: {safe_text('; '.join(reasons))}", err=True)
+        if len(result.weak) > 20:
+            click.echo(f"  … and {len(result.weak) - 20} more (see index.txt)", err=True)
+    click.echo("Aid for a lawyer, not legal advice; points marked unverified stay marked.")
+
+
+@main.command()
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="The folder to write the three drafts into (created if needed).",
+)
+@_report_filters
+@click.option("--force", is_flag=True, help="Replace drafts written there before.")
+@case_option
+@friendly
+def drafts(
+    out: Path,
+    since: str | None,
+    until: str | None,
+    authors: str | None,
+    categories: str | None,
+    min_severity: str | None,
+    lang: str,
+    force: bool,
+    case_path: Path | None,
+) -> None:
+    """Write editable drafts: a complaint to the prosecutor, a complaint with civil-party
+    petition, and a PHAROS report text, citing the exhibits of `rempart report` made with the
+    same filters."""
+    with rc.open_case(case_path) as case:
+        result = rc.drafts(
+            case,
+            out,
+            since=since,
+            until=until,
+            authors=_split(authors),
+            categories=_split(categories),
+            min_severity=min_severity,
+            lang=lang,
+            force=force,
+        )
+    for name, digest in result.files.items():
+        click.echo(f"Wrote {safe_text(result.folder / name)}: sha256 {digest}")
+    click.echo(
+        f"{result.messages} messages cited; send them with `rempart report` made with the same "
+        "filters (its exhibits are the bordereau)."
     )
     click.echo("Aid for a lawyer, not legal advice; points marked unverified stay marked.")
 
@@ -576,6 +768,30 @@ def verify_bundle(path: Path, fingerprint: str | None) -> None:
             click.echo(f"FAILED: {safe_text(problem)}", err=True)
         sys.exit(1)
     click.echo(safe_lines(check.summary()))
+
+
+@main.command("verify-report")
+@click.argument("path", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option(
+    "--case",
+    "case_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Check against this case's certificate and TSA roots (default: the certificate "
+    "embedded in the file, which proves integrity and which key signed).",
+)
+@friendly
+def verify_report(path: Path, case_path: Path | None) -> None:
+    """Check a signed PDF court file offline: intact since signed, by which key, and when;
+    exit 1 naming each problem."""
+    if case_path is None:
+        check = rc.verify_report(path)
+    else:
+        with rc.open_case(case_path) as case:
+            check = rc.verify_report(path, case)
+    click.echo(safe_lines(check.summary()))
+    if not check.ok:
+        sys.exit(1)
 
 
 @main.command()
@@ -890,6 +1106,103 @@ def live(source: str, webhook: str | None, score: bool, case_path: Path | None) 
     problem = summary.delivery_problem()
     if problem:
         raise click.ClickException(problem)
+
+
+@main.group()
+def incident() -> None:
+    """Off-platform incidents (a stranger at the door, meals ordered in the victim's name,
+    calls to their employer), sealed in the evidence log with their attachments."""
+
+
+@incident.command("add")
+@click.option(
+    "--when",
+    required=True,
+    help="When it happened: ISO 8601, e.g. 2026-03-01T23:00 (no offset: Paris time) or "
+    "2026-03-01T22:00:00Z.",
+)
+@click.option("--where", required=True, help="Where it happened (home, workplace, by phone…).")
+@click.option("--what", required=True, help="What happened, in your own words.")
+@click.option(
+    "--attach",
+    "files",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    metavar="FILE",
+    help="A file to keep with it: a photo, a screenshot, an .eml, a PDF… (repeatable; "
+    "up to 100 MiB each).",
+)
+@click.option("--by", "author", default=None, help="Who records it (default: the operator).")
+@case_option
+@friendly
+def incident_add(
+    when: str,
+    where: str,
+    what: str,
+    files: tuple[Path, ...],
+    author: str | None,
+    case_path: Path | None,
+) -> None:
+    """Record an off-platform incident and its attachments, sealed in the evidence log."""
+    with rc.open_case(case_path) as case:
+        report = rc.add_incident(case, when, where, what, files, by=author, via="cli")
+    found = report.incident
+    click.echo(
+        f"Incident {found.number} recorded: log entry {found.seq}, signed tree head of size "
+        f"{report.tree_head.tree_size}; log head {found.seq} {report.entry_hash}"
+    )
+    click.echo(safe_text(f"  when: {_paris(found.when)} Paris time ({_utc(found.when)})"))
+    for n, attached in enumerate(found.attachments, start=1):
+        click.echo(
+            safe_text(
+                f"  attachment {n}: {attached.name} ({attached.media_type}, {attached.size} "
+                f"bytes, sha256 {attached.sha256})"
+            )
+        )
+    if report.stamps is not None:
+        _print_stamps(report.stamps)
+
+
+@incident.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON lines, one incident each.")
+@case_option
+@friendly
+def incident_list(as_json: bool, case_path: Path | None) -> None:
+    """List the case's incidents in the order recorded, with their attachments."""
+    with rc.open_case(case_path) as case:
+        found = rc.incidents(case, by="cli")
+    if not found and not as_json:
+        click.echo("No incident recorded yet; add one with `rempart incident add`.")
+    for item in found:
+        if as_json:
+            click.echo(safe_json(orjson.dumps(item.to_json()).decode()))
+            continue
+        click.echo(
+            safe_text(
+                f"#{item.number}  {_paris(item.when)} Paris ({_utc(item.when)})  "
+                f"{item.where}  (log entry {item.seq})"
+            )
+        )
+        click.echo("    " + safe_text(item.what.replace("\n", " ")[:300]))
+        for attached in item.attachments:
+            click.echo(
+                safe_text(
+                    f"    attachment: {attached.name} ({attached.media_type}, "
+                    f"{attached.size} bytes, sha256 {attached.sha256[:16]}…)"
+                )
+            )
+
+
+#: Incidents are told in Paris time (a time given without an offset is read in it).
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def _paris(moment: datetime) -> str:
+    return f"{moment.astimezone(PARIS):%Y-%m-%d %H:%M}"
+
+
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 @main.command()

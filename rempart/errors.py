@@ -6,6 +6,7 @@ Hierarchy::
     ├── CaseError                no case, or a broken case directory / configuration
     ├── SourceError              an input file cannot be read or recognised (carries path)
     │   └── ParseError           one record is malformed (carries path, line, reason)
+    ├── IncidentError            an incident cannot be recorded as given (its time, text, a file)
     ├── StoreError               the database refused an operation
     │   └── MigrationError       the schema cannot be brought up to date
     └── EvidenceError            the evidence log or a stored payload fails verification
@@ -43,6 +44,11 @@ class ParseError(SourceError):
             where = f"{where}:{line}" if where else f"line {line}"
         RempartError.__init__(self, f"{where}: {reason}" if where else reason)
         self.path = path
+
+
+class IncidentError(RempartError):
+    """An incident cannot be recorded as given: its time is not a date, its text is empty, an
+    attachment is missing, a folder or too large. Nothing was recorded."""
 
 
 class StoreError(RempartError):

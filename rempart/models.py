@@ -217,6 +217,105 @@ class StatusChange:
 Item = Message | Account | StatusChange
 
 
+@dataclass(frozen=True, slots=True)
+class IncidentAttachment:
+    """A file attached to an incident (a photo, a screenshot, an e-mail, a PDF), kept byte for
+    byte in the case and sealed by the incident's log entry.
+
+    ``name`` is the file's name as it was given: data, written by whoever made the file, never a
+    path (show it through :mod:`rempart.textsafe`; exports name the bytes by :meth:`file_name`).
+    ``size`` is in bytes, ``sha256`` the hex SHA-256 of the bytes. ``media_type`` is read from
+    the bytes (PNG, JPEG, PDF…), else from the name's extension (``message/rfc822`` for
+    ``.eml``), else ``application/octet-stream``. ``seq`` is the log entry that seals it: the
+    incident's.
+    """
+
+    name: str
+    size: int
+    sha256: str
+    media_type: str
+    seq: int
+
+    def file_name(self, position: int) -> str:
+        """A name to export the bytes under, made of numbers and a fixed extension, never of
+        the given name: ``57-1.png`` for the first attachment of log entry 57."""
+        return f"{self.seq}-{position}{attachment_extension(self.media_type)}"
+
+    def to_json(self) -> JSONObject:
+        return {
+            "name": self.name,
+            "size": self.size,
+            "sha256": self.sha256,
+            "media_type": self.media_type,
+            "seq": self.seq,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Incident:
+    """Something that happened off the platforms (a stranger at the door at 11 pm, food
+    ordered in the victim's name, calls to their employer), as the victim or a helper recorded
+    it, sealed in the evidence log (one ``incident`` entry) like every captured record.
+
+    ``number`` counts the case's incidents (1, 2, 3… in the order recorded); ``seq`` is its log
+    entry. ``when`` is when it happened, in UTC; ``when_given`` the time as it was given (a time
+    without an offset is Paris time: ``2026-03-01T23:00`` is ``2026-03-01T22:00:00Z``).
+    ``where`` and ``what`` are the text given (data: show it through :mod:`rempart.textsafe`).
+    ``recorded_at`` (UTC) and ``recorded_by`` say when and by whom it was recorded.
+    ``attachments`` are the files kept with it, in the order given.
+    """
+
+    number: int
+    seq: int
+    when: datetime
+    where: str
+    what: str
+    recorded_at: datetime
+    recorded_by: str | None
+    when_given: str
+    attachments: tuple[IncidentAttachment, ...] = ()
+
+    def to_json(self) -> JSONObject:
+        return {
+            "number": self.number,
+            "seq": self.seq,
+            "when": iso(self.when),
+            "when_given": self.when_given,
+            "where": self.where,
+            "what": self.what,
+            "recorded_at": iso(self.recorded_at),
+            "recorded_by": self.recorded_by,
+            "attachments": [a.to_json() for a in self.attachments],
+        }
+
+
+#: The extension an attachment is exported with, by media type; any other type gets ``.bin``
+#: (a page or an image that runs scripts, HTML or SVG, is never given a name that opens it).
+ATTACHMENT_EXTENSIONS = {
+    "application/pdf": ".pdf",
+    "application/zip": ".zip",
+    "audio/amr": ".amr",
+    "audio/mp4": ".m4a",
+    "audio/mpeg": ".mp3",
+    "audio/ogg": ".ogg",
+    "audio/wav": ".wav",
+    "image/gif": ".gif",
+    "image/heic": ".heic",
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "image/webp": ".webp",
+    "message/rfc822": ".eml",
+    "text/plain": ".txt",
+    "video/mp4": ".mp4",
+    "video/quicktime": ".mov",
+}
+
+
+def attachment_extension(media_type: str) -> str:
+    """The extension an attachment of ``media_type`` is exported with (``.bin`` by default)."""
+    return ATTACHMENT_EXTENSIONS.get(media_type, ".bin")
+
+
 _MESSAGE_FIELDS = tuple(f.name for f in dataclasses.fields(Message))
 _message_values = operator.attrgetter(*_MESSAGE_FIELDS)
 

@@ -56,6 +56,20 @@ SETTINGS: tuple[Setting, ...] = (
         int,
     ),
     Setting(
+        "report_max_messages",
+        250_000,
+        "The most messages one court file cites (it is built in memory: about 12 GB per million "
+        "messages); a larger selection is refused with the options that narrow it.",
+        int,
+    ),
+    Setting(
+        "report_html_max_messages",
+        50_000,
+        "The most messages the one-page HTML court file lists (a browser cannot open more); "
+        "the PDF reproduces the most serious, CSV and JSON carry up to report_max_messages.",
+        int,
+    ),
+    Setting(
         "tsa_urls",
         None,
         "RFC 3161 timestamp authorities (comma-separated URLs) that stamp "
@@ -72,6 +86,25 @@ SETTINGS: tuple[Setting, ...] = (
         "How many times `rempart live` retries an alert the webhook "
         "did not take (with a growing pause: 1 s, 2 s, 4 s…).",
         int,
+    ),
+    Setting(
+        "notifier_name",
+        None,
+        "Who sends the DSA notices (`rempart notices`): the name the notices give "
+        "(art. 16(2)(c)); --notifier-name overrides it.",
+    ),
+    Setting(
+        "notifier_email",
+        None,
+        "The e-mail address the DSA notices give for their notifier; --notifier-email "
+        "overrides it.",
+    ),
+    Setting(
+        "private_data",
+        None,
+        "The target's own personal data (postal address, phone numbers, e-mail addresses…) "
+        "that notices mask wherever a message quotes it: a TOML list, or values separated "
+        "by ';'.",
     ),
 )
 

@@ -201,8 +201,23 @@ def test_the_csv_dossier_defuses_formulas(
     assert all(not r["text"].startswith("=") for r in rows)
     with pytest.raises(RempartError, match="already exists"):
         rc.report(fresh_case, "csv", result.path)
-    with pytest.raises(RempartError, match="not available yet"):
-        rc.report(fresh_case, "pdf", tmp_path / "x.pdf")
+    with pytest.raises(RempartError, match="format 'docx': use one of json, csv, html, pdf"):
+        rc.report(fresh_case, "docx", tmp_path / "x.docx")
+
+
+def test_a_selection_too_large_is_refused_in_one_line(
+    fresh_case: rc.Case, write_jsonl: Callable[..., Path], tmp_path: Path
+) -> None:
+    _scored_case(fresh_case, write_jsonl)
+    fresh_case.config["settings"]["report_html_max_messages"] = 2
+    with pytest.raises(RempartError, match="use --format pdf .* csv or json") as html:
+        rc.report(fresh_case, "html", tmp_path / "d.html")
+    assert "\n" not in str(html.value)
+    assert rc.report(fresh_case, "csv", tmp_path / "d.csv").messages == 4
+    fresh_case.config["settings"]["report_max_messages"] = 3
+    with pytest.raises(RempartError, match="shorter period with --from/--to"):
+        rc.report(fresh_case, "json", tmp_path / "d.json")
+    assert not (tmp_path / "d.json").exists() and not (tmp_path / "d.html").exists()
 
 
 def test_an_empty_case_gives_an_empty_dossier(fresh_case: rc.Case, tmp_path: Path) -> None:

@@ -164,3 +164,23 @@ def test_get_scores_by_key(store: Any) -> None:
     with store.transaction():
         store.put_scores([row])
     assert store.get_scores([("x", "a"), ("x", "missing")]) == {("x", "a"): row}
+
+
+def test_incidents_and_their_attachment_bytes(store: Any) -> None:
+    from rempart.hashing import sha256_hex
+    from rempart.models import Incident, IncidentAttachment
+
+    png = IncidentAttachment("p.png", 3, sha256_hex(b"png"), "image/png", 5)
+    eml = IncidentAttachment("../m.eml\u202e", 3, sha256_hex(b"eml"), "message/rfc822", 5)
+    first = Incident(
+        1, 5, T, "home", "rang <b>twice</b>", T.replace(hour=3), "alice", "01:00", (png, eml)
+    )
+    second = Incident(2, 9, T.replace(hour=1, microsecond=5), "work", "x", T, None, "y", ())
+    with store.transaction():
+        store.add_incident(first, {png.sha256: b"png", eml.sha256: b"eml"})
+        store.add_incident(second, {png.sha256: b"png"})  # kept once
+    assert store.incidents() == [first, second]
+    assert store.attachment_data(eml.sha256) == b"eml"
+    assert store.attachment_data("00" * 32) is None
+    assert store.attachment_keys() == sorted([png.sha256, eml.sha256])
+    assert store.counts()["incidents"] == 2

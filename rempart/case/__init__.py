@@ -12,6 +12,7 @@ Example::
     c = rc.init_case("my-case", targets=["@alice"])
     rc.ingest(c, ["mentions.jsonl"])
     rc.ingest_record(c, webhook_body, "sms", origin="webhook:twilio")
+    rc.add_incident(c, "2026-03-01T23:00", "home", "a stranger rang at the door")
     rc.analyze(c)
     for row in rc.messages(c, rc.MessageQuery(min_severity="high", sort="severity")):
         print(row.severity, row.message.text)
@@ -28,10 +29,11 @@ from ..evidence.log import CustodyEvent
 from ..evidence.signing import SignedTreeHead
 from ..evidence.transparency import StampReport
 from ..evidence.verify import VerifyReport
-from ..models import JSONObject, JSONValue
+from ..models import Incident, IncidentAttachment, JSONObject, JSONValue
 from ..sources.detect import FormatInfo, formats
 from .analysis import AnalysisReport, analyze, find_raids, findings_json, target_aliases, watch
 from .capture import FileReport, IngestReport, RejectNote, ingest, ingest_record
+from .drafts import DraftsResult, drafts
 from .evidence import (
     add_tsa_root,
     consistency_proof,
@@ -49,6 +51,9 @@ from .evidence import (
 )
 from .evidence import timestamp as timestamp
 from .folder import Case, find_case_path
+from .incidents import IncidentReport, add_incident, incidents
+from .notices import NoticesResult, notices
+from .pdfsign import PdfCheck, report_certificate, sign_report_pdf, verify_report
 from .reports import ReportResult, gather_dossier, report
 from .scoring import (
     ScoringReport,
@@ -96,14 +101,20 @@ __all__ = [
     "Case",
     "CustodyEvent",
     "DayCount",
+    "DraftsResult",
     "FileReport",
     "FindingsView",
     "FormatInfo",
+    "Incident",
+    "IncidentAttachment",
+    "IncidentReport",
     "IngestReport",
     "JSONObject",
     "JSONValue",
     "MessageQuery",
     "MessageRow",
+    "NoticesResult",
+    "PdfCheck",
     "RejectNote",
     "RejectedRecord",
     "ReportResult",
@@ -114,11 +125,13 @@ __all__ = [
     "Stats",
     "VerifyReport",
     "AnalysisReport",
+    "add_incident",
     "add_tsa_root",
     "analyze",
     "consistency_proof",
     "custody",
     "demo",
+    "drafts",
     "evaluate_classifier",
     "export_bundle",
     "find_case_path",
@@ -127,6 +140,7 @@ __all__ = [
     "findings_json",
     "formats",
     "inclusion_proof",
+    "incidents",
     "ingest",
     "ingest_record",
     "init_case",
@@ -134,17 +148,20 @@ __all__ = [
     "latest_tree_head",
     "load_classifier",
     "messages",
+    "notices",
     "open_case",
     "public_key",
     "record_custody",
     "rejects",
     "render_evaluation",
+    "report_certificate",
     "gather_dossier",
     "report",
     "score",
     "score_items",
     "score_texts",
     "sign_and_stamp",
+    "sign_report_pdf",
     "stamp_if_configured",
     "stats",
     "summarize",
@@ -155,5 +172,6 @@ __all__ = [
     "tree_head",
     "verify",
     "verify_bundle",
+    "verify_report",
     "watch",
 ]

@@ -141,7 +141,8 @@ def verify(case: Case, replay: bool = True, head: str | None = None) -> VerifyRe
 def export_bundle(
     case: Case, out: str | Path, select: Selection | None = None, force: bool = False
 ) -> BundleReport:
-    """Write an evidence bundle (zip) of the selected records, checkable offline; see
+    """Write an evidence bundle (zip) of the selected records, checkable offline, with the
+    incidents and their attachments when it selects everything or a time window only; see
     :mod:`rempart.evidence.bundle`. Exporting is logged and signs a tree head, once the file
     is complete; an existing ``out`` is replaced only with ``force`` (a folder never)."""
     exporter = Exporter(

@@ -14,19 +14,25 @@ from pathlib import Path
 
 import orjson
 
+from ..analysis.classify.lexicon import mask_slurs
 from ..errors import RempartError
+from ..evidence.log import custody_events
+from ..evidence.transparency import stored_tree
 from ..hashing import sha256_hex
 from ..models import JSONObject
 from ..reports.dossier import Cited, Dossier, DossierInput, build_dossier, to_csv
 from ..reports.html import render_html
+from ..reports.pdf import render_pdf
 from .evidence import latest_tree_head, now_iso, record_custody, sign_case_tree_head
 from .folder import Case
+from .incidents import incidents
+from .pdfsign import sign_report_pdf
 from .views import MessageQuery, messages, named
 
 __all__ = ["FORMATS", "ReportResult", "gather_dossier", "report"]
 
-#: What ``rempart report --format`` writes today (the PDF comes next).
-FORMATS = ("json", "csv", "html")
+#: What ``rempart report --format`` writes.
+FORMATS = ("json", "csv", "html", "pdf")
 
 
 @dataclass(frozen=True)
@@ -54,16 +60,17 @@ def report(
     min_severity: str | None = None,
     lang: str = "fr",
     force: bool = False,
+    mask: bool = False,
 ) -> ReportResult:
     """Build the court file of the case's messages matching the filters and write it to
-    ``out`` (``json``: everything; ``csv``: one row per message). The file is recorded in the
+    ``out`` (``json``: everything; ``csv``: one row per message; ``html``: one page with
+    every message; ``pdf``: the same page laid out for print, reproducing the most serious
+    messages and authors, PAdES-signed with the case's key). ``mask`` masks slurs in the
+    summary and the pile-on annex (the exhibits stay verbatim). The file is recorded in the
     chain of custody (``report``, with its SHA-256) and a tree head is signed over it. An
     existing ``out`` is replaced only with ``force``."""
     if format not in FORMATS:
-        raise RempartError(
-            f"format {format!r} is not available yet; use one of {', '.join(FORMATS)} "
-            "(the PDF is being built)"
-        )
+        raise RempartError(f"format {format!r}: use one of {', '.join(FORMATS)}")
     if lang not in ("fr", "en"):
         raise RempartError(f"language {lang!r}: use fr or en")
     path = Path(out)
@@ -74,7 +81,8 @@ def report(
     query = MessageQuery(
         since=since, until=until, authors=authors, labels=categories, min_severity=min_severity
     )
-    dossier = gather_dossier(case, query, lang)
+    _check_size(case, query, format)
+    dossier = gather_dossier(case, query, lang, mask)
     filters = query.describe()
     cited = dossier.data.get("messages")
     count_cited = len(cited) if isinstance(cited, list) else 0
@@ -82,8 +90,10 @@ def report(
         data = orjson.dumps(dossier.to_json(), option=orjson.OPT_INDENT_2)
     elif format == "csv":
         data = to_csv(dossier).encode("utf-8")
-    else:
+    elif format == "html":
         data = render_html(dossier).encode("utf-8")
+    else:
+        data = sign_report_pdf(case, render_pdf(render_html(dossier, medium="print")))
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.partial")
     try:
@@ -107,6 +117,7 @@ def report(
                 "messages": count_cited,
                 "filters": filters,
                 "lang": lang,
+                "masked": mask,
                 "at": now_iso(case),
             },
         )
@@ -115,10 +126,39 @@ def report(
     return ReportResult(path, format, digest, count_cited, count, seq, dossier)
 
 
-def gather_dossier(case: Case, query: MessageQuery, lang: str = "fr") -> Dossier:
+def _check_size(case: Case, query: MessageQuery, format: str) -> None:
+    """Refuse, in one line saying what to do, a selection too large for one dossier (counted
+    without holding the messages: the period is what bounds what is read)."""
+    settings = case.settings
+    if query.since is None and query.until is None:
+        count = case.store.counts()["messages"]
+    else:
+        count = sum(1 for _ in case.store.messages(None, query.since, query.until))
+    most = int(settings["report_max_messages"])
+    if count > most:
+        raise RempartError(
+            f"the period selected holds {count:,} messages, more than one court file holds "
+            f"(report_max_messages = {most:,}); give a shorter period with --from/--to (one "
+            "file per month or per episode), or raise the setting on a machine with more memory "
+            "(about 12 GB per million messages)"
+        )
+    html_most = int(settings["report_html_max_messages"])
+    if format == "html" and count > html_most:
+        raise RempartError(
+            f"the HTML court file lists every message on one page and the period holds "
+            f"{count:,} (report_html_max_messages = {html_most:,}); use --format pdf (the most "
+            "serious in full), csv or json (every message), or a shorter period with --from/--to"
+        )
+
+
+def gather_dossier(
+    case: Case, query: MessageQuery, lang: str = "fr", mask: bool = False
+) -> Dossier:
     """The dossier of the case's messages matching ``query``, built from its typed views
     (messages with their first record's evidence, accounts, the latest findings, the latest
-    signed tree head). Records nothing: the caller's custody entry says what was made of it."""
+    signed tree head, the timestamps, the bundles exported, the off-platform incidents) with
+    inclusion proofs of the exhibits it reproduces; ``mask`` masks slurs in the summary and
+    the pile-on annex. Records nothing: the caller's custody entry says what was made of it."""
     rows = messages(case, query, record=False)
     stored = case.store.get_messages(r.message.key for r in rows) if rows else {}
     seqs = {s.first_seq for s in stored.values()}
@@ -140,6 +180,25 @@ def gather_dossier(case: Case, query: MessageQuery, lang: str = "fr") -> Dossier
     findings = named(case, dict(run.data)) if run else {}
     head = latest_tree_head(case)
     head_json: JSONObject | None = orjson.loads(head.to_json()) if head else None
+
+    def prove(seqs: list[int]) -> dict[int, JSONObject]:
+        """Inclusion proofs of ``seqs`` against the head cited (the tree is built once)."""
+        if head is None:
+            return {}
+        tree = stored_tree(case.store)
+        size = head.tree_size
+        return {
+            seq: {
+                "seq": seq,
+                "leaf_index": seq - 1,
+                "tree_size": size,
+                "leaf_hash": tree.leaf(seq - 1).hex(),
+                "path": [h.hex() for h in tree.inclusion_proof(seq - 1, size)],
+            }
+            for seq in seqs
+            if 1 <= seq <= size
+        }
+
     return build_dossier(
         DossierInput(
             str(case.config.get("case", {}).get("name", "")),
@@ -151,5 +210,22 @@ def gather_dossier(case: Case, query: MessageQuery, lang: str = "fr") -> Dossier
             query.describe(),
             head_json,
             lang,
+            incidents=tuple(i.to_json() for i in incidents(case, record=False)),
+            timestamps=tuple(
+                {
+                    "tree_size": t.get("tree_size"),
+                    "url": t.get("url"),
+                    "gen_time": t.get("gen_time"),
+                    "token_sha256": sha256_hex(bytes(t["token_der"])),
+                }
+                for t in case.store.timestamps()
+            ),
+            bundles=tuple(
+                {"seq": e.seq, "at": e.at, **e.what}
+                for e in custody_events(case.store)
+                if e.kind == "export" and isinstance(e.what, dict)
+            ),
+            prove=prove,
+            mask=mask_slurs if mask else None,
         )
     )

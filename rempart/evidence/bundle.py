@@ -6,8 +6,12 @@ Layout (members in this order, fixed timestamps, so the same export gives the sa
     manifest.json           what is inside and the proofs (format ``rempart-bundle-v1``)
     public-key.pem          the case's Ed25519 public key (compare its fingerprint out of band)
     records/<seq>.bin       the exact raw bytes of each selected record
-    entries/<seq>.json      the canonical body of each selected record's log entry, and of the
-                            export entry; leaf hash = SHA-256(0x00 || body) (RFC 9162)
+    entries/<seq>.json      the canonical body of each selected record's log entry, of each
+                            incident's, and of the export entry; leaf hash = SHA-256(0x00 || body)
+                            (RFC 9162)
+    attachments/<seq>-<n>.<ext>  the exact bytes of attachment n of the incident sealed by entry
+                            seq (the extension comes from its sealed media type, ``.bin`` for
+                            any type not listed in ``rempart.models.ATTACHMENT_EXTENSIONS``)
     tree-heads/<i>.json     signing input of signed tree head i (what the signature and the
     tree-heads/<i>.sig      timestamp tokens cover) and its raw 64-byte Ed25519 signature
     timestamps/<n>.tsr      RFC 3161 tokens over a tree head's signing input
@@ -16,7 +20,9 @@ Layout (members in this order, fixed timestamps, so the same export gives the sa
 ``manifest.json`` (2-space indented, sorted keys; any other spelling is refused) holds
 ``export`` (case, targets, time, tool, selection, public key fingerprint, file hashes and one
 entry per item: seq, kind, SHA-256 of the raw bytes, entry body SHA-256, leaf hash, source file
-name and SHA-256, line, format, capture time) and the proofs: ``export_entry``, ``tree_heads``
+name and SHA-256, line, format, capture time; and ``incidents``, only when the export carries
+some: per incident its entry's seq, file and hashes and its attachments' files, SHA-256 and size)
+and the proofs: ``export_entry``, ``tree_heads``
 (oldest first; every inclusion proof is against the last), ``consistency_proofs`` between
 consecutive heads, ``inclusion_proofs`` by seq, ``timestamps``.
 
@@ -51,8 +57,8 @@ import orjson
 
 from ..errors import EvidenceError
 from ..hashing import canonical, sha256_hex
-from ..models import JSONObject
-from ..timebounds import bound_iso
+from ..models import Incident, JSONObject, attachment_extension, sortable
+from ..timebounds import bound_iso, bound_key
 from ..version import __version__
 from .log import append_custody
 from .merkle import leaf_hash, verify_consistency, verify_inclusion
@@ -91,6 +97,7 @@ _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _SAFE_NAME = re.compile(r"[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*")
 _RECORD_KINDS = ("record", "reject")
+ATTACHMENTS_DIR = "attachments"
 _SEALED = ("source", "line", "format", "captured_at")  # item fields copied from the entry body
 _MANIFEST_OPTS = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS
 
@@ -197,6 +204,89 @@ def selected_seqs(store: Store, select: Selection) -> list[int]:
     return sorted(seqs)
 
 
+def selected_incidents(store: Store, select: Selection) -> list[Incident]:
+    """The incidents a selection carries: all of them when it selects everything, those that
+    happened within its time window when it is a window only (``since`` / ``until``), none
+    when it names messages or an author (an incident has neither)."""
+    if select.message_ids or select.author:
+        return []
+    low, high = bound_key(select.since), bound_key(select.until, end=True)
+    chosen = []
+    for incident in store.incidents():
+        when = sortable(incident.when) or ""
+        if (low is None or when >= low) and (high is None or when < high):
+            chosen.append(incident)
+    return chosen
+
+
+@dataclass(frozen=True)
+class _Incidents:
+    """The incidents a bundle carries: their part of the manifest (``export.incidents``) and
+    their members (each entry body, then its attachments' bytes), in the order written."""
+
+    part: list[dict[str, Any]] = field(default_factory=list)
+    members: dict[str, bytes] = field(default_factory=dict)
+
+    @property
+    def seqs(self) -> list[int]:
+        return [int(p["seq"]) for p in self.part]
+
+    @property
+    def attachments(self) -> int:
+        return sum(len(p["attachments"]) for p in self.part)
+
+
+def _incident_files(store: Store, select: Selection) -> _Incidents:
+    """The selected incidents' entries and attachments. What is listed comes from the sealed
+    entry bodies (what the log vouches for) and each SHA-256 is recomputed from the kept bytes,
+    so a damaged case yields a bundle that fails verification; bytes that are gone stop the
+    export."""
+    chosen = selected_incidents(store, select)
+    bodies = _bodies(store, {i.seq for i in chosen}) if chosen else {}
+    out = _Incidents()
+    for incident in chosen:
+        seq = incident.seq
+        body = bodies.get(seq)
+        if body is None:
+            raise EvidenceError(
+                f"incident {incident.number}: its log entry {seq} is gone; run `rempart verify`"
+            )
+        entry = f"entries/{seq}.json"
+        out.members[entry] = body
+        files = []
+        for n, sealed in enumerate(_sealed_attachments(body), start=1):
+            data = store.attachment_data(str(sealed.get("sha256")))
+            if data is None:
+                raise EvidenceError(
+                    f"incident {incident.number}: the bytes of attachment {n} are gone; "
+                    "run `rempart verify`"
+                )
+            name = (
+                f"{ATTACHMENTS_DIR}/{seq}-{n}{attachment_extension(str(sealed.get('media_type')))}"
+            )
+            out.members[name] = data
+            files.append({"file": name, "sha256": sha256_hex(data), "size": len(data)})
+        out.part.append(
+            {
+                "seq": seq,
+                "entry": entry,
+                "entry_sha256": sha256_hex(body),
+                "leaf_hash": leaf_hash(body).hex(),
+                "attachments": files,
+            }
+        )
+    return out
+
+
+def _sealed_attachments(body: bytes) -> list[dict[str, Any]]:
+    """The ``attachments`` an incident entry seals (an empty list when it has none)."""
+    try:
+        sealed = orjson.loads(body).get("attachments")
+    except (orjson.JSONDecodeError, AttributeError):
+        sealed = None
+    return [a if isinstance(a, dict) else {} for a in sealed] if isinstance(sealed, list) else []
+
+
 # ------------------------------------------------------------------------------ export
 
 
@@ -212,6 +302,8 @@ class BundleReport:
     tree_head: SignedTreeHead
     fingerprint: str
     timestamps: int
+    incidents: int = 0
+    attachments: int = 0
 
 
 def export_bundle(
@@ -240,17 +332,18 @@ def export_bundle(
     key = src.key
     records = _records(store, seqs)
     bodies = _bodies(store, set(records))
+    carried = _incident_files(store, select)
     roots = list(src.roots)
     verify_txt = _verify_text(key.fingerprint()).encode("utf-8")
     urls = list(tsa_urls)
     planned, tokens = None, []
     if urls:
-        planned = _plan_head(src, select, now, out, records, bodies, roots, verify_txt)
+        planned = _plan_head(src, select, now, out, records, bodies, carried, roots, verify_txt)
         tokens = request_tokens(urls, planned.signing_input())[0]
     with _removed_on_failure(out) as written:
         with store.transaction():  # nothing is committed before the file is in place
             export, entry, head = _seal_export(
-                src, select, now, out, records, bodies, roots, verify_txt
+                src, select, now, out, records, bodies, carried, roots, verify_txt
             )
             if planned is not None and head != planned:
                 raise EvidenceError(
@@ -269,6 +362,7 @@ def export_bundle(
                 verify_txt,
                 records,
                 bodies,
+                carried,
                 roots,
             )
             _write_zip(out, members, force, written)
@@ -281,6 +375,8 @@ def export_bundle(
         head,
         key.fingerprint(),
         sum(n.startswith("timestamps/") for n in members),
+        len(carried.part),
+        carried.attachments,
     )
 
 
@@ -314,6 +410,7 @@ def _plan_head(
     out: Path,
     records: dict[int, RawRecord],
     bodies: dict[int, bytes],
+    carried: _Incidents,
     roots: list[bytes],
     verify_txt: bytes,
 ) -> SignedTreeHead:
@@ -326,7 +423,9 @@ def _plan_head(
     """
     try:
         with src.store.transaction():
-            head = _seal_export(src, select, now, out, records, bodies, roots, verify_txt)[2]
+            head = _seal_export(src, select, now, out, records, bodies, carried, roots, verify_txt)[
+                2
+            ]
             raise _Planned(head)
     except _Planned as planned:
         return planned.head
@@ -339,6 +438,7 @@ def _seal_export(
     out: Path,
     records: dict[int, RawRecord],
     bodies: dict[int, bytes],
+    carried: _Incidents,
     roots: list[bytes],
     verify_txt: bytes,
 ) -> tuple[dict[str, Any], LogEntry, SignedTreeHead]:
@@ -348,6 +448,8 @@ def _seal_export(
     key = src.key
     before = [sth for _, sth in tree_heads(store)]
     export = _export_part(src, select, now, records, bodies, key.public_pem(), verify_txt, roots)
+    if carried.part:  # absent when none: a bundle without incidents is as it always was
+        export["incidents"] = carried.part
     export["earlier"] = {"tree_heads": len(before), "timestamps": len(_tokens(store, before))}
     what = {
         "file": out.name,
@@ -442,13 +544,14 @@ def _members(
     verify_txt: bytes,
     records: dict[int, RawRecord],
     bodies: dict[int, bytes],
+    carried: _Incidents,
     roots: list[bytes],
 ) -> dict[str, bytes]:
     """Every member of the zip, in the order written, with the proofs against the last head."""
     heads = [sth for _, sth in tree_heads(store)]
     last = heads[-1]
     tree = stored_tree(store)
-    seqs = sorted(records) + [export_seq]
+    seqs = sorted(records) + carried.seqs + [export_seq]
     tokens = _tokens(store, heads)
     manifest = {
         "format": BUNDLE_FORMAT,
@@ -484,6 +587,7 @@ def _members(
     }
     members.update({f"records/{s}.bin": records[s].raw for s in sorted(records)})
     members.update({f"entries/{s}.json": bodies[s] for s in sorted(records)})
+    members.update(carried.members)
     members[f"entries/{export_seq}.json"] = export_body
     for i, sth in enumerate(heads):
         members[f"tree-heads/{i}.json"] = sth.signing_input()
@@ -577,6 +681,8 @@ class BundleCheck:
     fingerprint: str | None = None
     tree_heads: int = 0
     timestamps: list[str] = field(default_factory=list)
+    incidents: int = 0
+    attachments: int = 0
 
     @property
     def ok(self) -> bool:
@@ -595,6 +701,11 @@ class BundleCheck:
                 "(compare with the one published out of band)",
                 f"timestamp tokens: {stamps}",
             ]
+            + (
+                [f"incidents: {self.incidents}, with {self.attachments} attachments"]
+                if self.incidents
+                else []
+            )
         )
 
 
@@ -740,8 +851,22 @@ _SHAPE: dict[str, Any] = {
 }
 
 
+#: An incident in ``export.incidents`` (a key present only when the export carries incidents).
+_INCIDENT = {
+    "seq": int,
+    "entry": str,
+    "entry_sha256": _HEX,
+    "leaf_hash": _HEX,
+    "attachments": [{"file": str, "sha256": _HEX, "size": int}],
+}
+
+
 def _check_shape(manifest: dict[str, Any]) -> None:
-    problem = _shape_problem(manifest, _SHAPE, "manifest")
+    shape = _SHAPE
+    export = manifest.get("export")
+    if isinstance(export, dict) and "incidents" in export:
+        shape = {**_SHAPE, "export": {**_SHAPE["export"], "incidents": [_INCIDENT]}}
+    problem = _shape_problem(manifest, shape, "manifest")
     if problem:
         raise _Stop(f"manifest.json: {problem}")
 
@@ -794,6 +919,7 @@ def _check_bundle(members: dict[str, bytes], manifest: dict[str, Any], check: Bu
     heads = _heads(manifest, members, check)
     _check_export_entry(members, manifest, heads, check)
     _check_items(members, manifest, heads, check)
+    _check_incidents(members, manifest, heads, check)
     _check_timestamps(members, manifest, heads, check)
     _check_counts(manifest, check)
 
@@ -826,6 +952,8 @@ def _expected_members(manifest: dict[str, Any]) -> set[str]:
     }
     for item in export["items"]:
         names |= {item["record"], item["entry"]}
+    for incident in export.get("incidents", []):
+        names |= {incident["entry"], *(a["file"] for a in incident["attachments"])}
     for i in range(len(manifest["tree_heads"])):
         names |= {f"tree-heads/{i}.json", f"tree-heads/{i}.sig"}
     names |= {t["file"] for t in manifest["timestamps"]}
@@ -1010,7 +1138,8 @@ def _check_items(
     if seqs != sorted(set(seqs)) or (seqs and seqs[0] < 1):
         check.problems.append("manifest.json: item seqs are not unique, positive and ascending")
     export_seq = manifest["export_entry"]["seq"]
-    if set(manifest["inclusion_proofs"]) != {str(s) for s in [*seqs, export_seq]}:
+    incidents = [i["seq"] for i in manifest["export"].get("incidents", [])]
+    if set(manifest["inclusion_proofs"]) != {str(s) for s in [*seqs, *incidents, export_seq]}:
         check.problems.append("manifest.json: inclusion proofs do not match the items")
     for item in items:
         _check_item(members, manifest, heads[-1], item, check)
@@ -1046,6 +1175,67 @@ def _check_item(
         check.problems.append(
             f"{item['entry']}: the sealed entry of record {seq} differs from "
             f"the manifest in {', '.join(diff)}"
+        )
+
+
+def _check_incidents(
+    members: dict[str, bytes],
+    manifest: dict[str, Any],
+    heads: list[SignedTreeHead],
+    check: BundleCheck,
+) -> None:
+    """Each incident's entry (included in the last head) and its attachments' bytes, which
+    must be the ones the entry seals, under the names made of its seq and sealed media type."""
+    incidents = manifest["export"].get("incidents", [])
+    seqs = [i["seq"] for i in incidents]
+    items = {item["seq"] for item in manifest["export"]["items"]}
+    if seqs != sorted(set(seqs)) or (seqs and seqs[0] < 1) or items & set(seqs):
+        check.problems.append(
+            "manifest.json: incident seqs are not unique, positive, ascending and apart from "
+            "the items"
+        )
+    check.incidents = len(incidents)
+    check.attachments = sum(len(i["attachments"]) for i in incidents)
+    for incident in incidents:
+        seq = incident["seq"]
+        body = _included(members, manifest, heads[-1], seq, incident, check)
+        if body is None:
+            continue
+        sealed = body.get("attachments")
+        if body.get("kind") != "incident" or not isinstance(sealed, list):
+            check.problems.append(f"{incident['entry']}: not the log entry of an incident")
+            continue
+        if len(sealed) != len(incident["attachments"]):
+            check.problems.append(
+                f"manifest.json: incident entry {seq} seals {len(sealed)} attachments but "
+                f"{len(incident['attachments'])} are listed"
+            )
+        for n, (listed, seal) in enumerate(zip(incident["attachments"], sealed), start=1):
+            _check_attachment(members, seq, n, listed, seal, check)
+
+
+def _check_attachment(
+    members: dict[str, bytes],
+    seq: int,
+    n: int,
+    listed: dict[str, Any],
+    sealed: Any,
+    check: BundleCheck,
+) -> None:
+    """Attachment ``n`` of the incident of entry ``seq``: listed as sealed, bytes as listed."""
+    sealed = sealed if isinstance(sealed, dict) else {}
+    what = f"attachment {n} of incident entry {seq}"
+    want = f"{ATTACHMENTS_DIR}/{seq}-{n}{attachment_extension(str(sealed.get('media_type')))}"
+    if listed["file"] != want:
+        check.problems.append(f"manifest.json: {what} is named {listed['file']!r}, not {want}")
+    if (
+        _file_ok(members, listed["file"], listed["sha256"], check, what)
+        and len(members[listed["file"]]) != listed["size"]
+    ):
+        check.problems.append(f"{listed['file']}: size is not the manifest's {listed['size']}")
+    if (listed["sha256"], listed["size"]) != (sealed.get("sha256"), sealed.get("size")):
+        check.problems.append(
+            f"entries/{seq}.json: the sealed SHA-256 or size of {what} differs from the manifest"
         )
 
 
@@ -1111,7 +1301,10 @@ Vérification automatique :   rempart verify-bundle CE_FICHIER.zip [--fingerprin
 
 Vérification à la main :
 1. Empreintes : `sha256sum records/12.bin` doit donner le "sha256" de l'élément 12 dans
-   manifest.json, et la valeur "record_sha256" de entries/12.json.
+   manifest.json, et la valeur "record_sha256" de entries/12.json. Incidents hors ligne
+   (s'il y en a) : attachments/57-1.png est la 1re pièce jointe de l'incident scellé par
+   entries/57.json ("kind": "incident") ; son SHA-256 est celui de la 1re entrée de sa liste
+   "attachments" (le nom de fichier d'origine y figure comme simple donnée).
 2. Arbre de Merkle (RFC 9162) : le hachage de feuille est SHA-256(0x00 || entries/12.json),
    p. ex. `(printf '\\000'; cat entries/12.json) | sha256sum`. La preuve d'inclusion
    (manifest.json, "inclusion_proofs", "12") est la liste des nœuds frères de la feuille
@@ -1149,7 +1342,10 @@ Automatic check:   rempart verify-bundle THIS_FILE.zip [--fingerprint FINGERPRIN
 
 Checking by hand:
 1. Hashes: `sha256sum records/12.bin` must print item 12's "sha256" in manifest.json, and the
-   "record_sha256" of entries/12.json.
+   "record_sha256" of entries/12.json. Off-platform incidents (if any): attachments/57-1.png is
+   the first file attached to the incident sealed by entries/57.json ("kind": "incident"); its
+   SHA-256 is the one of the first element of that entry's "attachments" list (where the
+   file's original name is kept, as data only).
 2. Merkle tree (RFC 9162): the leaf hash is SHA-256(0x00 || entries/12.json), e.g.
    `(printf '\\000'; cat entries/12.json) | sha256sum`. The inclusion proof (manifest.json,
    "inclusion_proofs", "12") lists the siblings of leaf index 11 up to the root; fold them with

@@ -20,6 +20,9 @@ Entry kinds written so far:
   ``record`` seq that showed it. The original entries and data stay as they were;
 - ``timestamp``: an RFC 3161 token was kept for signed head ``head`` (tree size, root, TSA URL,
   the token's SHA-256, genTime); it lands after that head and is covered by the next one;
+- ``incident``: something that happened off the platforms, recorded by a person: its number,
+  when, where, what, who recorded it and when, and the SHA-256 of each attached file (see
+  :mod:`rempart.evidence.incidents`);
 - chain of custody (:data:`CUSTODY_KINDS`): ``view``, ``export``, ``report`` (``by``, ``at``,
   ``what``), ``annotation`` (a human label), ``analysis`` (a classifier run).
 """
@@ -52,7 +55,16 @@ __all__ = [
 ]
 FORMAT_VERSION = 1
 #: The entry kinds that make the chain of custody: who did what with the evidence, and when.
-CUSTODY_KINDS = ("capture-start", "view", "annotation", "analysis", "timestamp", "export", "report")
+CUSTODY_KINDS = (
+    "capture-start",
+    "incident",
+    "view",
+    "annotation",
+    "analysis",
+    "timestamp",
+    "export",
+    "report",
+)
 #: What :func:`append_custody` records (captures, labels and analyses write their own entries).
 CUSTODY_ACTIONS = ("view", "export", "report")
 

@@ -19,6 +19,10 @@ Three passes:
 deleted, an account suspended…); every ``status-change`` entry must be one of them, and a capture
 run that lists ``status-change`` among the kinds it writes must have an entry for each.
 
+**Incidents**: every stored incident must be the one its ``incident`` entry seals, field for
+field, and each attachment's kept bytes must hash to the SHA-256 the entry seals (see
+:mod:`rempart.evidence.incidents`).
+
 **Timestamps**: every stored RFC 3161 token must verify offline (imprint, CMS signature,
 certificate chain) over the signing input of the head it names, against the trusted TSA roots
 given; its genTime must be the one stored, and tokens and ``timestamp`` entries must match one to
@@ -65,6 +69,7 @@ from ..storage.base import (
 )
 from ..storage.memory import MemoryStore
 from ..storage.sqlite import dump
+from .incidents import INCIDENT_KIND, check_incidents
 from .merkle import EMPTY_ROOT, MerkleTree, leaf_hash, verify_consistency
 from .results import ResultProblem, check_results, check_status_rows
 from .signing import SignedTreeHead, verify_tree_head
@@ -79,6 +84,7 @@ _SEALED_KINDS = (
     "timestamp",  # kept for the later checks
     "analysis",
     "annotation",
+    INCIDENT_KIND,
 )
 
 
@@ -110,6 +116,7 @@ class VerifyReport:
     tree_heads: int = 0
     timestamps: int = 0
     status_changes: int = 0
+    incidents: int = 0
     replayed: bool = False
     noted_head_seq: int | None = None  # the entry whose hash ``head`` (or its prefix) is
     problems: list[Problem] = field(default_factory=list)
@@ -151,6 +158,7 @@ def verify_case(
         _check_timestamps(store, report, sealed["timestamp"], tsa_roots)
         _check_records(store, report, bodies, progress)
         _check_results(store, report, sealed)
+        _check_incidents(store, report, sealed[INCIDENT_KIND])
         if replay and not any(p.what == "record" for p in report.problems):
             observed = _replay(store, report, progress, sealed["capture-start"])
             _check_status_changes(report, observed, sealed)
@@ -639,6 +647,16 @@ def _check_results(
     problems, notes = check_results(store, sealed["analysis"], sealed["annotation"])
     report.problems += [Problem(p.what, p.where, p.kind, p.detail) for p in problems]
     report.notices += [Problem(p.what, p.where, p.kind, p.detail) for p in notes]
+
+
+def _check_incidents(
+    store: Store, report: VerifyReport, sealed: list[tuple[int, dict[str, Any]]]
+) -> None:
+    """Incidents and their attachments' bytes against the ``incident`` entries."""
+    report.incidents = len(sealed)
+    report.problems += [
+        Problem(p.what, p.where, p.kind, p.detail) for p in check_incidents(store, sealed)
+    ]
 
 
 # --------------------------------------------------------------------------- pass 2: records

@@ -17,11 +17,13 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from ..models import Account, JSONObject, JSONValue, Message, iso, json_objects
+from .annexes import Mask, pile_on
 from .legal import (
     DISCLAIMER_EN,
     DISCLAIMER_FR,
@@ -39,6 +41,14 @@ __all__ = ["CSV_COLUMNS", "Cited", "Dossier", "DossierInput", "build_dossier", "
 PARIS = ZoneInfo("Europe/Paris")
 #: A deadline this close (days) puts a warning banner on the first page.
 BANNER_DAYS = 30
+#: The PDF lists at most this many messages in full (the most serious first) and this many
+#: authors in their own section; the CSV and JSON carry every message and author.
+FEATURED_MESSAGES = 200
+FEATURED_AUTHORS = 25
+#: Severities from the least to the most serious.
+SEVERITY_RANK = {"low": 1, "medium": 2, "high": 3, "critical": 4}
+#: Labels a prosecutor reads first (threats and doxxing put a person in danger).
+SERIOUS = ("threat", "doxxing", "incitement", "identity_attack", "sexual_harassment")
 #: Categories that make a message hostile in the dossier (support and spam do not).
 HOSTILE = (
     "insult",
@@ -76,6 +86,15 @@ class DossierInput:
     filters: JSONObject = field(default_factory=dict)
     tree_head: JSONObject | None = None
     lang: str = "fr"
+    #: Off-platform incidents (``Incident.to_json()`` of the case layer).
+    incidents: tuple[JSONObject, ...] = ()
+    #: RFC 3161 tokens kept for signed heads, and the bundles exported (custody entries).
+    timestamps: tuple[JSONObject, ...] = ()
+    bundles: tuple[JSONObject, ...] = ()
+    #: Inclusion proofs of log entries against :attr:`tree_head` (by seq), for the items cited.
+    prove: Callable[[list[int]], dict[int, JSONObject]] | None = None
+    #: Masks slurs in the summary and the pile-on annex (``--mask-slurs``); exhibits stay verbatim.
+    mask: Mask | None = None
 
 
 @dataclass(frozen=True)
@@ -187,6 +206,7 @@ def build_dossier(given: DossierInput) -> Dossier:
                 "created_at": iso(account.created_at) if account else None,
                 "profile_url": account.url if account else None,
                 "status": account.status if account else None,
+                "observed_at": iso(account.observed_at) if account else None,
                 "campaign": author in campaign,
                 "impersonator": author in impostors,
                 "evasion_links": [
@@ -234,7 +254,6 @@ def build_dossier(given: DossierInput) -> Dossier:
             "by_category": dict(sorted(categories.items())),
             "by_severity": dict(sorted(severities.items())),
             "episodes": list[JSONValue](json_objects(findings.get("episodes"))),
-            "timeline": _timeline(cited),
             "top_authors": [
                 {
                     "account_id": a["account_id"],
@@ -283,10 +302,137 @@ def build_dossier(given: DossierInput) -> Dossier:
         ],
         "integrity": {
             "tree_head": given.tree_head,
+            "timestamps": list[JSONValue](given.timestamps),
+            "bundles": list[JSONValue](given.bundles),
+            "proofs": [],
             "verify": "rempart verify-bundle BUNDLE.zip (hors ligne, sans le dossier de l'affaire)",
         },
     }
+    by_id = {c.message.id: exhibit[c.message.key] for c in cited}
+    annex = pile_on(findings, by_id, given.lang, given.mask)
+    data["pile_on"] = annex
+    first_incident = len(cited) + 1
+    incidents = _incidents(given.incidents, first_incident)
+    data["incidents"] = incidents
+    data["summary"] = {
+        **json_objects([data["summary"]])[0],
+        "incidents": len(incidents),
+        "masked": given.mask is not None,
+        "timeline": _timeline(cited, findings, incidents),
+    }
+    featured = _featured(cited, exhibit, annex)
+    authors_featured = _featured_authors(json_objects(authors_out), findings)
+    data["featured"] = {
+        "messages": list[JSONValue](featured),
+        "authors": list[JSONValue](authors_featured),
+        "omitted_messages": len(cited) - len(featured),
+        "omitted_authors": len(authors_out) - len(authors_featured),
+        "limits": {"messages": FEATURED_MESSAGES, "authors": FEATURED_AUTHORS},
+    }
+    data["bordereau"] = _bordereau(cited, exhibit, incidents)
+    if given.prove is not None and given.tree_head:
+        seqs = {
+            n: c.record_seq
+            for c in cited
+            if (n := exhibit[c.message.key]) in set(featured) and c.record_seq is not None
+        }
+        proofs = given.prove(sorted(set(seqs.values())))
+        integrity = json_objects([data["integrity"]])[0]
+        integrity["proofs"] = [
+            {"exhibit": n, **proofs[seq]} for n, seq in sorted(seqs.items()) if seq in proofs
+        ]
+    if given.mask is not None:
+        summary = json_objects([data["summary"]])[0]
+        summary["top_authors"] = [
+            {**a, "handle": given.mask(str(a.get("handle") or ""))}
+            for a in json_objects(summary.get("top_authors"))
+        ]
     return Dossier(data)
+
+
+def _rank(c: Cited) -> tuple[int, int, float]:
+    """How early a message comes in the PDF: severity, then serious labels, then time."""
+    serious = sum(1 for label in c.labels if label in SERIOUS)
+    when = c.message.created_at.timestamp() if c.message.created_at else 0.0
+    return (-SEVERITY_RANK.get(c.severity or "", 0), -serious, when)
+
+
+def _featured(
+    cited: list[Cited], exhibit: dict[tuple[str, str], int], annex: JSONObject
+) -> list[int]:
+    """The exhibits the PDF shows in full: the designating posts and the most serious hostile
+    messages, up to :data:`FEATURED_MESSAGES`, in exhibit order."""
+    chosen = {
+        int(n)
+        for d in json_objects(annex.get("designating_posts"))
+        if isinstance(n := d.get("exhibit"), int)
+    }
+    for c in sorted((c for c in cited if _hostile(c)), key=_rank):
+        if len(chosen) >= FEATURED_MESSAGES:
+            break
+        chosen.add(exhibit[c.message.key])
+    return sorted(chosen)
+
+
+def _featured_authors(authors: list[JSONObject], findings: JSONObject) -> list[str]:
+    """The authors the PDF gives a section: impersonators and accounts linked by evasion,
+    then the most hostile, up to :data:`FEATURED_AUTHORS` (plus the linked ones)."""
+    linked = {str(x.get("account_id")) for x in json_objects(findings.get("impersonators"))}
+    for x in json_objects(findings.get("evasion_links")):
+        linked |= {str(x.get("from")), str(x.get("to"))}
+    out: list[str] = []
+    for a in authors:
+        aid = str(a.get("account_id"))
+        hostile = a.get("hostile_messages")
+        if aid in linked or (
+            isinstance(hostile, int) and hostile > 0 and len(out) < FEATURED_AUTHORS
+        ):
+            out.append(aid)
+    return out
+
+
+def _incidents(given: tuple[JSONObject, ...], first: int) -> list[JSONValue]:
+    """Off-platform incidents in time order, numbered as exhibits after the messages."""
+    ordered = sorted(given, key=lambda i: str(i.get("when") or ""))
+    out: list[JSONValue] = []
+    for n, incident in enumerate(ordered, start=first):
+        when = incident.get("when")
+        at = datetime.fromisoformat(str(when).replace("Z", "+00:00")) if when else None
+        out.append({**incident, "exhibit": n, "when_paris": _paris(at)})
+    return out
+
+
+def _bordereau(
+    cited: list[Cited], exhibit: dict[tuple[str, str], int], incidents: list[JSONValue]
+) -> list[JSONValue]:
+    """The exhibits list: one line per piece, in number order, with what proves it."""
+    out: list[JSONValue] = []
+    for c in cited:
+        m = c.message
+        out.append(
+            {
+                "exhibit": exhibit[m.key],
+                "kind": "message",
+                "date": iso(m.created_at),
+                "description": f"{m.platform} {m.id} @{m.author_handle or m.author_id or '?'}",
+                "labels": list(c.labels),
+                "evidence": f"entry {c.record_seq} sha256 {c.record_sha256}",
+            }
+        )
+    for i in json_objects(incidents):
+        attachments = json_objects(i.get("attachments"))
+        out.append(
+            {
+                "exhibit": i.get("exhibit"),
+                "kind": "incident",
+                "date": i.get("when"),
+                "description": f"{i.get('where') or ''}: {i.get('what') or ''}",
+                "labels": [],
+                "evidence": f"entry {i.get('seq')}"
+                + "".join(f"; {a.get('name')} sha256 {a.get('sha256')}" for a in attachments),
+            }
+        )
+    return out
 
 
 def _grouped(
@@ -344,16 +490,44 @@ def _message_json(c: Cited, number: int, found: list[Qualification]) -> JSONObje
     }
 
 
-def _timeline(cited: list[Cited]) -> list[JSONValue]:
-    """Messages per day (UTC): hostile ones and the rest."""
-    days: dict[str, list[int]] = {}
+def _timeline(cited: list[Cited], findings: JSONObject, incidents: list[JSONValue]) -> JSONObject:
+    """Messages per hour (a period of up to 10 days) or per day (UTC), hostile ones and the
+    rest, every bin from the first to the last (a quiet day shows as a quiet day); with the
+    episodes (to shade) and the off-platform incidents (to mark)."""
+    times = [c.message.created_at.astimezone(UTC) for c in cited if c.message.created_at]
+    if not times:
+        return {"unit": "day", "bins": [], "episodes": [], "incidents": []}
+    first, last = min(times), max(times)
+    unit = "hour" if last - first <= timedelta(days=10) else "day"
+    step = timedelta(hours=1) if unit == "hour" else timedelta(days=1)
+
+    def floor(t: datetime) -> datetime:
+        t = t.astimezone(UTC)
+        if unit == "hour":
+            return t.replace(minute=0, second=0, microsecond=0)
+        return t.replace(hour=0, minute=0, second=0, microsecond=0)
+
+    counts: dict[datetime, list[int]] = {}
     for c in cited:
-        if c.message.created_at is None:
-            continue
-        day = c.message.created_at.astimezone(UTC).date().isoformat()
-        counts = days.setdefault(day, [0, 0])
-        counts[0 if _hostile(c) else 1] += 1
-    return [{"day": d, "hostile": h, "other": o} for d, (h, o) in sorted(days.items())]
+        if c.message.created_at is not None:
+            counts.setdefault(floor(c.message.created_at), [0, 0])[0 if _hostile(c) else 1] += 1
+    bins: list[JSONValue] = []
+    t = floor(first)
+    while t <= last:
+        hostile, other = counts.get(t, (0, 0))
+        bins.append({"start": iso(t), "hostile": hostile, "other": other})
+        t += step
+    return {
+        "unit": unit,
+        "bins": bins,
+        "episodes": [
+            {"start": e.get("start"), "end": e.get("end"), "kind": e.get("kind")}
+            for e in json_objects(findings.get("episodes"))
+        ],
+        "incidents": [
+            {"when": i.get("when"), "exhibit": i.get("exhibit")} for i in json_objects(incidents)
+        ],
+    }
 
 
 def to_csv(dossier: Dossier) -> str:

@@ -13,17 +13,19 @@ Example::
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from html import escape
+from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from ..models import JSONValue
+from ..models import JSONObject, JSONValue, json_objects
 from ..textsafe import safe_text
 from .dossier import Dossier
 
 __all__ = ["render_html", "timeline_svg"]
 
-_TEXTS: dict[str, dict[str, str]] = {
+_TEXTS: dict[str, dict[str, Any]] = {
     "fr": {
         "title": "Dossier de harcèlement en ligne",
         "content_warning": "Avertissement : ce dossier cite des messages injurieux, menaçants "
@@ -41,7 +43,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "hostile": "hostiles",
         "authors": "Auteurs",
         "hostile_authors": "auteurs de messages hostiles",
-        "timeline": "Chronologie (messages par jour : hostiles en rouge, autres en gris)",
+        "timeline": "Chronologie",
         "counts": "Décompte",
         "category": "Catégorie",
         "count": "Nombre",
@@ -77,6 +79,45 @@ _TEXTS: dict[str, dict[str, str]] = {
         "fingerprint": "Empreinte de la clé",
         "signature": "Signature",
         "verify": "Vérification hors ligne :",
+        "timeline_unit": {"hour": "heure", "day": "jour"},
+        "timeline_legend": "hostiles en rouge, autres en gris ; épisodes en fond rose "
+        "(harcèlement) ou gris ; incidents hors ligne en bleu (numéro de pièce)",
+        "per": "par",
+        "pile_on": "Annexe : le raid (épisodes, messages désignant la cible, organisation, "
+        "comptes participants)",
+        "designating": "Messages désignant la cible",
+        "origins": "Lieux d'organisation probables",
+        "campaign": "Comptes ayant pris part à la campagne",
+        "evasion": "Contournements de suspension",
+        "impersonation": "Usurpations d'identité",
+        "why": "Éléments",
+        "episode": "Épisode",
+        "english": "en anglais, forme non traduite",
+        "incidents": "Incidents hors ligne",
+        "where": "Lieu",
+        "what": "Faits",
+        "attachments": "Pièces jointes",
+        "none": "Aucun.",
+        "bordereau": "Bordereau de pièces",
+        "description": "Description",
+        "featured_note": "Le PDF reproduit {shown} message(s) sur {total} : les plus graves "
+        "d'abord ({omitted} autre(s) figurent dans les annexes CSV et JSON, avec le même "
+        "numéro de pièce).",
+        "authors_note": "{omitted} autre(s) auteur(s) figurent dans les annexes CSV et JSON.",
+        "status": "État",
+        "observed": "constaté le",
+        "categories": "Catégories",
+        "timestamps": "Horodatages (RFC 3161)",
+        "tsa": "Autorité",
+        "gen_time": "Date certifiée",
+        "token": "Jeton (SHA-256)",
+        "bundles": "Lots de preuves exportés",
+        "file": "Fichier",
+        "proofs": "Preuves d'inclusion des pièces reproduites (RFC 9162)",
+        "proof_note": "Chaque chemin relie l'empreinte de l'entrée du journal à la racine de "
+        "l'arbre signé ci-dessus ; `rempart proof SEQ` donne celui de toute autre entrée.",
+        "path": "Chemin",
+        "masked": "Injures masquées dans ce résumé (les pièces restent intégrales).",
     },
     "en": {
         "title": "Online harassment file",
@@ -95,7 +136,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "hostile": "hostile",
         "authors": "Authors",
         "hostile_authors": "authors of hostile messages",
-        "timeline": "Timeline (messages per day: hostile in red, others in grey)",
+        "timeline": "Timeline",
         "counts": "Counts",
         "category": "Category",
         "count": "Count",
@@ -131,6 +172,45 @@ _TEXTS: dict[str, dict[str, str]] = {
         "fingerprint": "Key fingerprint",
         "signature": "Signature",
         "verify": "Offline check:",
+        "timeline_unit": {"hour": "hour", "day": "day"},
+        "timeline_legend": "hostile in red, others in grey; episodes shaded pink "
+        "(harassment) or grey; off-platform incidents in blue (exhibit number)",
+        "per": "per",
+        "pile_on": "Annex: the raid (episodes, posts designating the target, organisation, "
+        "accounts taking part)",
+        "designating": "Posts designating the target",
+        "origins": "Probable places of organisation",
+        "campaign": "Accounts that took part in the campaign",
+        "evasion": "Ban evasion",
+        "impersonation": "Impersonation",
+        "why": "Evidence",
+        "episode": "Episode",
+        "english": "in English, not translated",
+        "incidents": "Off-platform incidents",
+        "where": "Where",
+        "what": "What happened",
+        "attachments": "Attachments",
+        "none": "None.",
+        "bordereau": "List of exhibits",
+        "description": "Description",
+        "featured_note": "The PDF reproduces {shown} of {total} message(s), the most serious "
+        "first ({omitted} more are in the CSV and JSON annexes, with the same exhibit "
+        "numbers).",
+        "authors_note": "{omitted} more author(s) are in the CSV and JSON annexes.",
+        "status": "Status",
+        "observed": "observed",
+        "categories": "Categories",
+        "timestamps": "Timestamps (RFC 3161)",
+        "tsa": "Authority",
+        "gen_time": "Certified time",
+        "token": "Token (SHA-256)",
+        "bundles": "Evidence bundles exported",
+        "file": "File",
+        "proofs": "Inclusion proofs of the exhibits reproduced (RFC 9162)",
+        "proof_note": "Each path links the log entry's hash to the root of the signed tree "
+        "above; `rempart proof SEQ` gives any other entry's.",
+        "path": "Path",
+        "masked": "Slurs masked in this summary (exhibits stay verbatim).",
     },
 }
 
@@ -156,53 +236,94 @@ def visible(value: object) -> str:
     return safe_text("" if value is None else str(value)).translate(_INVISIBLE)
 
 
-def render_html(dossier: Dossier) -> str:
-    """The dossier as a self-contained HTML page."""
+def render_html(dossier: Dossier, medium: str = "screen") -> str:
+    """The dossier as a self-contained HTML page; ``medium="print"`` is the PDF's page: it
+    reproduces only the featured messages and authors (the most serious; the CSV and JSON
+    carry all of them)."""
     data = dossier.to_json()
     lang = data.get("lang") if data.get("lang") in _TEXTS else "fr"
     summary = data.get("summary")
     timeline = summary.get("timeline") if isinstance(summary, dict) else None
+    featured = data.get("featured")
+    featured = featured if isinstance(featured, dict) else None
     template = _environment().get_template("dossier.html.j2")
     return template.render(
         d=data,
         t=_TEXTS[str(lang)],
-        chart=timeline_svg(timeline if isinstance(timeline, list) else []),
+        print=medium == "print",
+        featured_messages=set(_ints(featured.get("messages"))) if featured else set(),
+        featured_authors=set(_strs(featured.get("authors"))) if featured else set(),
+        chart=timeline_svg(timeline if isinstance(timeline, dict) else {}),
     )
 
 
-def timeline_svg(days: list[JSONValue], width: int = 720, height: int = 180) -> str:
-    """Messages per day as stacked bars (hostile in red under the rest in grey), inline SVG;
-    the labels are the first and last days and the highest count."""
-    rows = [d for d in days if isinstance(d, dict)]
+def timeline_svg(timeline: JSONObject, width: int = 720, height: int = 180) -> str:
+    """Messages per hour or day as stacked bars (hostile in red under the rest in grey), the
+    episodes shaded behind them and the off-platform incidents marked by a blue line, inline
+    SVG; the labels are the first and last bins and the highest count."""
+    rows = json_objects(timeline.get("bins"))
     if not rows:
         return "<p>—</p>"
     peak = max(_int(d.get("hostile")) + _int(d.get("other")) for d in rows) or 1
     bar = width / len(rows)
+    starts = [str(d.get("start")) for d in rows]
+
+    def x_of(when: JSONValue | None) -> float:
+        # the bin holding ``when`` (ISO strings of one format compare as times)
+        return bisect_right(starts, str(when)) * bar - bar if when else 0.0
+
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height + 30}" '
         f'role="img" aria-label="timeline">'
     ]
+    for e in json_objects(timeline.get("episodes")):
+        x0, x1 = max(x_of(e.get("start")), 0.0), x_of(e.get("end")) + bar
+        shade = "#fcc" if e.get("kind") in ("harassment", "mixed") else "#ddd"
+        parts.append(
+            f'<rect x="{x0:.1f}" y="0" width="{max(x1 - x0, 1):.1f}" height="{height}" '
+            f'fill="{shade}"/>'
+        )
     for i, d in enumerate(rows):
         hostile, other = _int(d.get("hostile")), _int(d.get("other"))
         h1 = height * hostile / peak
         h2 = height * other / peak
         x = i * bar
         parts.append(
-            f'<rect x="{x:.1f}" y="{height - h1:.1f}" width="{max(bar - 1, 1):.1f}" '
+            f'<rect x="{x:.1f}" y="{height - h1:.1f}" width="{max(bar - 1, 0.5):.1f}" '
             f'height="{h1:.1f}" fill="#c00"/>'
         )
         parts.append(
             f'<rect x="{x:.1f}" y="{height - h1 - h2:.1f}" '
-            f'width="{max(bar - 1, 1):.1f}" height="{h2:.1f}" fill="#999"/>'
+            f'width="{max(bar - 1, 0.5):.1f}" height="{h2:.1f}" fill="#999"/>'
         )
-    first, last = escape(str(rows[0].get("day"))), escape(str(rows[-1].get("day")))
+    for incident in json_objects(timeline.get("incidents")):
+        x = x_of(incident.get("when")) + bar / 2
+        if 0 <= x <= width:
+            parts.append(
+                f'<line x1="{x:.1f}" y1="0" x2="{x:.1f}" y2="{height}" stroke="#03c" '
+                'stroke-width="2"/>'
+            )
+            parts.append(
+                f'<text x="{x + 2:.1f}" y="24" font-size="10" fill="#03c">'
+                f"{escape(str(incident.get('exhibit')))}</text>"
+            )
+    first, last = escape(starts[0]), escape(starts[-1])
     parts.append(f'<text x="0" y="{height + 20}" font-size="11">{first}</text>')
     parts.append(
         f'<text x="{width}" y="{height + 20}" font-size="11" text-anchor="end">{last}</text>'
     )
-    parts.append(f'<text x="2" y="12" font-size="11">max {peak}</text></svg>')
+    unit = escape(str(timeline.get("unit")))
+    parts.append(f'<text x="2" y="12" font-size="11">max {peak} / {unit}</text></svg>')
     return "".join(parts)
 
 
 def _int(value: JSONValue | None) -> int:
     return value if isinstance(value, int) else 0
+
+
+def _ints(value: JSONValue | None) -> list[int]:
+    return [v for v in value if isinstance(v, int)] if isinstance(value, list) else []
+
+
+def _strs(value: JSONValue | None) -> list[str]:
+    return [str(v) for v in value] if isinstance(value, list) else []

@@ -9,7 +9,9 @@ A store keeps four kinds of data:
   log sequence number of their entry, and the **sources** (input files) they came from;
 - **captures**: one row per capture run (who, when, with what tool and clock);
 - **derived data**: normalised messages, accounts and status changes, rebuilt deterministically
-  from the raw records (see :mod:`rempart.derive`).
+  from the raw records (see :mod:`rempart.derive`);
+- **incidents**: what happened off the platforms (:class:`rempart.models.Incident`), each
+  sealed by its own log entry, and the exact bytes of their attachments, by SHA-256.
 
 Stores are dumb: hashing lives in :mod:`rempart.hashing`, merging in :mod:`rempart.derive`.
 """
@@ -23,7 +25,7 @@ from typing import Any, Iterable, Iterator, Mapping, Protocol
 
 import orjson
 
-from ..models import Account, Message, StatusChange, message_compact, sortable
+from ..models import Account, Incident, Message, StatusChange, message_compact, sortable
 
 
 @dataclass(frozen=True, slots=True)
@@ -333,7 +335,28 @@ class ResultStore(Transactional, Protocol):
         ...
 
 
-class Store(EvidenceStore, RecordStore, DerivedStore, ResultStore, Protocol):
+class IncidentStore(Transactional, Protocol):
+    """Incidents recorded by people (off-platform events) and the bytes of their attachments."""
+
+    def add_incident(self, incident: Incident, files: Mapping[str, bytes]) -> None:
+        """Keep an incident and the bytes of its attachments, keyed by their SHA-256 (bytes
+        kept already, attached to an earlier incident, are not stored twice)."""
+        ...
+
+    def incidents(self) -> list[Incident]:
+        """Every incident, by number."""
+        ...
+
+    def attachment_data(self, sha256: str) -> bytes | None:
+        """The attachment bytes kept under this SHA-256 (None when there are none)."""
+        ...
+
+    def attachment_keys(self) -> list[str]:
+        """The SHA-256 key of every attachment's bytes kept, sorted."""
+        ...
+
+
+class Store(EvidenceStore, RecordStore, DerivedStore, ResultStore, IncidentStore, Protocol):
     """Persistence for one case: every role. Implementations: SQLiteStore, MemoryStore (the
     same contract tests run on both); a PostgreSQL store implements the same roles."""
 

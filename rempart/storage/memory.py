@@ -10,7 +10,7 @@ from typing import Any, Iterable, Iterator, Mapping
 import orjson
 
 from ..hashing import GENESIS, leaf_hash
-from ..models import Account, StatusChange, message_to_dict, sortable
+from ..models import Account, Incident, StatusChange, message_to_dict, sortable
 from ..timebounds import bound_key
 from .base import (
     PENDING_RUN,
@@ -46,6 +46,8 @@ class MemoryStore:
         self._scores: dict[tuple[str, str], ScoreRow] = {}
         self._findings: list[FindingsRun] = []
         self._labels: list[HumanLabel] = []
+        self._incidents: list[Incident] = []
+        self._attachments: dict[str, bytes] = {}
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -270,6 +272,20 @@ class MemoryStore:
     def latest_findings_run(self) -> FindingsRun | None:
         return self._findings[-1] if self._findings else None
 
+    def add_incident(self, incident: Incident, files: Mapping[str, bytes]) -> None:
+        for sha, data in files.items():
+            self._attachments.setdefault(sha, bytes(data))
+        self._incidents.append(incident)
+
+    def incidents(self) -> list[Incident]:
+        return sorted(self._incidents, key=lambda i: i.number)
+
+    def attachment_data(self, sha256: str) -> bytes | None:
+        return self._attachments.get(sha256)
+
+    def attachment_keys(self) -> list[str]:
+        return sorted(self._attachments)
+
     def counts(self) -> dict[str, int]:
         return {
             "log_entries": len(self._entries),
@@ -284,6 +300,7 @@ class MemoryStore:
             "status_changes": len(self._status),
             "scores": len(self._scores),
             "labels": len(self._labels),
+            "incidents": len(self._incidents),
         }
 
     def stats_rows(self) -> list[tuple[str | None, str, str, int]]:

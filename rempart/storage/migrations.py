@@ -300,3 +300,32 @@ def _rereadable_rejects(db: sqlite3.Connection) -> None:
         create index records_rejects on records(seq) where reject_reason is not null
         """,
     )
+
+
+@migration("0008_incidents")
+def _incidents(db: sqlite3.Connection) -> None:
+    """Incidents recorded by people (off-platform events), each sealed by its log entry
+    (``seq``), and the exact bytes of their attachments, keyed by SHA-256 (the same photo
+    attached twice is kept once). ``attachments`` lists an incident's files as JSON: name,
+    size, SHA-256 and media type, in the order given."""
+    _script(
+        db,
+        """
+        create table incidents (
+            number integer primary key,
+            seq integer not null unique,
+            happened_at text not null,
+            when_given text not null,
+            place text not null,
+            what text not null,
+            recorded_at text not null,
+            recorded_by text,
+            attachments text not null
+        );
+        create table attachments (
+            sha256 text primary key,
+            size integer not null,
+            data blob not null
+        )
+        """,
+    )

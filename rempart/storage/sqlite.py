@@ -21,6 +21,8 @@ from ..errors import StoreError
 from ..hashing import GENESIS, leaf_hash
 from ..models import (
     Account,
+    Incident,
+    IncidentAttachment,
     StatusChange,
     account_from_dict,
     iso,
@@ -579,6 +581,58 @@ class SQLiteStore:
         )
         return [HumanLabel(*row) for row in cur]
 
+    # incidents ----------------------------------------------------------------------------
+    def add_incident(self, incident: Incident, files: Mapping[str, bytes]) -> None:
+        self.db.executemany(
+            "insert or ignore into attachments (sha256, size, data) values (?,?,?)",
+            ((sha, len(data), data) for sha, data in files.items()),
+        )
+        self.db.execute(
+            "insert into incidents (number, seq, happened_at, when_given, place, what, "
+            "recorded_at, recorded_by, attachments) values (?,?,?,?,?,?,?,?,?)",
+            (
+                incident.number,
+                incident.seq,
+                iso(incident.when),
+                incident.when_given,
+                incident.where,
+                incident.what,
+                iso(incident.recorded_at),
+                incident.recorded_by,
+                dump([_attachment_row(a) for a in incident.attachments]),
+            ),
+        )
+
+    def incidents(self) -> list[Incident]:
+        cur = self.db.execute(
+            "select number, seq, happened_at, when_given, place, what, recorded_at, "
+            "recorded_by, attachments from incidents order by number"
+        )
+        out = []
+        for number, seq, when, given, place, what, at, by, files in cur:
+            try:
+                attached = tuple(
+                    IncidentAttachment(f["name"], f["size"], f["sha256"], f["media_type"], seq)
+                    for f in orjson.loads(files)
+                )
+                moments = _instant(when), _instant(at)
+            except (ValueError, TypeError, KeyError, AttributeError) as exc:
+                # a row edited by hand: verify reports it, naming the incident
+                raise StoreError(
+                    f"incident {number}: its stored row cannot be read ({exc})"
+                ) from None
+            out.append(
+                Incident(number, seq, moments[0], place, what, moments[1], by, given, attached)
+            )
+        return out
+
+    def attachment_data(self, sha256: str) -> bytes | None:
+        row = self.db.execute("select data from attachments where sha256 = ?", (sha256,)).fetchone()
+        return bytes(row[0]) if row else None
+
+    def attachment_keys(self) -> list[str]:
+        return [r[0] for r in self.db.execute("select sha256 from attachments order by sha256")]
+
     def counts(self) -> dict[str, int]:
         q = {
             "log_entries": "select count(*) from evidence_log",
@@ -591,6 +645,7 @@ class SQLiteStore:
             "status_changes": "select count(*) from status_changes",
             "scores": "select count(*) from scores",
             "labels": "select count(*) from labels",
+            "incidents": "select count(*) from incidents",
         }
         return {k: int(self.db.execute(v).fetchone()[0]) for k, v in q.items()}
 
@@ -602,6 +657,19 @@ class SQLiteStore:
             "order by day, platform, format"
         )
         return [tuple(r) for r in cur]
+
+
+def _attachment_row(a: IncidentAttachment) -> dict[str, Any]:
+    """An attachment as an incident row lists it (its ``seq`` is the row's)."""
+    return {"name": a.name, "size": a.size, "sha256": a.sha256, "media_type": a.media_type}
+
+
+def _instant(text: Any) -> datetime:
+    """A time the store wrote with :func:`rempart.models.iso`; ValueError if it is not one."""
+    moment = parse_iso(text)
+    if not isinstance(moment, datetime) or moment.tzinfo is None:
+        raise ValueError(f"{text!r} is not a time in UTC")
+    return moment
 
 
 def _by_platform(keys: Iterable[tuple[str, str]]) -> dict[str, list[str]]:

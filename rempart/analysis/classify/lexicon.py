@@ -34,7 +34,16 @@ from typing import Any
 from .categories import IDENTITY
 from .normalize import normalize, tokens, use_default_vocabulary
 
-__all__ = ["EXCLUDED", "LISTS", "Entry", "Lexicon", "LexiconHit", "TokenHit", "load_lexicon"]
+__all__ = [
+    "EXCLUDED",
+    "LISTS",
+    "Entry",
+    "Lexicon",
+    "LexiconHit",
+    "TokenHit",
+    "load_lexicon",
+    "mask_slurs",
+]
 
 RESOURCES = Path(__file__).parent / "resources"
 
@@ -505,3 +514,33 @@ def _entry_key(e: Entry) -> tuple[str, str, int, str]:
 
 
 use_default_vocabulary(lambda: load_lexicon().vocabulary)
+
+
+#: The lists whose words :func:`mask_slurs` masks.
+MASKED_LISTS = ("insult", "vulgar", "sexual", "dehumanizing")
+_WORD = re.compile(r"[\w@$€£*!|0-9]+(?:['’][\w]+)?", re.UNICODE)
+
+
+@lru_cache(maxsize=1)
+def _masked_words() -> frozenset[str]:
+    lex = load_lexicon()
+    return frozenset(
+        e.term
+        for e in lex.entries
+        if (e.list in MASKED_LISTS or e.list.startswith("slur.")) and " " not in e.term
+    )
+
+
+def mask_slurs(text: str) -> str:
+    """``text`` with every insult, slur or vulgar word (of the lexicon, de-obfuscated as the
+    classifier reads it: ``c0nnard`` too) masked but its first letter (``c******``), for a
+    summary the target can read without being hit again; the rest is left as it is."""
+    words = _masked_words()
+
+    def masked(match: re.Match[str]) -> str:
+        word = match.group(0)
+        if normalize(word).replace(" ", "") in words:
+            return word[0] + "*" * (len(word) - 1)
+        return word
+
+    return _WORD.sub(masked, text)
