@@ -215,6 +215,7 @@ def build_dossier(given: DossierInput) -> Dossier:
                     if author in (str(x.get("from")), str(x.get("to")))
                 ],
                 "messages": [exhibit[c.message.key] for c in items],
+                "hostile_exhibits": [exhibit[c.message.key] for c in hostile],
                 "hostile_messages": len(hostile),
                 "qualifications": [q.to_json() for q in conduct],
             }
@@ -305,7 +306,13 @@ def build_dossier(given: DossierInput) -> Dossier:
             "timestamps": list[JSONValue](given.timestamps),
             "bundles": list[JSONValue](given.bundles),
             "proofs": [],
-            "verify": "rempart verify-bundle BUNDLE.zip (hors ligne, sans le dossier de l'affaire)",
+            "verify": (
+                "rempart verify-bundle LOT.zip (hors ligne, sans le dossier de l'affaire) ; "
+                "rempart verify-report DOSSIER.pdf"
+                if given.lang == "fr"
+                else "rempart verify-bundle BUNDLE.zip (offline, without the case folder); "
+                "rempart verify-report FILE.pdf"
+            ),
         },
     }
     by_id = {c.message.id: exhibit[c.message.key] for c in cited}
@@ -416,7 +423,9 @@ def _bordereau(
                 "date": iso(m.created_at),
                 "description": f"{m.platform} {m.id} @{m.author_handle or m.author_id or '?'}",
                 "labels": list(c.labels),
-                "evidence": f"entry {c.record_seq} sha256 {c.record_sha256}",
+                "record_seq": c.record_seq,
+                "record_sha256": c.record_sha256,
+                "attachments": [],
             }
         )
     for i in json_objects(incidents):
@@ -428,8 +437,11 @@ def _bordereau(
                 "date": i.get("when"),
                 "description": f"{i.get('where') or ''}: {i.get('what') or ''}",
                 "labels": [],
-                "evidence": f"entry {i.get('seq')}"
-                + "".join(f"; {a.get('name')} sha256 {a.get('sha256')}" for a in attachments),
+                "record_seq": i.get("seq"),
+                "record_sha256": None,
+                "attachments": [
+                    {"name": a.get("name"), "sha256": a.get("sha256")} for a in attachments
+                ],
             }
         )
     return out

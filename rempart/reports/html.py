@@ -23,7 +23,7 @@ from ..models import JSONObject, JSONValue, json_objects
 from ..textsafe import safe_text
 from .dossier import Dossier
 
-__all__ = ["render_html", "timeline_svg"]
+__all__ = ["label_name", "render_html", "timeline_svg", "visible", "visible_lines", "when"]
 
 _TEXTS: dict[str, dict[str, Any]] = {
     "fr": {
@@ -101,10 +101,11 @@ _TEXTS: dict[str, dict[str, Any]] = {
         "bordereau": "Bordereau de pièces",
         "description": "Description",
         "featured_note": "Le PDF reproduit {shown} message(s) sur {total} : les plus graves "
-        "d'abord ({omitted} autre(s) figurent dans les annexes CSV et JSON, avec le même "
-        "numéro de pièce).",
+        "d'abord ({omitted} autre(s) figurent dans les annexes CSV et JSON établies avec les "
+        "mêmes filtres, sous le même numéro de pièce).",
         "authors_note": "{omitted} autre(s) auteur(s) figurent dans les annexes CSV et JSON.",
         "status": "État",
+        "flags": "Rôle relevé",
         "observed": "constaté le",
         "categories": "Catégories",
         "timestamps": "Horodatages (RFC 3161)",
@@ -118,6 +119,35 @@ _TEXTS: dict[str, dict[str, Any]] = {
         "l'arbre signé ci-dessus ; `rempart proof SEQ` donne celui de toute autre entrée.",
         "path": "Chemin",
         "masked": "Injures masquées dans ce résumé (les pièces restent intégrales).",
+        "date_utc": "Date (UTC)",
+        "author_note": "{shown} message(s) reproduit(s) sur {total} (les hostiles d'abord) ; "
+        "tous figurent dans les annexes CSV et JSON.",
+        "proofs_note": "{shown} preuve(s) reproduite(s) sur {total} ; toutes figurent dans "
+        "l'annexe JSON.",
+        "verify_report": "L'intégrité de ce PDF lui-même : rempart verify-report FICHIER.pdf "
+        "(signature PAdES ; tout lecteur PDF indique aussi si le fichier a été modifié après "
+        "sa signature).",
+        "no_bundle": "Aucun lot de preuves n'a encore été exporté : rempart export-bundle "
+        "--out LOT.zip, puis rempart verify-bundle LOT.zip, hors ligne, sans le dossier de "
+        "l'affaire.",
+        "label_names": {
+            "abusive": "hostile",
+            "insult": "injure",
+            "threat": "menace",
+            "identity_attack": "haine (identité)",
+            "sexual_harassment": "harcèlement sexuel",
+            "defamation": "accusation (diffamation)",
+            "incitement": "appel à agir",
+            "doxxing": "divulgation de données personnelles",
+            "spam": "spam",
+            "support": "soutien",
+            "low": "faible",
+            "medium": "moyenne",
+            "high": "élevée",
+            "critical": "critique",
+            "none": "aucune",
+            "unscored": "non évalué",
+        },
     },
     "en": {
         "title": "Online harassment file",
@@ -194,10 +224,11 @@ _TEXTS: dict[str, dict[str, Any]] = {
         "bordereau": "List of exhibits",
         "description": "Description",
         "featured_note": "The PDF reproduces {shown} of {total} message(s), the most serious "
-        "first ({omitted} more are in the CSV and JSON annexes, with the same exhibit "
-        "numbers).",
+        "first ({omitted} more are in the CSV and JSON annexes made with the same filters, "
+        "under the same exhibit numbers).",
         "authors_note": "{omitted} more author(s) are in the CSV and JSON annexes.",
         "status": "Status",
+        "flags": "Role found",
         "observed": "observed",
         "categories": "Categories",
         "timestamps": "Timestamps (RFC 3161)",
@@ -211,6 +242,15 @@ _TEXTS: dict[str, dict[str, Any]] = {
         "above; `rempart proof SEQ` gives any other entry's.",
         "path": "Path",
         "masked": "Slurs masked in this summary (exhibits stay verbatim).",
+        "date_utc": "Date (UTC)",
+        "author_note": "{shown} of {total} message(s) reproduced (hostile ones first); all are "
+        "in the CSV and JSON annexes.",
+        "proofs_note": "{shown} of {total} proof(s) reproduced; all are in the JSON annex.",
+        "verify_report": "The integrity of this PDF itself: rempart verify-report FILE.pdf "
+        "(PAdES signature; any PDF reader also shows whether the file changed after signing).",
+        "no_bundle": "No evidence bundle exported yet: rempart export-bundle --out BUNDLE.zip, "
+        "then rempart verify-bundle BUNDLE.zip, offline, without the case folder.",
+        "label_names": {},
     },
 }
 
@@ -222,18 +262,63 @@ def _environment() -> Environment:
         undefined=StrictUndefined,
     )
     env.filters["safe_text"] = visible
+    env.filters["safe_block"] = visible_lines
+    env.filters["when"] = when
     return env
 
 
 #: Invisible characters that could hide or split words in a quoted message: shown as escapes
 #: (the zero-width joiner stays, emoji sequences are made of it).
-_INVISIBLE = {ord(c): f"\\u{ord(c):04x}" for c in "\u200b\u200c\u2060\ufeff\u00ad"}
+_INVISIBLE = {
+    code: (f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+    for code in (
+        0x00AD,  # soft hyphen
+        0x034F,  # combining grapheme joiner
+        0x115F,  # Hangul fillers: a name made of them prints blank
+        0x1160,
+        0x180E,  # Mongolian vowel separator
+        0x200B,  # zero-width space and non-joiner
+        0x200C,
+        0x2060,  # word joiner and the invisible operators
+        0x2061,
+        0x2062,
+        0x2063,
+        0x2064,
+        0x3164,
+        0xFEFF,
+        0xFFA0,
+        *range(0xE0000, 0xE0080),  # tag characters
+    )
+}
 
 
 def visible(value: object) -> str:
     """``value`` as text a reader can trust: controls and bidirectional overrides escaped
     (:func:`rempart.textsafe.safe_text`), and zero-width characters too."""
     return safe_text("" if value is None else str(value)).translate(_INVISIBLE)
+
+
+def label_name(name: str, lang: str = "fr") -> str:
+    """A category or severity as the dossier prints it (``threat`` is ``menace`` in French)."""
+    names: dict[str, str] = _TEXTS.get(lang, _TEXTS["fr"])["label_names"]
+    return names.get(name, name)
+
+
+def visible_lines(value: object) -> str:
+    """:func:`visible` for a text of several lines (a message, an incident's account): the
+    line breaks stay line breaks."""
+    return "\n".join(visible(line) for line in ("" if value is None else str(value)).split("\n"))
+
+
+def when(value: object) -> str:
+    """An ISO 8601 UTC instant as a reader takes it in: ``2026-01-05 17:39:51 UTC`` (to the
+    second; the JSON keeps the exact value)."""
+    if not value:
+        return "—"
+    text = str(value)
+    if len(text) >= 19 and text[10] == "T" and text.endswith("Z"):
+        return f"{text[:10]} {text[11:19]} UTC"
+    return visible(text)
 
 
 def render_html(dossier: Dossier, medium: str = "screen") -> str:
@@ -253,11 +338,19 @@ def render_html(dossier: Dossier, medium: str = "screen") -> str:
         print=medium == "print",
         featured_messages=set(_ints(featured.get("messages"))) if featured else set(),
         featured_authors=set(_strs(featured.get("authors"))) if featured else set(),
-        chart=timeline_svg(timeline if isinstance(timeline, dict) else {}),
+        chart=timeline_svg(
+            timeline if isinstance(timeline, dict) else {},
+            unit_label=_TEXTS[str(lang)]["timeline_unit"],
+        ),
     )
 
 
-def timeline_svg(timeline: JSONObject, width: int = 720, height: int = 180) -> str:
+def timeline_svg(
+    timeline: JSONObject,
+    width: int = 720,
+    height: int = 180,
+    unit_label: dict[str, str] | None = None,
+) -> str:
     """Messages per hour or day as stacked bars (hostile in red under the rest in grey), the
     episodes shaded behind them and the off-platform incidents marked by a blue line, inline
     SVG; the labels are the first and last bins and the highest count."""
@@ -312,7 +405,7 @@ def timeline_svg(timeline: JSONObject, width: int = 720, height: int = 180) -> s
     parts.append(
         f'<text x="{width}" y="{height + 20}" font-size="11" text-anchor="end">{last}</text>'
     )
-    unit = escape(str(timeline.get("unit")))
+    unit = escape((unit_label or {}).get(str(timeline.get("unit")), str(timeline.get("unit"))))
     parts.append(f'<text x="2" y="12" font-size="11">max {peak} / {unit}</text></svg>')
     return "".join(parts)
 
