@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 from ..models import JSONObject, JSONValue, json_dict, json_list, json_objects
 from .html import visible
-from .legal import DISCLAIMER_EN, DISCLAIMER_FR, load_offences
+from .legal import DISCLAIMER_EN, DISCLAIMER_FR, load_offences, unverified_words
 
 __all__ = ["DRAFT_FILES", "render_drafts"]
 
@@ -80,22 +80,6 @@ _WORDS: dict[str, dict[str, str]] = {
     },
 }
 
-_UNVERIFIED_FIELDS = {
-    "fr": {
-        "article": "article",
-        "penalty_base": "peine",
-        "penalty_max_aggravated": "peine aggravée",
-        "prescription": "délai de prescription",
-        "prescription_start": "point de départ du délai",
-    },
-    "en": {
-        "article": "article",
-        "penalty_base": "penalty",
-        "penalty_max_aggravated": "aggravated penalty",
-        "prescription": "prescription period",
-        "prescription_start": "when the period starts",
-    },
-}
 
 _EPISODE_KINDS = {
     "fr": {"harassment": "harcèlement", "mixed": "mixte", "support": "soutien"},
@@ -217,11 +201,6 @@ def _excerpt(text: JSONValue | None) -> str:
     if len(flat) > EXCERPT:
         flat = flat[: EXCERPT - 1] + "…"
     return visible(flat)
-
-
-def _unverified(fields: list[str], lang: str) -> str:
-    words = _UNVERIFIED_FIELDS[lang]
-    return ", ".join(words.get(f, f) for f in fields)
 
 
 def _serious(view: _View, public_only: bool = False) -> list[JSONObject]:
@@ -485,7 +464,7 @@ def _qualifications(view: _View) -> list[str]:
                 f"    {w['to_establish']}{sep}" + (" ; " if fr else "; ").join(o.to_establish)
             )
         if o.unverified:
-            lines.append(f"    [{w['unverified']}{sep}{_unverified(o.unverified, view.lang)}]")
+            lines.append(f"    [{w['unverified']}{sep}{unverified_words(o.unverified, view.lang)}]")
     return lines + [""]
 
 
@@ -598,7 +577,7 @@ def _deadlines(view: _View, civil_party: bool) -> list[str]:
         if g.get("expired"):
             line += f" [{w['expired']}]"
         if unverified:
-            line += f" [{w['unverified']}{sep}{_unverified(unverified, view.lang)}]"
+            line += f" [{w['unverified']}{sep}{unverified_words(unverified, view.lang)}]"
         lines.append(line)
     lines.append("")
     if fr:

@@ -24,12 +24,13 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
 from importlib import resources
 
-from ..models import JSONObject
+from ..models import JSONObject, JSONValue
 
 __all__ = [
     "DISCLAIMER_EN",
@@ -43,6 +44,7 @@ __all__ = [
     "load_offences",
     "qualify_author",
     "qualify_message",
+    "unverified_words",
 ]
 
 DISCLAIMER_FR = (
@@ -346,3 +348,28 @@ def deadlines(found: list[Qualification]) -> list[Qualification]:
     """The qualifications that have a deadline, soonest first (then by offence and message)."""
     dated = [q for q in found if q.deadline is not None]
     return sorted(dated, key=lambda q: (q.deadline, q.offence.id, q.messages))
+
+
+#: How the fields the legal reference marks unverified are named to a reader.
+UNVERIFIED_WORDS = {
+    "fr": {
+        "article": "article",
+        "penalty_base": "peine",
+        "penalty_max_aggravated": "peine aggravée",
+        "prescription": "délai de prescription",
+        "prescription_start": "point de départ du délai",
+    },
+    "en": {
+        "article": "article",
+        "penalty_base": "penalty",
+        "penalty_max_aggravated": "aggravated penalty",
+        "prescription": "prescription period",
+        "prescription_start": "when the period starts",
+    },
+}
+
+
+def unverified_words(fields: Iterable[JSONValue], lang: str = "fr") -> str:
+    """The unverified fields of an offence as words (``point de départ du délai``)."""
+    words = UNVERIFIED_WORDS.get(lang, UNVERIFIED_WORDS["fr"])
+    return ", ".join(words.get(str(f), str(f)) for f in fields)

@@ -48,7 +48,7 @@ from ..hashing import sha256_hex
 from ..models import JSONObject, JSONValue, json_dict, json_list, json_objects
 from ..textsafe import BIDI_CONTROLS, safe_json
 from .html import visible
-from .legal import DISCLAIMER_EN, DISCLAIMER_FR
+from .legal import DISCLAIMER_EN, DISCLAIMER_FR, unverified_words
 
 __all__ = [
     "INDEX_FORMAT",
@@ -205,24 +205,6 @@ _T: dict[str, dict[str, str]] = {
     },
 }
 
-#: How the fields the legal reference marks unverified are named to a reader.
-_UNVERIFIED_WORDS = {
-    "fr": {
-        "article": "article",
-        "penalty_base": "peine",
-        "penalty_max_aggravated": "peine aggravée",
-        "prescription": "délai de prescription",
-        "prescription_start": "point de départ du délai",
-    },
-    "en": {
-        "article": "article",
-        "penalty_base": "penalty",
-        "penalty_max_aggravated": "aggravated penalty",
-        "prescription": "prescription period",
-        "prescription_start": "when the period starts",
-    },
-}
-
 
 @dataclass(frozen=True)
 class Notifier:
@@ -250,12 +232,6 @@ class Notice:
     @property
     def is_weak(self) -> bool:
         return bool(self.weak)
-
-
-def unverified_words(fields: Iterable[JSONValue], lang: str = "fr") -> str:
-    """The unverified fields of an offence as words (``point de départ du délai``)."""
-    words = _UNVERIFIED_WORDS.get(lang, _UNVERIFIED_WORDS["fr"])
-    return ", ".join(words.get(str(f), str(f)) for f in fields)
 
 
 def mask_text(
