@@ -147,6 +147,12 @@ _TEXTS: dict[str, dict[str, Any]] = {
             "critical": "critique",
             "none": "aucune",
             "unscored": "non évalué",
+            "available": "en ligne",
+            "deleted": "supprimé",
+            "suspended": "suspendu",
+            "withheld": "masqué dans certains pays",
+            "protected": "protégé",
+            "unavailable": "indisponible",
         },
     },
     "en": {
