@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from rempart import case as rc
 from rempart.cli import main
 from rempart.errors import RempartError
+from rempart.evidence.merkle import verify_inclusion
 from rempart.reports.legal import (
     AuthorFacts,
     MessageFacts,
@@ -185,6 +186,20 @@ def test_the_json_dossier_cites_exhibits_offences_and_evidence(
     assert [q["offence"]["id"] for q in troll["qualifications"]] == ["harcelement_moral"]
     assert data["deadlines"][0]["offence"] == "injure_publique"
     assert data["deadlines"][0]["exhibits"] == [1]
+    # the JSON proves every message it cites against the signed head it cites
+    head = data["integrity"]["tree_head"]
+    proofs = {p["exhibit"]: p for p in data["integrity"]["proofs"]}
+    assert sorted(proofs) == [1, 2, 3, 4]
+    for m in data["messages"]:
+        p = proofs[m["exhibit"]]
+        assert p["seq"] == m["record_seq"] and p["tree_size"] == head["tree_size"]
+        assert verify_inclusion(
+            bytes.fromhex(p["leaf_hash"]),
+            p["leaf_index"],
+            p["tree_size"],
+            [bytes.fromhex(h) for h in p["path"]],
+            bytes.fromhex(head["root_hash"]),
+        )
     report_entry = [e for e in rc.custody(fresh_case, record=False) if e.kind == "report"]
     assert report_entry[-1].what["sha256"] == result.sha256
     assert rc.verify(fresh_case).ok

@@ -82,7 +82,7 @@ def report(
         since=since, until=until, authors=authors, labels=categories, min_severity=min_severity
     )
     _check_size(case, query, format)
-    dossier = gather_dossier(case, query, lang, mask)
+    dossier = gather_dossier(case, query, lang, mask, prove_all=format == "json")
     filters = query.describe()
     cited = dossier.data.get("messages")
     count_cited = len(cited) if isinstance(cited, list) else 0
@@ -152,13 +152,18 @@ def _check_size(case: Case, query: MessageQuery, format: str) -> None:
 
 
 def gather_dossier(
-    case: Case, query: MessageQuery, lang: str = "fr", mask: bool = False
+    case: Case,
+    query: MessageQuery,
+    lang: str = "fr",
+    mask: bool = False,
+    prove_all: bool = False,
 ) -> Dossier:
     """The dossier of the case's messages matching ``query``, built from its typed views
     (messages with their first record's evidence, accounts, the latest findings, the latest
     signed tree head, the timestamps, the bundles exported, the off-platform incidents) with
-    inclusion proofs of the exhibits it reproduces; ``mask`` masks slurs in the summary and
-    the pile-on annex. Records nothing: the caller's custody entry says what was made of it."""
+    inclusion proofs of the exhibits the PDF reproduces (of every one with ``prove_all``);
+    ``mask`` masks slurs in the summary and the pile-on annex. Records nothing: the caller's
+    custody entry says what was made of it."""
     rows = messages(case, query, record=False)
     stored = case.store.get_messages(r.message.key for r in rows) if rows else {}
     seqs = {s.first_seq for s in stored.values()}
@@ -226,6 +231,7 @@ def gather_dossier(
                 if e.kind == "export" and isinstance(e.what, dict)
             ),
             prove=prove,
+            prove_all=prove_all,
             mask=mask_slurs if mask else None,
         )
     )

@@ -93,6 +93,8 @@ class DossierInput:
     bundles: tuple[JSONObject, ...] = ()
     #: Inclusion proofs of log entries against :attr:`tree_head` (by seq), for the items cited.
     prove: Callable[[list[int]], dict[int, JSONObject]] | None = None
+    #: Prove every message cited (the JSON), not only those the PDF reproduces.
+    prove_all: bool = False
     #: Masks slurs in the summary and the pile-on annex (``--mask-slurs``); exhibits stay verbatim.
     mask: Mask | None = None
 
@@ -338,10 +340,12 @@ def build_dossier(given: DossierInput) -> Dossier:
     }
     data["bordereau"] = _bordereau(cited, exhibit, incidents)
     if given.prove is not None and given.tree_head:
+        shown = set(featured)
         seqs = {
             n: c.record_seq
             for c in cited
-            if (n := exhibit[c.message.key]) in set(featured) and c.record_seq is not None
+            if ((n := exhibit[c.message.key]) in shown or given.prove_all)
+            and c.record_seq is not None
         }
         proofs = given.prove(sorted(set(seqs.values())))
         integrity = json_objects([data["integrity"]])[0]
