@@ -17,6 +17,7 @@ Example::
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -25,6 +26,7 @@ __all__ = [
     "GENESIS",
     "HASH_SIZE",
     "canonical",
+    "file_digest",
     "chain_hash",
     "leaf_hash",
     "node_hash",
@@ -72,3 +74,14 @@ def leaf_hash(data: bytes) -> bytes:
 def node_hash(left: bytes, right: bytes) -> bytes:
     """``HASH(0x01 || left || right)``: the RFC 9162 hash of an interior node."""
     return hashlib.sha256(_NODE + left + right).digest()
+
+
+def file_digest(path: str | Path) -> tuple[str, int]:
+    """SHA-256 and size of a file, streamed."""
+    h = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            h.update(chunk)
+            size += len(chunk)
+    return h.hexdigest(), size

@@ -58,8 +58,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "report_max_messages",
         250_000,
-        "The most messages one court file cites (it is built in memory: about 12 GB per million "
-        "messages); a larger selection is refused with the options that narrow it.",
+        "The most messages a PDF, HTML or JSON court file cites (built in memory: about 12 GB "
+        "per million messages); a larger selection is refused with the options that narrow it. "
+        "The CSV is written as it is read, with no limit.",
         int,
     ),
     Setting(

@@ -230,9 +230,13 @@ def test_a_selection_too_large_is_refused_in_one_line(
     assert "\n" not in str(html.value)
     assert rc.report(fresh_case, "csv", tmp_path / "d.csv").messages == 4
     fresh_case.config["settings"]["report_max_messages"] = 3
-    with pytest.raises(RempartError, match="shorter period with --from/--to"):
+    with pytest.raises(RempartError, match="shorter period with --from/--to.*--format csv"):
         rc.report(fresh_case, "json", tmp_path / "d.json")
     assert not (tmp_path / "d.json").exists() and not (tmp_path / "d.html").exists()
+    # the CSV is written as it is read: every message, whatever the limit
+    streamed = rc.report(fresh_case, "csv", tmp_path / "all.csv")
+    assert streamed.messages == 4 and streamed.dossier is None
+    assert streamed.path.read_bytes() == (tmp_path / "d.csv").read_bytes()
 
 
 def test_an_empty_case_gives_an_empty_dossier(fresh_case: rc.Case, tmp_path: Path) -> None:

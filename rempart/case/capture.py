@@ -43,7 +43,7 @@ from ..derive.replay import Ready, apply_items, prepare_items
 from ..errors import ParseError, SourceError
 from ..evidence.log import EntryTemplate, LogWriter
 from ..evidence.transparency import StampReport
-from ..hashing import canonical, sha256_hex
+from ..hashing import canonical, file_digest, sha256_hex
 from ..models import Item, JSONObject, iso, positional_maker
 from ..settings import url_list
 from ..sources.base import (
@@ -113,17 +113,6 @@ class IngestReport:
     @property
     def items(self) -> int:
         return sum(f.items for f in self.files)
-
-
-def file_digest(path: Path) -> tuple[str, int]:
-    """SHA-256 and size of a file, streamed."""
-    h = hashlib.sha256()
-    size = 0
-    with open(path, "rb") as fh:
-        while chunk := fh.read(1 << 20):
-            h.update(chunk)
-            size += len(chunk)
-    return h.hexdigest(), size
 
 
 #: The log entry kinds a capture run writes (sealed in its ``capture-start``, so that verify

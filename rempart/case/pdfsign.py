@@ -5,7 +5,8 @@ issued by the case's Ed25519 key, whose fingerprint tree heads carry.
 
 Example::
 
-    signed = sign_report_pdf(case, rendered_pdf)     # PAdES B-B, or B-T with tsa_urls
+    signed = sign_report_pdf(case, rendered_pdf)     # PAdES B-B; with tsa_urls, B-T and a
+                                                     # document timestamp
     Path("exports/dossier.pdf").write_bytes(signed)
     check = verify_report("exports/dossier.pdf", case)
     check.ok, check.reasons, check.key_fingerprint
@@ -53,12 +54,13 @@ def _case_name(case: Case) -> str:
 
 def sign_report_pdf(case: Case, pdf_bytes: bytes) -> bytes:
     """The court file ``pdf_bytes`` signed by the case's PDF-signing key, certified by the case
-    key (PAdES), with a signature timestamp when the case has timestamp authorities
-    (``tsa_urls``).
+    key (PAdES), with a signature timestamp and then a document timestamp when the case has
+    timestamp authorities (``tsa_urls``).
 
-    The authorities are asked in the order configured, and the first that answers stamps; when
-    none does, TimestampError names the last failure (retry, or remove ``tsa_urls`` to sign
-    without trusted time): a file weaker than the case asks for is never made silently.
+    The authorities are asked in the order configured, and the first that answers makes both
+    timestamps; when none does, TimestampError names the last failure (retry, or remove
+    ``tsa_urls`` to sign without trusted time): a file weaker than the case asks for is never
+    made silently.
     """
     identity = report_signing_identity(case)
     reason = f"rempart court file, case key {case_key(case).short_fingerprint()}"

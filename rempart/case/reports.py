@@ -8,6 +8,7 @@ Example::
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -18,16 +19,16 @@ from ..analysis.classify.lexicon import mask_slurs
 from ..errors import RempartError
 from ..evidence.log import custody_events
 from ..evidence.transparency import stored_tree
-from ..hashing import sha256_hex
+from ..hashing import file_digest, sha256_hex
 from ..models import JSONObject
-from ..reports.dossier import Cited, Dossier, DossierInput, build_dossier, to_csv
+from ..reports.dossier import Cited, Dossier, DossierInput, build_dossier, write_csv
 from ..reports.html import render_html
 from ..reports.pdf import render_pdf
 from .evidence import latest_tree_head, now_iso, record_custody, sign_case_tree_head
 from .folder import Case
 from .incidents import incidents
 from .pdfsign import sign_report_pdf
-from .views import MessageQuery, messages, named
+from .views import MessageQuery, MessageRow, named, stream_rows
 
 __all__ = ["FORMATS", "ReportResult", "gather_dossier", "report"]
 
@@ -46,7 +47,8 @@ class ReportResult:
     messages: int
     deadlines: int
     custody_seq: int
-    dossier: Dossier
+    #: The dossier as data (None for the CSV, which is written as it is read).
+    dossier: Dossier | None
 
 
 def report(
@@ -81,30 +83,39 @@ def report(
     query = MessageQuery(
         since=since, until=until, authors=authors, labels=categories, min_severity=min_severity
     )
-    _check_size(case, query, format)
-    dossier = gather_dossier(case, query, lang, mask, prove_all=format == "json")
-    filters = query.describe()
-    cited = dossier.data.get("messages")
-    count_cited = len(cited) if isinstance(cited, list) else 0
-    if format == "json":
-        data = orjson.dumps(dossier.to_json(), option=orjson.OPT_INDENT_2)
-    elif format == "csv":
-        data = to_csv(dossier).encode("utf-8")
-    elif format == "html":
-        data = render_html(dossier).encode("utf-8")
-    else:
-        data = sign_report_pdf(case, render_pdf(render_html(dossier, medium="print")))
+    if format != "csv":  # the CSV is streamed: every message, in bounded memory
+        _check_size(case, query, format)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.partial")
+    dossier: Dossier | None = None
     try:
-        tmp.write_bytes(data)
+        if format == "csv":
+            with tmp.open("w", encoding="utf-8", newline="") as out_file:
+                count_cited, count = write_csv(_cited(case, query), out_file)
+            digest = file_digest(tmp)[0]
+        else:
+            dossier = gather_dossier(case, query, lang, mask, prove_all=format == "json")
+            cited = dossier.data.get("messages")
+            count_cited = len(cited) if isinstance(cited, list) else 0
+            entries = dossier.data.get("deadlines")
+            count = len(entries) if isinstance(entries, list) else 0
+            if format == "json":
+                data = orjson.dumps(dossier.to_json(), option=orjson.OPT_INDENT_2)
+            elif format == "html":
+                data = render_html(dossier).encode("utf-8")
+            else:
+                data = sign_report_pdf(case, render_pdf(render_html(dossier, medium="print")))
+            tmp.write_bytes(data)
+            digest = sha256_hex(data)
+            del data
         tmp.replace(path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise RempartError(f"{path}: cannot write the report ({exc.strerror or exc})") from None
-    digest = sha256_hex(data)
-    entries = dossier.data.get("deadlines")
-    count = len(entries) if isinstance(entries, list) else 0
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    filters = query.describe()
     with case.store.transaction():
         record_custody(
             case,
@@ -126,6 +137,26 @@ def report(
     return ReportResult(path, format, digest, count_cited, count, seq, dossier)
 
 
+def _cited(case: Case, query: MessageQuery, chunk: int = 2000) -> Iterator[Cited]:
+    """The messages matching ``query`` as the dossier cites them (labels, severity, and the log
+    entry and SHA-256 of the record each was first captured in), oldest first, read ``chunk``
+    at a time."""
+    batch: list[tuple[MessageRow, int]] = []
+
+    def flush() -> Iterator[Cited]:
+        shas = case.store.record_hashes({seq for _, seq in batch})
+        for row, seq in batch:
+            yield Cited(row.message, row.labels, row.severity, seq, shas.get(seq))
+
+    for pair in stream_rows(case, query, chunk):
+        batch.append(pair)
+        if len(batch) >= chunk:
+            yield from flush()
+            batch = []
+    if batch:
+        yield from flush()
+
+
 def _check_size(case: Case, query: MessageQuery, format: str) -> None:
     """Refuse, in one line saying what to do, a selection too large for one dossier (counted
     without holding the messages: the period is what bounds what is read)."""
@@ -139,8 +170,9 @@ def _check_size(case: Case, query: MessageQuery, format: str) -> None:
         raise RempartError(
             f"the period selected holds {count:,} messages, more than one court file holds "
             f"(report_max_messages = {most:,}); give a shorter period with --from/--to (one "
-            "file per month or per episode), or raise the setting on a machine with more memory "
-            "(about 12 GB per million messages)"
+            "file per month or per episode), use --format csv (every message, written as it is "
+            "read), or raise the setting on a machine with more memory (about 12 GB per million "
+            "messages)"
         )
     html_most = int(settings["report_html_max_messages"])
     if format == "html" and count > html_most:
@@ -164,23 +196,7 @@ def gather_dossier(
     inclusion proofs of the exhibits the PDF reproduces (of every one with ``prove_all``);
     ``mask`` masks slurs in the summary and the pile-on annex. Records nothing: the caller's
     custody entry says what was made of it."""
-    rows = messages(case, query, record=False)
-    stored = case.store.get_messages(r.message.key for r in rows) if rows else {}
-    seqs = {s.first_seq for s in stored.values()}
-    shas = case.store.record_hashes(seqs) if seqs else {}
-    cited = []
-    for row in rows:
-        first = stored.get(row.message.key)
-        seq = first.first_seq if first else None
-        cited.append(
-            Cited(
-                row.message,
-                row.labels,
-                row.severity,
-                seq,
-                shas.get(seq) if seq is not None else None,
-            )
-        )
+    cited = list(_cited(case, query))
     run = case.store.latest_findings_run()
     findings = named(case, dict(run.data)) if run else {}
     head = latest_tree_head(case)

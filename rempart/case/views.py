@@ -38,6 +38,7 @@ __all__ = [
     "messages",
     "rejects",
     "stats",
+    "stream_rows",
 ]
 
 #: How :class:`MessageQuery` can sort.
@@ -148,34 +149,58 @@ def _check(q: MessageQuery) -> None:
 
 
 def _select(case: Case, q: MessageQuery) -> Iterator[MessageRow]:
-    low, high = bound_iso(q.since), bound_iso(q.until, end=True)
-    window = _episode_window(case, q.episode) if q.episode is not None else None
-    store = case.store
-    found = [s.message for s in store.messages(q.platform, low, high, q.include_referenced)]
-    if q.authors:
-        wanted = {a.lstrip("@").lower() for a in q.authors}
-        found = [
-            m
-            for m in found
-            if (m.author_handle or "").lower() in wanted or (m.author_id or "").lower() in wanted
-        ]
-    if window is not None:
-        start, end = window
-        found = [m for m in found if m.created_at and start <= m.created_at <= end]
-    scores = store.get_scores(m.key for m in found) if found else {}
-    human: dict[tuple[str, str], dict[str, int]] = {}
-    for lab in store.labels():
-        human.setdefault((lab.platform, lab.id), {})[lab.category] = lab.value
-    rows = [MessageRow(m, scores.get(m.key), human.get(m.key, {})) for m in found]
-    if q.labels:
-        rows = [r for r in rows if set(r.labels) & set(q.labels)]
-    if q.min_severity is not None:
-        floor = SEVERITIES.index(q.min_severity)
-        rows = [r for r in rows if r.severity and SEVERITIES.index(r.severity) >= floor]
+    rows = [row for row, _ in stream_rows(case, q, check=False)]
     rows = _sorted(rows, q.sort)
     if q.reverse:
         rows.reverse()
     yield from rows if q.limit is None else rows[: q.limit]
+
+
+def stream_rows(
+    case: Case, query: MessageQuery, chunk: int = 2000, check: bool = True
+) -> Iterator[tuple[MessageRow, int]]:
+    """The messages matching ``query`` with the log entry of their first record, oldest first
+    (the store's order: undated ones last), read ``chunk`` at a time: memory stays bounded
+    however many there are. ``sort``, ``reverse`` and ``limit`` are not applied (see
+    :func:`messages`). Records no custody entry: the caller's says what was made of them."""
+    q = query
+    if check:
+        _check(q)
+    low, high = bound_iso(q.since), bound_iso(q.until, end=True)
+    window = _episode_window(case, q.episode) if q.episode is not None else None
+    store = case.store
+    wanted = {a.lstrip("@").lower() for a in q.authors}
+    human: dict[tuple[str, str], dict[str, int]] = {}
+    for lab in store.labels():
+        human.setdefault((lab.platform, lab.id), {})[lab.category] = lab.value
+    labels = set(q.labels)
+    floor = SEVERITIES.index(q.min_severity) if q.min_severity is not None else None
+
+    def rows(batch: list[tuple[Message, int]]) -> Iterator[tuple[MessageRow, int]]:
+        scores = store.get_scores(m.key for m, _ in batch)
+        for m, first in batch:
+            row = MessageRow(m, scores.get(m.key), human.get(m.key, {}))
+            if labels and not set(row.labels) & labels:
+                continue
+            if floor is not None and not (row.severity and SEVERITIES.index(row.severity) >= floor):
+                continue
+            yield row, first
+
+    batch: list[tuple[Message, int]] = []
+    for stored in store.messages(q.platform, low, high, q.include_referenced):
+        m = stored.message
+        if wanted and not (
+            (m.author_handle or "").lower() in wanted or (m.author_id or "").lower() in wanted
+        ):
+            continue
+        if window is not None and not (m.created_at and window[0] <= m.created_at <= window[1]):
+            continue
+        batch.append((m, stored.first_seq))
+        if len(batch) >= chunk:
+            yield from rows(batch)
+            batch = []
+    if batch:
+        yield from rows(batch)
 
 
 def _sorted(rows: list[MessageRow], sort: str) -> list[MessageRow]:

@@ -11,7 +11,7 @@ head of the case.
 Example::
 
     identity = signing_identity(key, "Affaire X", clock.now())   # made once, kept in keys/
-    signed = sign_pdf(pdf, identity, timestamp_url="https://tsa.example/tsr")
+    signed = sign_pdf(pdf, identity, timestamp_url="https://tsa.example/tsr")  # B-T + doc TS
     check = verify_pdf(signed, identity.case_certificate_pem, [tsa_root_pem],
                        case_fingerprint=key.fingerprint())
     check.ok, check.reasons, check.key_fingerprint
@@ -50,9 +50,13 @@ signatures: the case key never leaves its file.
   value itself. Its CMS carries both certificates, the PDF-signing one and the case one.
 - **Trusted time** (``timestamp_url``): an RFC 3161 token over the signature value, kept as the
   signature's unsigned attribute ``signature-time-stamp``: PAdES baseline **B-T**. It proves the
-  signature existed at the authority's time. No document timestamp, DSS or revocation data is
-  added (the case certificates have no revocation to check; B-LT/B-LTA would add nothing a
-  court needs that the case's own stamped tree heads do not already give).
+  signature existed at the authority's time. Then, from the same authority, a **document
+  timestamp**: a second incremental update holding only a ``/DocTimeStamp`` signature (field
+  ``rempart-timestamp``, SubFilter ``ETSI.RFC3161``, as pyHanko's ``PdfTimeStamper`` makes it)
+  whose token's message imprint is the SHA-256 of every byte of the file but the token itself,
+  the signature included: the building block of PAdES B-LTA. No validation data (DSS, VRI,
+  revocation) is embedded, so the file is not B-LT or B-LTA (the case certificates have no
+  revocation to check, and the case's own stamped tree heads carry the long-term proof).
 
 What :func:`verify_pdf` checks, with no network: the PDF reads; it holds a signature; for each
 signature, the bytes it covers hash to the signed digest (one byte changed is caught), the
@@ -66,6 +70,15 @@ vouched for the signer), the signature covers the whole file (bytes appended aft
 incremental update included, are reported "modified after signing"), and, when a timestamp
 token is present, that it stamps this signature and its own signature holds; its authority is
 trusted only when ``tsa_roots`` are given, judged at the token's time.
+
+A document timestamp is checked the same way: its token's message imprint is the digest of the
+bytes it covers (one byte changed anywhere but in the token is caught), its signature holds,
+its authority chains to a given TSA root (judged at its genTime), and it covers the whole file
+(an update after it is "modified after the document timestamp"). The update that adds it is the
+only one accepted after the signed revision, and only when it directly follows that revision
+and pyHanko's difference analysis finds nothing in it but a document timestamp (and the
+validation data such an update may carry): anything else, in that update or another, is
+"modified after signing".
 
 pyHanko takes about a second to import, so only signing and checking a PDF import it.
 """
@@ -109,6 +122,7 @@ __all__ = [
     "PdfCheck",
     "PdfSigningKey",
     "SigningIdentity",
+    "TIMESTAMP_FIELD_NAME",
     "case_certificate",
     "certificate_fingerprint",
     "sign_pdf",
@@ -124,6 +138,8 @@ PDF_KEY_FILE = "pdf-signing-p256.pem"
 PDF_CERTIFICATE_FILE = "pdf-signing-p256.cert.pem"
 #: The name of the signature field rempart adds.
 FIELD_NAME = "rempart-case"
+#: The name of the field of the document timestamp added after it, when a TSA is given.
+TIMESTAMP_FIELD_NAME = "rempart-timestamp"
 NOT_AFTER = datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)
 _SKEW = timedelta(days=1)
 _CN_MAX = 64  # ub-common-name (RFC 5280)
@@ -141,6 +157,7 @@ _NAMES = {NameOID.SERIAL_NUMBER: "serialNumber", NameOID.DN_QUALIFIER: "dnQualif
 _QUIET = ("pyhanko", "pyhanko_certvalidator")
 # What a malformed PDF or CMS structure raises inside pyHanko and asn1crypto, besides PdfError.
 _MALFORMED = (ValueError, TypeError, KeyError, IndexError, AttributeError)
+_DOC_TIMESTAMP = "/DocTimeStamp"
 
 
 @dataclass(frozen=True)
@@ -155,11 +172,16 @@ class PdfCheck:
     vouches for the signer), to compare with a tree head's ``key_fingerprint``;
     ``signing_key_fingerprint`` the PDF-signing key's (SHA-256 of its uncompressed P-256 point);
     ``signed_at`` the signer's own clock (ISO 8601 UTC). ``covers_whole_file``: nothing was
-    added after the signature. ``timestamp_present`` / ``timestamp_valid`` (the token stamps
-    this signature and its signature holds; None without a token) / ``timestamp_trusted`` (it
-    chains to a given TSA root; None when none was given or no token) / ``timestamped_at``
-    (genTime) / ``timestamp_authority`` (the TSA certificate's subject). ``signatures``: how
-    many the file holds; the fields describe the first, the reasons cover all.
+    added after the signature but a document timestamp that covers the rest of the file.
+    ``timestamp_present`` / ``timestamp_valid`` (the token stamps this signature and its
+    signature holds; None without a token) / ``timestamp_trusted`` (it chains to a given TSA
+    root; None when none was given or no token) / ``timestamped_at`` (genTime) /
+    ``timestamp_authority`` (the TSA certificate's subject): the signature timestamp.
+    ``document_timestamp_present`` / ``document_timestamp_valid`` (its token's imprint is the
+    digest of the bytes it covers and its signature holds) / ``document_timestamp_trusted`` /
+    ``document_timestamped_at`` / ``document_timestamp_authority``: the same for the document
+    timestamp (the last, when there are several). ``signatures``: how many signatures the file
+    holds, document timestamps aside; the fields describe the first, the reasons cover all.
     """
 
     ok: bool
@@ -177,6 +199,11 @@ class PdfCheck:
     timestamped_at: str | None
     timestamp_authority: str | None
     signing_key_fingerprint: str | None = None
+    document_timestamp_present: bool = False
+    document_timestamp_valid: bool | None = None
+    document_timestamp_trusted: bool | None = None
+    document_timestamped_at: str | None = None
+    document_timestamp_authority: str | None = None
 
     def summary(self) -> str:
         """A few lines for people: who signed, when, what holds, and what to compare."""
@@ -202,8 +229,32 @@ class PdfCheck:
             )
             lines.append(f"PDF-signing key: {self.signing_key_fingerprint} ({vouched})")
         lines.append(f"signed at: {self.signed_at or '(not stated)'} (the signer's clock)")
-        lines.append(f"covers the whole file: {'yes' if self.covers_whole_file else 'no'}")
-        lines.append(f"timestamp: {self._timestamp_line()}")
+        covers = "no"
+        if self.covers_whole_file:
+            covers = "yes"
+            if self.document_timestamp_present:
+                covers += " (the signed revision, then the document timestamp over all of it)"
+        lines.append(f"covers the whole file: {covers}")
+        lines.append(
+            "timestamp: "
+            + _stamp_line(
+                self.timestamp_present,
+                self.timestamp_valid,
+                self.timestamp_trusted,
+                self.timestamped_at,
+                self.timestamp_authority,
+            )
+        )
+        lines.append(
+            "document timestamp: "
+            + _stamp_line(
+                self.document_timestamp_present,
+                self.document_timestamp_valid,
+                self.document_timestamp_trusted,
+                self.document_timestamped_at,
+                self.document_timestamp_authority,
+            )
+        )
         against = (
             "the case's certificate"
             if self.against == "case"
@@ -213,14 +264,17 @@ class PdfCheck:
         lines += [f"note: {note}" for note in self.notes]
         return "\n".join(lines)
 
-    def _timestamp_line(self) -> str:
-        if not self.timestamp_present:
-            return "none"
-        if not self.timestamp_valid:
-            return "present but broken"
-        trust = {True: "trusted", False: "NOT trusted", None: "authority not checked"}
-        by = f" by {self.timestamp_authority}" if self.timestamp_authority else ""
-        return f"{self.timestamped_at}{by} ({trust[self.timestamp_trusted]})"
+
+def _stamp_line(
+    present: bool, valid: bool | None, trusted: bool | None, at: str | None, by: str | None
+) -> str:
+    if not present:
+        return "none"
+    if not valid:
+        return "present but broken"
+    trust = {True: "trusted", False: "NOT trusted", None: "authority not checked"}
+    authority = f" by {by}" if by else ""
+    return f"{at}{authority} ({trust[trusted]})"
 
 
 # ---------------------------------------------------------------- keys and certificates
@@ -602,8 +656,9 @@ def sign_pdf(
     name: str | None = None,
     timeout: float = 10.0,
 ) -> bytes:
-    """``pdf`` with a PAdES signature by ``identity``'s key (B-T when ``timestamp_url`` is
-    given); the signature's CMS carries its certificate and the case certificate.
+    """``pdf`` with a PAdES signature by ``identity``'s key; the signature's CMS carries its
+    certificate and the case certificate. With ``timestamp_url``, the authority stamps the
+    signature (B-T), then the whole file: a document timestamp in a further incremental update.
 
     The certificate must certify the key and be issued by the case certificate (see
     :func:`signing_identity`). ``reason`` and ``name`` go in the signature dictionary, where
@@ -650,7 +705,27 @@ def sign_pdf(
     except TimestampRequestError as exc:
         raise TimestampError(timestamp_url or "", str(exc) or "the request failed") from None
     signed: bytes = out.getvalue()
+    if stamper is not None and timestamp_url:
+        signed = _stamp_document(signed, stamper, timestamp_url)
     return signed
+
+
+def _stamp_document(pdf: bytes, stamper: TimeStamper, url: str) -> bytes:
+    """``pdf`` with a document timestamp by ``stamper`` (the authority at ``url``), in an
+    incremental update: a ``/DocTimeStamp`` signature, SubFilter ETSI.RFC3161, over the whole
+    file. No validation data (DSS) is added."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign.signers import PdfTimeStamper
+    from pyhanko.sign.timestamps import TimestampRequestError
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    document = PdfTimeStamper(stamper, field_name=TIMESTAMP_FIELD_NAME)
+    try:
+        out = document.timestamp_pdf(writer, _MD_ALGORITHM)
+    except TimestampRequestError as exc:
+        raise TimestampError(url, str(exc) or "the request failed") from None
+    stamped: bytes = out.getvalue()
+    return stamped
 
 
 def _asn1(cert: bytes | x509.Certificate) -> Any:
@@ -754,18 +829,43 @@ def verify_pdf(
     try:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
         embedded = list(reader.embedded_signatures)
+        signatures = [s for s in embedded if s.sig_object_type != _DOC_TIMESTAMP]
+        stamps = [s for s in embedded if s.sig_object_type == _DOC_TIMESTAMP]
+        stamped = {int(s.signed_revision) for s in stamps}
     except (PdfError, *_MALFORMED) as exc:
         raise EvidenceError(f"not a readable PDF ({exc or type(exc).__name__})") from None
-    if not embedded:
+    if not signatures:
         raise EvidenceError("the PDF holds no signature; it was not signed by rempart")
     roots = _load_certs(tsa_roots)
-    results = [_check_one(sig, len(pdf), trusted, sorted(wanted), roots) for sig in embedded]
+    results = [
+        _check_one(
+            sig,
+            len(pdf),
+            trusted,
+            sorted(wanted),
+            roots,
+            stamped_next=int(sig.signed_revision) + 1 in stamped,
+        )
+        for sig in signatures
+    ]
+    stamp_results = [_check_stamp(stamp, len(pdf), roots) for stamp in stamps]
     reasons: list[str] = []
     for number, found in enumerate(results, start=1):
         prefix = f"signature {number}: " if len(results) > 1 else ""
         reasons += [prefix + r for r in found.reasons]
+    for number, found in enumerate(stamp_results, start=1):
+        prefix = f"document timestamp {number} of {len(stamps)}: " if len(stamps) > 1 else ""
+        reasons += [prefix + r for r in found.reasons]
     first = results[0]
+    fields = dict(first.fields)
     notes = list(first.notes)
+    if stamp_results:
+        fields.update(stamp_results[-1].fields)
+        notes += stamp_results[-1].notes
+        # the signature's revision is whole only when the document timestamp covers the rest
+        fields["covers_whole_file"] = fields["covers_whole_file"] and all(
+            found.whole for found in stamp_results
+        )
     if not trusted:
         notes.append(
             "no case certificate was given to trust, so the one the file carries was used "
@@ -779,7 +879,7 @@ def verify_pdf(
         notes=tuple(notes),
         against="case" if trusted else "embedded",
         signatures=len(results),
-        **first.fields,
+        **fields,
     )
 
 
@@ -788,6 +888,7 @@ class _One:
     reasons: list[str]
     notes: list[str]
     fields: dict[str, Any]
+    whole: bool = False  # a document timestamp: it covers the whole file
 
 
 def _load_certs(pems: Sequence[bytes | None]) -> list[Any]:
@@ -804,10 +905,17 @@ def _load_certs(pems: Sequence[bytes | None]) -> list[Any]:
 
 
 def _check_one(
-    sig: Any, size: int, trusted: list[Any], wanted: list[str], roots: list[Any]
+    sig: Any,
+    size: int,
+    trusted: list[Any],
+    wanted: list[str],
+    roots: list[Any],
+    *,
+    stamped_next: bool = False,
 ) -> _One:
     """Validate one embedded signature with pyHanko and ``cryptography``, and say in words
-    what fails."""
+    what fails. ``stamped_next``: the revision after the signed one holds a document
+    timestamp, the one update the signature need not cover."""
     from pyhanko.pdf_utils.misc import PdfError
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko.sign.validation.errors import SignatureValidationError
@@ -841,9 +949,9 @@ def _check_one(
     reasons = _integrity(status) + reasons
     if not reasons:
         reasons += _trust(status)
-    covered = _coverage(sig, status, size)
+    covered = _coverage(sig, status, size, stamped_next)
     reasons += covered
-    fields["covers_whole_file"] = not covered and _whole(status)
+    fields["covers_whole_file"] = not covered and (_whole(status) or stamped_next)
     fields["signed_at"] = iso(status.signer_reported_dt) if status.signer_reported_dt else None
     _timestamp(status, bool(roots), fields, reasons, notes)
     return _One(reasons, notes, fields)
@@ -914,12 +1022,19 @@ def _token_time(sig: Any) -> datetime | None:
         attrs = sig.signer_info["unsigned_attrs"]
         for attr in attrs if attrs.native else ():
             if attr["type"].native == "signature_time_stamp_token":
-                content = attr["values"][0]["content"]["encap_content_info"]["content"]
-                when = content.parsed["gen_time"].native
-                return when if isinstance(when, datetime) else None
+                return _gen_time(attr["values"][0]["content"])
     except _MALFORMED:
         return None
     return None
+
+
+def _gen_time(signed_data: Any) -> datetime | None:
+    """The genTime of a timestamp token's SignedData."""
+    try:
+        when = signed_data["encap_content_info"]["content"].parsed["gen_time"].native
+    except _MALFORMED:
+        return None
+    return when if isinstance(when, datetime) else None
 
 
 def _integrity(status: Any) -> list[str]:
@@ -947,13 +1062,25 @@ def _whole(status: Any) -> bool:
     return bool(status.coverage == SignatureCoverageLevel.ENTIRE_FILE)
 
 
-def _coverage(sig: Any, status: Any, size: int) -> list[str]:
+def _coverage(sig: Any, status: Any, size: int, stamped_next: bool) -> list[str]:
+    from pyhanko.sign.diff_analysis import ModificationLevel
     from pyhanko.sign.validation.status import SignatureCoverageLevel
 
     if _whole(status):
         return []
     byte_range = [int(n) for n in sig.byte_range]
     after = size - (byte_range[2] + byte_range[3])
+    if stamped_next and status.coverage == SignatureCoverageLevel.ENTIRE_REVISION:
+        # The next update holds a document timestamp: accepted when pyHanko's difference
+        # analysis finds nothing after the signed revision but what such an update adds.
+        level = status.modification_level
+        if level is not None and level.value <= ModificationLevel.LTA_UPDATES.value:
+            return []
+        found = f" ({level.name.lower()})" if level is not None else ""
+        return [
+            f"modified after signing: the {after} bytes added after the signed revision change "
+            f"more than a document timestamp does{found}"
+        ]
     if status.coverage in (
         SignatureCoverageLevel.ENTIRE_REVISION,
         SignatureCoverageLevel.CONTIGUOUS_BLOCK_FROM_START,
@@ -963,6 +1090,84 @@ def _coverage(sig: Any, status: Any, size: int) -> list[str]:
             "(an update the signature does not cover)"
         ]
     return ["the signed byte range leaves out more than the signature itself"]
+
+
+def _check_stamp(stamp: Any, size: int, roots: list[Any]) -> _One:
+    """Validate a document timestamp: its token's message imprint is the digest of the bytes
+    it covers, its signature holds, its authority chains to one of ``roots`` (judged at its
+    genTime; not checked without roots), and it covers the whole file."""
+    from pyhanko.pdf_utils.misc import PdfError
+    from pyhanko.sign.validation import validate_pdf_timestamp
+    from pyhanko.sign.validation.errors import SignatureValidationError
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
+    from pyhanko_certvalidator import ValidationContext
+
+    fields: dict[str, Any] = {
+        "document_timestamp_present": True,
+        "document_timestamp_valid": False,
+        "document_timestamp_trusted": None,
+        "document_timestamped_at": None,
+        "document_timestamp_authority": None,
+    }
+    try:
+        when = _gen_time(stamp.signed_data)
+        context = ValidationContext(
+            trust_roots=roots, allow_fetching=False, moment=when or datetime.now(UTC)
+        )
+        status = validate_pdf_timestamp(stamp, context)
+        imprint = stamp.signed_data["encap_content_info"]["content"].parsed["message_imprint"]
+        algorithm = imprint["hash_algorithm"]["algorithm"].native
+        stamps_these_bytes = stamp.compute_digest(algorithm) == imprint["hashed_message"].native
+        fields["document_timestamped_at"] = iso(status.timestamp)
+        fields["document_timestamp_authority"] = _subject_text(status.signing_cert)
+    except (PdfError, SignatureValidationError, *_MALFORMED) as exc:
+        return _One(
+            [f"document timestamp: it cannot be checked ({exc or type(exc).__name__})"],
+            [],
+            fields,
+        )
+    reasons: list[str] = []
+    notes: list[str] = []
+    if not stamps_these_bytes:
+        reasons.append(
+            "document timestamp: altered: the bytes it covers do not match its token's "
+            "message imprint (the file was changed after it was stamped, or the token stamps "
+            "other bytes)"
+        )
+    elif not (status.intact and status.valid):
+        reasons.append(
+            "document timestamp: its token's own signature fails (the token was altered, or "
+            "not made by the authority it names)"
+        )
+    fields["document_timestamp_valid"] = not reasons
+    whole = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+    if not whole:
+        byte_range = [int(n) for n in stamp.byte_range]
+        after = size - (byte_range[2] + byte_range[3])
+        contiguous = status.coverage in (
+            SignatureCoverageLevel.ENTIRE_REVISION,
+            SignatureCoverageLevel.CONTIGUOUS_BLOCK_FROM_START,
+        )
+        reasons.append(
+            f"modified after the document timestamp: {after} bytes were added after the "
+            "timestamped revision (an update neither the signature nor the timestamp covers)"
+            if contiguous
+            else "document timestamp: its byte range leaves out more than its token"
+        )
+    if fields["document_timestamp_valid"]:
+        if roots:
+            fields["document_timestamp_trusted"] = bool(status.trusted)
+            if not status.trusted:
+                reasons.append(
+                    "document timestamp: its authority does not chain to a trusted TSA root "
+                    "(rempart tsa add-root)"
+                )
+        else:
+            notes.append(
+                "the document timestamp is intact, but its authority was not checked: no TSA "
+                "root given"
+            )
+    return _One(reasons, notes, fields, whole=whole)
 
 
 def _timestamp(

@@ -15,11 +15,11 @@ Example::
 from __future__ import annotations
 
 import csv
-import io
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from typing import TextIO
 from zoneinfo import ZoneInfo
 
 from ..models import Account, JSONObject, JSONValue, Message, iso, json_objects
@@ -36,7 +36,7 @@ from .legal import (
     qualify_message,
 )
 
-__all__ = ["CSV_COLUMNS", "Cited", "Dossier", "DossierInput", "build_dossier", "to_csv"]
+__all__ = ["CSV_COLUMNS", "Cited", "Dossier", "DossierInput", "build_dossier", "write_csv"]
 
 PARIS = ZoneInfo("Europe/Paris")
 #: A deadline this close (days) puts a warning banner on the first page.
@@ -546,41 +546,46 @@ def _timeline(cited: list[Cited], findings: JSONObject, incidents: list[JSONValu
     }
 
 
-def to_csv(dossier: Dossier) -> str:
-    """One row per message cited (:data:`CSV_COLUMNS`); cells starting with ``=``, ``+``,
-    ``-``, ``@``, tab or carriage return are prefixed with ``'`` so that no spreadsheet runs
-    them as formulas (the texts are written by the people the case is about)."""
-    out = io.StringIO()
+def write_csv(cited: Iterable[Cited], out: TextIO) -> tuple[int, int]:
+    """One row per message (:data:`CSV_COLUMNS`), ``cited`` given in exhibit order (oldest
+    first, undated last, as :func:`build_dossier` numbers them), written as it comes: memory
+    stays bounded however many there are. Cells starting with ``=``, ``+``, ``-``, ``@``, tab
+    or carriage return are prefixed with ``'`` so that no spreadsheet runs them as formulas (the
+    texts are written by the people the case is about). Returns the rows written and the
+    dated candidate offences they carry."""
+    offences = load_offences()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    for row in json_objects(dossier.data.get("messages")):
-        found = json_objects(row.get("qualifications"))
-        dates = sorted(str(q["deadline"]) for q in found if q.get("deadline"))
-        offence_ids = [str(json_objects([q.get("offence")])[0].get("id")) for q in found]
-        ref = str(row.get("ref"))
-        platform, _, mid = ref.partition(":")
-        labels = row.get("labels")
-        cells = [
-            row.get("exhibit"),
-            platform,
-            mid,
-            row.get("created_at_utc"),
-            row.get("created_at_paris"),
-            row.get("author_id"),
-            row.get("author_handle"),
-            row.get("audience"),
-            row.get("severity"),
-            " ".join(str(x) for x in labels) if isinstance(labels, list) else "",
-            " ".join(offence_ids),
-            dates[0] if dates else None,
-            row.get("status"),
-            row.get("url"),
-            row.get("record_seq"),
-            row.get("record_sha256"),
-            row.get("text"),
+    number = dated = 0
+    for number, c in enumerate(cited, start=1):
+        m = c.message
+        found = qualify_message(
+            MessageFacts(f"{m.platform}:{m.id}", m.created_at, m.audience, c.labels, m.text),
+            offences,
+        )
+        dates = sorted(q.deadline for q in found if q.deadline)
+        dated += len(dates)
+        cells: list[JSONValue] = [
+            number,
+            m.platform,
+            m.id,
+            iso(m.created_at),
+            _paris(m.created_at),
+            m.author_id,
+            m.author_handle,
+            m.audience,
+            c.severity,
+            " ".join(c.labels),
+            " ".join(q.offence.id for q in found),
+            dates[0].isoformat() if dates else None,
+            m.status,
+            m.url,
+            c.record_seq,
+            c.record_sha256,
+            m.text,
         ]
         writer.writerow([_cell(v) for v in cells])
-    return out.getvalue()
+    return number, dated
 
 
 def _cell(value: JSONValue | None) -> str:
