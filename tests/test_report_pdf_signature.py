@@ -9,6 +9,7 @@ runner.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import shutil
@@ -70,6 +71,18 @@ def signed(case: Any, rendered: bytes, tmp_path: Path) -> Path:
     path = tmp_path / "dossier.pdf"
     path.write_bytes(api.sign_report_pdf(case, rendered))
     return path
+
+
+@pytest.fixture
+def stamped(case: Any, rendered: bytes, tmp_path: Path) -> Path:
+    """Signed with a timestamp authority configured (its root trusted by the case): the
+    signature is timestamped (B-T), then the whole file (a document timestamp)."""
+    with LocalTSA("rsa") as authority:
+        case.config["settings"]["tsa_urls"] = authority.url
+        api.add_tsa_root(case, authority.root_pem)
+        path = tmp_path / "stamped.pdf"
+        path.write_bytes(api.sign_report_pdf(case, rendered))
+    return path  # the authority is gone: every check of the file is offline
 
 
 def verify_cli(*args: str) -> Any:
@@ -398,28 +411,63 @@ def test_a_signed_pdf_is_not_signed_twice(case: Any, signed: Path) -> None:
         api.sign_report_pdf(case, signed.read_bytes())
 
 
-def test_the_timestamp_is_present_and_validates_offline(
-    case: Any, rendered: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    with LocalTSA("rsa") as authority:
-        case.config["settings"]["tsa_urls"] = authority.url
-        api.add_tsa_root(case, authority.root_pem)
-        stamped = tmp_path / "stamped.pdf"
-        stamped.write_bytes(api.sign_report_pdf(case, rendered))
-        assert authority.requests >= 1
-    # the authority is gone: everything below is offline
+def test_the_timestamps_are_present_and_validate_offline(case: Any, stamped: Path) -> None:
     check = api.verify_report(stamped, case)
     assert check.ok, check.reasons
+    assert check.signatures == 1 and check.covers_whole_file
     assert check.timestamp_present and check.timestamp_valid and check.timestamp_trusted
     assert check.timestamp_authority and "CN=Test TSA" in check.timestamp_authority
     assert check.timestamped_at and check.signed_at and check.timestamped_at >= check.signed_at
+    # the document timestamp, from the same authority, stamps the whole signed file
+    assert check.document_timestamp_present and check.document_timestamp_valid
+    assert check.document_timestamp_trusted
+    assert check.document_timestamp_authority == check.timestamp_authority
+    assert check.document_timestamped_at and check.document_timestamped_at >= check.timestamped_at
     out = verify_cli(str(stamped), "--case", str(case.path))
     assert out.exit_code == 0, out.output
-    assert f"timestamp: {check.timestamped_at} by" in out.output and "(trusted)" in out.output
-    # without the case, the token is intact but its authority is not vouched for
+    assert f"timestamp: {check.timestamped_at} by CN=Test TSA" in out.output
+    assert f"document timestamp: {check.document_timestamped_at} by CN=Test TSA" in out.output
+    assert out.output.count("(trusted)") == 2 and "modified" not in out.output
+    assert "covers the whole file: yes (the signed revision, then the document timestamp" in (
+        out.output
+    )
+    # without the case, the tokens are intact but their authority is not vouched for
     alone = api.verify_report(stamped)
     assert alone.ok and alone.timestamp_valid and alone.timestamp_trusted is None
-    assert any("authority was not checked" in note for note in alone.notes)
+    assert alone.document_timestamp_valid and alone.document_timestamp_trusted is None
+    assert any(n.startswith("the timestamp is intact, but its authority") for n in alone.notes)
+    assert any(n.startswith("the document timestamp is intact, but") for n in alone.notes)
+
+
+def test_the_document_timestamp_is_an_rfc3161_update_of_its_own(case: Any, stamped: Path) -> None:
+    """As pyHanko's PdfTimeStamper makes it: the signed revision, then one incremental update
+    holding a /DocTimeStamp (ETSI.RFC3161) over all of it, and no validation data."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
+
+    with stamped.open("rb") as fh:
+        reader = PdfFileReader(fh)
+        signature, stamp = reader.embedded_signatures
+        assert signature.field_name == pades.FIELD_NAME
+        assert signature.sig_object_type == "/Sig"
+        assert signature.sig_object["/SubFilter"] == "/ETSI.CAdES.detached"
+        assert signature.signer_info["unsigned_attrs"][0]["type"].native == (
+            "signature_time_stamp_token"
+        )
+        assert stamp.field_name == pades.TIMESTAMP_FIELD_NAME
+        assert stamp.sig_object_type == "/DocTimeStamp"
+        assert stamp.sig_object["/SubFilter"] == "/ETSI.RFC3161"
+        assert stamp.signed_revision == signature.signed_revision + 1
+        assert reader.xrefs.total_revisions == stamp.signed_revision + 1
+        assert stamp.evaluate_signature_coverage() == SignatureCoverageLevel.ENTIRE_FILE
+        assert "/DSS" not in reader.root
+        # its token's message imprint is the SHA-256 of every byte but the token
+        tst = stamp.signed_data["encap_content_info"]["content"].parsed
+        data = stamped.read_bytes()
+        start, length, resume, rest = (int(n) for n in stamp.byte_range)
+        assert start == 0 and resume + rest == len(data)
+        covered = data[:length] + data[resume : resume + rest]
+        assert tst["message_imprint"]["hashed_message"].native == hashlib.sha256(covered).digest()
 
 
 def test_a_timestamp_from_an_untrusted_authority_fails_with_the_case(
@@ -431,9 +479,178 @@ def test_a_timestamp_from_an_untrusted_authority_fails_with_the_case(
         signed = sign_pdf(rendered, report_signing_identity(case), stranger.url)
     check = verify_pdf(signed, api.report_certificate(case), [trusted.root_pem])
     assert check.timestamp_valid and check.timestamp_trusted is False
+    assert check.document_timestamp_valid and check.document_timestamp_trusted is False
     assert check.reasons == (
         "timestamp: its authority does not chain to a trusted TSA root (rempart tsa add-root)",
+        "document timestamp: its authority does not chain to a trusted TSA root "
+        "(rempart tsa add-root)",
     )
+    # with the stranger's root trusted as well, both hold
+    both = verify_pdf(signed, api.report_certificate(case), [trusted.root_pem, stranger.root_pem])
+    assert both.ok and both.timestamp_trusted and both.document_timestamp_trusted
+
+
+def test_a_document_timestamp_from_an_untrusted_authority_fails_with_the_case(
+    case: Any, rendered: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The signature stamped by the case's authority, the document by another one."""
+    stranger = LocalTSA("ecdsa")
+    stamp_document = pades._stamp_document
+
+    def by_the_stranger(pdf: bytes, stamper: Any, url: str) -> bytes:
+        return stamp_document(pdf, pades._timestamper(stranger.url, 10.0), stranger.url)
+
+    monkeypatch.setattr(pades, "_stamp_document", by_the_stranger)
+    with LocalTSA("rsa") as authority, stranger:
+        case.config["settings"]["tsa_urls"] = authority.url
+        api.add_tsa_root(case, authority.root_pem)
+        forged = tmp_path / "stranger.pdf"
+        forged.write_bytes(api.sign_report_pdf(case, rendered))
+    check = api.verify_report(forged, case)
+    assert check.timestamp_trusted and check.document_timestamp_valid
+    assert check.document_timestamp_trusted is False
+    assert check.reasons == (
+        "document timestamp: its authority does not chain to a trusted TSA root "
+        "(rempart tsa add-root)",
+    )
+    out = verify_cli(str(forged), "--case", str(case.path))
+    assert out.exit_code == 1 and "(NOT trusted)" in out.output
+    assert api.verify_report(forged).ok  # alone, the authority is not judged, only noted
+
+
+@pytest.mark.parametrize(
+    ("misbehave", "reason"),
+    [
+        ("wrong-imprint", "document timestamp: altered: the bytes it covers do not match"),
+        ("bad-signature", "document timestamp: its token's own signature fails"),
+    ],
+)
+def test_a_document_timestamp_that_does_not_stamp_the_file_is_caught(
+    case: Any,
+    rendered: bytes,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    misbehave: str,
+    reason: str,
+) -> None:
+    broken = LocalTSA("rsa", misbehave=misbehave)
+    stamp_document = pades._stamp_document
+
+    def by_the_broken(pdf: bytes, stamper: Any, url: str) -> bytes:
+        return stamp_document(pdf, pades._timestamper(broken.url, 10.0), broken.url)
+
+    monkeypatch.setattr(pades, "_stamp_document", by_the_broken)
+    with LocalTSA("rsa") as authority, broken:
+        signed = sign_pdf(rendered, report_signing_identity(case), authority.url)
+    check = verify_pdf(signed, api.report_certificate(case), [authority.root_pem, broken.root_pem])
+    assert not check.ok and check.timestamp_valid and check.timestamp_trusted
+    assert check.document_timestamp_present and check.document_timestamp_valid is False
+    assert len(check.reasons) == 1 and check.reasons[0].startswith(reason), check.reasons
+
+
+def test_one_byte_altered_in_a_timestamped_file_is_caught(
+    case: Any, stamped: Path, tmp_path: Path
+) -> None:
+    data = stamped.read_bytes()
+    assert api.verify_report(stamped, case).ok
+    # inside the signed range: both the signature and the document timestamp fail
+    at = data.index(b"WeasyPrint")
+    inside = tmp_path / "inside.pdf"
+    inside.write_bytes(data[:at] + b"w" + data[at + 1 :])
+    check = api.verify_report(inside, case)
+    assert not check.ok and not check.document_timestamp_valid
+    assert check.reasons[0].startswith("altered: the signed bytes no longer match")
+    assert check.reasons[-1].startswith("document timestamp: altered:")
+    # in the padding of the signature's value, which only the document timestamp covers
+    numbers = data[data.index(b"/ByteRange [") :].split(b"[")[1].split(b"]")[0].split()
+    length, resume = int(numbers[1]), int(numbers[2])  # the signature's, the first in the file
+    assert data[length : length + 1] == b"<" and data[resume - 1 : resume] == b">"
+    padding = resume - 2  # the zeros reserved after the CMS, outside the signed range
+    assert data[padding - 8 : padding + 1] == b"0" * 9
+    outside = tmp_path / "outside.pdf"
+    outside.write_bytes(data[:padding] + b"1" + data[padding + 1 :])
+    check = api.verify_report(outside, case)
+    assert not check.ok and check.reasons == (
+        "document timestamp: altered: the bytes it covers do not match its token's message "
+        "imprint (the file was changed after it was stamped, or the token stamps other bytes)",
+    )
+    # in the update that holds the document timestamp, outside its token
+    field = data.rindex(pades.TIMESTAMP_FIELD_NAME.replace("-", "\\055").encode())
+    renamed = tmp_path / "renamed.pdf"
+    renamed.write_bytes(data[:field] + b"R" + data[field + 1 :])
+    check = api.verify_report(renamed, case)
+    assert not check.ok and any(r.startswith("document timestamp: altered:") for r in check.reasons)
+    for path in (inside, outside, renamed):
+        out = verify_cli(str(path), "--case", str(case.path))
+        assert out.exit_code == 1 and "FAILED" in out.output and "Traceback" not in out.output
+        assert "document timestamp: present but broken" in out.output
+
+
+def test_an_update_after_the_document_timestamp_is_caught(
+    case: Any, stamped: Path, tmp_path: Path
+) -> None:
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign.signers import PdfTimeStamper
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(stamped.read_bytes()))
+    writer.root["/Lang"] = generic.TextStringObject("en")
+    writer.update_root()
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    updated = tmp_path / "updated.pdf"
+    updated.write_bytes(buffer.getvalue())
+    check = api.verify_report(updated, case)
+    assert not check.ok and not check.covers_whole_file
+    assert any(r.startswith("modified after the document timestamp: ") for r in check.reasons)
+    out = verify_cli(str(updated), "--case", str(case.path))
+    assert out.exit_code == 1 and "modified after the document timestamp" in out.output
+    # bytes merely appended after %%EOF
+    tail = tmp_path / "tail.pdf"
+    tail.write_bytes(stamped.read_bytes() + b"\n% appended\n")
+    check = api.verify_report(tail, case)
+    assert check.reasons == (
+        "modified after the document timestamp: 12 bytes were added after the timestamped "
+        "revision (an update neither the signature nor the timestamp covers)",
+    )
+    # even a second document timestamp: one, directly after the signature, is accepted
+    with LocalTSA("rsa") as authority:
+        again = PdfTimeStamper(pades._timestamper(authority.url, 10.0), field_name="again")
+        twice = again.timestamp_pdf(
+            IncrementalPdfFileWriter(io.BytesIO(stamped.read_bytes())), "sha256"
+        )
+    check = verify_pdf(twice.getvalue())
+    assert not check.ok and not check.covers_whole_file
+    assert check.reasons[0].startswith("document timestamp 1 of 2: modified after the document")
+
+
+def test_an_update_that_changes_the_document_beside_a_document_timestamp_is_caught(
+    case: Any, signed: Path, tmp_path: Path
+) -> None:
+    """A document timestamp in the same update as a change: the update holds more than the
+    timestamp, so the signature does not vouch for it."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign.signers import PdfTimeStamper
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(signed.read_bytes()))
+    writer.root["/Lang"] = generic.TextStringObject("en")
+    writer.update_root()
+    with LocalTSA("rsa") as authority:
+        stamper = PdfTimeStamper(pades._timestamper(authority.url, 10.0))
+        changed = tmp_path / "changed.pdf"
+        changed.write_bytes(stamper.timestamp_pdf(writer, "sha256").getvalue())
+    check = api.verify_report(changed, case)
+    assert not check.ok and not check.covers_whole_file
+    assert check.document_timestamp_present and check.document_timestamp_valid
+    assert len(check.reasons) == 1 and check.reasons[0].startswith("modified after signing: ")
+    assert "change more than a document timestamp does" in check.reasons[0]
+    # the same timestamp alone, without the change, is accepted
+    with LocalTSA("rsa") as authority:
+        alone = pades._stamp_document(
+            signed.read_bytes(), pades._timestamper(authority.url, 10.0), authority.url
+        )
+    assert verify_pdf(alone).ok
 
 
 def test_an_authority_that_is_down_stops_the_signing(
@@ -466,3 +683,17 @@ def test_a_pdf_reader_checks_the_signature(case: Any, signed: Path, tmp_path: Pa
     out = pdfsig(altered)
     assert "Signature Validation: Digest Mismatch." in out, out
     assert "Signature is Valid" not in out
+
+
+def test_a_pdf_reader_checks_the_timestamped_signature(case: Any, stamped: Path) -> None:
+    """pdfsig on the file with both timestamps: the signature is still valid (it covers its
+    revision; the document timestamp, an update of its own, covers the rest)."""
+    out = pdfsig(stamped)
+    first, _, second = out.partition("Signature #2:")
+    assert f"Signature Field Name: {pades.FIELD_NAME}" in first, out
+    assert "Signature Validation: Signature is Valid." in first, out
+    assert "ETSI.CAdES.detached" in first
+    assert f"Signature Field Name: {pades.TIMESTAMP_FIELD_NAME}" in second, out
+    assert "Signer Certificate Common Name: Test TSA" in second
+    assert "Total document signed" in second
+    assert "Signature #3" not in out
