@@ -132,8 +132,12 @@ def test_demo_runs_end_to_end(tmp_path: Path) -> None:
     assert "Verified:" in out.output and "nothing altered" in out.output
     assert "harassment:" in out.output and "campaign accounts" in out.output
     assert "Against the simulator's ground truth:" in out.output
+    dossier = tmp_path / "demo" / "exports" / "dossier.pdf"
+    assert "Court file:" in out.output and dossier.read_bytes().startswith(b"%PDF-")
+    checked = CliRunner().invoke(main, ["verify-report", str(dossier)])
+    assert checked.exit_code == 0, checked.output
     again = CliRunner().invoke(main, ["demo", str(tmp_path / "demo")])
-    assert "0 new records" in again.output
+    assert "0 new records" in again.output and again.exit_code == 0, again.output
 
 
 def test_click_group_is_a_group() -> None:

@@ -17,6 +17,7 @@ from .analysis import find_raids
 from .capture import ingest
 from .evidence import verify
 from .folder import CONFIG_NAME, Case
+from .reports import report as court_file
 from .scoring import score_case
 from .views import stats
 
@@ -54,8 +55,8 @@ def render_evaluation(report: JSONObject) -> str:
 
 def demo(path: Path, seed: int = 7, echo: Echo = print) -> bool:
     """Build (or reuse) a demo case at ``path`` from a simulated raid: ingest, verify, score,
-    find the raid and its accounts, and compare with the scenario's ground truth; True when
-    the case verifies."""
+    find the raid and its accounts, compare with the scenario's ground truth, and write the
+    signed court file (``exports/dossier.pdf``); True when the case verifies."""
     from ..analysis.raid.findings import summarize
     from ..simulate import compare, random_scenario, write_truth, write_twarc2
 
@@ -117,6 +118,11 @@ def demo(path: Path, seed: int = 7, echo: Echo = print) -> bool:
             f"Case totals: {totals['messages_primary']} messages, {totals['accounts']} accounts, "
             f"{totals['status_changes']} deletions or suspensions observed, "
             f"{totals['rejects']} rejects kept."
+        )
+        dossier = court_file(case, "pdf", path / "exports" / "dossier.pdf", force=True)
+        echo(
+            f"Court file: {dossier.path} ({dossier.messages} messages, signed; check it with "
+            f"rempart verify-report {dossier.path} --case {path})."
         )
         echo(
             f"Explore: rempart findings --case {path} --json ; "
