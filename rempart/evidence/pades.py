@@ -92,6 +92,7 @@ import logging
 import os
 import secrets
 import stat
+import warnings
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -108,7 +109,11 @@ from cryptography.x509.oid import NameOID
 from ..errors import EvidenceError
 from ..models import iso
 from .signing import CaseKey, fingerprint, short_fingerprint
-from .timestamps import TimestampError, _post
+from .timestamps import TimestampError, post_request
+
+# pyHanko imports cryptography's DSA support, which newer cryptography releases flag as
+# deprecated at import; rempart never signs with DSA, so the user is not told about it.
+warnings.filterwarnings("ignore", message="DSA is deprecated", module=r"pyhanko(\..*)?$")
 
 if TYPE_CHECKING:
     from pyhanko.sign.signers.pdf_cms import Signer
@@ -774,7 +779,7 @@ def _timestamper(url: str, timeout: float) -> TimeStamper:
 
     class CaseTimeStamper(TimeStamper):
         async def async_request_tsa_response(self, req: Any) -> Any:
-            payload = await asyncio.to_thread(_post, url, req.dump(), timeout)
+            payload = await asyncio.to_thread(post_request, url, req.dump(), timeout)
             try:
                 return tsp.TimeStampResp.load(payload, strict=True)
             except _MALFORMED:

@@ -63,6 +63,7 @@ __all__ = [
     "TimestampToken",
     "TokenCheck",
     "make_request",
+    "post_request",
     "request_token",
     "request_tokens",
     "verify_token",
@@ -198,7 +199,7 @@ def request_token(url: str, data: bytes, timeout: float = 10.0) -> TimestampToke
     if scheme not in ("http", "https"):
         raise TimestampError(url, f"only http and https URLs are supported, not {scheme!r}")
     body, nonce = make_request(data)
-    token = _token_from_reply(url, _post(url, body, timeout))
+    token = _token_from_reply(url, post_request(url, body, timeout))
     if token.hash_algorithm != "sha256" or token.imprint != hashlib.sha256(data).hexdigest():
         raise TimestampError(url, "the token stamps another hash than the SHA-256 of the data")
     if token.nonce != nonce:
@@ -227,7 +228,8 @@ def request_tokens(
     return tokens, errors
 
 
-def _post(url: str, body: bytes, timeout: float) -> bytes:
+def post_request(url: str, body: bytes, timeout: float) -> bytes:
+    """POST a DER ``TimeStampReq`` to ``url``; the DER reply (bounded), or TimestampError."""
     request = urllib.request.Request(
         url,
         data=body,
