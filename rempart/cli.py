@@ -483,6 +483,50 @@ def export_bundle(
     click.echo(f"public key fingerprint: {report.fingerprint}")
 
 
+def _report_filters(fn: F) -> F:
+    """The message filters of ``rempart report``, for the commands built on the court file."""
+    for option in reversed(
+        (
+            click.option(
+                "--from",
+                "since",
+                type=When(),
+                default=None,
+                help="Only messages created at or after this time (ISO 8601).",
+            ),
+            click.option(
+                "--to",
+                "until",
+                type=When(end=True),
+                default=None,
+                help="Only messages created before this time; a date alone includes that day.",
+            ),
+            click.option(
+                "--authors",
+                default=None,
+                help="Only these authors: handles or ids, comma-separated.",
+            ),
+            click.option(
+                "--categories",
+                default=None,
+                help="Only messages with any of these labels, comma-separated "
+                "(e.g. threat,insult).",
+            ),
+            click.option(
+                "--min-severity",
+                type=click.Choice(["low", "medium", "high", "critical"]),
+                default=None,
+                help="Only messages at least this severe.",
+            ),
+            click.option(
+                "--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True
+            ),
+        )
+    ):
+        fn = option(fn)
+    return fn
+
+
 @main.command()
 @click.option(
     "--format",
@@ -501,41 +545,13 @@ def export_bundle(
     help="The file to write (never an existing folder).",
 )
 @click.option("--force", is_flag=True, help="Replace the file --out if it exists.")
-@click.option(
-    "--from",
-    "since",
-    type=When(),
-    default=None,
-    help="Only messages created at or after this time (ISO 8601).",
-)
-@click.option(
-    "--to",
-    "until",
-    type=When(end=True),
-    default=None,
-    help="Only messages created before this time; a date alone includes that day.",
-)
-@click.option(
-    "--authors", default=None, help="Only these authors: handles or ids, comma-separated."
-)
-@click.option(
-    "--categories",
-    default=None,
-    help="Only messages with any of these labels, comma-separated (e.g. threat,insult).",
-)
-@click.option(
-    "--min-severity",
-    type=click.Choice(["low", "medium", "high", "critical"]),
-    default=None,
-    help="Only messages at least this severe.",
-)
+@_report_filters
 @click.option(
     "--mask-slurs",
     is_flag=True,
     help="Mask insults and slurs in the summary and the pile-on annex (the exhibits stay "
     "verbatim), for a reader who should not be hit again.",
 )
-@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
 @case_option
 @friendly
 def report(
@@ -572,49 +588,6 @@ def report(
         f"{result.deadlines} dated deadlines; sha256 {result.sha256}"
     )
     click.echo("Aid for a lawyer, not legal advice; points marked unverified stay marked.")
-
-
-def _report_filters(fn: F) -> F:
-    """The message filters of ``rempart report``, for the commands built on the court file."""
-    for option in reversed(
-        (
-            click.option(
-                "--from",
-                "since",
-                type=When(),
-                default=None,
-                help="Only messages created at or after this time (ISO 8601).",
-            ),
-            click.option(
-                "--to",
-                "until",
-                type=When(end=True),
-                default=None,
-                help="Only messages created before this time; a date alone includes that day.",
-            ),
-            click.option(
-                "--authors",
-                default=None,
-                help="Only these authors: handles or ids, comma-separated.",
-            ),
-            click.option(
-                "--categories",
-                default=None,
-                help="Only messages with any of these labels, comma-separated (e.g. threat).",
-            ),
-            click.option(
-                "--min-severity",
-                type=click.Choice(["low", "medium", "high", "critical"]),
-                default=None,
-                help="Only messages at least this severe.",
-            ),
-            click.option(
-                "--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True
-            ),
-        )
-    ):
-        fn = option(fn)
-    return fn
 
 
 @main.command()

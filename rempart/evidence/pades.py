@@ -1160,18 +1160,7 @@ def _check_stamp(stamp: Any, size: int, roots: list[Any]) -> _One:
             else "document timestamp: its byte range leaves out more than its token"
         )
     if fields["document_timestamp_valid"]:
-        if roots:
-            fields["document_timestamp_trusted"] = bool(status.trusted)
-            if not status.trusted:
-                reasons.append(
-                    "document timestamp: its authority does not chain to a trusted TSA root "
-                    "(rempart tsa add-root)"
-                )
-        else:
-            notes.append(
-                "the document timestamp is intact, but its authority was not checked: no TSA "
-                "root given"
-            )
+        _authority("document timestamp", status.trusted, bool(roots), fields, reasons, notes)
     return _One(reasons, notes, fields, whole=whole)
 
 
@@ -1190,14 +1179,24 @@ def _timestamp(
             "timestamp: the token does not stamp this signature, or its own signature fails"
         )
         return
+    _authority("timestamp", ts.trusted, have_roots, fields, reasons, notes)
+
+
+def _authority(
+    what: str,
+    trusted: Any,
+    have_roots: bool,
+    fields: dict[str, Any],
+    reasons: list[str],
+    notes: list[str],
+) -> None:
+    """Judge the authority of an intact ``what`` (``timestamp`` or ``document timestamp``):
+    trusted when it chains to a TSA root given; unchecked (a note) when none was given."""
     if have_roots:
-        fields["timestamp_trusted"] = bool(ts.trusted)
-        if not ts.trusted:
+        fields[f"{what.replace(' ', '_')}_trusted"] = bool(trusted)
+        if not trusted:
             reasons.append(
-                "timestamp: its authority does not chain to a trusted TSA root "
-                "(rempart tsa add-root)"
+                f"{what}: its authority does not chain to a trusted TSA root (rempart tsa add-root)"
             )
     else:
-        notes.append(
-            "the timestamp is intact, but its authority was not checked: no TSA root given"
-        )
+        notes.append(f"the {what} is intact, but its authority was not checked: no TSA root given")

@@ -236,6 +236,13 @@ def build_dossier(given: DossierInput) -> Dossier:
     categories = Counter(label for c in cited for label in c.labels)
     severities = Counter(c.severity or "unscored" for c in cited)
     times = [c.message.created_at for c in cited if c.message.created_at]
+    annex = pile_on(
+        findings, {c.message.id: exhibit[c.message.key] for c in cited}, given.lang, given.mask
+    )
+    incidents = _incidents(given.incidents, len(cited) + 1)
+    featured = _featured(cited, exhibit, annex)
+    authors_featured = _featured_authors(json_objects(authors_out), findings)
+    mask = given.mask
     data: JSONObject = {
         "format": "rempart-dossier-v1",
         "lang": given.lang,
@@ -260,7 +267,7 @@ def build_dossier(given: DossierInput) -> Dossier:
             "top_authors": [
                 {
                     "account_id": a["account_id"],
-                    "handle": a["handle"],
+                    "handle": mask(str(a["handle"] or "")) if mask else a["handle"],
                     "hostile_messages": a["hostile_messages"],
                 }
                 for a in json_objects(authors_out)[:10]
@@ -276,6 +283,9 @@ def build_dossier(given: DossierInput) -> Dossier:
                 if soon
                 else None
             ),
+            "incidents": len(incidents),
+            "masked": mask is not None,
+            "timeline": _timeline(cited, findings, incidents),
         },
         "deadlines": [
             {
@@ -307,7 +317,7 @@ def build_dossier(given: DossierInput) -> Dossier:
             "tree_head": given.tree_head,
             "timestamps": list[JSONValue](given.timestamps),
             "bundles": list[JSONValue](given.bundles),
-            "proofs": [],
+            "proofs": _proofs(given, cited, exhibit, set(featured)),
             "verify": (
                 "rempart verify-bundle LOT.zip (hors ligne, sans le dossier de l'affaire) ; "
                 "rempart verify-report DOSSIER.pdf"
@@ -317,20 +327,8 @@ def build_dossier(given: DossierInput) -> Dossier:
             ),
         },
     }
-    by_id = {c.message.id: exhibit[c.message.key] for c in cited}
-    annex = pile_on(findings, by_id, given.lang, given.mask)
     data["pile_on"] = annex
-    first_incident = len(cited) + 1
-    incidents = _incidents(given.incidents, first_incident)
     data["incidents"] = incidents
-    data["summary"] = {
-        **json_objects([data["summary"]])[0],
-        "incidents": len(incidents),
-        "masked": given.mask is not None,
-        "timeline": _timeline(cited, findings, incidents),
-    }
-    featured = _featured(cited, exhibit, annex)
-    authors_featured = _featured_authors(json_objects(authors_out), findings)
     data["featured"] = {
         "messages": list[JSONValue](featured),
         "authors": list[JSONValue](authors_featured),
@@ -339,26 +337,23 @@ def build_dossier(given: DossierInput) -> Dossier:
         "limits": {"messages": FEATURED_MESSAGES, "authors": FEATURED_AUTHORS},
     }
     data["bordereau"] = _bordereau(cited, exhibit, incidents)
-    if given.prove is not None and given.tree_head:
-        shown = set(featured)
-        seqs = {
-            n: c.record_seq
-            for c in cited
-            if ((n := exhibit[c.message.key]) in shown or given.prove_all)
-            and c.record_seq is not None
-        }
-        proofs = given.prove(sorted(set(seqs.values())))
-        integrity = json_objects([data["integrity"]])[0]
-        integrity["proofs"] = [
-            {"exhibit": n, **proofs[seq]} for n, seq in sorted(seqs.items()) if seq in proofs
-        ]
-    if given.mask is not None:
-        summary = json_objects([data["summary"]])[0]
-        summary["top_authors"] = [
-            {**a, "handle": given.mask(str(a.get("handle") or ""))}
-            for a in json_objects(summary.get("top_authors"))
-        ]
     return Dossier(data)
+
+
+def _proofs(
+    given: DossierInput, cited: list[Cited], exhibit: dict[tuple[str, str], int], shown: set[int]
+) -> list[JSONValue]:
+    """Inclusion proofs against the head cited: of the exhibits the PDF reproduces (``shown``),
+    or of every message with ``prove_all``."""
+    if given.prove is None or not given.tree_head:
+        return []
+    seqs = {
+        n: c.record_seq
+        for c in cited
+        if ((n := exhibit[c.message.key]) in shown or given.prove_all) and c.record_seq is not None
+    }
+    proofs = given.prove(sorted(set(seqs.values())))
+    return [{"exhibit": n, **proofs[seq]} for n, seq in sorted(seqs.items()) if seq in proofs]
 
 
 def _rank(c: Cited) -> tuple[int, int, float]:
