@@ -1298,3 +1298,85 @@ def demo(path: Path, seed: int) -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+
+
+@main.group()
+def user() -> None:
+    """People who may open cases in the web workspace (``rempart serve``), with their role:
+    owner (everything), helper (reviews and labels; no export, no deletion), viewer (reads)."""
+
+
+_CASES = click.option(
+    "--case",
+    "case_paths",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="A case (repeatable; default: $REMPART_CASE, else ./rempart-case).",
+)
+
+
+def _cases(paths: tuple[Path, ...]) -> list[Path]:
+    return [rc.find_case_path(p) for p in paths] or [rc.find_case_path(None)]
+
+
+@user.command("add")
+@click.argument("email")
+@click.option("--role", type=click.Choice(["owner", "helper", "viewer"]), required=True)
+@click.option(
+    "--password",
+    default=None,
+    help="The password (at least 10 characters); default: asked at the prompt, hidden.",
+)
+@_CASES
+@friendly
+def user_add(email: str, role: str, password: str | None, case_paths: tuple[Path, ...]) -> None:
+    """Give EMAIL a role in the case(s); adding them again changes their role and password."""
+    if password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    for path in _cases(case_paths):
+        with rc.open_case(path) as case:
+            added = rc.add_user(case, email, role, password)
+        click.echo(f"{safe_text(added.email)}: {added.role} of {safe_text(str(path))}")
+
+
+@user.command("list")
+@_CASES
+@friendly
+def user_list(case_paths: tuple[Path, ...]) -> None:
+    """The users of the case(s) and their roles."""
+    for path in _cases(case_paths):
+        with rc.open_case(path) as case:
+            for u in rc.case_users(case):
+                locked = f" (locked until {u.locked_until})" if u.locked_until else ""
+                click.echo(f"{safe_text(str(path))}\t{safe_text(u.email)}\t{u.role}{locked}")
+
+
+@user.command("token")
+@click.argument("email")
+@_CASES
+@friendly
+def user_token(email: str, case_paths: tuple[Path, ...]) -> None:
+    """A new API token for EMAIL (shown once; the one before stops working)."""
+    for path in _cases(case_paths):
+        with rc.open_case(path) as case:
+            click.echo(rc.issue_token(case, email))
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8765, show_default=True, type=int, help="Port to listen on.")
+@_CASES
+@friendly
+def serve(host: str, port: int, case_paths: tuple[Path, ...]) -> None:
+    """Serve the web workspace over the case(s), for their users (see `rempart user add`)."""
+    from .web import is_loopback
+    from .web import serve as run
+
+    paths = _cases(case_paths)
+    if not is_loopback(host):
+        _stderr_console().print(
+            f"[yellow]{safe_markup(host)} is reachable from other machines: put rempart "
+            "behind an HTTPS proxy (its cookies are sent over HTTPS only).[/yellow]"
+        )
+    click.echo(f"rempart workspace on http://{host}:{port}/ (Ctrl-C to stop)")
+    run(paths, host, port)

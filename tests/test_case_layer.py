@@ -27,6 +27,7 @@ PUBLIC = {
     "rempart.textsafe",
     "rempart.timebounds",
     "rempart.version",
+    "rempart.web",  # `rempart serve` starts the web workspace, itself over the case layer
 }
 
 

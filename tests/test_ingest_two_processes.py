@@ -150,3 +150,51 @@ def test_small_files_and_other_stores_are_read_by_one_process(
         assert not capture._in_two(case, data.stat().st_size, capture.get_source("twarc2"))
         case.config["settings"].update(parallel_bytes=0, ingest_processes=1)
         assert not capture._in_two(case, 10, capture.get_source("twarc2"))
+
+
+def test_the_first_batches_of_a_file_read_by_two_processes_grow_from_small() -> None:
+    units = (capture.Unit(b"x" * 10, n) for n in range(1, 101))
+    sizes = [len(b) for b in capture._batches(units, 16, 10**9, ramp=8)]
+    assert sizes == [2, 4, 8, 16, 16, 16, 16, 16, 6]
+    units = (capture.Unit(b"x" * 10, n) for n in range(1, 101))
+    # the byte limit grows alike: 40 bytes (4 units), then 80, 160, 320, 320...
+    assert [len(b) for b in capture._batches(units, 1000, 320, ramp=8)][:5] == [4, 8, 16, 32, 32]
+    units = (capture.Unit(b"x", n) for n in range(1, 11))
+    assert [len(b) for b in capture._batches(units, 4, 10**9)] == [4, 4, 2]  # no ramp
+
+
+def test_two_processes_checkpoint_beside_their_commits_and_restore_the_setting(
+    tmp_path: Path, write_jsonl: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = _capture(write_jsonl, bad=False)
+    requested: list[int] = []
+    real = capture.Checkpointer.request
+    monkeypatch.setattr(
+        capture.Checkpointer, "request", lambda self: requested.append(1) or real(self)
+    )
+    with _case(tmp_path, "case", 2) as case:
+        ingest(case, [data])
+        assert requested  # the parent's side (the child's are in its own memory)
+        store = case.store
+        assert store.db.execute("pragma wal_autocheckpoint").fetchone()[0] == 4096
+        assert verify(case).ok
+
+
+def test_a_checkpointer_copies_the_log_into_the_database_on_its_own_thread(
+    tmp_path: Path,
+) -> None:
+    from rempart.storage.sqlite import SQLiteStore
+
+    store = SQLiteStore(tmp_path / "case.db")
+    db_file = tmp_path / "case.db"
+    with store.checkpoints_aside() as aside:
+        assert store.db.execute("pragma wal_autocheckpoint").fetchone()[0] == 0
+        store.db.execute("create table t (b blob)")
+        with store.transaction():
+            store.db.executemany("insert into t values (?)", [(b"z" * 4000,)] * 500)
+        before = db_file.stat().st_size
+        aside.request()
+    # closing waits for the checkpoint asked for: the pages are in the database file now
+    assert db_file.stat().st_size > before + 1_000_000
+    assert store.db.execute("pragma wal_autocheckpoint").fetchone()[0] == 4096
+    store.close()

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import orjson
+import pytest
 
 from rempart.case import ingest, verify
 
@@ -75,9 +76,14 @@ def test_a_suspension_repeated_on_every_page_is_one_change(
     assert verify(fresh_case).ok
 
 
+@pytest.mark.parametrize("batch", [None, 1])
 def test_a_status_that_comes_back_is_logged_each_time_it_changes(
-    fresh_case: Any, write_jsonl: Callable[..., Path]
+    fresh_case: Any, write_jsonl: Callable[..., Path], batch: int | None
 ) -> None:
+    # batch 1: each record in its own transaction, so the status a plain record (a post shown
+    # available) changes is the one stored by the transaction before, not one of its batch
+    if batch is not None:
+        fresh_case.config.setdefault("settings", {})["batch_size"] = batch
     gone = {
         "errors": [
             {
@@ -184,3 +190,30 @@ def test_a_case_from_an_older_version_keeps_its_per_page_rows_one_for_one(
             "delete from status_changes where rowid >= (select max(rowid) - 1 from status_changes)"
         )
     assert problems() == ["status change missing"]
+
+
+@pytest.mark.parametrize("batch", [None, 1])
+def test_an_account_seen_again_after_its_suspension_is_logged_available_again(
+    fresh_case: Any, write_jsonl: Callable[..., Path], batch: int | None
+) -> None:
+    if batch is not None:
+        fresh_case.config.setdefault("settings", {})["batch_size"] = batch
+    lines = [
+        page(
+            [tweet("501", "@cible un")],
+            [user("901", "revenant")],
+            retrieved="2026-03-02T00:00:00+00:00",
+        ),
+        page([], retrieved="2026-03-03T00:00:00+00:00", errors=[_suspended("901")]),
+        # the account back with its profile, on a page with nothing else to say: plain
+        page(
+            [tweet("502", "@cible deux", author="901")],
+            [user("901", "revenant")],
+            retrieved="2026-03-04T00:00:00+00:00",
+        ),
+    ]
+    ingest(fresh_case, [write_jsonl("back.jsonl", lines)])
+    changes = [(c.subject, c.id, c.status) for c, _ in fresh_case.store.status_changes()]
+    assert changes == [("account", "901", "suspended"), ("account", "901", "available")]
+    assert sum(_logged(fresh_case).values()) == 2
+    assert verify(fresh_case).ok

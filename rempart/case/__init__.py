@@ -65,6 +65,9 @@ from .scoring import (
     train_layer,
 )
 from .tools import demo, evaluate_classifier, render_evaluation, train_classifier
+from .triage import Overview, TriageItem, TriageQueue, authors, overview, reveal, triage
+from .users import ROLES, add_user, issue_token
+from .users import users as case_users
 from .views import (
     DayCount,
     FindingsView,
@@ -96,6 +99,17 @@ def open_case(path: str | Path | None = None) -> Case:
 
 
 __all__ = [
+    "ROLES",
+    "Overview",
+    "TriageItem",
+    "TriageQueue",
+    "add_user",
+    "authors",
+    "case_users",
+    "issue_token",
+    "overview",
+    "reveal",
+    "triage",
     "BundleCheck",
     "BundleReport",
     "Case",

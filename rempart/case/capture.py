@@ -39,7 +39,7 @@ from urllib.parse import urlsplit
 
 import orjson
 
-from ..derive.replay import Ready, apply_items, prepare_items
+from ..derive.replay import Ready, apply_items, prepare_accounts, prepare_items
 from ..errors import ParseError, SourceError
 from ..evidence.log import EntryTemplate, LogWriter
 from ..evidence.transparency import StampReport
@@ -56,7 +56,7 @@ from ..sources.base import (
 )
 from ..sources.detect import detect, get_source, walk_inputs
 from ..storage.base import RawRecord, StoredMessage
-from ..storage.sqlite import SQLiteStore
+from ..storage.sqlite import Checkpointer, SQLiteStore
 from ..version import __version__
 from .evidence import case_key, sign_case_tree_head, timestamp
 from .folder import Case
@@ -470,15 +470,29 @@ def _read_again(
     return (format, canonical(context).decode() if context else None) not in tried
 
 
-def _batches(units: Iterator[Unit], size: int, max_bytes: int) -> Iterator[list[Unit]]:
+#: How many times smaller than a full batch the first batch of a file read by two processes
+#: is; each next one is twice as large, up to the full size. Until the first batch is read,
+#: nothing can be sealed: a small one lets the sealing start at once, and a batch twice as large
+#: as the one before is read while that one is sealed.
+_RAMP = 16
+
+
+def _batches(
+    units: Iterator[Unit], size: int, max_bytes: int, ramp: int = 1
+) -> Iterator[list[Unit]]:
+    """``units`` in batches of ``size`` units or ``max_bytes`` bytes, whichever comes first;
+    with ``ramp``, the first batch is ``ramp`` times smaller and the next ones double."""
     batch: list[Unit] = []
     total = 0
+    ramp = max(1, ramp)
+    limit, limit_bytes = max(1, size // ramp), max(1, max_bytes // ramp)
     for unit in units:
         batch.append(unit)
         total += len(unit.raw)
-        if len(batch) >= size or total >= max_bytes:
+        if len(batch) >= limit or total >= limit_bytes:
             yield batch
             batch, total = [], 0
+            limit, limit_bytes = min(size, limit * 2), min(max_bytes, limit_bytes * 2)
     if batch:
         yield batch
 
@@ -572,10 +586,12 @@ def _ingest_file(
         freport,
         report,
     )
-    batches = _batches(_units(source, path, report), batch_size, batch_bytes)
     if _in_two(case, freport.size, source):
+        # the first batches small: the second process starts sealing sooner
+        batches = _batches(_units(source, path, report), batch_size, batch_bytes, _RAMP)
         _alternating(case, writer, batcher, batches, progress)
         return
+    batches = _batches(_units(source, path, report), batch_size, batch_bytes)
     done_bytes = 0
     for batch in batches:
         prepared = batcher.prepare(batch)
@@ -645,7 +661,29 @@ def _alternating(
             os._exit(code)
     turn_recv.close()
     news_send.close()
+    try:
+        with case.store.checkpoints_aside() as aside:
+            _parent(case, writer, batcher, batches, progress, pid, turn_send, news_recv, aside)
+    finally:
+        turn_send.close()
+        news_recv.close()
+        os.waitpid(pid, 0)
+
+
+def _parent(
+    case: Case,
+    writer: LogWriter,
+    batcher: _Batcher,
+    batches: Iterator[list[Unit]],
+    progress: Progress | None,
+    pid: int,
+    turn_send: Connection,
+    news_recv: Connection,
+    aside: Checkpointer,
+) -> None:
+    """The parent's side of :func:`_alternating`: the even batches, each sealed on its turn."""
     store = case.store
+    assert isinstance(store, SQLiteStore)
     freport = batcher.freport
     notes = batcher.report.rejects
     start = len(notes)
@@ -662,10 +700,11 @@ def _alternating(
             before = len(notes)
             with store.transaction():
                 batcher.commit(prepared, writer)
+            with contextlib.suppress(OSError):
+                turn_send.send(True)  # first: the child waits for it, not for what follows
+            aside.request()  # what a commit would otherwise stop to do
             tagged += [(k, note) for note in notes[before:]]
             del prepared
-            with contextlib.suppress(OSError):
-                turn_send.send(True)
             done_bytes = _advance(progress, batch, freport.size, done_bytes)
         while not finished:
             finished = _news(news_recv, batcher, tagged)
@@ -675,10 +714,6 @@ def _alternating(
         with contextlib.suppress(OSError):
             os.kill(pid, signal.SIGKILL)
         raise
-    finally:
-        turn_send.close()
-        news_recv.close()
-        os.waitpid(pid, 0)
     if progress and freport.size > done_bytes:
         progress(freport.size - done_bytes)
 
@@ -695,30 +730,45 @@ def _child(
     try:
         assert isinstance(case.store, SQLiteStore)
         store = SQLiteStore(case.store.path)
-        batcher.case = dataclasses.replace(case, store=store)
-        batcher.freport = FileReport(batcher.freport.path, batcher.freport.format, "", 0)
-        batcher.report = IngestReport(batcher.report.capture_id)
-        writer = LogWriter(store)
-        notes = batcher.report.rejects
-        tagged: list[tuple[int, RejectNote]] = []
-        for k, batch in enumerate(batches):
-            if not k % 2:
-                continue
-            prepared = batcher.prepare(batch)
-            try:
-                turn.recv()
-            except EOFError:  # the parent is gone: seal nothing more
-                return
-            before = len(notes)
-            with store.transaction():
-                batcher.commit(prepared, writer)
-            tagged += [(k, note) for note in notes[before:]]
-            del prepared
-            news.send(("turn", None))
-        news.send(("done", (batcher.freport, tagged)))
+        with store.checkpoints_aside() as aside:
+            _child_batches(case, store, batcher, batches, turn, news, aside)
     except BaseException as exc:  # noqa: BLE001 - told to the parent, which raises it
         with contextlib.suppress(OSError):
             news.send(("error", f"{type(exc).__name__}: {exc}"))
+
+
+def _child_batches(
+    case: Case,
+    store: SQLiteStore,
+    batcher: _Batcher,
+    batches: Iterator[list[Unit]],
+    turn: Connection,
+    news: Connection,
+    aside: Checkpointer,
+) -> None:
+    """The odd batches, each sealed on its turn (see :func:`_child`)."""
+    batcher.case = dataclasses.replace(case, store=store)
+    batcher.freport = FileReport(batcher.freport.path, batcher.freport.format, "", 0)
+    batcher.report = IngestReport(batcher.report.capture_id)
+    writer = LogWriter(store)
+    notes = batcher.report.rejects
+    tagged: list[tuple[int, RejectNote]] = []
+    for k, batch in enumerate(batches):
+        if not k % 2:
+            continue
+        prepared = batcher.prepare(batch)
+        try:
+            turn.recv()
+        except EOFError:  # the parent is gone: seal nothing more
+            return
+        before = len(notes)
+        with store.transaction():
+            batcher.commit(prepared, writer)
+        news.send(("turn", None))  # first: the parent waits for it, not for what follows
+        aside.request()  # see _parent
+        tagged += [(k, note) for note in notes[before:]]
+        del prepared
+    news.send(("done", (batcher.freport, tagged)))
 
 
 def _news(news: Connection, batcher: _Batcher, tagged: list[tuple[int, RejectNote]]) -> bool:
@@ -799,6 +849,7 @@ class _Batcher:
         ready: Ready = {}
         for read in self.new(hashed):
             self.read(read, ready)
+        prepare_accounts((r.items for r in hashed if r.items), ready)
         return _Prepared(hashed, ready)
 
     def new(self, hashed: list[_Read]) -> Iterator[_Read]:

@@ -65,6 +65,9 @@ class Case:
     config: dict[str, JSONObject]
     store: Store
     clock: Clock = field(default_factory=SystemClock)
+    #: Who acts, when an interface knows better than the settings (the web workspace's signed-in
+    #: user): the ``operator`` setting, which custody entries record, becomes this.
+    operator: str | None = None
 
     @property
     def targets(self) -> list[str]:
@@ -72,7 +75,8 @@ class Case:
 
     @property
     def settings(self) -> dict[str, Any]:
-        return resolve(self.config.get("settings", {}), os.environ)
+        flags = {"operator": self.operator} if self.operator else None
+        return resolve(self.config.get("settings", {}), os.environ, flags)
 
     @classmethod
     def create(

@@ -13,13 +13,13 @@ Example::
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Iterable
 
 import orjson
 
 from ..models import Account, Item, Message, StatusChange, iso, parse_iso, positional_maker
 from ..sources.base import ParseContext, Source
-from ..storage.base import RawRecord, Store, StoredMessage, message_data
+from ..storage.base import RawRecord, Store, StoredMessage, account_data, message_data
 from .merge import (
     account_with_status,
     apply_status,
@@ -35,21 +35,65 @@ _new_stored = positional_maker(StoredMessage)
 
 
 #: What was worked out for items before their transaction (see :func:`prepare_items`): by the
-#: ``id`` of a parsed message or account, the record it is stored as when first seen (the
-#: message finished, the account normalised) and that record's stored ``data``.
-Ready = dict[int, tuple[Any, bytes]]
+#: ``id`` of a parsed message, the record it is stored as when first seen (the message finished)
+#: and that record's stored ``data``; by the ``id`` of a record's list of items, what
+#: :func:`_record_info` says of it.
+Ready = dict[int, tuple[Any, Any]]
+
+#: The status every message and account has unless a record says otherwise.
+_AVAILABLE = "available"
 
 
 def prepare_items(items: list[Item], ready: Ready) -> None:
     """Work out, for the primary messages of ``items``, what :func:`apply_items` stores when
-    they are seen for the first time (outside any transaction: it is a function of the item
-    alone). The items must stay alive as long as ``ready`` is used (it is keyed by ``id``)."""
+    they are seen for the first time, and what it needs to know of the record (outside any
+    transaction: it is a function of the items alone). The items must stay alive as long as
+    ``ready`` is used (it is keyed by ``id``)."""
     for item in items:
         # primary messages only: context posts (a post replied to on line after line) are
         # mostly seen before, and an account is stored once per batch however often it comes
         if type(item) is Message and item.captured_as == "primary":
             done = finish_message(item)
             ready[id(item)] = (done, message_data(done))
+    ready[id(items)] = _record_info(items)
+
+
+def prepare_accounts(records: Iterable[list[Item]], ready: Ready) -> None:
+    """Work out, for each account the items of ``records`` (a batch) show, the stored data of
+    its last observation there: what :func:`apply_items` stores when that observation is the
+    latest one it knows (the usual case; otherwise it makes the data itself)."""
+    last: dict[tuple[str, str], Account] = {}
+    for items in records:
+        for item in items:
+            if type(item) is Account:
+                last[item.key] = item
+    for account in last.values():
+        if normalise_account(account) is account:
+            ready[id(account)] = (account, account_data(account))
+
+
+def _record_info(items: list[Item]) -> tuple[list[tuple[str, tuple[str, str]]], bool]:
+    """The ``(subject, key)`` of every message and account a record's items touch, in order,
+    and whether the record is *plain*: messages and accounts shown available, no status notice.
+
+    A plain record changes no status unless one of its subjects is already in another status
+    (merging two available observations gives an available one), so :func:`apply_items` only
+    compares statuses before and after the records that are not plain or touch such a subject.
+    """
+    out: dict[tuple[str, tuple[str, str]], None] = {}
+    plain = True
+    for item in items:
+        if isinstance(item, Message):
+            out[("message", item.key)] = None
+        elif isinstance(item, Account):
+            out[("account", item.key)] = None
+        else:
+            out[(item.subject, (item.platform, item.id))] = None
+            plain = False
+            continue
+        if item.status != _AVAILABLE:
+            plain = False
+    return list(out), plain
 
 
 def apply_items(
@@ -85,6 +129,11 @@ def apply_items(
     accounts: dict[tuple[str, str], Account] = {}
     links: list[tuple[str, str, int]] = []
     observations: list[dict[str, Any]] = []
+    # the subjects whose current status is not "available" (see _record_info)
+    flagged: set[tuple[str, tuple[str, str]]] = {
+        ("message", k) for k, s in existing.items() if s.message.status != _AVAILABLE
+    }
+    flagged.update(("account", k) for k, a in accounts_before.items() if a.status != _AVAILABLE)
 
     def status(subject: str, key: tuple[str, str]) -> tuple[str | None, Any]:
         """The current status of a message or account (None: never seen) and its record."""
@@ -95,7 +144,11 @@ def apply_items(
         return (cur.message.status, cur.message) if cur else (None, None)
 
     for seq, fmt, items in parsed:
-        before = {s: status(s[0], s[1])[0] for s in _subjects(items)}
+        info = ready.get(id(items))
+        subjects, plain = info if info is not None else _record_info(items)
+        before = None
+        if not plain or not flagged.isdisjoint(subjects):
+            before = {s: status(s[0], s[1])[0] for s in subjects}
         for item in items:
             if isinstance(item, Message):
                 key = item.key
@@ -119,14 +172,16 @@ def apply_items(
                         links.append((item.platform, item.id, seq))
             elif isinstance(item, Account):
                 key = item.key
-                prev = accounts.get(key) or accounts_before.get(key)
-                merged = item if prev is None else merge_accounts(prev, item)
-                done = ready.get(id(merged))
-                if done is None:
-                    accounts[key] = normalise_account(merged)
+                prev = accounts.get(key)
+                if prev is None:
+                    prev = accounts_before.get(key)
+                    accounts[key] = normalise_account(
+                        item if prev is None else merge_accounts(prev, item)
+                    )
                 else:
-                    accounts[key] = done[0]
-                    data[id(done[0])] = done[1]
+                    merged = merge_accounts(prev, item)
+                    if merged is not prev:  # prev, stored in this batch, is normalised
+                        accounts[key] = normalise_account(merged)
             else:
                 key = (item.platform, item.id)
                 if item.subject == "account":
@@ -140,10 +195,16 @@ def apply_items(
                     )
                     if cur is not None and seq != cur.first_seq:
                         links.append((item.platform, item.id, seq))
+        if before is None:
+            continue  # a plain record of available subjects: they stay available
         for (subject, key), previous in before.items():
             now, current = status(subject, key)
-            if now != (previous or "available"):
+            if now != (previous or _AVAILABLE):
                 observations.append(_observation(subject, key, previous, now, current, items, seq))
+            if now is None or now == _AVAILABLE:
+                flagged.discard((subject, key))
+            else:
+                flagged.add((subject, key))
     fresh = [s for k, s in pending.items() if k not in existing]
     changed = [s for k, s in pending.items() if k in existing and s != existing[k]]
     if fresh:
@@ -153,6 +214,10 @@ def apply_items(
     if links:
         store.link_records(links)
     changed_accounts = [a for k, a in accounts.items() if accounts_before.get(k) != a]
+    for account in changed_accounts:
+        done = ready.get(id(account))
+        if done is not None and done[0] is account:
+            data[id(account)] = done[1]
     if changed_accounts:
         store.put_accounts(changed_accounts, data=data)
     if observations:
@@ -174,19 +239,6 @@ def _status_change(observation: dict[str, Any]) -> tuple[StatusChange, int]:
         ),
         o["record"],
     )
-
-
-def _subjects(items: list[Item]) -> list[tuple[str, tuple[str, str]]]:
-    """``(subject, key)`` of every message and account a record's items touch, in order."""
-    out: dict[tuple[str, tuple[str, str]], None] = {}
-    for item in items:
-        if isinstance(item, Message):
-            out[("message", item.key)] = None
-        elif isinstance(item, Account):
-            out[("account", item.key)] = None
-        else:
-            out[(item.subject, (item.platform, item.id))] = None
-    return list(out)
 
 
 def _observation(

@@ -356,7 +356,46 @@ class IncidentStore(Transactional, Protocol):
         ...
 
 
-class Store(EvidenceStore, RecordStore, DerivedStore, ResultStore, IncidentStore, Protocol):
+@dataclass(frozen=True, slots=True)
+class UserRow:
+    """A person who may open the case in the web workspace (see :mod:`rempart.case.users`).
+
+    ``role`` is ``owner``, ``helper`` or ``viewer``; ``password_hash`` an argon2id hash;
+    ``token_sha256`` the SHA-256 of their API token (None: none issued; the token itself is
+    never kept); ``failures`` the failed logins in a row and ``locked_until`` (ISO 8601) when
+    the lockout they caused ends (None: not locked).
+    """
+
+    email: str
+    role: str
+    password_hash: str
+    created_at: str
+    token_sha256: str | None = None
+    failures: int = 0
+    locked_until: str | None = None
+
+
+class UserStore(Transactional, Protocol):
+    """The people who may open the case in the web workspace, with their role."""
+
+    def put_user(self, user: UserRow) -> None:
+        """Add a user, or replace the one with that e-mail."""
+        ...
+
+    def get_user(self, email: str) -> UserRow | None: ...
+
+    def users(self) -> list[UserRow]:
+        """Every user, by e-mail."""
+        ...
+
+    def user_by_token(self, token_sha256: str) -> UserRow | None:
+        """The user whose API token has this SHA-256 (None when none has)."""
+        ...
+
+
+class Store(
+    EvidenceStore, RecordStore, DerivedStore, ResultStore, IncidentStore, UserStore, Protocol
+):
     """Persistence for one case: every role. Implementations: SQLiteStore, MemoryStore (the
     same contract tests run on both); a PostgreSQL store implements the same roles."""
 
@@ -366,6 +405,19 @@ class Store(EvidenceStore, RecordStore, DerivedStore, ResultStore, IncidentStore
         """``(day, platform, format, messages)`` for primary messages, sorted."""
         ...
 
+    def day_counts(self) -> list[tuple[str | None, int, int]]:
+        """``(day, messages, hostile)`` for primary messages, by day (undated last): hostile
+        ones are those scored ``medium`` severity or more."""
+        ...
+
+    def triage_keys(self, limit: int, offset: int = 0, min_rank: int = 0) -> list[tuple[str, str]]:
+        """The keys of scored primary messages, most severe first (then most abusive), whose
+        severity ranks at least ``min_rank`` in :data:`SEVERITY_RANKS`."""
+        ...
+
+
+#: Severities, least to most severe: a severity's rank is its index.
+SEVERITY_RANKS = ("none", "low", "medium", "high", "critical")
 
 #: The columns of a stored message beside its data, in :func:`message_columns`' order.
 MESSAGE_COLUMNS = (

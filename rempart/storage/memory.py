@@ -14,6 +14,7 @@ from ..models import Account, Incident, StatusChange, message_to_dict, sortable
 from ..timebounds import bound_key
 from .base import (
     PENDING_RUN,
+    SEVERITY_RANKS,
     FindingsRun,
     HumanLabel,
     LogEntry,
@@ -21,6 +22,7 @@ from .base import (
     ScoreRow,
     SourceFile,
     StoredMessage,
+    UserRow,
     account_columns,
     message_columns,
 )
@@ -47,6 +49,7 @@ class MemoryStore:
         self._findings: list[FindingsRun] = []
         self._labels: list[HumanLabel] = []
         self._incidents: list[Incident] = []
+        self._users: dict[str, UserRow] = {}
         self._attachments: dict[str, bytes] = {}
 
     @contextmanager
@@ -286,6 +289,18 @@ class MemoryStore:
     def attachment_keys(self) -> list[str]:
         return sorted(self._attachments)
 
+    def put_user(self, user: UserRow) -> None:
+        self._users[user.email] = user
+
+    def get_user(self, email: str) -> UserRow | None:
+        return self._users.get(email)
+
+    def users(self) -> list[UserRow]:
+        return [self._users[e] for e in sorted(self._users)]
+
+    def user_by_token(self, token_sha256: str) -> UserRow | None:
+        return next((u for u in self._users.values() if u.token_sha256 == token_sha256), None)
+
     def counts(self) -> dict[str, int]:
         return {
             "log_entries": len(self._entries),
@@ -302,6 +317,33 @@ class MemoryStore:
             "labels": len(self._labels),
             "incidents": len(self._incidents),
         }
+
+    def day_counts(self) -> list[tuple[str | None, int, int]]:
+        per: dict[str | None, list[int]] = {}
+        for s in self._messages.values():
+            if s.message.captured_as != "primary":
+                continue
+            created = sortable(s.message.created_at)
+            counts = per.setdefault(created[:10] if created else None, [0, 0])
+            counts[0] += 1
+            score = self._scores.get(s.message.key)
+            if score is not None and score.severity in ("medium", "high", "critical"):
+                counts[1] += 1
+        return sorted(
+            ((d, n, h) for d, (n, h) in per.items()), key=lambda r: (r[0] is None, r[0] or "")
+        )
+
+    def triage_keys(self, limit: int, offset: int = 0, min_rank: int = 0) -> list[tuple[str, str]]:
+        ranked = []
+        for key, score in self._scores.items():
+            stored = self._messages.get(key)
+            if stored is None or stored.message.captured_as != "primary":
+                continue
+            rank = SEVERITY_RANKS.index(score.severity) if score.severity in SEVERITY_RANKS else 0
+            if rank >= min_rank:
+                ranked.append((-rank, -score.abusive, key))
+        ranked.sort()
+        return [key for _, _, key in ranked[max(0, offset) : max(0, offset) + max(0, limit)]]
 
     def stats_rows(self) -> list[tuple[str | None, str, str, int]]:
         per: dict[tuple[str | None, str, str], int] = {}

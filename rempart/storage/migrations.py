@@ -329,3 +329,23 @@ def _incidents(db: sqlite3.Connection) -> None:
         )
         """,
     )
+
+
+@migration("0009_users")
+def _users(db: sqlite3.Connection) -> None:
+    """The people who may open the case in the web workspace: role, argon2 password hash, the
+    SHA-256 of their API token, and the failed logins that lock them out for a while."""
+    _script(
+        db,
+        """
+        create table users (
+            email text primary key,
+            role text not null,
+            password_hash text not null,
+            created_at text not null,
+            token_sha256 text unique,
+            failures integer not null default 0,
+            locked_until text
+        )
+        """,
+    )

@@ -10,6 +10,7 @@ Example::
 from __future__ import annotations
 
 import sqlite3
+import threading
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -35,6 +36,7 @@ from .base import (
     ACCOUNT_COLUMNS,
     MESSAGE_COLUMNS,
     PENDING_RUN,
+    SEVERITY_RANKS,
     FindingsRun,
     HumanLabel,
     LogEntry,
@@ -42,6 +44,7 @@ from .base import (
     ScoreRow,
     SourceFile,
     StoredMessage,
+    UserRow,
     account_columns,
     account_data,
     message_columns,
@@ -86,6 +89,81 @@ def dump(obj: Any) -> bytes:
     return orjson.dumps(obj, option=_DUMP)
 
 
+#: A score's severity as its rank (see SEVERITY_RANKS).
+_RANK = (
+    "(case s.severity "
+    + " ".join(f"when '{name}' then {rank}" for rank, name in enumerate(SEVERITY_RANKS))
+    + " else 0 end)"
+)
+
+_USER_COLUMNS = "email, role, password_hash, created_at, token_sha256, failures, locked_until"
+
+_INSERT_MESSAGE = (
+    "insert into messages (platform, id, author_id, created_at, status, captured_as, format, "
+    "first_seq, last_seq, data) values (?,?,?,?,?,?,?,?,?,?)"
+)
+# a row updated where it stands: "insert or replace" deletes it and inserts it again, which
+# rewrites every index entry of the row, changed or not
+_UPSERT_MESSAGE = (
+    f"{_INSERT_MESSAGE} on conflict (platform, id) do update set author_id = excluded.author_id, "
+    "created_at = excluded.created_at, status = excluded.status, "
+    "captured_as = excluded.captured_as, format = excluded.format, "
+    "first_seq = excluded.first_seq, last_seq = excluded.last_seq, data = excluded.data"
+)
+_UPSERT_ACCOUNT = (
+    "insert into accounts (platform, id, handle, status, data) values (?,?,?,?,?) "
+    "on conflict (platform, id) do update set handle = excluded.handle, "
+    "status = excluded.status, data = excluded.data"
+)
+
+
+class Checkpointer:
+    """Copies what is committed in a database's write-ahead log into the database, on a thread
+    with its own connection, each time it is asked (:meth:`request`), without waiting for or
+    holding up a writer or a reader (SQLite's PASSIVE checkpoint). The copy and its wait for
+    the disk run beside the asking thread (SQLite works without Python's lock). A checkpoint
+    that fails leaves the pages in the log, where readers find them: nothing is lost."""
+
+    def __init__(self, path: str) -> None:
+        self._wanted = threading.Event()
+        self._asked = False
+        self._closing = False
+        self._thread = threading.Thread(
+            target=self._run, args=(path,), name="rempart-checkpoint", daemon=True
+        )
+        self._thread.start()
+
+    def request(self) -> None:
+        self._asked = True
+        self._wanted.set()
+
+    def close(self) -> None:
+        """Make the checkpoint asked for, if it is not done yet, and stop the thread."""
+        self._closing = True
+        self._wanted.set()
+        self._thread.join()
+
+    def _run(self, path: str) -> None:
+        try:
+            db = sqlite3.connect(path, isolation_level=None)
+        except sqlite3.Error:
+            return
+        try:
+            while True:
+                self._wanted.wait()
+                self._wanted.clear()
+                if self._asked:
+                    self._asked = False
+                    try:
+                        db.execute("pragma wal_checkpoint(PASSIVE)").fetchall()
+                    except sqlite3.Error:
+                        pass  # the pages stay in the log: the next checkpoint copies them
+                if self._closing:
+                    return
+        finally:
+            db.close()
+
+
 class SQLiteStore:
     """A case's data in one SQLite database (see :class:`rempart.storage.base.Store`)."""
 
@@ -96,8 +174,9 @@ class SQLiteStore:
             for pragma in PRAGMAS:
                 self.db.execute(f"pragma {pragma}")
             page = int(self.db.execute("pragma page_size").fetchone()[0])
+            self._checkpoint_pages = _CHECKPOINT_BYTES // page
             if page != _PAGE:  # a case made with other pages: checkpoints still every 64 MiB
-                self.db.execute(f"pragma wal_autocheckpoint={_CHECKPOINT_BYTES // page}")
+                self.db.execute(f"pragma wal_autocheckpoint={self._checkpoint_pages}")
             migrations.apply(self.db)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: cannot open the case database ({exc})") from exc
@@ -106,6 +185,20 @@ class SQLiteStore:
 
     def close(self) -> None:
         self.db.close()
+
+    @contextmanager
+    def checkpoints_aside(self) -> Iterator[Checkpointer]:
+        """Inside the block, this connection's commits never copy the write-ahead log into the
+        database (an automatic checkpoint, every 64 MiB of log, holds up the commit that
+        triggers it and waits for the disk); the :class:`Checkpointer` given does it on a
+        thread of its own when asked. Other connections are unchanged."""
+        self.db.execute("pragma wal_autocheckpoint=0")
+        aside = Checkpointer(self.path)
+        try:
+            yield aside
+        finally:
+            aside.close()
+            self.db.execute(f"pragma wal_autocheckpoint={self._checkpoint_pages}")
 
     @contextmanager
     def snapshot(self) -> Iterator[None]:
@@ -348,11 +441,9 @@ class SQLiteStore:
     def put_messages(
         self, messages: Iterable[StoredMessage], new: bool, data: Mapping[int, bytes] | None = None
     ) -> None:
-        verb = "insert" if new else "insert or replace"
         known = data or {}
         self.db.executemany(
-            f"{verb} into messages (platform, id, author_id, created_at, status, captured_as, "
-            "format, first_seq, last_seq, data) values (?,?,?,?,?,?,?,?,?,?)",
+            _INSERT_MESSAGE if new else _UPSERT_MESSAGE,
             (
                 (*message_columns(s), known.get(id(s.message)) or message_data(s.message))
                 for s in messages
@@ -393,8 +484,7 @@ class SQLiteStore:
     ) -> None:
         known = data or {}
         self.db.executemany(
-            "insert or replace into accounts (platform, id, handle, status, data) "
-            "values (?,?,?,?,?)",
+            _UPSERT_ACCOUNT,
             ((*account_columns(a), known.get(id(a)) or account_data(a)) for a in accounts),
         )
 
@@ -603,6 +693,36 @@ class SQLiteStore:
             ),
         )
 
+    def put_user(self, user: UserRow) -> None:
+        self.db.execute(
+            "insert or replace into users (email, role, password_hash, created_at, "
+            "token_sha256, failures, locked_until) values (?,?,?,?,?,?,?)",
+            (
+                user.email,
+                user.role,
+                user.password_hash,
+                user.created_at,
+                user.token_sha256,
+                user.failures,
+                user.locked_until,
+            ),
+        )
+
+    def get_user(self, email: str) -> UserRow | None:
+        row = self.db.execute(f"select {_USER_COLUMNS} from users where email = ?", (email,))
+        found = row.fetchone()
+        return UserRow(*found) if found else None
+
+    def users(self) -> list[UserRow]:
+        cur = self.db.execute(f"select {_USER_COLUMNS} from users order by email")
+        return [UserRow(*row) for row in cur]
+
+    def user_by_token(self, token_sha256: str) -> UserRow | None:
+        row = self.db.execute(
+            f"select {_USER_COLUMNS} from users where token_sha256 = ?", (token_sha256,)
+        ).fetchone()
+        return UserRow(*row) if row else None
+
     def incidents(self) -> list[Incident]:
         cur = self.db.execute(
             "select number, seq, happened_at, when_given, place, what, recorded_at, "
@@ -648,6 +768,24 @@ class SQLiteStore:
             "incidents": "select count(*) from incidents",
         }
         return {k: int(self.db.execute(v).fetchone()[0]) for k, v in q.items()}
+
+    def day_counts(self) -> list[tuple[str | None, int, int]]:
+        cur = self.db.execute(
+            "select substr(m.created_at, 1, 10) as day, count(*), "
+            "sum(coalesce(s.severity in ('medium', 'high', 'critical'), 0)) from messages m "
+            "left join scores s on s.platform = m.platform and s.id = m.id "
+            "where m.captured_as = 'primary' group by day order by day is null, day"
+        )
+        return [(day, int(n), int(h or 0)) for day, n, h in cur]
+
+    def triage_keys(self, limit: int, offset: int = 0, min_rank: int = 0) -> list[tuple[str, str]]:
+        cur = self.db.execute(
+            f"select s.platform, s.id from scores s join messages m on m.platform = s.platform "
+            f"and m.id = s.id and m.captured_as = 'primary' where {_RANK} >= ? "
+            f"order by {_RANK} desc, s.abusive desc, s.platform, s.id limit ? offset ?",
+            (min_rank, max(0, limit), max(0, offset)),
+        )
+        return [(p, i) for p, i in cur]
 
     def stats_rows(self) -> list[tuple[str | None, str, str, int]]:
         """``(day, platform, format, messages)`` for primary messages."""
