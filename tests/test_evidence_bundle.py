@@ -20,7 +20,6 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tsa import LocalTSA
 
 from rempart import case as api
 from rempart.case import Case, export_bundle
@@ -33,6 +32,7 @@ from rempart.evidence.signing import CaseKey, SignedTreeHead, sign_tree_head
 from rempart.evidence.transparency import add_tsa_root
 
 from conftest import T0, page, synthetic_capture, tweet
+from tsa import LocalTSA
 
 Members = dict[str, bytes]
 MANIFEST_OPTS = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS

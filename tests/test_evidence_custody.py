@@ -222,6 +222,7 @@ def test_views_and_annotations_are_in_the_custody_output(
             "sort": "time",
             "reverse": False,
             "limit": None,
+            "marked": None,
         },
     }
     assert (stats["what"]["command"], stats["what"]["count"]) == ("stats", 30)

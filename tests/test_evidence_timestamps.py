@@ -12,7 +12,6 @@ from asn1crypto import cms, tsp
 from asn1crypto import x509 as asn1_x509
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tsa import MISBEHAVIOURS, POLICY, LocalTSA
 
 from rempart.evidence.timestamps import (
     TimestampError,
@@ -22,6 +21,8 @@ from rempart.evidence.timestamps import (
     request_tokens,
     verify_token,
 )
+
+from tsa import MISBEHAVIOURS, POLICY, LocalTSA
 
 DATA = b'{"format":"rempart-sth-v1","tree_size":42}'
 pytestmark = pytest.mark.filterwarnings("ignore::cryptography.utils.CryptographyDeprecationWarning")

@@ -10,7 +10,6 @@ from typing import Any, Callable
 import orjson
 import pytest
 from click.testing import CliRunner
-from tsa import LocalTSA
 
 from rempart import case as api
 from rempart.cli import main
@@ -19,6 +18,7 @@ from rempart.evidence.log import sha256_hex
 from rempart.evidence.transparency import tree_heads
 
 from conftest import synthetic_capture
+from tsa import LocalTSA
 
 
 def closed_port_url() -> str:

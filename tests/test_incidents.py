@@ -15,7 +15,6 @@ from typing import Any, Callable
 import orjson
 import pytest
 from click.testing import CliRunner
-from tsa import LocalTSA
 
 from rempart import case as api
 from rempart.case import add_incident, export_bundle, incidents, verify
@@ -26,6 +25,7 @@ from rempart.evidence.bundle import Selection, verify_bundle
 from rempart.hashing import sha256_hex
 
 from conftest import synthetic_capture
+from tsa import LocalTSA
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00"
 EML = (

@@ -121,9 +121,9 @@ def test_export_head_is_stamped_before_anything_is_recorded(
     case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """With timestamp authorities, the head they stamp is the one the export then signs."""
-    from tsa import LocalTSA
-
     from rempart.evidence.transparency import add_tsa_root
+
+    from tsa import LocalTSA
 
     with LocalTSA(key_type="ecdsa") as tsa:
         add_tsa_root(case.path, tsa.root_pem)

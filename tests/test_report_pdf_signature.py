@@ -28,7 +28,6 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.x509.oid import NameOID
-from tsa import LocalTSA
 
 from rempart import case as api
 from rempart.case.pdfsign import report_signing_identity
@@ -48,6 +47,8 @@ from rempart.evidence.pades import (
 )
 from rempart.evidence.signing import PRIVATE_KEY_FILE, CaseKey
 from rempart.evidence.timestamps import TimestampError
+
+from tsa import LocalTSA
 
 TEXT = "Dossier de plainte : messages reçus par @cible, scellés et intègres."
 

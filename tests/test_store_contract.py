@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -184,3 +185,198 @@ def test_incidents_and_their_attachment_bytes(store: Any) -> None:
     assert store.attachment_data("00" * 32) is None
     assert store.attachment_keys() == sorted([png.sha256, eml.sha256])
     assert store.counts()["incidents"] == 2
+
+
+# the keyed and aggregated reads of the web workspace's views ------------------------------
+
+
+def _authored(
+    mid: str, author: str | None, day: int, platform: str = "x", captured_as: str = "primary"
+) -> StoredMessage:
+    m = Message(
+        platform,
+        mid,
+        "t",
+        author_id=author,
+        created_at=T.replace(day=day, hour=5),
+        captured_as=captured_as,
+    )
+    return StoredMessage(m, "twarc2", 1, 1)
+
+
+def _score(mid: str, severity: str, abusive: float = 0.5, platform: str = "x") -> Any:
+    from rempart.storage.base import ScoreRow
+
+    return ScoreRow(platform, mid, "m", "fr", abusive, severity, (), {"scores": {}}, "t")
+
+
+def test_counts_only_some(store: Any) -> None:
+    with store.transaction():
+        store.put_messages([_msg("a", 1), _msg("b", 2, captured_as="referenced")], new=True)
+        store.put_scores([_score("a", "low")])
+    every = store.counts()
+    assert every["messages"] == 2 and every["messages_primary"] == 1 and every["scores"] == 1
+    assert store.counts(("scores", "messages_primary")) == {"scores": 1, "messages_primary": 1}
+    assert store.counts([]) == {}
+    with pytest.raises(KeyError):
+        store.counts(["no such count"])
+
+
+def test_entries_of_kinds_last_and_start(store: Any) -> None:
+    kinds = ["record", "view", "record", "analysis", "view", "record", "view"]
+    entries, head = [], GENESIS
+    for seq, kind in enumerate(kinds, 1):
+        entries.append(make_entry(seq, head, kind, {"n": seq}))
+        head = entries[-1].entry_hash
+    with store.transaction():
+        store.append_entries(entries)
+    assert [e.seq for e in store.entries_of(["view"])] == [2, 5, 7]
+    assert [e.seq for e in store.entries_of(["view", "analysis"], last=2)] == [5, 7]
+    assert store.entries_of(["view"], last=0) == []
+    assert [e.seq for e in store.entries_of(["record"], start=3)] == [3, 6]
+    assert [e.seq for e in store.entries_of(["view", "record"], 2, start=2)] == [6, 7]
+    assert store.entries_of(["view"])[0] == entries[1]
+    assert store.entries_of([]) == [] and store.entries_of(["nothing"]) == []
+    assert store.count_entries(["view", "analysis"]) == 4
+    assert store.count_entries(["record"], start=4) == 1
+    assert store.count_entries(["view"], start=8) == 0
+
+
+def test_labels_of_some_messages_oldest_first(store: Any) -> None:
+    from rempart.storage.base import HumanLabel
+
+    labels = [
+        HumanLabel("x", "a", "insult", 1, "ana", "t1"),
+        HumanLabel("y", "a", "threat", 1, "ana", "t2"),
+        HumanLabel("x", "b", "insult", 0, "bo", "t3"),
+        HumanLabel("x", "a", "insult", 0, "bo", "t4", "not an insult"),
+    ]
+    with store.transaction():
+        store.add_labels(labels)
+    assert store.labels_of([("x", "a")]) == [labels[0], labels[3]]
+    assert store.labels_of([("x", "a"), ("y", "a"), ("x", "a")]) == [
+        labels[0],
+        labels[1],
+        labels[3],
+    ]
+    assert store.labels_of([("x", "missing")]) == [] and store.labels_of([]) == []
+
+
+def test_messages_and_accounts_with_ids_on_every_platform(store: Any) -> None:
+    with store.transaction():
+        store.put_messages(
+            [
+                _authored("1", "u", 3, "y"),
+                _authored("1", "u", 2, "x"),
+                _authored("2", "u", 1, "x", captured_as="referenced"),
+                _authored("3", "u", 1, "x"),
+            ],
+            new=True,
+        )
+        store.put_accounts([Account("y", "u"), Account("x", "u", "h"), Account("x", "v")])
+    found = store.messages_with_ids(["1", "2", "missing", "1"])
+    assert [(s.message.platform, s.message.id) for s in found] == [
+        ("x", "2"),
+        ("x", "1"),
+        ("y", "1"),
+    ]
+    assert found == [s for s in store.messages() if s.message.id in ("1", "2")]
+    assert store.messages_with_ids([]) == []
+    assert [a.key for a in store.accounts_with_ids(["u", "w"])] == [("x", "u"), ("y", "u")]
+    assert store.accounts_with_ids(["u"])[0].handle == "h"
+
+
+def test_author_counts_rank_hostile_then_messages(store: Any) -> None:
+    with store.transaction():
+        store.put_messages(
+            [
+                _authored("1", "a", 1),
+                _authored("2", "a", 1),
+                _authored("3", "a", 2),
+                _authored("4", "b", 1),
+                _authored("5", "c", 2),
+                _authored("6", "c", 2),
+                _authored("7", None, 2),  # no author: left out
+                _authored("8", "", 2),
+                _authored("9", "d", 2, captured_as="referenced"),  # not primary: left out
+                _authored("1", "a", 3, "y"),  # the same id elsewhere: another account
+            ],
+            new=True,
+        )
+        store.put_scores(
+            [
+                _score("1", "high"),
+                _score("2", "none"),
+                _score("4", "medium"),
+                _score("5", "critical"),
+                _score("6", "low"),
+                _score("7", "high"),
+                _score("8", "high"),
+                _score("9", "high"),
+                _score("1", "high", platform="y"),
+            ]
+        )
+    assert store.author_counts(10) == [
+        ("x", "a", 3, 1),
+        ("x", "c", 2, 1),
+        ("x", "b", 1, 1),
+        ("y", "a", 1, 1),
+    ]
+    assert store.author_counts(2) == [("x", "a", 3, 1), ("x", "c", 2, 1)]
+    assert store.author_counts(0) == []
+    with store.transaction():  # scored again: "b" is no longer hostile, "c" twice
+        store.put_scores([_score("4", "low"), _score("6", "high")])
+    assert store.author_counts(3) == [("x", "c", 2, 2), ("x", "a", 3, 1), ("y", "a", 1, 1)]
+
+
+def test_day_and_author_counts_follow_every_change(store: Any) -> None:
+    """What the views count (day_counts, author_counts, triage_keys) stays right whatever
+    comes first: a score before its message, a message seen again as primary, a new date."""
+    with store.transaction():
+        store.put_scores([_score("1", "high"), _score("2", "critical")])  # messages not yet in
+    assert store.day_counts() == [] and store.author_counts(5) == []
+    assert store.triage_keys(10) == []
+    with store.transaction():
+        store.put_messages(
+            [_authored("1", "a", 2), _authored("2", "b", 3, captured_as="referenced")], new=True
+        )
+    assert store.day_counts() == [("2026-03-02", 1, 1)]
+    assert store.author_counts(5) == [("x", "a", 1, 1)]
+    assert store.triage_keys(10) == [("x", "1")]
+    with store.transaction():  # seen again: primary now, and another day
+        store.put_messages([_authored("2", "b", 4), _authored("1", "c", 5)], new=False)
+    assert store.day_counts() == [("2026-03-04", 1, 1), ("2026-03-05", 1, 1)]
+    assert store.author_counts(5) == [("x", "b", 1, 1), ("x", "c", 1, 1)]
+    assert store.triage_keys(10) == [("x", "2"), ("x", "1")]
+    with store.transaction():
+        store.put_scores([_score("2", "none")])
+    assert store.day_counts() == [("2026-03-04", 1, 0), ("2026-03-05", 1, 1)]
+    assert store.author_counts(5) == [("x", "c", 1, 1), ("x", "b", 1, 0)]
+    assert store.counts(["messages_primary"]) == {"messages_primary": 2}
+
+
+def test_sqlite_views_read_indexes_not_rows(tmp_path: Path) -> None:
+    """The triage queue reads the scores in the order of an index, and no message row; the
+    primary messages are counted without reading them (the plans, not the timings:
+    bench/web.py times them)."""
+    from rempart.storage.sqlite import _RANK
+
+    store = SQLiteStore(tmp_path / "s.db")
+
+    def plan(sql: str) -> str:
+        return " ".join(str(row[3]) for row in store.db.execute(f"explain query plan {sql}"))
+
+    try:
+        queue = plan(
+            f"select s.platform, s.id from scores s where {_RANK} >= 0 "
+            "and exists (select 1 from messages m where m.platform = s.platform "
+            "and m.id = s.id) and (s.platform, s.id) not in (select platform, id "
+            "from messages where captured_as <> 'primary') "
+            f"order by {_RANK} desc, s.abusive desc, s.platform, s.id limit 5"
+        )
+        assert "COVERING INDEX scores_triage" in queue and "TEMP B-TREE" not in queue
+        assert not re.search(r"SCAN (messages|m)\b(?! USING COVERING INDEX)", queue), queue
+        others = plan("select count(*) from messages where captured_as <> 'primary'")
+        assert "COVERING INDEX messages_referenced" in others
+    finally:
+        store.close()

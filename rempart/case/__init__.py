@@ -52,12 +52,15 @@ from .evidence import (
 from .evidence import timestamp as timestamp
 from .folder import Case, find_case_path
 from .incidents import IncidentReport, add_incident, incidents
+from .marks import MARKS, MarkResult, current_marks, mark
 from .notices import NoticesResult, notices
 from .pdfsign import PdfCheck, report_certificate, sign_report_pdf, verify_report
 from .reports import ReportResult, gather_dossier, report
 from .scoring import (
+    LABEL_NAMES,
     ScoringReport,
     label,
+    label_many,
     load_classifier,
     score,
     score_items,
@@ -65,8 +68,19 @@ from .scoring import (
     train_layer,
 )
 from .tools import demo, evaluate_classifier, render_evaluation, train_classifier
-from .triage import Overview, TriageItem, TriageQueue, authors, overview, reveal, triage
-from .users import ROLES, add_user, issue_token
+from .triage import (
+    AuthorRow,
+    Campaign,
+    Overview,
+    TriageItem,
+    TriageQueue,
+    authors,
+    campaign,
+    overview,
+    reveal,
+    triage,
+)
+from .users import ROLES, add_user, issue_token, remove_user
 from .users import users as case_users
 from .views import (
     DayCount,
@@ -99,6 +113,14 @@ def open_case(path: str | Path | None = None) -> Case:
 
 
 __all__ = [
+    "LABEL_NAMES",
+    "MARKS",
+    "AuthorRow",
+    "Campaign",
+    "campaign",
+    "MarkResult",
+    "current_marks",
+    "mark",
     "ROLES",
     "Overview",
     "TriageItem",
@@ -108,6 +130,7 @@ __all__ = [
     "case_users",
     "issue_token",
     "overview",
+    "remove_user",
     "reveal",
     "triage",
     "BundleCheck",
@@ -159,6 +182,7 @@ __all__ = [
     "ingest_record",
     "init_case",
     "label",
+    "label_many",
     "latest_tree_head",
     "load_classifier",
     "messages",

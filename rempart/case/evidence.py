@@ -21,7 +21,7 @@ from ..evidence import transparency
 from ..evidence.bundle import BundleCheck, BundleReport, Exporter, Selection
 from ..evidence.bundle import export_bundle as _export_bundle
 from ..evidence.bundle import verify_bundle as _verify_bundle
-from ..evidence.log import CustodyEvent, append_custody, custody_events
+from ..evidence.log import CUSTODY_KINDS, CustodyEvent, append_custody, custody_events
 from ..evidence.signing import CaseKey, SignedTreeHead
 from ..evidence.transparency import StampReport
 from ..evidence.verify import VerifyReport, verify_case
@@ -179,12 +179,17 @@ def record_custody(case: Case, action: str, details: JSONObject) -> None:
     append_custody(case.store, action, case.settings["operator"], now_iso(case), details)
 
 
-def custody(case: Case, record: bool = True, by: str = "library") -> list[CustodyEvent]:
-    """The chain of custody from the log: who (``by``) did what (``kind``, ``what``) when.
+def custody(
+    case: Case, record: bool = True, by: str = "library", last: int | None = None
+) -> list[CustodyEvent]:
+    """The chain of custody from the log: who (``by``) did what (``kind``, ``what``) when;
+    only the ``last`` events when given (the log is not read through).
 
-    Reading it is a view like any other: a ``view`` entry records it (after the events
-    returned, which it counts), unless ``record`` is false; ``by`` names the interface."""
-    events = custody_events(case.store)
+    Reading it is a view like any other: a ``view`` entry records it (after the events, all of
+    which it counts), unless ``record`` is false; ``by`` names the interface."""
+    with case.store.snapshot():  # the events and their count as of one moment
+        events = custody_events(case.store, last)
+        count = len(events) if last is None else case.store.count_entries(CUSTODY_KINDS)
     if record:
-        record_custody(case, "view", {"command": "custody", "via": by, "count": len(events)})
+        record_custody(case, "view", {"command": "custody", "via": by, "count": count})
     return events

@@ -63,6 +63,7 @@ def report(
     lang: str = "fr",
     force: bool = False,
     mask: bool = False,
+    marked: str | None = None,
 ) -> ReportResult:
     """Build the court file of the case's messages matching the filters and write it to
     ``out`` (``json``: everything; ``csv``: one row per message; ``html``: one page with
@@ -70,7 +71,8 @@ def report(
     messages and authors, PAdES-signed with the case's key). ``mask`` masks slurs in the
     summary and the pile-on annex (the exhibits stay verbatim). The file is recorded in the
     chain of custody (``report``, with its SHA-256) and a tree head is signed over it. An
-    existing ``out`` is replaced only with ``force``."""
+    existing ``out`` is replaced only with ``force``. ``marked`` keeps only the messages
+    carrying that mark (``select``: those chosen in the triage queue)."""
     if format not in FORMATS:
         raise RempartError(f"format {format!r}: use one of {', '.join(FORMATS)}")
     if lang not in ("fr", "en"):
@@ -81,7 +83,12 @@ def report(
     if path.exists() and not force:
         raise RempartError(f"{path} already exists; choose another name, or pass --force")
     query = MessageQuery(
-        since=since, until=until, authors=authors, labels=categories, min_severity=min_severity
+        since=since,
+        until=until,
+        authors=authors,
+        labels=categories,
+        min_severity=min_severity,
+        marked=marked,
     )
     if format != "csv":  # the CSV is streamed: every message, in bounded memory
         _check_size(case, query, format)

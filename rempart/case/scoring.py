@@ -29,6 +29,9 @@ from .folder import Case
 
 Progress = Callable[[int], None]
 
+#: What a person may confirm or correct on a message: the classifier's outputs.
+LABEL_NAMES: tuple[str, ...] = tuple(OUTPUTS)
+
 
 def case_models_dir(case: Case) -> Path:
     return case.path / "models"
@@ -222,11 +225,11 @@ def resolve_message(case: Case, ref: str) -> Message:
     platform, _, mid = (
         ref.partition(":") if ":" in ref and not ref.startswith("at:") else ("", "", ref)
     )
-    candidates = []
-    for stored in case.store.messages():
-        m = stored.message
-        if m.id == (mid or ref) and (not platform or m.platform == platform):
-            candidates.append(m)
+    if platform:
+        found = case.store.get_messages([(platform, mid or ref)])
+        candidates = [s.message for s in found.values()]
+    else:
+        candidates = [s.message for s in case.store.messages_with_ids([mid or ref])]
     if not candidates:
         raise RempartError(
             f"no message {ref!r} in this case; use PLATFORM:ID as listed by "
@@ -245,12 +248,41 @@ def add_labels(
     note: str | None = None,
 ) -> list[HumanLabel]:
     """Record a user's judgement (1 yes / 0 no per output); each one is a custody entry."""
+    return _add_labels(case, [key], values, author, note)
+
+
+def label_many(
+    case: Case,
+    refs: list[str],
+    values: dict[str, int],
+    author: str | None = None,
+    note: str | None = None,
+) -> list[HumanLabel]:
+    """:func:`label` for several messages at once (a bulk action of the triage queue): one
+    transaction and one signed tree head for all of them."""
+    if not refs or len(refs) > 1000:
+        raise RempartError("label 1 to 1000 messages at a time")
+    keys = list(dict.fromkeys(resolve_message(case, ref).key for ref in refs))
+    return _add_labels(case, keys, values, author, note)
+
+
+def _add_labels(
+    case: Case,
+    keys: list[tuple[str, str]],
+    values: dict[str, int],
+    author: str | None,
+    note: str | None,
+) -> list[HumanLabel]:
     bad = [k for k in values if k not in OUTPUTS]
     if bad:
         raise RempartError(f"unknown categories {bad}; use: {', '.join(OUTPUTS)}")
     who = author or case.settings["operator"]
     now = iso(case.clock.now()) or ""
-    labels = [HumanLabel(key[0], key[1], k, int(v), who, now, note) for k, v in values.items()]
+    labels = [
+        HumanLabel(key[0], key[1], k, int(v), who, now, note)
+        for key in keys
+        for k, v in values.items()
+    ]
     store = case.store
     with store.transaction():
         store.add_labels(labels)

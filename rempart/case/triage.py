@@ -18,16 +18,19 @@ from dataclasses import dataclass, field
 import orjson
 
 from ..errors import RempartError
-from ..models import JSONObject, JSONValue, Message, iso
+from ..models import JSONObject, JSONValue, Message, iso, json_objects
+from ..reports.graph import coordination_svg
 from ..reports.html import timeline_svg
 from ..storage.base import SEVERITY_RANKS
 from .evidence import latest_tree_head, record_custody
 from .folder import Case
 from .scoring import resolve_message
-from .views import MessageRow
+from .views import MessageRow, findings
 
 __all__ = [
     "AuthorRow",
+    "Campaign",
+    "campaign",
     "Overview",
     "TriageItem",
     "TriageQueue",
@@ -52,6 +55,8 @@ class TriageItem:
     labels: tuple[str, ...]
     human_labels: dict[str, int]
     url: str | None
+    #: The marks on it (``quarantine``, ``select``, and ``block`` when its author is blocked).
+    marks: tuple[str, ...] = ()
 
     def to_json(self) -> JSONObject:
         return {
@@ -65,6 +70,7 @@ class TriageItem:
             "labels": list(self.labels),
             "human_labels": dict(self.human_labels),
             "url": self.url,
+            "marks": list(self.marks),
         }
 
 
@@ -113,10 +119,11 @@ def triage(
     stored = store.get_messages(keys)
     scores = store.get_scores(keys)
     human: dict[tuple[str, str], dict[str, int]] = {}
-    wanted = set(keys)
-    for lab in store.labels():
-        if (lab.platform, lab.id) in wanted:
-            human.setdefault((lab.platform, lab.id), {})[lab.category] = lab.value
+    for lab in store.labels_of(keys):
+        human.setdefault((lab.platform, lab.id), {})[lab.category] = lab.value
+    marked: dict[tuple[str, str, str], list[str]] = {}
+    for mark in store.marks():
+        marked.setdefault((mark.subject, mark.platform, mark.id), []).append(mark.mark)
     items = []
     for key in keys:
         if key not in stored:
@@ -135,10 +142,14 @@ def triage(
                 row.labels,
                 dict(row.human_labels),
                 m.url,
+                tuple(
+                    marked.get(("message", *key), [])
+                    + marked.get(("account", m.platform, m.author_id or ""), [])
+                ),
             )
         )
-    counts = store.counts()
-    unscored = max(0, counts.get("messages_primary", 0) - counts.get("scores", 0))
+    counts = store.counts(("messages_primary", "scores"))
+    unscored = max(0, counts["messages_primary"] - counts["scores"])
     record_custody(
         case,
         "view",
@@ -158,9 +169,7 @@ def reveal(case: Case, ref: str, by: str = "library") -> MessageRow:
     message: Message = resolve_message(case, ref)
     key = message.key
     score = case.store.get_scores([key]).get(key)
-    human = {
-        lab.category: lab.value for lab in case.store.labels() if (lab.platform, lab.id) == key
-    }
+    human = {lab.category: lab.value for lab in case.store.labels_of([key])}
     record_custody(case, "view", {"command": "reveal", "via": by, "message": f"{key[0]}:{key[1]}"})
     return MessageRow(message, score, human)
 
@@ -263,22 +272,7 @@ def authors(case: Case, limit: int = 200, by: str = "library") -> list[AuthorRow
     """The accounts with the most hostile messages first (then the most messages); records a
     ``view`` custody entry."""
     store = case.store
-    per: dict[tuple[str, str], list[int]] = {}
-    keys: list[tuple[str, str]] = []
-    authored: dict[tuple[str, str], tuple[str, str]] = {}
-    for stored in store.messages(include_referenced=False):
-        m = stored.message
-        if not m.author_id:
-            continue
-        akey = (m.platform, m.author_id)
-        per.setdefault(akey, [0, 0])[0] += 1
-        keys.append(m.key)
-        authored[m.key] = akey
-    for start in range(0, len(keys), 2000):
-        for key, score in store.get_scores(keys[start : start + 2000]).items():
-            if score.severity in ("medium", "high", "critical"):
-                per[authored[key]][1] += 1
-    ranked = sorted(per.items(), key=lambda kv: (-kv[1][1], -kv[1][0], kv[0]))[:limit]
+    ranked = [((p, a), (n, h)) for p, a, n, h in store.author_counts(limit)]
     accounts = store.get_accounts(k for k, _ in ranked)
     out = []
     for key, (n, hostile) in ranked:
@@ -297,3 +291,61 @@ def authors(case: Case, limit: int = 200, by: str = "library") -> list[AuthorRow
         )
     record_custody(case, "view", {"command": "authors", "via": by, "count": len(out)})
     return out
+
+
+@dataclass(frozen=True)
+class Campaign:
+    """What the latest raid analysis says of the accounts: ban evasion (an account that
+    stopped, the one that took over), impersonators, the campaign's accounts, and the
+    strongest coordination edges (``a``, ``b``, ``weight``), every account named by handle."""
+
+    evasion: list[JSONObject]
+    impersonators: list[JSONObject]
+    accounts: list[JSONObject]
+    edges: list[JSONObject]
+    names: dict[str, str]
+
+    def graph(self) -> str:
+        """The coordination graph as an inline SVG (see :mod:`rempart.reports.graph`)."""
+        edges = [
+            (str(e.get("a")), str(e.get("b")), float(_number(e.get("weight")))) for e in self.edges
+        ]
+        return coordination_svg(edges, self.names)
+
+    def to_json(self) -> JSONObject:
+        return {
+            "evasion_links": list(self.evasion),
+            "impersonators": list(self.impersonators),
+            "campaign_accounts": list(self.accounts),
+            "coordination_edges": list(self.edges),
+        }
+
+
+def campaign(case: Case, edges: int = 60, by: str = "library") -> Campaign | None:
+    """The accounts side of the latest raid analysis (None when the case was never analysed:
+    run ``rempart analyze``); records a ``view`` custody entry."""
+    record_custody(case, "view", {"command": "campaign", "via": by})
+    if case.store.latest_findings_run() is None:
+        return None
+    data = findings(case, record=False).data
+    strongest = sorted(
+        json_objects(data.get("coordination_edges")),
+        key=lambda e: -_number(e.get("weight")),
+    )[:edges]
+    ids = {str(e.get(k)) for e in strongest for k in ("a", "b")}
+    names = {a.id: a.handle for a in case.store.accounts_with_ids(ids) if a.handle}
+
+    def objects(key: str) -> list[JSONObject]:
+        return json_objects(data.get(key))
+
+    return Campaign(
+        objects("evasion_links"),
+        objects("impersonators"),
+        objects("campaign_accounts"),
+        strongest,
+        names,
+    )
+
+
+def _number(value: object) -> float:
+    return float(value) if isinstance(value, (int, float)) else 0.0

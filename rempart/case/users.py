@@ -45,6 +45,7 @@ __all__ = [
     "allowed",
     "authenticate",
     "issue_token",
+    "remove_user",
     "user_for_token",
     "users",
 ]
@@ -56,10 +57,11 @@ ROLES = ("owner", "helper", "viewer")
 #: ``reveal``: show a message's text (a custody entry); ``label``: confirm or correct labels;
 #: ``mark``: quarantine, block an author, select for the court file or a notice; ``incident``:
 #: record an off-platform incident; ``ingest``: import files; ``export``: download the court
-#: file, a bundle or notices; ``delete``: remove what the case allows to remove.
+#: file, a bundle or notices; ``delete``: remove what the case allows to remove (a user's
+#: access); ``manage``: see the case's users.
 ACTIONS: dict[str, frozenset[str]] = {
     "owner": frozenset(
-        {"read", "reveal", "label", "mark", "incident", "ingest", "export", "delete"}
+        {"read", "reveal", "label", "mark", "incident", "ingest", "export", "delete", "manage"}
     ),
     "helper": frozenset({"read", "reveal", "label", "mark", "incident", "ingest"}),
     "viewer": frozenset({"read", "reveal"}),
@@ -116,6 +118,22 @@ def add_user(case: Case, email: str, role: str, password: str) -> UserRow:
     )
     with case.store.transaction():
         case.store.put_user(user)
+    return user
+
+
+def remove_user(case: Case, email: str) -> UserRow:
+    """Take away a user's access to ``case`` (their sessions lose it at their next request).
+    The last owner cannot be removed: someone must be able to export and manage the case."""
+    address = normalise_email(email)
+    store = case.store
+    with store.transaction():
+        user = store.get_user(address)
+        if user is None:
+            raise RempartError(f"{address} is not a user of this case")
+        owners = [u for u in store.users() if u.role == "owner"]
+        if user.role == "owner" and len(owners) == 1:
+            raise RempartError(f"{address} is the case's only owner: add another owner first")
+        store.delete_user(address)
     return user
 
 

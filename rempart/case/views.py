@@ -69,6 +69,9 @@ class MessageQuery:
     sort: str = "time"
     reverse: bool = False
     limit: int | None = None
+    #: Only the messages carrying this mark (``select``, ``quarantine``; see
+    #: :mod:`rempart.case.marks`).
+    marked: str | None = None
 
     def describe(self) -> JSONObject:
         """The query as the custody entry of a view records it (what was asked)."""
@@ -175,6 +178,11 @@ def stream_rows(
         human.setdefault((lab.platform, lab.id), {})[lab.category] = lab.value
     labels = set(q.labels)
     floor = SEVERITIES.index(q.min_severity) if q.min_severity is not None else None
+    chosen = (
+        {(r.platform, r.id) for r in store.marks() if r.mark == q.marked and r.subject == "message"}
+        if q.marked is not None
+        else None
+    )
 
     def rows(batch: list[tuple[Message, int]]) -> Iterator[tuple[MessageRow, int]]:
         scores = store.get_scores(m.key for m, _ in batch)
@@ -189,6 +197,8 @@ def stream_rows(
     batch: list[tuple[Message, int]] = []
     for stored in store.messages(q.platform, low, high, q.include_referenced):
         m = stored.message
+        if chosen is not None and m.key not in chosen:
+            continue
         if wanted and not (
             (m.author_handle or "").lower() in wanted or (m.author_id or "").lower() in wanted
         ):
@@ -329,19 +339,27 @@ def findings(
 def named(case: Case, data: dict[str, Any]) -> dict[str, Any]:
     """``data`` (findings JSON) with the handle beside every account id, and the author beside
     every message id."""
-    handles = {a.id: a.handle for a in case.store.accounts() if a.handle}
     ids = {
-        item.get("message_id")
+        item["message_id"]
         for key in ("designating_posts", "doxxing")
         for item in data.get(key) or ()
-        if isinstance(item, dict)
+        if isinstance(item, dict) and isinstance(item.get("message_id"), str)
     }
+    found = case.store.messages_with_ids(ids) if ids else []
+    # the accounts named: those of the findings and the authors of the messages they cite
+    named_ids = {m.message.author_id or "" for m in found}
+    named_ids.update(
+        str(x.get(k))
+        for key in ("campaign_accounts", "link_sharers", "impersonators", "evasion_links")
+        for x in json_objects(data.get(key))
+        for k in ("account_id", "from", "to")
+        if k in x
+    )
+    handles = {a.id: a.handle for a in case.store.accounts_with_ids(named_ids) if a.handle}
     authors: dict[str, tuple[str | None, str | None]] = {}
-    if ids:
-        for stored in case.store.messages():
-            m = stored.message
-            if m.id in ids:
-                authors[m.id] = (m.author_id, m.author_handle or handles.get(m.author_id or ""))
+    for stored in found:
+        m = stored.message
+        authors[m.id] = (m.author_id, m.author_handle or handles.get(m.author_id or ""))
     out = dict(data)
     for key in ("campaign_accounts", "link_sharers", "impersonators"):
         out[key] = [

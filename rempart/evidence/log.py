@@ -250,16 +250,15 @@ class CustodyEvent:
         return {"seq": self.seq, "kind": self.kind, "by": self.by, "at": self.at, "what": self.what}
 
 
-def custody_events(store: EvidenceStore) -> list[CustodyEvent]:
-    """The chain of custody read from the log, oldest first.
+def custody_events(store: EvidenceStore, last: int | None = None) -> list[CustodyEvent]:
+    """The chain of custody read from the log, oldest first (only the ``last`` events when
+    given).
 
     Captures cite their operator and start time; ``what`` is the entry's own ``what`` or, for
     the other kinds, its remaining fields.
     """
     out = []
-    for entry in store.entries():
-        if entry.kind not in CUSTODY_KINDS:
-            continue
+    for entry in store.entries_of(CUSTODY_KINDS, last):
         body = orjson.loads(entry.body)
         by = body.pop("by", None) or body.pop("operator", None)
         at = body.pop("at", None) or body.pop("started_at", None)

@@ -70,6 +70,7 @@ from ..storage.base import (
 from ..storage.memory import MemoryStore
 from ..storage.sqlite import dump
 from .incidents import INCIDENT_KIND, check_incidents
+from .marks import MARK_KIND, check_marks
 from .merkle import EMPTY_ROOT, MerkleTree, leaf_hash, verify_consistency
 from .results import ResultProblem, check_results, check_status_rows
 from .signing import SignedTreeHead, verify_tree_head
@@ -85,6 +86,7 @@ _SEALED_KINDS = (
     "analysis",
     "annotation",
     INCIDENT_KIND,
+    MARK_KIND,
 )
 
 
@@ -159,6 +161,8 @@ def verify_case(
         _check_records(store, report, bodies, progress)
         _check_results(store, report, sealed)
         _check_incidents(store, report, sealed[INCIDENT_KIND])
+        for p in check_marks(store, sealed[MARK_KIND]):
+            _add(report, p.what, p.where, p.kind, p.detail)
         if replay and not any(p.what == "record" for p in report.problems):
             observed = _replay(store, report, progress, sealed["capture-start"])
             _check_status_changes(report, observed, sealed)

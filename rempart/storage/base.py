@@ -160,6 +160,17 @@ class EvidenceStore(Transactional, Protocol):
 
     def entries(self, start: int = 1) -> Iterator[LogEntry]: ...
 
+    def entries_of(
+        self, kinds: Iterable[str], last: int | None = None, start: int = 1
+    ) -> list[LogEntry]:
+        """The entries of these kinds from seq ``start`` on, by seq; only the ``last`` of them
+        when given (read without going through the others: records make most of a log)."""
+        ...
+
+    def count_entries(self, kinds: Iterable[str], start: int = 1) -> int:
+        """How many entries of these kinds the log holds from seq ``start`` on."""
+        ...
+
     def record_head(self, seq: int, entry_hash: str, at: str, reason: str) -> None:
         """Remember a head the user was shown (detects truncation later)."""
         ...
@@ -247,7 +258,17 @@ class DerivedStore(Transactional, Protocol):
         """Every record seq a message was seen in, ascending (its evidence)."""
         ...
 
+    def messages_with_ids(self, ids: Iterable[str]) -> list[StoredMessage]:
+        """Every message whose id is one of ``ids``, whatever its platform, in the order of
+        :meth:`messages`."""
+        ...
+
     def get_accounts(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Account]: ...
+
+    def accounts_with_ids(self, ids: Iterable[str]) -> list[Account]:
+        """Every account whose id is one of ``ids``, whatever its platform, in the order of
+        :meth:`accounts`."""
+        ...
 
     def put_accounts(
         self, accounts: Iterable[Account], data: Mapping[int, bytes] | None = None
@@ -334,6 +355,10 @@ class ResultStore(Transactional, Protocol):
         """Every human label, oldest first (later ones override earlier ones)."""
         ...
 
+    def labels_of(self, keys: Iterable[tuple[str, str]]) -> list[HumanLabel]:
+        """The human labels of these ``(platform, id)`` messages, oldest first."""
+        ...
+
 
 class IncidentStore(Transactional, Protocol):
     """Incidents recorded by people (off-platform events) and the bytes of their attachments."""
@@ -375,6 +400,33 @@ class UserRow:
     locked_until: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class MarkRow:
+    """A mark people put on a message or an account, kept while it is on (see
+    :mod:`rempart.case.marks`): ``subject`` is ``message`` or ``account``; ``mark`` its name
+    (``quarantine``, ``select``, ``block``); ``seq`` the ``mark`` log entry that put it on."""
+
+    subject: str
+    platform: str
+    id: str
+    mark: str
+    seq: int
+    by: str | None
+    at: str
+
+
+class MarkStore(Transactional, Protocol):
+    """The marks that are on (quarantined and selected messages, blocked accounts)."""
+
+    def set_marks(self, rows: Iterable[MarkRow], on: bool) -> None:
+        """Put these marks on (keeping the given rows) or take them off."""
+        ...
+
+    def marks(self) -> list[MarkRow]:
+        """Every mark that is on, by subject, platform, id and mark."""
+        ...
+
+
 class UserStore(Transactional, Protocol):
     """The people who may open the case in the web workspace, with their role."""
 
@@ -383,6 +435,10 @@ class UserStore(Transactional, Protocol):
         ...
 
     def get_user(self, email: str) -> UserRow | None: ...
+
+    def delete_user(self, email: str) -> None:
+        """Remove the user with that e-mail (nothing when there is none)."""
+        ...
 
     def users(self) -> list[UserRow]:
         """Every user, by e-mail."""
@@ -394,12 +450,24 @@ class UserStore(Transactional, Protocol):
 
 
 class Store(
-    EvidenceStore, RecordStore, DerivedStore, ResultStore, IncidentStore, UserStore, Protocol
+    EvidenceStore,
+    RecordStore,
+    DerivedStore,
+    ResultStore,
+    IncidentStore,
+    UserStore,
+    MarkStore,
+    Protocol,
 ):
     """Persistence for one case: every role. Implementations: SQLiteStore, MemoryStore (the
     same contract tests run on both); a PostgreSQL store implements the same roles."""
 
-    def counts(self) -> dict[str, int]: ...
+    def counts(self, only: Iterable[str] | None = None) -> dict[str, int]:
+        """How many ``log_entries``, ``records`` (accepted), ``rejects``, ``sources``,
+        ``messages``, ``messages_primary``, ``accounts``, ``status_changes``, ``scores``,
+        ``labels`` and ``incidents`` the case holds; only the counts named in ``only`` when
+        given (KeyError for a name not in this list)."""
+        ...
 
     def stats_rows(self) -> list[tuple[str | None, str, str, int]]:
         """``(day, platform, format, messages)`` for primary messages, sorted."""
@@ -413,6 +481,12 @@ class Store(
     def triage_keys(self, limit: int, offset: int = 0, min_rank: int = 0) -> list[tuple[str, str]]:
         """The keys of scored primary messages, most severe first (then most abusive), whose
         severity ranks at least ``min_rank`` in :data:`SEVERITY_RANKS`."""
+        ...
+
+    def author_counts(self, limit: int) -> list[tuple[str, str, int, int]]:
+        """``(platform, author_id, messages, hostile)`` for the authors of primary messages
+        (those with an ``author_id``): the most hostile messages first (``medium`` severity
+        or more), then the most messages, then by platform and id; ``limit`` of them."""
         ...
 
 

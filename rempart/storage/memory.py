@@ -18,6 +18,7 @@ from .base import (
     FindingsRun,
     HumanLabel,
     LogEntry,
+    MarkRow,
     RawRecord,
     ScoreRow,
     SourceFile,
@@ -50,6 +51,7 @@ class MemoryStore:
         self._labels: list[HumanLabel] = []
         self._incidents: list[Incident] = []
         self._users: dict[str, UserRow] = {}
+        self._marks: dict[tuple[str, str, str, str], MarkRow] = {}
         self._attachments: dict[str, bytes] = {}
 
     @contextmanager
@@ -77,6 +79,18 @@ class MemoryStore:
 
     def entries(self, start: int = 1) -> Iterator[LogEntry]:
         return (e for e in self._entries if e.seq >= start)
+
+    def entries_of(
+        self, kinds: Iterable[str], last: int | None = None, start: int = 1
+    ) -> list[LogEntry]:
+        wanted = set(kinds)
+        found = [e for e in self._entries if e.kind in wanted and e.seq >= start]
+        if last is None:
+            return found
+        return found[-last:] if last > 0 else []
+
+    def count_entries(self, kinds: Iterable[str], start: int = 1) -> int:
+        return len(self.entries_of(kinds, start=start))
 
     def record_head(self, seq: int, entry_hash: str, at: str, reason: str) -> None:
         self._heads.append({"seq": seq, "entry_hash": entry_hash, "at": at, "reason": reason})
@@ -154,6 +168,11 @@ class MemoryStore:
     def get_messages(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], StoredMessage]:
         return {k: self._messages[k] for k in keys if k in self._messages}
 
+    def messages_with_ids(self, ids: Iterable[str]) -> list[StoredMessage]:
+        wanted = set(ids)
+        found = [s for k, s in self._messages.items() if k[1] in wanted]
+        return sorted(found, key=_listed)
+
     def put_messages(
         self, messages: Iterable[StoredMessage], new: bool, data: Mapping[int, bytes] | None = None
     ) -> None:
@@ -171,6 +190,10 @@ class MemoryStore:
 
     def get_accounts(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Account]:
         return {k: self._accounts[k] for k in keys if k in self._accounts}
+
+    def accounts_with_ids(self, ids: Iterable[str]) -> list[Account]:
+        wanted = set(ids)
+        return [self._accounts[k] for k in sorted(k for k in self._accounts if k[1] in wanted)]
 
     def put_accounts(
         self, accounts: Iterable[Account], data: Mapping[int, bytes] | None = None
@@ -247,6 +270,10 @@ class MemoryStore:
     def labels(self) -> list[HumanLabel]:
         return list(self._labels)
 
+    def labels_of(self, keys: Iterable[tuple[str, str]]) -> list[HumanLabel]:
+        wanted = set(keys)
+        return [lab for lab in self._labels if (lab.platform, lab.id) in wanted]
+
     def message_dicts(self) -> Iterator[dict[str, Any]]:
         for stored in self.messages():
             yield message_to_dict(stored.message)
@@ -289,11 +316,25 @@ class MemoryStore:
     def attachment_keys(self) -> list[str]:
         return sorted(self._attachments)
 
+    def set_marks(self, rows: Iterable[MarkRow], on: bool) -> None:
+        for row in rows:
+            key = (row.subject, row.platform, row.id, row.mark)
+            if on:
+                self._marks[key] = row
+            else:
+                self._marks.pop(key, None)
+
+    def marks(self) -> list[MarkRow]:
+        return [self._marks[k] for k in sorted(self._marks)]
+
     def put_user(self, user: UserRow) -> None:
         self._users[user.email] = user
 
     def get_user(self, email: str) -> UserRow | None:
         return self._users.get(email)
+
+    def delete_user(self, email: str) -> None:
+        self._users.pop(email, None)
 
     def users(self) -> list[UserRow]:
         return [self._users[e] for e in sorted(self._users)]
@@ -301,7 +342,11 @@ class MemoryStore:
     def user_by_token(self, token_sha256: str) -> UserRow | None:
         return next((u for u in self._users.values() if u.token_sha256 == token_sha256), None)
 
-    def counts(self) -> dict[str, int]:
+    def counts(self, only: Iterable[str] | None = None) -> dict[str, int]:
+        every = self._counts()
+        return every if only is None else {name: every[name] for name in only}
+
+    def _counts(self) -> dict[str, int]:
         return {
             "log_entries": len(self._entries),
             "records": sum(1 for r in self._records.values() if r.reject_reason is None),
@@ -345,6 +390,20 @@ class MemoryStore:
         ranked.sort()
         return [key for _, _, key in ranked[max(0, offset) : max(0, offset) + max(0, limit)]]
 
+    def author_counts(self, limit: int) -> list[tuple[str, str, int, int]]:
+        per: dict[tuple[str, str], list[int]] = {}
+        for s in self._messages.values():
+            m = s.message
+            if m.captured_as != "primary" or not m.author_id:
+                continue
+            counts = per.setdefault((m.platform, m.author_id), [0, 0])
+            counts[0] += 1
+            score = self._scores.get(m.key)
+            if score is not None and score.severity in ("medium", "high", "critical"):
+                counts[1] += 1
+        ranked = sorted(per.items(), key=lambda kv: (-kv[1][1], -kv[1][0], kv[0]))
+        return [(p, a, n, h) for (p, a), (n, h) in ranked[: max(0, limit)]]
+
     def stats_rows(self) -> list[tuple[str | None, str, str, int]]:
         per: dict[tuple[str | None, str, str], int] = {}
         for s in self._messages.values():
@@ -356,3 +415,9 @@ class MemoryStore:
         return sorted(
             ((d, p, f, n) for (d, p, f), n in per.items()), key=lambda r: (r[0] or "", r[1], r[2])
         )
+
+
+def _listed(s: StoredMessage) -> tuple[bool, str, str, str]:
+    """A message's place in :meth:`MemoryStore.messages`' order (undated last)."""
+    created = sortable(s.message.created_at)
+    return (created is None, created or "", s.message.platform, s.message.id)

@@ -349,3 +349,74 @@ def _users(db: sqlite3.Connection) -> None:
         )
         """,
     )
+
+
+@migration("0010_marks")
+def _marks(db: sqlite3.Connection) -> None:
+    """The marks that are on: quarantined and selected messages, blocked accounts; each row
+    names the ``mark`` log entry that put it on (the log keeps every change)."""
+    _script(
+        db,
+        """
+        create table marks (
+            subject text not null,
+            platform text not null,
+            id text not null,
+            mark text not null,
+            seq integer not null,
+            by text,
+            at text not null,
+            primary key (subject, platform, id, mark)
+        )
+        """,
+    )
+
+
+#: A score's severity as its rank in ``SEVERITY_RANKS`` (as the triage queue orders them);
+#: queries must write it exactly so (a table alias aside) to use ``scores_triage``.
+SEVERITY_RANK = (
+    "(case severity when 'none' then 0 when 'low' then 1 when 'medium' then 2 "
+    "when 'high' then 3 when 'critical' then 4 else 0 end)"
+)
+
+
+#: Scored hostile: ``medium`` severity or more.
+HOSTILE = "severity in ('medium', 'high', 'critical')"
+
+
+@migration("0011_view_indexes")
+def _view_indexes(db: sqlite3.Connection) -> None:
+    """What the web workspace's views of a large case read without scanning a table: the
+    triage queue in its order (severity rank, then abusiveness; with the severity itself, so
+    that no score row is read); primary messages by author; the few messages that are not
+    primary, by key and date (the primary ones are the others); the log's entries other than
+    records, by kind (the chain of custody).
+
+    And ``hostile_messages``: the primary messages scored hostile, with their day and author,
+    which the overview and the accounts count by day and by author (rather than joining every
+    hostile score to its message each time). The store keeps it as it writes scores and
+    messages (see ``SQLiteStore._follow_hostile``)."""
+    _script(
+        db,
+        f"""
+        create index scores_triage
+            on scores({SEVERITY_RANK} desc, abusive desc, platform, id, severity);
+        create index messages_author on messages(platform, author_id, captured_as);
+        create index messages_referenced
+            on messages(platform, id, created_at, captured_as) where captured_as <> 'primary';
+        create index evidence_kinds on evidence_log(kind) where kind <> 'record';
+        create table hostile_messages (
+            platform text not null,
+            id text not null,
+            day text,
+            author_id text,
+            primary key (platform, id)
+        ) without rowid;
+        insert into hostile_messages (platform, id, day, author_id)
+            select m.platform, m.id, substr(m.created_at, 1, 10), m.author_id from scores s
+            join messages m on m.platform = s.platform and m.id = s.id
+            where m.captured_as = 'primary' and s.{HOSTILE};
+        create index hostile_messages_day on hostile_messages(day);
+        create index hostile_messages_author on hostile_messages(platform, author_id)
+        """,
+    )

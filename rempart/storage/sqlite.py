@@ -29,6 +29,7 @@ from ..models import (
     iso,
     message_from_dict,
     parse_iso,
+    sortable,
 )
 from ..timebounds import bound_key
 from . import migrations
@@ -36,10 +37,10 @@ from .base import (
     ACCOUNT_COLUMNS,
     MESSAGE_COLUMNS,
     PENDING_RUN,
-    SEVERITY_RANKS,
     FindingsRun,
     HumanLabel,
     LogEntry,
+    MarkRow,
     RawRecord,
     ScoreRow,
     SourceFile,
@@ -62,6 +63,7 @@ _STAMP_FIELDS = (
     "requested_at",
 )
 _CHUNK = 500  # keys per "in (...)" query, under SQLite's variable limit
+_KEY_CHUNK = 400  # (platform, id) pairs per "in (values ...)" query
 
 _DUMP = orjson.OPT_UTC_Z | orjson.OPT_NON_STR_KEYS
 
@@ -89,12 +91,48 @@ def dump(obj: Any) -> bytes:
     return orjson.dumps(obj, option=_DUMP)
 
 
-#: A score's severity as its rank (see SEVERITY_RANKS).
-_RANK = (
-    "(case s.severity "
-    + " ".join(f"when '{name}' then {rank}" for rank, name in enumerate(SEVERITY_RANKS))
-    + " else 0 end)"
+#: A score's severity as its rank (see SEVERITY_RANKS), written as index ``scores_triage``
+#: has it (of the scores aliased ``s``).
+_RANK = migrations.SEVERITY_RANK.replace("case severity", "case s.severity")
+#: Hostile messages per author (``platform``, ``author_id``, ``n``): see hostile_messages.
+_HOSTILE_AUTHORS = (
+    "select platform, author_id, count(*) as n from hostile_messages "
+    "where author_id <> '' group by platform, author_id"
 )
+
+#: One lock per database file and process, taken around each write transaction: the threads
+#: of a process (a web server's) wait their turn on it, in order, rather than in SQLite's busy
+#: handler, which sleeps up to 100 ms between tries. Other processes still meet SQLite's lock.
+_WRITERS: dict[str, threading.RLock] = {}
+_WRITERS_GUARD = threading.Lock()
+
+
+def _writer_lock(path: str) -> threading.RLock:
+    key = path if path == ":memory:" else str(Path(path).absolute())
+    with _WRITERS_GUARD:
+        return _WRITERS.setdefault(key, threading.RLock())
+
+
+#: What :meth:`SQLiteStore.counts` counts, each read from an index, not the rows (a table's
+#: count(*) reads its smallest index; the rejects have a partial index of their own). The log's
+#: entries are counted by their Merkle leaves (one each, written with it): counting the log's
+#: own rows reads every page of it, the records' bodies included, each time another connection
+#: has written (a web server's views do, each one).
+_COUNTS = {
+    "log_entries": "select count(*) from merkle_leaves",
+    "records": "select (select count(*) from records) - "
+    "(select count(*) from records where reject_reason is not null)",
+    "rejects": "select count(*) from records where reject_reason is not null",
+    "sources": "select count(*) from sources",
+    "messages": "select count(*) from messages",
+    "messages_primary": "select (select count(*) from messages) - "
+    "(select count(*) from messages where captured_as <> 'primary')",
+    "accounts": "select count(*) from accounts",
+    "status_changes": "select count(*) from status_changes",
+    "scores": "select count(*) from scores",
+    "labels": "select count(*) from labels",
+    "incidents": "select count(*) from incidents",
+}
 
 _USER_COLUMNS = "email, role, password_hash, created_at, token_sha256, failures, locked_until"
 
@@ -182,6 +220,7 @@ class SQLiteStore:
             raise StoreError(f"{self.path}: cannot open the case database ({exc})") from exc
         self._depth = 0
         self._reading = 0
+        self._writer = _writer_lock(self.path)
 
     def close(self) -> None:
         self.db.close()
@@ -231,17 +270,18 @@ class SQLiteStore:
             return
         if self._reading:
             raise StoreError("cannot write inside a read snapshot")
-        self.db.execute("begin immediate")
-        self._depth = 1
-        try:
-            yield
-        except BaseException:
-            self.db.execute("rollback")
-            raise
-        else:
-            self.db.execute("commit")
-        finally:
-            self._depth = 0
+        with self._writer:
+            self.db.execute("begin immediate")
+            self._depth = 1
+            try:
+                yield
+            except BaseException:
+                self.db.execute("rollback")
+                raise
+            else:
+                self.db.execute("commit")
+            finally:
+                self._depth = 0
 
     # evidence log -------------------------------------------------------------------------
     def log_head(self) -> tuple[int, str]:
@@ -269,6 +309,27 @@ class SQLiteStore:
         )
         for row in cur:
             yield LogEntry(row[0], row[1], bytes(row[2]), row[3], row[4])
+
+    def entries_of(
+        self, kinds: Iterable[str], last: int | None = None, start: int = 1
+    ) -> list[LogEntry]:
+        wanted, marks = _kinds(kinds)
+        if last is not None and last <= 0:
+            return []
+        limit = "" if last is None else " order by seq desc limit ?"
+        cur = self.db.execute(
+            "select seq, kind, body, prev_hash, entry_hash from evidence_log where seq in "
+            f"(select seq from evidence_log where {marks} and seq >= ?{limit}) order by seq",
+            (*wanted, start, *(() if last is None else (last,))),
+        )
+        return [LogEntry(row[0], row[1], bytes(row[2]), row[3], row[4]) for row in cur]
+
+    def count_entries(self, kinds: Iterable[str], start: int = 1) -> int:
+        wanted, marks = _kinds(kinds)
+        cur = self.db.execute(
+            f"select count(*) from evidence_log where {marks} and seq >= ?", (*wanted, start)
+        )
+        return int(cur.fetchone()[0])
 
     def record_head(self, seq: int, entry_hash: str, at: str, reason: str) -> None:
         self.db.execute(
@@ -438,17 +499,52 @@ class SQLiteStore:
                     out[m.key] = StoredMessage(m, fmt, first, last)
         return out
 
+    def messages_with_ids(self, ids: Iterable[str]) -> list[StoredMessage]:
+        # looked up by key on each platform of the case (a case has few)
+        wanted = list(dict.fromkeys(ids))
+        platforms = self._platforms("messages") if wanted else []
+        found = self.get_messages((p, i) for p in platforms for i in wanted)
+        return sorted(found.values(), key=_listed)
+
     def put_messages(
         self, messages: Iterable[StoredMessage], new: bool, data: Mapping[int, bytes] | None = None
     ) -> None:
         known = data or {}
+        # hostile_messages follows the messages only once there are scores (the first import
+        # of a case has none; and a new message is hostile only if scored before stored)
+        follow = self._any_score()
+        batch = list(messages) if follow else messages
         self.db.executemany(
             _INSERT_MESSAGE if new else _UPSERT_MESSAGE,
             (
                 (*message_columns(s), known.get(id(s.message)) or message_data(s.message))
-                for s in messages
+                for s in batch
             ),
         )
+        if follow:
+            self._follow_hostile([s.message.key for s in batch], replace=not new)
+
+    def _any_score(self) -> bool:
+        return bool(self.db.execute("select exists (select 1 from scores)").fetchone()[0])
+
+    def _follow_hostile(self, keys: list[tuple[str, str]], replace: bool) -> None:
+        """Make table ``hostile_messages`` (the primary messages scored hostile, with their
+        day and author: see migration 0011) right for these messages, whose score or row was
+        just written; ``replace``: they may be in it already."""
+        if replace:
+            self.db.executemany("delete from hostile_messages where platform = ? and id = ?", keys)
+        for start in range(0, len(keys), _KEY_CHUNK):
+            chunk = keys[start : start + _KEY_CHUNK]
+            # the keys first ("cross join" keeps that order), then each one's score and row
+            self.db.execute(
+                f"with k(platform, id) as (values {','.join(['(?,?)'] * len(chunk))}) "
+                "insert or replace into hostile_messages (platform, id, day, author_id) "
+                "select m.platform, m.id, substr(m.created_at, 1, 10), m.author_id from k "
+                "cross join scores s on s.platform = k.platform and s.id = k.id "
+                "cross join messages m on m.platform = s.platform and m.id = s.id "
+                f"where m.captured_as = 'primary' and s.{migrations.HOSTILE}",
+                [part for key in chunk for part in key],
+            )
 
     def link_records(self, links: Iterable[tuple[str, str, int]]) -> None:
         self.db.executemany(
@@ -478,6 +574,23 @@ class SQLiteStore:
                     a = account_from_dict(orjson.loads(data))
                     out[a.key] = a
         return out
+
+    def accounts_with_ids(self, ids: Iterable[str]) -> list[Account]:
+        wanted = list(dict.fromkeys(ids))
+        platforms = self._platforms("accounts") if wanted else []
+        found = self.get_accounts((p, i) for p in platforms for i in wanted)
+        return [found[k] for k in sorted(found)]
+
+    def _platforms(self, table: str) -> list[str]:
+        """The platforms of ``table`` (messages or accounts), each found by one seek in its
+        key index (platform, id) rather than by reading the index through."""
+        cur = self.db.execute(
+            f"with recursive p(platform) as (select (select min(platform) from {table}) "
+            f"union all select (select min(platform) from {table} where platform > p.platform) "
+            "from p where p.platform is not null) select platform from p "
+            "where platform is not null"
+        )
+        return [str(row[0]) for row in cur]
 
     def put_accounts(
         self, accounts: Iterable[Account], data: Mapping[int, bytes] | None = None
@@ -579,6 +692,7 @@ class SQLiteStore:
             yield tuple(columns), account_from_dict(orjson.loads(data))
 
     def put_scores(self, rows: Iterable[ScoreRow]) -> None:
+        batch = list(rows)
         self.db.executemany(
             "insert or replace into scores (platform, id, model, lang, abusive, severity, labels, "
             "data, scored_at, run) values (?,?,?,?,?,?,?,?,?,?)",
@@ -595,9 +709,10 @@ class SQLiteStore:
                     r.scored_at,
                     r.run,
                 )
-                for r in rows
+                for r in batch
             ),
         )
+        self._follow_hostile([(r.platform, r.id) for r in batch], replace=True)
 
     def assign_score_run(self, run: int) -> None:
         self.db.execute("update scores set run = ? where run = ?", (run, PENDING_RUN))
@@ -614,26 +729,28 @@ class SQLiteStore:
 
     def get_scores(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], ScoreRow]:
         out = {}
-        for p, i in keys:
-            row = self.db.execute(
-                "select platform, id, model, lang, abusive, severity, labels, data, scored_at, "
-                "run from scores where platform = ? and id = ?",
-                (p, i),
-            ).fetchone()
-            if row:
-                plat, mid, model, lang, abusive, severity, labels, data, at, run = row
-                out[(p, i)] = ScoreRow(
-                    plat,
-                    mid,
-                    model,
-                    lang,
-                    abusive,
-                    severity,
-                    tuple(orjson.loads(labels)),
-                    orjson.loads(data),
-                    at,
-                    run,
+        for platform, ids in _by_platform(keys).items():
+            for start in range(0, len(ids), _CHUNK):
+                chunk = ids[start : start + _CHUNK]
+                cur = self.db.execute(
+                    "select platform, id, model, lang, abusive, severity, labels, data, "
+                    f"scored_at, run from scores where platform = ? and id in "
+                    f"({','.join('?' * len(chunk))})",
+                    (platform, *chunk),
                 )
+                for plat, mid, model, lang, abusive, severity, labels, data, at, run in cur:
+                    out[(plat, mid)] = ScoreRow(
+                        plat,
+                        mid,
+                        model,
+                        lang,
+                        abusive,
+                        severity,
+                        tuple(orjson.loads(labels)),
+                        orjson.loads(data),
+                        at,
+                        run,
+                    )
         return out
 
     def put_findings(self, at: str, data: dict[str, Any], log_size: int | None = None) -> int:
@@ -671,6 +788,21 @@ class SQLiteStore:
         )
         return [HumanLabel(*row) for row in cur]
 
+    def labels_of(self, keys: Iterable[tuple[str, str]]) -> list[HumanLabel]:
+        found: list[tuple[int, HumanLabel]] = []
+        for platform, listed in _by_platform(keys).items():
+            ids = list(dict.fromkeys(listed))  # a label read twice would count twice
+            for start in range(0, len(ids), _CHUNK):
+                chunk = ids[start : start + _CHUNK]
+                cur = self.db.execute(
+                    "select rowid, platform, id, category, value, author, at, note from labels "
+                    f"where platform = ? and id in ({','.join('?' * len(chunk))})",
+                    (platform, *chunk),
+                )
+                found.extend((row[0], HumanLabel(*row[1:])) for row in cur)
+        found.sort(key=lambda pair: pair[0])
+        return [label for _, label in found]
+
     # incidents ----------------------------------------------------------------------------
     def add_incident(self, incident: Incident, files: Mapping[str, bytes]) -> None:
         self.db.executemany(
@@ -693,6 +825,26 @@ class SQLiteStore:
             ),
         )
 
+    def set_marks(self, rows: Iterable[MarkRow], on: bool) -> None:
+        if on:
+            self.db.executemany(
+                "insert or replace into marks (subject, platform, id, mark, seq, by, at) "
+                "values (?,?,?,?,?,?,?)",
+                ((r.subject, r.platform, r.id, r.mark, r.seq, r.by, r.at) for r in rows),
+            )
+        else:
+            self.db.executemany(
+                "delete from marks where subject = ? and platform = ? and id = ? and mark = ?",
+                ((r.subject, r.platform, r.id, r.mark) for r in rows),
+            )
+
+    def marks(self) -> list[MarkRow]:
+        cur = self.db.execute(
+            "select subject, platform, id, mark, seq, by, at from marks "
+            "order by subject, platform, id, mark"
+        )
+        return [MarkRow(*row) for row in cur]
+
     def put_user(self, user: UserRow) -> None:
         self.db.execute(
             "insert or replace into users (email, role, password_hash, created_at, "
@@ -712,6 +864,9 @@ class SQLiteStore:
         row = self.db.execute(f"select {_USER_COLUMNS} from users where email = ?", (email,))
         found = row.fetchone()
         return UserRow(*found) if found else None
+
+    def delete_user(self, email: str) -> None:
+        self.db.execute("delete from users where email = ?", (email,))
 
     def users(self) -> list[UserRow]:
         cur = self.db.execute(f"select {_USER_COLUMNS} from users order by email")
@@ -753,23 +908,51 @@ class SQLiteStore:
     def attachment_keys(self) -> list[str]:
         return [r[0] for r in self.db.execute("select sha256 from attachments order by sha256")]
 
-    def counts(self) -> dict[str, int]:
-        q = {
-            "log_entries": "select count(*) from evidence_log",
-            "records": "select count(*) from records where reject_reason is null",
-            "rejects": "select count(*) from records where reject_reason is not null",
-            "sources": "select count(*) from sources",
-            "messages": "select count(*) from messages",
-            "messages_primary": "select count(*) from messages where captured_as = 'primary'",
-            "accounts": "select count(*) from accounts",
-            "status_changes": "select count(*) from status_changes",
-            "scores": "select count(*) from scores",
-            "labels": "select count(*) from labels",
-            "incidents": "select count(*) from incidents",
-        }
-        return {k: int(self.db.execute(v).fetchone()[0]) for k, v in q.items()}
+    def counts(self, only: Iterable[str] | None = None) -> dict[str, int]:
+        names = _COUNTS if only is None else tuple(only)
+        return {k: int(self.db.execute(_COUNTS[k]).fetchone()[0]) for k in names}
 
     def day_counts(self) -> list[tuple[str | None, int, int]]:
+        # the days one after the other, each counted in index messages_created without
+        # reading a message, less the few messages that are not primary (their own index);
+        # the hostile ones from table hostile_messages
+        others: dict[str | None, int] = dict(
+            self.db.execute(
+                "select substr(created_at, 1, 10) as day, count(*) from messages "
+                "where captured_as <> 'primary' group by day"
+            )
+        )
+        days: list[tuple[str | None, int]] = []
+        low = ""
+        while True:
+            row = self.db.execute(
+                "select substr(created_at, 1, 10) from messages where created_at >= ? "
+                "order by created_at limit 1",
+                (low,),
+            ).fetchone()
+            if row is None:
+                break
+            day = str(row[0])
+            if len(day) != 10 or not day.isascii():  # not a time rempart wrote: count at once
+                return self._day_counts_scanned()
+            low = day[:-1] + chr(ord(day[-1]) + 1)  # the least text above the day's times
+            (n,) = self.db.execute(
+                "select count(*) from messages where created_at >= ? and created_at < ?",
+                (day, low),
+            ).fetchone()
+            if n > others.get(day, 0):
+                days.append((day, n - others.get(day, 0)))
+        (undated,) = self.db.execute(
+            "select count(*) from messages where created_at is null"
+        ).fetchone()
+        if undated > others.get(None, 0):
+            days.append((None, undated - others.get(None, 0)))
+        hostile: dict[str | None, int] = dict(
+            self.db.execute("select day, count(*) from hostile_messages group by day")
+        )
+        return [(day, n, int(hostile.get(day, 0))) for day, n in days]
+
+    def _day_counts_scanned(self) -> list[tuple[str | None, int, int]]:
         cur = self.db.execute(
             "select substr(m.created_at, 1, 10) as day, count(*), "
             "sum(coalesce(s.severity in ('medium', 'high', 'critical'), 0)) from messages m "
@@ -779,13 +962,66 @@ class SQLiteStore:
         return [(day, int(n), int(h or 0)) for day, n, h in cur]
 
     def triage_keys(self, limit: int, offset: int = 0, min_rank: int = 0) -> list[tuple[str, str]]:
+        # the scores in the order of index scores_triage; whether each one's message is
+        # primary from the indexes, not its row: it is in messages_key, and not among the
+        # few others (messages_referenced, read once)
         cur = self.db.execute(
-            f"select s.platform, s.id from scores s join messages m on m.platform = s.platform "
-            f"and m.id = s.id and m.captured_as = 'primary' where {_RANK} >= ? "
+            f"select s.platform, s.id from scores s where {_RANK} >= ? "
+            "and exists (select 1 from messages m where m.platform = s.platform "
+            "and m.id = s.id) and (s.platform, s.id) not in (select platform, id "
+            "from messages where captured_as <> 'primary') "
             f"order by {_RANK} desc, s.abusive desc, s.platform, s.id limit ? offset ?",
             (min_rank, max(0, limit), max(0, offset)),
         )
         return [(p, i) for p, i in cur]
+
+    def author_counts(self, limit: int) -> list[tuple[str, str, int, int]]:
+        # hostile messages per author from table hostile_messages (index by author)
+        if limit <= 0:
+            return []
+        # when ``limit`` authors have hostile messages, the first ``limit`` are among those
+        # with at least as many as the last of them: their messages are counted one by one
+        # (index messages_author), the other authors' are not
+        chosen = [
+            (str(p), str(a), int(h))
+            for p, a, h in self.db.execute(
+                f"with hostile as ({_HOSTILE_AUTHORS}) select platform, author_id, n "
+                "from hostile where n >= (select n from hostile order by n desc limit 1 offset ?)",
+                (limit - 1,),
+            )
+        ]
+        if not chosen or len(chosen) > 8 * limit:
+            return self._author_counts_scanned(limit)
+        authored: dict[tuple[str, str], int] = {}
+        for platform, ids in _by_platform((p, a) for p, a, _ in chosen).items():
+            for start in range(0, len(ids), _CHUNK):
+                chunk = ids[start : start + _CHUNK]
+                authored.update(
+                    ((platform, a), int(n))
+                    for a, n in self.db.execute(
+                        "select author_id, count(*) from messages where platform = ? and "
+                        f"author_id in ({','.join('?' * len(chunk))}) "
+                        "and captured_as = 'primary' group by author_id",
+                        (platform, *chunk),
+                    )
+                )
+        rows = [(p, a, authored.get((p, a), 0), h) for p, a, h in chosen]
+        rows.sort(key=lambda row: (-row[3], -row[2], row[0], row[1]))
+        return rows[:limit]
+
+    def _author_counts_scanned(self, limit: int) -> list[tuple[str, str, int, int]]:
+        """:meth:`author_counts` with every author's messages counted (index
+        messages_author)."""
+        cur = self.db.execute(
+            f"with hostile as ({_HOSTILE_AUTHORS}), authored as (select platform, author_id, "
+            "count(*) as n from messages where captured_as = 'primary' and author_id <> '' "
+            "group by platform, author_id) select a.platform, a.author_id, a.n, "
+            "coalesce(h.n, 0) as hostile from authored a left join hostile h "
+            "on h.platform = a.platform and h.author_id = a.author_id "
+            "order by hostile desc, a.n desc, a.platform, a.author_id limit ?",
+            (max(0, limit),),
+        )
+        return [(p, a, int(n), int(h)) for p, a, n, h in cur]
 
     def stats_rows(self) -> list[tuple[str | None, str, str, int]]:
         """``(day, platform, format, messages)`` for primary messages."""
@@ -815,3 +1051,19 @@ def _by_platform(keys: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
     for platform, key_id in keys:
         out.setdefault(platform, []).append(key_id)
     return out
+
+
+def _kinds(kinds: Iterable[str]) -> tuple[tuple[str, ...], str]:
+    """The log entry kinds asked for, and the condition that selects them (through index
+    ``evidence_kinds`` when records are not among them)."""
+    wanted = tuple(dict.fromkeys(kinds))
+    if not wanted:
+        return (), "0"
+    marks = f"kind in ({','.join('?' * len(wanted))})"
+    return wanted, marks if "record" in wanted else f"kind <> 'record' and {marks}"
+
+
+def _listed(stored: StoredMessage) -> tuple[bool, str, str, str]:
+    """A message's place in :meth:`SQLiteStore.messages`' order (undated last)."""
+    created = sortable(stored.message.created_at)
+    return (created is None, created or "", stored.message.platform, stored.message.id)

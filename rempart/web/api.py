@@ -39,6 +39,28 @@ _WHERE = Form("", max_length=2000)
 _FILES = File(default=[])
 
 
+def _upload_name(filename: str | None) -> str:
+    """A name for an uploaded file in its own temporary folder: the last part of the name
+    given, printable, never ``.`` nor ``..``, at most 100 bytes (its extension kept, which
+    format detection may use)."""
+    name = "".join(c for c in Path(filename or "").name if c.isprintable() and c not in "/\\")
+    if name.strip(" .") == "":
+        return "upload"
+    if len(name.encode()) > 100:
+        suffix = Path(name).suffix
+        return "upload" + (suffix if len(suffix.encode()) <= 20 else "")
+    return name
+
+
+def _is_text(value: str) -> bool:
+    """Whether ``value`` can be written as UTF-8 (JSON lets a lone surrogate through)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 async def _in_case(request: Request, slug: str, action: str, fn: Callable[..., T]) -> T:
     ws = workspace_of(request)
     session = current_session(request)
@@ -133,6 +155,30 @@ async def labels(request: Request, slug: str, body: LabelsIn) -> dict[str, Any]:
     return {"recorded": len(done)}
 
 
+class MarksIn(BaseModel):
+    """Put a mark on (or take it off) messages; ``block`` marks their authors' accounts."""
+
+    refs: list[str] = Field(min_length=1, max_length=1000, description="platform:id each")
+    mark: str = Field(pattern="^(quarantine|select|block)$")
+    on: bool = True
+
+
+@router.post("/cases/{slug}/marks")
+async def put_marks(request: Request, slug: str, body: MarksIn) -> dict[str, Any]:
+    if any(len(r) > 300 for r in body.refs):
+        raise RempartError("no such message")
+    done = await _in_case(
+        request, slug, "mark", lambda c: rc.mark(c, list(body.refs), body.mark, body.on, "api")
+    )
+    return {"mark": done.mark, "on": done.on, "seq": done.seq, "subjects": done.subjects}
+
+
+@router.get("/cases/{slug}/marks")
+async def get_marks(request: Request, slug: str) -> dict[str, Any]:
+    found = await _in_case(request, slug, "read", rc.current_marks)
+    return {name: sorted(f"{p}:{i}" for p, i in keys) for name, keys in found.items()}
+
+
 @router.get("/cases/{slug}/findings")
 async def findings(request: Request, slug: str) -> dict[str, Any]:
     view = await _in_case(
@@ -154,6 +200,30 @@ async def authors(
     return {"authors": [r.to_json() for r in rows]}
 
 
+@router.get("/cases/{slug}/campaign")
+async def campaign(request: Request, slug: str) -> dict[str, Any]:
+    """Ban evasion, impersonators, the campaign's accounts and the coordination graph's
+    strongest edges, from the latest raid analysis (null when the case was never analysed)."""
+    found = await _in_case(request, slug, "read", lambda c: rc.campaign(c, 200, "api"))
+    return {"campaign": found.to_json() if found is not None else None}
+
+
+@router.get("/cases/{slug}/users")
+async def users(request: Request, slug: str) -> dict[str, Any]:
+    """The case's users and their roles (for owners)."""
+    found = await _in_case(request, slug, "manage", rc.case_users)
+    return {"users": [{"email": u.email, "role": u.role} for u in found]}
+
+
+@router.delete("/cases/{slug}/users/{email}")
+async def remove_user(request: Request, slug: str, email: str) -> dict[str, Any]:
+    """Take away a user's access to the case (not the last owner's)."""
+    if len(email) > 320:
+        raise RempartError("no such user")
+    removed = await _in_case(request, slug, "delete", lambda c: rc.remove_user(c, email))
+    return {"removed": removed.email}
+
+
 @router.post("/score")
 async def score(request: Request, body: ScoreIn) -> dict[str, Any]:
     """Score texts with the classifier (nothing is stored)."""
@@ -163,6 +233,8 @@ async def score(request: Request, body: ScoreIn) -> dict[str, Any]:
     await check_csrf(request, session)
     if any(len(t) > MAX_TEXT for t in body.texts):
         raise RempartError(f"a text is longer than {MAX_TEXT} characters")
+    if not all(_is_text(t) for t in body.texts):
+        raise RempartError("a text is not Unicode text (it holds a lone surrogate: \\ud800…)")
     results = await run_in_threadpool(rc.score_texts, list(body.texts))
     return {"results": results}
 
@@ -176,7 +248,7 @@ async def ingest(
 ) -> dict[str, Any]:
     """Import one uploaded file (auto-detected, or ``format``)."""
     data = await file.read()
-    name = Path(file.filename or "upload").name or "upload"
+    name = _upload_name(file.filename)
 
     def run(case: rc.Case) -> dict[str, Any]:
         # outside the case folder: a capture never reads the case's own files

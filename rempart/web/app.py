@@ -15,9 +15,12 @@ Example::
 
 from __future__ import annotations
 
+import contextlib
+import os
 from pathlib import Path
-from typing import Awaitable, Callable
+from typing import AsyncIterator, Awaitable, Callable
 
+import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
@@ -34,6 +37,18 @@ from .workspace import Denied, Workspace
 __all__ = ["create_app"]
 
 HERE = Path(__file__).parent
+#: Worker threads for the case work (each one opens each case once): a few more than the
+#: cores. More threads do not run Python more at once; they take Python's lock in turn (each
+#: SQLite call of a view gives it up and waits for it back), which stretches every request
+#: under load (bench/web.py: 20 clients on 2 cores, triage page p99 400 ms with anyio's 40,
+#: 250 ms with 4).
+WORKER_THREADS = min(32, (os.cpu_count() or 1) + 2)
+
+
+@contextlib.asynccontextmanager
+async def _worker_threads(app: FastAPI) -> AsyncIterator[None]:
+    anyio.to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
+    yield
 
 
 def create_app(workspace: Workspace, max_body: int = 20_000_000) -> FastAPI:
@@ -47,6 +62,7 @@ def create_app(workspace: Workspace, max_body: int = 20_000_000) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
+        lifespan=_worker_threads,
     )
     app.state.workspace = workspace
     app.state.max_body = max_body
@@ -128,6 +144,13 @@ class _Guard:
 
         async def with_headers(message: Message) -> None:
             nonlocal started
+            if seen > self.max_body:
+                # a body sent without Content-Length grew too large and the app made its own
+                # answer of the refusal (FastAPI: 400 "error parsing the body"): it is a 413
+                if message["type"] == "http.response.start" and not started:
+                    started = True
+                    await _too_large(send, self.max_body)
+                return
             if message["type"] == "http.response.start":
                 started = True
                 headers = [(k, v) for k, v in message.get("headers", []) if k not in dict(HEADERS)]
@@ -139,6 +162,12 @@ class _Guard:
         except _TooLarge:
             if not started:
                 await _too_large(send, self.max_body)
+        except Exception:
+            # a bug: the 500 carries the security headers too (the error is still raised, and
+            # logged, by the server-error middleware, which sees the answer started)
+            if not started:
+                await _answer(send, 500, b'{"error": "internal error"}')
+            raise
 
 
 class _TooLarge(Exception):
@@ -146,11 +175,15 @@ class _TooLarge(Exception):
 
 
 async def _too_large(send: Callable[[Message], Awaitable[None]], limit: int) -> None:
-    body = f'{{"error": "the request is larger than {limit} bytes"}}'.encode()
+    await _answer(send, 413, f'{{"error": "the request is larger than {limit} bytes"}}'.encode())
+
+
+async def _answer(send: Callable[[Message], Awaitable[None]], status: int, body: bytes) -> None:
+    """A JSON answer made here, with the security headers."""
     await send(
         {
             "type": "http.response.start",
-            "status": 413,
+            "status": status,
             "headers": [
                 (b"content-type", b"application/json"),
                 (b"content-length", str(len(body)).encode()),

@@ -4,8 +4,11 @@ signed in, the CSRF check, and where downloads are written."""
 from __future__ import annotations
 
 import tempfile
+import zipfile
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -27,6 +30,7 @@ __all__ = [
     "export_path",
     "render",
     "workspace_of",
+    "zip_folder",
 ]
 
 HERE = Path(__file__).parent
@@ -91,6 +95,7 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
     session = context.pop("session", None)
     html = _ENV.get_template(template).render(
         t=lambda key, **kw: translate(key, lang, **kw),
+        when=lambda value: local_time(value, lang),
         lang=lang,
         session=session,
         csrf=session.csrf if isinstance(session, Session) else "",
@@ -103,19 +108,27 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
     return response
 
 
-#: Categories a person can confirm or correct (triage queue, API).
-LABEL_CATEGORIES = (
-    "abusive",
-    "insult",
-    "threat",
-    "identity_hate",
-    "sexual_harassment",
-    "defamation",
-    "incitement",
-    "doxxing",
-    "spam",
-    "support",
-)
+_PARIS = ZoneInfo("Europe/Paris")
+
+
+def local_time(value: Any, lang: str) -> str:
+    """An ISO 8601 instant as people read it, in Paris time (``1/3/2026 14:31``); anything
+    that is not one is shown as it is."""
+    if not isinstance(value, str) or not value:
+        return "" if value is None else str(value)
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return value
+    if moment.tzinfo is None:
+        return value
+    here = moment.astimezone(_PARIS)
+    day = f"{here.day}/{here.month}/{here.year}" if lang == "fr" else here.strftime("%Y-%m-%d")
+    return f"{day} {here:%H:%M}"
+
+
+#: Categories a person can confirm or correct (triage queue, API): the classifier's outputs.
+LABEL_CATEGORIES = rc.LABEL_NAMES
 
 
 def export_path(case: rc.Case, stem: str, suffix: str) -> Path:
@@ -129,3 +142,13 @@ def export_path(case: rc.Case, stem: str, suffix: str) -> Path:
     handle.close()
     Path(handle.name).unlink()  # a report refuses to replace a file: it writes this name
     return Path(handle.name)
+
+
+def zip_folder(folder: Path) -> Path:
+    """``folder`` (a notices folder rempart wrote) as ``folder.zip`` beside it, for download."""
+    out = folder.with_suffix(".zip")
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                archive.write(path, path.relative_to(folder.parent).as_posix())
+    return out

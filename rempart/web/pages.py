@@ -13,23 +13,23 @@ from pathlib import Path
 from typing import Any, AsyncIterator, Callable, TypeVar
 
 import orjson
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData, UploadFile
 
 from .. import case as rc
 from ..case.users import LockedOut, allowed
 from ..errors import RempartError
 from .common import (
     LABEL_CATEGORIES,
-    LANG_COOKIE,
     SESSION_COOKIE,
     check_csrf,
     current_session,
     export_path,
     render,
     workspace_of,
+    zip_folder,
 )
 from .i18n import choose_lang, translate
 from .workspace import Denied, Session
@@ -58,6 +58,16 @@ async def _in_case(
         return fn(case, *args)
 
     return await run_in_threadpool(work), session, role
+
+
+async def _form(request: Request, slug: str, action: str) -> FormData:
+    """The form of a write, read only once the user may do ``action`` in case ``slug`` and
+    the CSRF token is right (nobody else gets their form parsed, nor told what is wrong in it)."""
+    session = current_session(request)
+    workspace_of(request).check(session, slug, action)
+    assert session is not None
+    await check_csrf(request, session)
+    return await request.form()
 
 
 def _signed_in(request: Request) -> Session:
@@ -101,7 +111,7 @@ async def logout(request: Request) -> Response:
     await check_csrf(request, session)
     workspace_of(request).end(request.cookies.get(SESSION_COOKIE))
     response = RedirectResponse("/login", status_code=303)
-    response.delete_cookie(SESSION_COOKIE, path="/")
+    response.delete_cookie(SESSION_COOKIE, path="/", secure=True, httponly=True, samesite="strict")
     return response
 
 
@@ -111,10 +121,8 @@ async def cases_page(request: Request) -> Response:
     ws = workspace_of(request)
     names = await run_in_threadpool(ws.names)
     rows = [(slug, names[slug], role) for slug, role in sorted(session.roles.items())]
-    response = render(request, "cases.html.j2", session=session, cases=rows)
-    if request.query_params.get("lang") in ("fr", "en"):
-        response.set_cookie(LANG_COOKIE, choose_lang(request), httponly=True, samesite="strict")
-    return response
+    # render sets the language cookie (Secure, HttpOnly, SameSite=Strict) when ?lang= is given
+    return render(request, "cases.html.j2", session=session, cases=rows)
 
 
 # one case ------------------------------------------------------------------------------------
@@ -194,7 +202,10 @@ def _event(name: str, data: dict[str, Any]) -> bytes:
 
 @router.get("/cases/{slug}/triage")
 async def triage_page(
-    request: Request, slug: str, offset: int = 0, min_severity: str | None = None
+    request: Request,
+    slug: str,
+    offset: int = Query(0, ge=0, le=10_000_000),  # SQLite refuses larger integers (500)
+    min_severity: str | None = Query(None, max_length=20),
 ) -> Response:
     queue, session, role = await _in_case(
         request, slug, "read", lambda c: rc.triage(c, 50, offset, min_severity or None, "web")
@@ -208,13 +219,15 @@ async def triage_page(
         queue=queue,
         min_severity=min_severity or "",
         categories=LABEL_CATEGORIES,
+        marks=rc.MARKS,
         notice=request.query_params.get("done"),
+        marked=request.query_params.get("marked"),
     )
 
 
 @router.post("/cases/{slug}/reveal")
 async def reveal(request: Request, slug: str) -> Response:
-    form = await request.form()
+    form = await _form(request, slug, "reveal")
     ref = form.get("ref")
     if not isinstance(ref, str) or not ref or len(ref) > 300:
         raise RempartError("say which message to show (ref)")
@@ -225,7 +238,7 @@ async def reveal(request: Request, slug: str) -> Response:
 
 @router.post("/cases/{slug}/labels")
 async def labels(request: Request, slug: str) -> Response:
-    form = await request.form()
+    form = await _form(request, slug, "label")
     refs = [r for r in form.getlist("ref") if isinstance(r, str) and r]
     category, value = form.get("category"), form.get("value")
     if category not in LABEL_CATEGORIES or value not in ("0", "1"):
@@ -234,26 +247,73 @@ async def labels(request: Request, slug: str) -> Response:
         raise RempartError("select 1 to 500 messages")
 
     def apply(case: rc.Case) -> int:
-        done = 0
-        for ref in refs:
-            done += len(rc.label(case, ref, {str(category): int(str(value))}, author=case.operator))
-        return done
+        values = {str(category): int(str(value))}
+        return len(rc.label_many(case, refs, values, author=case.operator))
 
     done, _, _ = await _in_case(request, slug, "label", apply)
     back = f"/cases/{slug}/triage?done={done}"
     return RedirectResponse(back, status_code=303)
 
 
+@router.post("/cases/{slug}/marks")
+async def marks(request: Request, slug: str) -> Response:
+    """Quarantine, select (for the court file or a notice) or block the authors of the
+    selected messages; ``off`` takes the mark off instead."""
+    form = await _form(request, slug, "mark")
+    refs = [r for r in form.getlist("ref") if isinstance(r, str) and r]
+    name = form.get("mark")
+    if name not in rc.MARKS:
+        raise RempartError(f"choose a mark: {', '.join(rc.MARKS)}")
+    if not refs or len(refs) > 500:
+        raise RempartError("select 1 to 500 messages")
+    on = form.get("off") != "1"
+    done, _, _ = await _in_case(
+        request, slug, "mark", lambda c: rc.mark(c, refs, str(name), on, via="web")
+    )
+    back = f"/cases/{slug}/triage?marked={len(done.subjects)}"
+    return RedirectResponse(back, status_code=303)
+
+
 @router.get("/cases/{slug}/authors")
 async def authors_page(request: Request, slug: str) -> Response:
-    rows, session, role = await _in_case(request, slug, "read", lambda c: rc.authors(c, 200, "web"))
-    return _page(request, "authors.html.j2", slug, session, role, rows=rows)
+    def gather(case: rc.Case) -> tuple[list[rc.AuthorRow], rc.Campaign | None]:
+        return rc.authors(case, 200, "web"), rc.campaign(case, 60, "web")
+
+    (rows, found), session, role = await _in_case(request, slug, "read", gather)
+    graph = found.graph() if found is not None else ""
+    return _page(
+        request, "authors.html.j2", slug, session, role, rows=rows, campaign=found, graph=graph
+    )
+
+
+@router.get("/cases/{slug}/users")
+async def users_page(request: Request, slug: str) -> Response:
+    found, session, role = await _in_case(request, slug, "manage", rc.case_users)
+    return _page(
+        request,
+        "users.html.j2",
+        slug,
+        session,
+        role,
+        users=found,
+        removed=request.query_params.get("removed"),
+    )
+
+
+@router.post("/cases/{slug}/users/remove")
+async def remove_user(request: Request, slug: str) -> Response:
+    form = await _form(request, slug, "delete")
+    email = form.get("email")
+    if not isinstance(email, str) or not email or len(email) > 320:
+        raise RempartError("say whose access to remove (email)")
+    await _in_case(request, slug, "delete", lambda c: rc.remove_user(c, email))
+    return RedirectResponse(f"/cases/{slug}/users?removed=1", status_code=303)
 
 
 @router.get("/cases/{slug}/evidence")
 async def evidence_page(request: Request, slug: str) -> Response:
     def gather(case: rc.Case) -> tuple[Any, list[rc.CustodyEvent]]:
-        return rc.latest_tree_head(case), rc.custody(case, by="web")[-200:]
+        return rc.latest_tree_head(case), rc.custody(case, by="web", last=200)
 
     (head, events_), session, role = await _in_case(request, slug, "read", gather)
     return _page(
@@ -264,7 +324,7 @@ async def evidence_page(request: Request, slug: str) -> Response:
 @router.post("/cases/{slug}/verify")
 async def verify_now(request: Request, slug: str) -> Response:
     def check(case: rc.Case) -> tuple[Any, Any, list[rc.CustodyEvent]]:
-        return rc.verify(case), rc.latest_tree_head(case), rc.custody(case, by="web")[-200:]
+        return rc.verify(case), rc.latest_tree_head(case), rc.custody(case, by="web", last=200)
 
     (report, head, events_), session, role = await _in_case(request, slug, "read", check)
     return _page(
@@ -290,17 +350,50 @@ async def reports_page(request: Request, slug: str) -> Response:
 
 @router.post("/cases/{slug}/dossier")
 async def dossier(request: Request, slug: str) -> Response:
-    form = await request.form()
+    form = await _form(request, slug, "export")
     fmt = form.get("format") if form.get("format") in ("pdf", "html", "json", "csv") else "pdf"
     lang = choose_lang(request)
+    marked = "select" if form.get("selected") == "1" else None
 
     def build(case: rc.Case) -> Path:
         out = export_path(case, "dossier", str(fmt))
-        rc.report(case, str(fmt), out, lang=lang)
+        rc.report(case, str(fmt), out, lang=lang, marked=marked)
         return out
 
     path, _, _ = await _in_case(request, slug, "export", build)
     return FileResponse(path, filename=path.name, media_type=_MEDIA[str(fmt)])
+
+
+@router.post("/cases/{slug}/notices")
+async def notices(request: Request, slug: str) -> Response:
+    """The DSA notices of the case's messages (of the selected ones with ``selected``), as a
+    zip of the folder rempart writes in ``exports/``."""
+    form = await _form(request, slug, "export")
+    lang = choose_lang(request)
+    selected = form.get("selected") == "1"
+    given = form.get("notifier")
+    notifier = given.strip()[:200] if isinstance(given, str) and given.strip() else None
+
+    def build(case: rc.Case) -> Path:
+        folder = export_path(case, "notices", "d")
+        refs: tuple[str, ...] = ()
+        if selected:
+            refs = tuple(sorted(f"{p}:{i}" for p, i in rc.current_marks(case)["select"]))
+            if not refs:
+                raise RempartError("no message is selected: select some in the triage queue")
+        # the notifier: the name given, the signed-in person's e-mail (else the settings')
+        rc.notices(
+            case,
+            folder,
+            refs=refs,
+            lang=lang,
+            notifier_name=notifier,
+            notifier_email=case.operator if case.operator and "@" in case.operator else None,
+        )
+        return zip_folder(folder)
+
+    path, _, _ = await _in_case(request, slug, "export", build)
+    return FileResponse(path, filename=path.name, media_type="application/zip")
 
 
 @router.post("/cases/{slug}/bundle")
@@ -316,7 +409,7 @@ async def bundle(request: Request, slug: str) -> Response:
 
 @router.post("/cases/{slug}/incidents")
 async def incident(request: Request, slug: str) -> Response:
-    form = await request.form()
+    form = await _form(request, slug, "incident")
     when, where, what = form.get("when"), form.get("where"), form.get("what")
     if not all(isinstance(v, str) for v in (when, where, what)):
         raise RempartError("say when, where and what happened")

@@ -96,10 +96,19 @@ class Workspace:
     def case_for(self, session: Session | None, slug: str, action: str) -> tuple[Case, str]:
         """Case ``slug`` opened for the session's user (custody entries name them) and their
         role there, when they may do ``action`` in it; :class:`Denied` otherwise."""
-        role = self.check(session, slug, action)
+        self.check(session, slug, action)
         assert session is not None
         case = self.case(slug)
-        return dataclasses.replace(case, operator=session.email), role
+        # the role as the case holds it now: a user removed, or given another role, since
+        # signing in has that at once
+        user = case.store.get_user(session.email)
+        if user is None:
+            session.roles.pop(slug, None)
+            raise Denied(404, "no such case")
+        if user.role != session.roles.get(slug):
+            session.roles[slug] = user.role
+            self.check(session, slug, action)
+        return dataclasses.replace(case, operator=session.email), user.role
 
     def check(self, session: Session | None, slug: str, action: str) -> str:
         """The session user's role in case ``slug`` when it allows ``action``; :class:`Denied`

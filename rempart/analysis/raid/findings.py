@@ -186,13 +186,14 @@ def freshness(store: Store, run: FindingsRun) -> dict[str, Any]:
         out["new_imports"] = len(later)
         out["stale"] = bool(later)
     else:
-        for entry in store.entries(run.log_size + 1):
-            if entry.kind == "record":
-                out["new_records"] += 1
-            elif entry.kind == "status-change":
-                out["new_status_changes"] += 1
-            elif entry.kind == "analysis" and b'"classifier scores"' in entry.body:
-                out["rescored"] = True
+        # counted by kind: the views' custody entries that follow a run are not read
+        after = run.log_size + 1
+        out["new_records"] = store.count_entries(["record"], after)
+        out["new_status_changes"] = store.count_entries(["status-change"], after)
+        out["rescored"] = any(
+            b'"classifier scores"' in entry.body
+            for entry in store.entries_of(["analysis"], start=after)
+        )
         out["stale"] = bool(out["new_records"] or out["new_status_changes"] or out["rescored"])
     out["advice"] = (
         "run `rempart findings --rerun` (or `rempart analyze`) to refresh" if out["stale"] else None

@@ -24,6 +24,15 @@
       ev.preventDefault();
     }
   });
+  document.addEventListener("click", function (ev) {
+    var button = ev.target && ev.target.closest && ev.target.closest("button.hide-again");
+    if (!button) { return; }
+    var shown = button.closest(".revealed");
+    var hidden = document.createElement("p");
+    hidden.className = "blurred";
+    hidden.textContent = button.getAttribute("data-hidden") || "";
+    shown.replaceWith(hidden);
+  });
   document.addEventListener("DOMContentLoaded", function () {
     var list = document.getElementById("alerts");
     if (!list || !window.EventSource) { return; }
