@@ -327,6 +327,12 @@ def test_author_counts_rank_hostile_then_messages(store: Any) -> None:
     with store.transaction():  # scored again: "b" is no longer hostile, "c" twice
         store.put_scores([_score("4", "low"), _score("6", "high")])
     assert store.author_counts(3) == [("x", "c", 2, 2), ("x", "a", 3, 1), ("y", "a", 1, 1)]
+    # one account's queue: its primary messages only, most severe first, on its platform
+    assert store.triage_keys(10, author=("x", "a")) == [("x", "1"), ("x", "2")]
+    assert store.triage_keys(10, author=("y", "a")) == [("y", "1")]
+    assert store.triage_keys(10, 1, author=("x", "a")) == [("x", "2")]
+    assert store.triage_keys(10, 0, 3, author=("x", "a")) == [("x", "1")]
+    assert store.triage_keys(10, author=("x", "d")) == []  # its only message is referenced
 
 
 def test_day_and_author_counts_follow_every_change(store: Any) -> None:

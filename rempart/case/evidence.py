@@ -89,6 +89,17 @@ def latest_tree_head(case: Case) -> SignedTreeHead | None:
     return transparency.latest_tree_head(case.store)
 
 
+def stamps(case: Case, last: int = 20) -> list[JSONObject]:
+    """The last ``last`` RFC 3161 timestamps kept, newest first: which signed head (tree size,
+    root hash) each authority (url) stamped, and when (gen_time); the tokens themselves stay in
+    the case (bundles carry them)."""
+    rows = case.store.timestamps()[-last:] if last > 0 else []
+    return [
+        {k: row.get(k) for k in ("head_id", "tree_size", "root_hash", "url", "gen_time")}
+        for row in reversed(rows)
+    ]
+
+
 def timestamp(case: Case, urls: list[str] | None = None) -> StampReport:
     """Have the timestamp authorities (default: the ``tsa_urls`` setting) stamp the latest
     signed head; failures come back in ``errors``, the tokens obtained are kept."""

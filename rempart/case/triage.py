@@ -98,9 +98,11 @@ def triage(
     offset: int = 0,
     min_severity: str | None = None,
     by: str = "library",
+    author: str | None = None,
 ) -> TriageQueue:
     """The scored primary messages, most severe first, ``limit`` from ``offset``, without
-    their texts; records a ``view`` custody entry."""
+    their texts (only those of the account ``author``, ``platform:id``, when given); records a
+    ``view`` custody entry."""
     if not 1 <= limit <= 500:
         raise RempartError("a page of the queue holds 1 to 500 messages")
     if offset < 0:
@@ -113,7 +115,13 @@ def triage(
             )
         rank = SEVERITY_RANKS.index(min_severity)
     store = case.store
-    keys = store.triage_keys(limit + 1, offset, rank)
+    account: tuple[str, str] | None = None
+    if author:
+        platform, _, ident = author.partition(":")
+        if not platform or not ident or len(author) > 300:
+            raise RempartError(f"{author[:60]!r} is not an account: give platform:id")
+        account = (platform, ident)
+    keys = store.triage_keys(limit + 1, offset, rank, account)
     more = len(keys) > limit
     keys = keys[:limit]
     stored = store.get_messages(keys)
@@ -156,7 +164,12 @@ def triage(
         {
             "command": "triage",
             "via": by,
-            "filters": {"limit": limit, "offset": offset, "min_severity": min_severity},
+            "filters": {
+                "limit": limit,
+                "offset": offset,
+                "min_severity": min_severity,
+                "author": author,
+            },
             "count": len(items),
         },
     )

@@ -478,9 +478,16 @@ class Store(
         ones are those scored ``medium`` severity or more."""
         ...
 
-    def triage_keys(self, limit: int, offset: int = 0, min_rank: int = 0) -> list[tuple[str, str]]:
+    def triage_keys(
+        self,
+        limit: int,
+        offset: int = 0,
+        min_rank: int = 0,
+        author: tuple[str, str] | None = None,
+    ) -> list[tuple[str, str]]:
         """The keys of scored primary messages, most severe first (then most abusive), whose
-        severity ranks at least ``min_rank`` in :data:`SEVERITY_RANKS`."""
+        severity ranks at least ``min_rank`` in :data:`SEVERITY_RANKS`; only those of the
+        account ``author`` (``(platform, id)``) when given."""
         ...
 
     def author_counts(self, limit: int) -> list[tuple[str, str, int, int]]:

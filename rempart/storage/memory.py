@@ -378,11 +378,20 @@ class MemoryStore:
             ((d, n, h) for d, (n, h) in per.items()), key=lambda r: (r[0] is None, r[0] or "")
         )
 
-    def triage_keys(self, limit: int, offset: int = 0, min_rank: int = 0) -> list[tuple[str, str]]:
+    def triage_keys(
+        self,
+        limit: int,
+        offset: int = 0,
+        min_rank: int = 0,
+        author: tuple[str, str] | None = None,
+    ) -> list[tuple[str, str]]:
         ranked = []
         for key, score in self._scores.items():
             stored = self._messages.get(key)
             if stored is None or stored.message.captured_as != "primary":
+                continue
+            m = stored.message
+            if author is not None and (m.platform, m.author_id) != author:
                 continue
             rank = SEVERITY_RANKS.index(score.severity) if score.severity in SEVERITY_RANKS else 0
             if rank >= min_rank:

@@ -961,7 +961,22 @@ class SQLiteStore:
         )
         return [(day, int(n), int(h or 0)) for day, n, h in cur]
 
-    def triage_keys(self, limit: int, offset: int = 0, min_rank: int = 0) -> list[tuple[str, str]]:
+    def triage_keys(
+        self,
+        limit: int,
+        offset: int = 0,
+        min_rank: int = 0,
+        author: tuple[str, str] | None = None,
+    ) -> list[tuple[str, str]]:
+        if author is not None:  # one account's messages first (index messages_author)
+            cur = self.db.execute(
+                "select s.platform, s.id from messages m join scores s "
+                "on s.platform = m.platform and s.id = m.id where m.platform = ? "
+                f"and m.author_id = ? and m.captured_as = 'primary' and {_RANK} >= ? "
+                f"order by {_RANK} desc, s.abusive desc, s.platform, s.id limit ? offset ?",
+                (author[0], author[1], min_rank, max(0, limit), max(0, offset)),
+            )
+            return [(p, i) for p, i in cur]
         # the scores in the order of index scores_triage; whether each one's message is
         # primary from the indexes, not its row: it is in messages_key, and not among the
         # few others (messages_referenced, read once)

@@ -122,10 +122,15 @@ async def messages(
     limit: int = Query(50, ge=1, le=500),
     offset: int = Query(0, ge=0, le=10_000_000),
     min_severity: str | None = Query(None, pattern="^(low|medium|high|critical)$"),
+    author: str | None = Query(None, max_length=300, description="platform:id of an account"),
 ) -> dict[str, Any]:
-    """The triage queue: scored messages, most severe first, without their texts."""
+    """The triage queue: scored messages, most severe first, without their texts (one
+    account's only, with ``author``)."""
     queue = await _in_case(
-        request, slug, "read", lambda c: rc.triage(c, limit, offset, min_severity, "api")
+        request,
+        slug,
+        "read",
+        lambda c: rc.triage(c, limit, offset, min_severity, "api", author or None),
     )
     return queue.to_json()
 

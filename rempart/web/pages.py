@@ -206,9 +206,13 @@ async def triage_page(
     slug: str,
     offset: int = Query(0, ge=0, le=10_000_000),  # SQLite refuses larger integers (500)
     min_severity: str | None = Query(None, max_length=20),
+    author: str | None = Query(None, max_length=300),
 ) -> Response:
     queue, session, role = await _in_case(
-        request, slug, "read", lambda c: rc.triage(c, 50, offset, min_severity or None, "web")
+        request,
+        slug,
+        "read",
+        lambda c: rc.triage(c, 50, offset, min_severity or None, "web", author or None),
     )
     return _page(
         request,
@@ -218,6 +222,7 @@ async def triage_page(
         role,
         queue=queue,
         min_severity=min_severity or "",
+        author=author or "",
         categories=LABEL_CATEGORIES,
         marks=rc.MARKS,
         notice=request.query_params.get("done"),
@@ -312,23 +317,41 @@ async def remove_user(request: Request, slug: str) -> Response:
 
 @router.get("/cases/{slug}/evidence")
 async def evidence_page(request: Request, slug: str) -> Response:
-    def gather(case: rc.Case) -> tuple[Any, list[rc.CustodyEvent]]:
-        return rc.latest_tree_head(case), rc.custody(case, by="web", last=200)
+    def gather(case: rc.Case) -> tuple[Any, list[rc.CustodyEvent], list[rc.JSONObject]]:
+        return rc.latest_tree_head(case), rc.custody(case, by="web", last=200), rc.stamps(case)
 
-    (head, events_), session, role = await _in_case(request, slug, "read", gather)
+    (head, events_, stamps), session, role = await _in_case(request, slug, "read", gather)
     return _page(
-        request, "evidence.html.j2", slug, session, role, head=head, events=events_, report=None
+        request,
+        "evidence.html.j2",
+        slug,
+        session,
+        role,
+        head=head,
+        events=events_,
+        stamps=stamps,
+        report=None,
     )
 
 
 @router.post("/cases/{slug}/verify")
 async def verify_now(request: Request, slug: str) -> Response:
-    def check(case: rc.Case) -> tuple[Any, Any, list[rc.CustodyEvent]]:
-        return rc.verify(case), rc.latest_tree_head(case), rc.custody(case, by="web", last=200)
+    def check(case: rc.Case) -> tuple[Any, Any, list[rc.CustodyEvent], list[rc.JSONObject]]:
+        found = rc.verify(case)
+        head, events_ = rc.latest_tree_head(case), rc.custody(case, by="web", last=200)
+        return found, head, events_, rc.stamps(case)
 
-    (report, head, events_), session, role = await _in_case(request, slug, "read", check)
+    (report, head, events_, stamps), session, role = await _in_case(request, slug, "read", check)
     return _page(
-        request, "evidence.html.j2", slug, session, role, head=head, events=events_, report=report
+        request,
+        "evidence.html.j2",
+        slug,
+        session,
+        role,
+        head=head,
+        events=events_,
+        stamps=stamps,
+        report=report,
     )
 
 
