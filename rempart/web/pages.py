@@ -317,31 +317,24 @@ async def remove_user(request: Request, slug: str) -> Response:
 
 @router.get("/cases/{slug}/evidence")
 async def evidence_page(request: Request, slug: str) -> Response:
-    def gather(case: rc.Case) -> tuple[Any, list[rc.CustodyEvent], list[rc.JSONObject]]:
-        return rc.latest_tree_head(case), rc.custody(case, by="web", last=200), rc.stamps(case)
-
-    (head, events_, stamps), session, role = await _in_case(request, slug, "read", gather)
-    return _page(
-        request,
-        "evidence.html.j2",
-        slug,
-        session,
-        role,
-        head=head,
-        events=events_,
-        stamps=stamps,
-        report=None,
-    )
+    return await _evidence(request, slug, check=False)
 
 
 @router.post("/cases/{slug}/verify")
 async def verify_now(request: Request, slug: str) -> Response:
-    def check(case: rc.Case) -> tuple[Any, Any, list[rc.CustodyEvent], list[rc.JSONObject]]:
-        found = rc.verify(case)
+    return await _evidence(request, slug, check=True)
+
+
+async def _evidence(request: Request, slug: str, check: bool) -> Response:
+    """The evidence page: the latest signed head, the timestamps, the last custody events, and
+    with ``check`` what verify found (run first, so that its custody entry is listed)."""
+
+    def gather(case: rc.Case) -> tuple[Any, Any, list[rc.CustodyEvent], list[rc.JSONObject]]:
+        found = rc.verify(case) if check else None
         head, events_ = rc.latest_tree_head(case), rc.custody(case, by="web", last=200)
         return found, head, events_, rc.stamps(case)
 
-    (report, head, events_, stamps), session, role = await _in_case(request, slug, "read", check)
+    (report, head, events_, stamps), session, role = await _in_case(request, slug, "read", gather)
     return _page(
         request,
         "evidence.html.j2",
