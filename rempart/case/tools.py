@@ -128,4 +128,8 @@ def demo(path: Path, seed: int = 7, echo: Echo = print) -> bool:
             f"Explore: rempart findings --case {path} --json ; "
             f"rempart messages --case {path} --json"
         )
+        echo(
+            f"In a browser: rempart user add you@example.org --role owner --case {path} ; "
+            f"rempart serve --case {path} (then http://127.0.0.1:8765/)"
+        )
         return result.ok
