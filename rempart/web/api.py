@@ -20,7 +20,14 @@ from starlette.concurrency import run_in_threadpool
 
 from .. import case as rc
 from ..errors import RempartError
-from .common import LABEL_CATEGORIES, check_csrf, current_session, export_path, workspace_of
+from .common import (
+    LABEL_CATEGORIES,
+    check_csrf,
+    current_session,
+    export_path,
+    in_case,
+    workspace_of,
+)
 from .workspace import Denied
 
 router = APIRouter(tags=["api"])
@@ -62,17 +69,8 @@ def _is_text(value: str) -> bool:
 
 
 async def _in_case(request: Request, slug: str, action: str, fn: Callable[..., T]) -> T:
-    ws = workspace_of(request)
-    session = current_session(request)
-    ws.check(session, slug, action)
-    assert session is not None
-    await check_csrf(request, session)
-
-    def work() -> T:
-        case, _ = ws.case_for(session, slug, action)
-        return fn(case)
-
-    return await run_in_threadpool(work)
+    """:func:`in_case`'s result alone (the API renders no page)."""
+    return (await in_case(request, slug, action, fn))[0]
 
 
 class CaseInfo(BaseModel):

@@ -7,17 +7,20 @@ import tempfile
 import zipfile
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, TypeVar
 from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.concurrency import run_in_threadpool
 
 from .. import case as rc
 from ..version import __version__
 from .i18n import choose_lang, translate
 from .workspace import Denied, Session, Workspace, csrf_ok
+
+T = TypeVar("T")
 
 __all__ = [
     "CSP",
@@ -28,6 +31,7 @@ __all__ = [
     "check_csrf",
     "current_session",
     "export_path",
+    "in_case",
     "render",
     "workspace_of",
     "zip_folder",
@@ -152,3 +156,21 @@ def zip_folder(folder: Path) -> Path:
             if path.is_file():
                 archive.write(path, path.relative_to(folder.parent).as_posix())
     return out
+
+
+async def in_case(
+    request: Request, slug: str, action: str, fn: Callable[..., T], *args: Any
+) -> tuple[T, Session, str]:
+    """Check the user may do ``action`` in case ``slug`` (and the CSRF token of a write),
+    then run ``fn(case, *args)`` in a worker thread with the case opened for that user."""
+    ws = workspace_of(request)
+    session = current_session(request)
+    role = ws.check(session, slug, action)
+    assert session is not None
+    await check_csrf(request, session)
+
+    def work() -> T:
+        case, _ = ws.case_for(session, slug, action)
+        return fn(case, *args)
+
+    return await run_in_threadpool(work), session, role

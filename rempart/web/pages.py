@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import Any, AsyncIterator, Callable, TypeVar
+from typing import Any, AsyncIterator
 
 import orjson
 from fastapi import APIRouter, Query, Request
@@ -27,6 +27,7 @@ from .common import (
     check_csrf,
     current_session,
     export_path,
+    in_case,
     render,
     workspace_of,
     zip_folder,
@@ -35,29 +36,11 @@ from .i18n import choose_lang, translate
 from .workspace import Denied, Session
 
 router = APIRouter(include_in_schema=False)
-T = TypeVar("T")
+_in_case = in_case
 
 #: How long a live-alert stream stays open, and how often it looks for news (seconds).
 EVENTS_SECONDS = 600
 EVENTS_EVERY = 2.0
-
-
-async def _in_case(
-    request: Request, slug: str, action: str, fn: Callable[..., T], *args: Any
-) -> tuple[T, Session, str]:
-    """Check the user may do ``action`` in case ``slug`` (and the CSRF token of a write),
-    then run ``fn(case, *args)`` in a worker thread with the case opened for that user."""
-    ws = workspace_of(request)
-    session = current_session(request)
-    role = ws.check(session, slug, action)
-    assert session is not None
-    await check_csrf(request, session)
-
-    def work() -> T:
-        case, _ = ws.case_for(session, slug, action)
-        return fn(case, *args)
-
-    return await run_in_threadpool(work), session, role
 
 
 async def _form(request: Request, slug: str, action: str) -> FormData:
