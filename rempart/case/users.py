@@ -21,6 +21,7 @@ Example::
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import re
 import secrets
@@ -75,7 +76,13 @@ _EMAIL = re.compile(r"^[^@\s<>\"']{1,64}@[^@\s<>\"']{1,255}$")
 _HASHER = PasswordHasher()
 #: Verified against when the e-mail is unknown, so that a wrong e-mail takes as long as a
 #: wrong password (no telling which accounts exist).
-_DUMMY = _HASHER.hash("not a password anyone has")
+
+
+@functools.cache
+def _dummy() -> str:
+    """A hash to check unknown addresses against (as long as a real check), made when first
+    needed rather than at every command's start."""
+    return _HASHER.hash("not a password anyone has")
 
 
 class LockedOut(RempartError):
@@ -148,14 +155,14 @@ def authenticate(case: Case, email: str, password: str) -> UserRow | None:
     try:
         address = normalise_email(email)
     except RempartError:
-        _verify(_DUMMY, password)
+        _verify(_dummy(), password)
         return None
     store = case.store
     now = case.clock.now()
     with store.transaction():
         user = store.get_user(address)
         if user is None:
-            _verify(_DUMMY, password)
+            _verify(_dummy(), password)
             return None
         until = parse_iso(user.locked_until)
         if until is not None and until > now:

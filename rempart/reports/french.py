@@ -28,6 +28,7 @@ Example::
 
 from __future__ import annotations
 
+import functools
 import re
 import string
 from collections.abc import Callable
@@ -259,11 +260,17 @@ Render = str | Callable[["re.Match[str]"], str]
 
 @dataclass(frozen=True)
 class Shape:
-    """One English sentence shape: its name, its pattern and its French rendering."""
+    """One English sentence shape: its name, its pattern (compiled when first used: some
+    hundred of them would cost every command's start) and its French rendering."""
 
     name: str
-    pattern: re.Pattern[str]
+    source: str
     render: Render
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        """The compiled pattern (``re`` keeps it in its cache)."""
+        return _compiled(self.source)
 
     def french(self, m: re.Match[str]) -> str:
         """The French of a sentence this shape matched (``m``); ``_Unknown`` when a part has
@@ -274,7 +281,12 @@ class Shape:
 
 
 def _shape(name: str, pattern: str, render: Render) -> Shape:
-    return Shape(name, re.compile(pattern, re.DOTALL), render)
+    return Shape(name, pattern, render)
+
+
+@functools.cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.DOTALL)
 
 
 _ISO = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"

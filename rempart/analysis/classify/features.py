@@ -16,9 +16,12 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
-import scipy.sparse as sp
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
 
 CHAR_ORDERS: tuple[int, ...] = (3, 4, 5)
 _P = np.uint32(1_000_003)
@@ -92,6 +95,8 @@ class Hashed:
         self.scale = 1.0 / np.sqrt(np.maximum(counts, 1.0))
 
     def to_csr(self) -> sp.csr_matrix:
+        import scipy.sparse as sp  # noqa: PLC0415 - for training only: scoring starts faster
+
         data = self.scale[self.rows]
         X = sp.csr_matrix(
             (data, (self.rows, self.cols)), shape=(self.n_rows, 1 << self.n_bits), dtype=np.float32

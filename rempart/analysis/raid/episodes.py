@@ -36,7 +36,6 @@ from itertools import chain
 from typing import Self
 
 import numpy as np
-from scipy.stats import nbinom, poisson
 
 from .corpus import Corpus
 from .detector import Finding, Found
@@ -209,6 +208,8 @@ def significant(
 
 def _tail(count: np.ndarray, expected: np.ndarray, dispersion: float) -> np.ndarray:
     """P(X >= count) for a count of mean ``expected`` (negative binomial if dispersed)."""
+    from scipy.stats import nbinom, poisson  # noqa: PLC0415 - 0.6 s to import: when needed
+
     if dispersion < 1e-6:
         return np.asarray(poisson.sf(count - 1, expected))
     r = 1.0 / dispersion
