@@ -130,8 +130,11 @@ def flag_rate(y_score: ArrayLike, threshold: float = 0.5) -> float | None:
     return float(np.mean(score >= threshold)) if score.size else None
 
 
-def choose_thresholds(y_true: ArrayLike, y_score: ArrayLike, default: float = 0.5) -> float:
-    """The threshold that maximises F1 of ``score >= threshold`` on dev data.
+def choose_thresholds(
+    y_true: ArrayLike, y_score: ArrayLike, default: float = 0.5, beta: float = 1.0
+) -> float:
+    """The threshold that maximises F1 (F-beta with ``beta``: recall weighs ``beta`` times
+    as much as precision) of ``score >= threshold`` on dev data.
 
     Ties go to the highest threshold (fewer flags for the same F1). Returns ``default`` when the
     labels hold a single class, since no threshold is better than another there.
@@ -145,7 +148,8 @@ def choose_thresholds(y_true: ArrayLike, y_score: ArrayLike, default: float = 0.
     # The last (precision, recall) pair has no threshold: it is the "predict nothing" point.
     p, r = precision[:-1], recall[:-1]
     with np.errstate(divide="ignore", invalid="ignore"):
-        f1 = np.where(p + r > 0, 2 * p * r / (p + r), 0.0)
+        b2 = beta * beta
+        f1 = np.where(p + r > 0, (1 + b2) * p * r / (b2 * p + r), 0.0)
     best = np.flatnonzero(f1 >= f1.max() - 1e-12)
     return float(thresholds[best].max())
 

@@ -281,7 +281,14 @@ class Classifier:
         for i, text in enumerate(texts):
             probs = {name: float(p[i, j]) for j, name in enumerate(self.model.outputs)}
             notes: list[str] = []
-            apply_context(probs, results[i], text, parent_abusive[i], notes)
+            apply_context(
+                probs,
+                results[i],
+                text,
+                parent_abusive[i],
+                notes,
+                self.model.thresholds.get("support"),
+            )
             out.append(self._finish(ids[i], langs[i], probs, results[i], norms[i], notes, explain))
         return out
 
@@ -401,8 +408,10 @@ def apply_context(
     text: str,
     parent_abusive: float | None,
     notes: list[str],
+    support_threshold: float | None = None,
 ) -> None:
-    """Context and rule floors/ceilings, in place; reasons appended to ``notes``."""
+    """Context and rule floors/ceilings, in place; reasons appended to ``notes``. With
+    ``support_threshold``, a message read as support is not counted as abuse."""
     for hit in result.hits:
         if hit.rule.startswith(("threat.death", "threat.wish")) and not result.negated:
             floor = 0.95 if hit.rule.startswith("threat.death") else 0.85  # a wish: "crève"
@@ -429,7 +438,24 @@ def apply_context(
     # a threat, or personal data laid bare, is abuse whatever the abusive head says
     lift = max(probs["threat"], probs["doxxing"] if probs["doxxing"] >= 0.7 else 0.0)
     probs["abusive"] = max(probs["abusive"], lift)
+    # A message the model reads as support ("courage", "ces menaces sont inadmissibles",
+    # quoting the abuse received to expose it) is not abuse, whatever words it quotes: a
+    # supporter labelled abusive in a court file is harm done. A near-certain threat stays.
+    if (
+        support_threshold is not None
+        and probs["support"] >= support_threshold
+        and probs["threat"] < SUPPORT_KEEPS_THREAT
+        and probs["doxxing"] < 0.7
+    ):
+        capped = [c for c in ("abusive", *ABUSIVE_CATEGORIES) if probs.get(c, 0.0) > 0.3]
+        for c in capped:
+            probs[c] = 0.3
+        if capped:
+            notes.append(f"read as support ({probs['support']:.2f}): not counted as abuse")
 
+
+#: A message read as support keeps a threat this likely (see :func:`apply_context`).
+SUPPORT_KEEPS_THREAT = 0.9
 
 #: Severities, mildest first.
 SEVERITIES = ("none", "low", "medium", "high", "critical")

@@ -37,6 +37,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from . import detectors
 from .categories import IDENTITY
 from .lexicon import Entry, load_lexicon, token_spans
 from .normalize import normalize, tokens
@@ -133,6 +134,7 @@ RULE_FEATURES: tuple[str, ...] = (
     "ctx.parent_abusive",
     "ctx.parent_support",
     "ctx.agrees_with_parent",
+    *detectors.FEATURES,
 )
 
 _ZERO = dict.fromkeys(RULE_FEATURES, 0.0)
@@ -408,6 +410,7 @@ def _analyze(text: str, norm: str | None = None) -> RuleResult:
     )
     _features(feats, hits, by_list, ctx, toks, tokset)
     feats["cue.counter_speech"] = 1.0 if counter else 0.0
+    feats.update(detectors.features(toks, norm))
     return RuleResult(
         norm=norm,
         hits=sorted(hits, key=lambda h: (-h.weight, h.span, h.rule)),
