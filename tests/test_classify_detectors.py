@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 
 from rempart.analysis.classify import detectors, rules
-from rempart.analysis.classify.categories import OUTPUTS, Example
+from rempart.analysis.classify.categories import ABUSIVE_CATEGORIES, OUTPUTS, Example
 from rempart.analysis.classify.cleaning import clean_text
 from rempart.training import augment, blind_suite, written
 from rempart.training.datasets import text_key
@@ -92,18 +92,7 @@ def test_written_cases_are_complete_and_never_blind_cases() -> None:
     blind = {key(c.example.text) for s in blind_suite.SPLITS for c in blind_suite.load(s)}
     for e in cases:
         assert set(e.labels) == set(OUTPUTS), e.text
-        abusive = any(
-            e.labels[c]
-            for c in (
-                "insult",
-                "threat",
-                "identity_attack",
-                "sexual_harassment",
-                "defamation",
-                "incitement",
-                "doxxing",
-            )
-        )
+        abusive = any(e.labels[c] for c in ABUSIVE_CATEGORIES)
         assert e.labels["abusive"] == int(abusive), e.text
         assert key(e.text) not in blind, e.text
 
@@ -131,3 +120,19 @@ def test_a_recall_weighted_threshold_never_sits_above_the_f1_one() -> None:
     s = [0.1, 0.2, 0.3, 0.35, 0.4, 0.5, 0.6, 0.65, 0.7, 0.9]
     f1, f2 = choose_thresholds(y, s), choose_thresholds(y, s, beta=2.0)
     assert f2 <= f1 and f2 == 0.35  # recall first: every positive kept
+
+
+def test_support_does_not_launder_abuse_of_the_speakers_own() -> None:
+    """A message read as support is not counted as abuse, unless the rules see abuse of the
+    speaker's own beside the support (a hostile sender wrapping an insult in solidarity)."""
+    from rempart.analysis.classify.classifier import Classifier
+
+    clf = Classifier.load()
+    wrapped, quoting = clf.score(
+        [
+            "soutien total à elle, et toi @marc t'es qu'un sale bougnoule",
+            "« sale pute » : voilà ce qu'on m'envoie tous les jours. courage aux autres",
+        ]
+    )
+    assert "abusive" in wrapped.labels
+    assert "abusive" not in quoting.labels and "support" in quoting.labels

@@ -50,10 +50,7 @@ def test_unseen_sets(report: dict) -> None:
 def test_functional_suite(report: dict) -> None:
     func = report["functional"]
     assert func["rate"] >= 0.6
-    # 14 of 16 since the model of 2026-12-08 (written cases, F2 thresholds): "Je trouve ta
-    # position naïve, mais je respecte ton avis" and "I'll respond to your points tonight"
-    # come out abusive; the suite no longer guides the model (the blind suite measures it)
-    assert func["groups"]["disagreement"]["rate"] >= 0.85
+    assert func["groups"]["disagreement"]["rate"] >= 0.9
     assert func["groups"]["obfuscation"]["rate"] >= 0.8
 
 

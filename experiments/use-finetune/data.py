@@ -15,24 +15,15 @@ from collections import Counter
 
 import numpy as np
 
+from rempart.analysis.classify.categories import OUTPUTS
+
 #: Where export_examples.py wrote the examples (REMPART_FT_WORK, default /tmp/rempart-ft).
 WORK = os.environ.get("REMPART_FT_WORK", "/tmp/rempart-ft")
 TRAIN_PATH = os.path.join(WORK, "train_examples.jsonl")
 EVAL_PATH = os.path.join(WORK, "eval_examples.jsonl")
 CACHE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "cache")
 
-LABELS = (
-    "abusive",
-    "insult",
-    "threat",
-    "identity_attack",
-    "sexual_harassment",
-    "defamation",
-    "incitement",
-    "doxxing",
-    "spam",
-    "support",
-)
+LABELS = OUTPUTS  # rempart's outputs, in its order
 ABUSIVE = LABELS.index("abusive")
 
 

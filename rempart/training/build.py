@@ -44,7 +44,7 @@ class TrainConfig:
     C: float = 0.5
     seed: int = 0
     use_encoder: bool = True
-    band: tuple[float, float] = (0.3, 0.7)
+    band: tuple[float, float] = (0.35, 0.65)
     synthetic_per_template: int | None = 20
 
 
@@ -192,7 +192,7 @@ def train_examples(
     manifest: dict[str, str] | None = None,
 ) -> tuple[Model, dict[str, Any]]:
     """Fit, calibrate and save a model from ``examples`` (their ``split`` decides the roles)."""
-    names = tuple(rules.RULE_FEATURES)
+    names = tuple(f for f in rules.RULE_FEATURES if f not in NOT_LEARNT)
     tr = [e for e in examples if e.split == "train"]
     dev = [e for e in examples if e.split == "dev"]
     log(f"train {len(tr)}, dev {len(dev)}; featurising…")
@@ -255,6 +255,12 @@ def train_examples(
     report["weights_sha256"] = digest
     return model, report
 
+
+#: Rule features the model does not learn from. ``cue.mention_start`` (the text opens with a
+#: mention): in the datasets a reply is more often abusive than a post, but in a case nearly
+#: every message aimed at the target opens by mentioning them, so it would only push every
+#: message up (it did: +0.7 on the abusive logit, and harmless replies flagged).
+NOT_LEARNT = frozenset({"cue.mention_start"})
 
 #: Dev texts in the band needed to calibrate stage 2 there (per output, both classes present).
 MIN_BAND_CALIBRATION = 100

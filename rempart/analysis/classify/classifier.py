@@ -441,11 +441,14 @@ def apply_context(
     # A message the model reads as support ("courage", "ces menaces sont inadmissibles",
     # quoting the abuse received to expose it) is not abuse, whatever words it quotes: a
     # supporter labelled abusive in a court file is harm done. A near-certain threat stays.
+    # Not when the rules see abuse of the speaker's own beside it (not quoted, reported or
+    # negated): "soutien à elle, et toi t'es qu'un sale …" is abuse wrapped in support.
     if (
         support_threshold is not None
         and probs["support"] >= support_threshold
         and probs["threat"] < SUPPORT_KEEPS_THREAT
         and probs["doxxing"] < 0.7
+        and not any(h.category in ABUSIVE_CATEGORIES for h in result.hits)
     ):
         capped = [c for c in ("abusive", *ABUSIVE_CATEGORIES) if probs.get(c, 0.0) > 0.3]
         for c in capped:
