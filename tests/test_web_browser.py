@@ -40,7 +40,7 @@ from rempart import case as rc
 from rempart.web import Workspace
 
 from conftest import T0, page, tweet, user
-from web_support import PASSWORD, build_case, serving
+from web_support import PASSWORD, TEXTS, build_case, serving
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -624,16 +624,8 @@ def driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
         browser.quit()
 
 
-_PHRASES = [
-    "@alice tu es une honte, dégage d'ici",
-    "@alice je sais où tu habites, fais attention à toi ce soir",
-    "@alice on va tous signaler ton compte, faites tourner",
-    "@alice courage, on est avec toi",
-    "@alice sale menteuse, tout le monde sait ce que tu as fait",
-    "@alice merci pour ton article d'hier",
-]
 #: Case alice of the flows: 24 messages, each text told apart by its number.
-FLOW_TEXTS = [f"{_PHRASES[i % len(_PHRASES)]} (n°{i:03d})" for i in range(24)]
+FLOW_TEXTS = [f"{TEXTS[i % len(TEXTS)]} (n°{i:03d})" for i in range(24)]
 #: The first bytes of a PNG file (enough for its media type).
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 

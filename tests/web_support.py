@@ -30,7 +30,8 @@ USERS = {
 }
 OTHER = "other@example.org"
 
-_TEXTS = [
+#: Texts of a synthetic case, taken in turn: abuse of each kind, support and chatter.
+TEXTS = [
     "@alice tu es une honte, dégage d'ici",
     "@alice je sais où tu habites, fais attention à toi ce soir",
     "@alice on va tous signaler ton compte, faites tourner",
@@ -54,7 +55,7 @@ def build_case(
     names, bios and profile URLs taken in turn from the lists given), imported and scored."""
     path = folder / name
     case = rc.init_case(path, [f"@{name}"])
-    texts = texts or _TEXTS
+    texts = texts or TEXTS
     lines = []
     for i in range(messages):
         uid = str(1000 + i % 7)
